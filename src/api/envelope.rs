@@ -1,0 +1,152 @@
+//! The JSON envelopes every read answers with, `include=` side-loading and the
+//! `Link: rel="next"` header.
+
+use std::collections::BTreeSet;
+
+use actix_web::http::header;
+use actix_web::{HttpRequest, HttpResponse};
+use rusqlite::Connection;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use super::params::encode_cursor;
+use crate::domain::{
+    Article, ArticleId, Event, EventId, Participant, ParticipantId, Quote, QuoteId, Topic, TopicId,
+};
+use crate::storage::{self, Page, articles, events, participants, quotes, topics};
+
+/// Where a collection stands.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PageInfo {
+    /// The page size asked for (default 20, at most 100).
+    #[schema(example = 20)]
+    pub limit: u32,
+    /// Pass as `cursor` to get the next page; `null` on the last page.
+    pub next_cursor: Option<String>,
+}
+
+/// A page of a collection.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Collection<T: ToSchema> {
+    pub data: Vec<T>,
+    pub page: PageInfo,
+    /// The related resources asked for with `include`, each once.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub included: Option<Included>,
+}
+
+/// One resource.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Single<T: ToSchema> {
+    pub data: T,
+    /// The related resources asked for with `include`, each once.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub included: Option<Included>,
+}
+
+/// Related resources, grouped by type.
+#[derive(Debug, Default, Serialize, ToSchema)]
+pub struct Included {
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub articles: Vec<Article>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub quotes: Vec<Quote>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub participants: Vec<Participant>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub events: Vec<Event>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub topics: Vec<Topic>,
+}
+
+/// The ids of the related resources to side-load.
+#[derive(Debug, Default)]
+pub struct Wanted {
+    pub articles: BTreeSet<ArticleId>,
+    pub quotes: BTreeSet<QuoteId>,
+    pub participants: BTreeSet<ParticipantId>,
+    pub events: BTreeSet<EventId>,
+    pub topics: BTreeSet<TopicId>,
+}
+
+impl Wanted {
+    /// Loads every wanted resource with one query per type.
+    fn load(self, conn: &Connection) -> storage::Result<Included> {
+        fn ids<T>(set: BTreeSet<T>) -> Vec<T> {
+            set.into_iter().collect()
+        }
+        Ok(Included {
+            articles: articles::get_many(conn, &ids(self.articles))?,
+            quotes: quotes::get_many(conn, &ids(self.quotes))?,
+            participants: participants::get_many(conn, &ids(self.participants))?,
+            events: events::get_many(conn, &ids(self.events))?,
+            topics: topics::get_many(conn, &ids(self.topics))?,
+        })
+    }
+}
+
+/// A resource whose relations can be side-loaded with `include=`.
+pub trait Includable {
+    /// The relation names this resource accepts in `include`.
+    type Relation: Copy + PartialEq + Send + 'static;
+    const RELATIONS: &'static [(&'static str, Self::Relation)];
+    /// Adds the ids that `relation` points to from this item.
+    fn want(&self, relation: Self::Relation, wanted: &mut Wanted);
+}
+
+/// Side-loads `relations` of `items`, or nothing when none were asked for.
+pub fn include<T: Includable>(
+    conn: &Connection,
+    items: &[T],
+    relations: &[T::Relation],
+) -> storage::Result<Option<Included>> {
+    if relations.is_empty() {
+        return Ok(None);
+    }
+    let mut wanted = Wanted::default();
+    for item in items {
+        for relation in relations {
+            item.want(*relation, &mut wanted);
+        }
+    }
+    wanted.load(conn).map(Some)
+}
+
+/// A `200 OK` collection response, with `Link: <…>; rel="next"` when there is a next page.
+pub fn collection<T: Serialize + ToSchema>(
+    req: &HttpRequest,
+    page: Page<T>,
+    limit: u32,
+    sort: &str,
+    included: Option<Included>,
+) -> HttpResponse {
+    let next_cursor = page.next.as_ref().map(|c| encode_cursor(c, sort));
+    let mut response = HttpResponse::Ok();
+    if let Some(cursor) = &next_cursor {
+        response.insert_header((
+            header::LINK,
+            format!("<{}>; rel=\"next\"", next_url(req, cursor)),
+        ));
+    }
+    response.json(Collection {
+        data: page.items,
+        page: PageInfo { limit, next_cursor },
+        included,
+    })
+}
+
+/// A `200 OK` single-resource response.
+pub fn single<T: Serialize + ToSchema>(data: T, included: Option<Included>) -> HttpResponse {
+    HttpResponse::Ok().json(Single { data, included })
+}
+
+/// The request's own URL with `cursor` replaced.
+fn next_url(req: &HttpRequest, cursor: &str) -> String {
+    let mut pairs: Vec<(String, String)> =
+        serde_html_form::from_str(req.query_string()).unwrap_or_default();
+    pairs.retain(|(k, _)| k != "cursor");
+    pairs.push(("cursor".to_owned(), cursor.to_owned()));
+    let query = serde_html_form::to_string(&pairs).unwrap_or_default();
+    let info = req.connection_info();
+    format!("{}://{}{}?{query}", info.scheme(), info.host(), req.path())
+}

@@ -1,0 +1,213 @@
+//! The one error type of the HTTP layer and its RFC 9457 `application/problem+json`
+//! form. Every failure, ours or actix's, leaves the server through here.
+
+use actix_web::http::StatusCode;
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::{HttpResponse, ResponseError};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::storage::StorageError;
+
+pub type ApiResult<T> = Result<T, ApiError>;
+
+/// One bad field or parameter of a request.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct FieldError {
+    /// The query parameter, path segment or body field at fault.
+    #[schema(example = "limit")]
+    pub field: String,
+    #[schema(example = "must be between 1 and 100")]
+    pub message: String,
+}
+
+impl FieldError {
+    pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            field: field.into(),
+            message: message.into(),
+        }
+    }
+}
+
+/// An RFC 9457 problem detail, the body of every error response.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "type": "/problems/not-found",
+    "title": "Resource not found",
+    "status": 404,
+    "detail": "There is no article with the id `no-such-article`."
+}))]
+pub struct Problem {
+    /// A URI reference naming the kind of problem; `GET` it for a description.
+    #[serde(rename = "type")]
+    pub type_: String,
+    /// A short summary of the kind of problem, the same for every occurrence.
+    pub title: String,
+    /// The HTTP status code.
+    pub status: u16,
+    /// What went wrong this time, for a human.
+    pub detail: String,
+    /// For invalid input: every bad field at once.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<FieldError>,
+}
+
+/// Every way a request can fail.
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    #[error("{0}")]
+    NotFound(String),
+    #[error("{detail}")]
+    BadRequest {
+        detail: String,
+        errors: Vec<FieldError>,
+    },
+    #[error("method not allowed")]
+    MethodNotAllowed { allow: Vec<&'static str> },
+    #[error("{0}")]
+    NotAcceptable(String),
+    #[error("{0}")]
+    PayloadTooLarge(String),
+    #[error("{0}")]
+    UnsupportedMediaType(String),
+    #[error(transparent)]
+    Storage(#[from] StorageError),
+}
+
+impl ApiError {
+    pub fn not_found(resource: &str, id: &str) -> Self {
+        Self::NotFound(format!("There is no {resource} with the id `{id}`."))
+    }
+
+    /// A bad query parameter, path segment or field.
+    pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> Self {
+        let error = FieldError::new(field, message);
+        Self::BadRequest {
+            detail: format!("Invalid `{}`: {}.", error.field, error.message),
+            errors: vec![error],
+        }
+    }
+
+    /// The problem type's slug, title and status; see [`PROBLEM_TYPES`].
+    fn kind(&self) -> &'static ProblemType {
+        let slug = match self {
+            Self::NotFound(_) => "not-found",
+            Self::BadRequest { .. } => "invalid-request",
+            Self::MethodNotAllowed { .. } => "method-not-allowed",
+            Self::NotAcceptable(_) => "not-acceptable",
+            Self::PayloadTooLarge(_) => "payload-too-large",
+            Self::UnsupportedMediaType(_) => "unsupported-media-type",
+            Self::Storage(_) => "internal-error",
+        };
+        problem_type(slug).expect("every error kind is in PROBLEM_TYPES")
+    }
+
+    pub fn problem(&self) -> Problem {
+        let kind = self.kind();
+        let (detail, errors) = match self {
+            Self::BadRequest { detail, errors } => (detail.clone(), errors.clone()),
+            Self::MethodNotAllowed { allow } => (
+                format!("This resource allows only {}.", allow.join(", ")),
+                Vec::new(),
+            ),
+            // The cause is logged, never shown: it may reveal internals.
+            Self::Storage(_) => (
+                "The server failed to handle the request; it has been logged.".to_owned(),
+                Vec::new(),
+            ),
+            other => (other.to_string(), Vec::new()),
+        };
+        Problem {
+            type_: format!("/problems/{}", kind.slug),
+            title: kind.title.to_owned(),
+            status: kind.status,
+            detail,
+            errors,
+        }
+    }
+}
+
+impl ResponseError for ApiError {
+    fn status_code(&self) -> StatusCode {
+        StatusCode::from_u16(self.kind().status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        if let Self::Storage(cause) = self {
+            tracing::error!(error = %cause, "request failed");
+        }
+        let mut response = HttpResponse::build(self.status_code());
+        response.content_type("application/problem+json");
+        if let Self::MethodNotAllowed { allow } = self {
+            if let Ok(value) = HeaderValue::from_str(&allow.join(", ")) {
+                response.insert_header((header::ALLOW, value));
+            }
+        }
+        response.body(serde_json::to_string(&self.problem()).unwrap_or_default())
+    }
+}
+
+/// A kind of problem, as documented at `/problems/{slug}`.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ProblemType {
+    #[schema(example = "not-found")]
+    pub slug: &'static str,
+    #[schema(example = "Resource not found")]
+    pub title: &'static str,
+    #[schema(example = 404)]
+    pub status: u16,
+    /// When it happens and what to do about it.
+    pub description: &'static str,
+}
+
+/// Every problem type newsdesk answers with.
+pub static PROBLEM_TYPES: &[ProblemType] = &[
+    ProblemType {
+        slug: "invalid-request",
+        title: "Invalid request",
+        status: 400,
+        description: "A query parameter, path segment or body is malformed, unknown or out of range. \
+            `errors` names each bad field; fix them and retry.",
+    },
+    ProblemType {
+        slug: "not-found",
+        title: "Resource not found",
+        status: 404,
+        description: "No resource or route has this URL. Resource ids are slugs such as `xi-jinping`.",
+    },
+    ProblemType {
+        slug: "method-not-allowed",
+        title: "Method not allowed",
+        status: 405,
+        description: "The URL exists but does not accept this HTTP method; the `Allow` header lists those it does.",
+    },
+    ProblemType {
+        slug: "not-acceptable",
+        title: "Not acceptable",
+        status: 406,
+        description: "None of the media types in `Accept` can be served for this URL.",
+    },
+    ProblemType {
+        slug: "payload-too-large",
+        title: "Payload too large",
+        status: 413,
+        description: "The request body is larger than the server accepts.",
+    },
+    ProblemType {
+        slug: "unsupported-media-type",
+        title: "Unsupported media type",
+        status: 415,
+        description: "The request body's `Content-Type` is not one this operation reads.",
+    },
+    ProblemType {
+        slug: "internal-error",
+        title: "Internal server error",
+        status: 500,
+        description: "The server failed; the request changed nothing. Retry later; the fault is logged.",
+    },
+];
+
+pub fn problem_type(slug: &str) -> Option<&'static ProblemType> {
+    PROBLEM_TYPES.iter().find(|p| p.slug == slug)
+}

@@ -1,0 +1,238 @@
+//! `/v1/events` and the relations of an event.
+
+use actix_web::{HttpRequest, HttpResponse, get, web};
+use serde::Deserialize;
+use utoipa::IntoParams;
+
+use super::articles::ArticleListQuery;
+use super::envelope::{Collection, Includable, Single, Wanted};
+use super::error::ApiResult;
+use super::params::Query;
+use super::participants::ParticipantListQuery;
+use super::quotes::QuoteListQuery;
+use super::respond::{self, ListParams};
+use super::{AppState, GetQuery};
+use crate::domain::{Article, Event, EventId, EventKind, Participant, ParticipantId, Quote};
+use crate::storage::events::{self, EventFilter};
+
+pub const SORT: &str = "-start_date";
+
+/// Query parameters of event lists. Different filters combine with AND; a filter
+/// repeated (`kind=summit&kind=meeting`) matches any of its values.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct EventListQuery {
+    /// Page size, 1 to 100.
+    #[param(minimum = 1, maximum = 100, default = 20)]
+    pub limit: Option<u32>,
+    /// The `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+    /// Related resources to side-load into `included`, comma-separated:
+    /// `participants`, `parent`, `subevents`.
+    #[param(example = "participants,parent")]
+    pub include: Option<String>,
+    /// Only events of this kind.
+    #[serde(default)]
+    #[param(example = json!(["meeting"]))]
+    pub kind: Vec<EventKind>,
+    /// Only events that are part of this event.
+    #[serde(default)]
+    #[param(example = json!(["sco-summit-astana-2024"]))]
+    pub parent: Vec<EventId>,
+    /// Only events this participant took part in.
+    #[serde(default)]
+    #[param(example = json!(["xi-jinping"]))]
+    pub participant: Vec<ParticipantId>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Relation {
+    Participants,
+    Parent,
+    Subevents,
+}
+
+impl Includable for Event {
+    type Relation = Relation;
+    const RELATIONS: &'static [(&'static str, Relation)] = &[
+        ("participants", Relation::Participants),
+        ("parent", Relation::Parent),
+        ("subevents", Relation::Subevents),
+    ];
+
+    fn want(&self, relation: Relation, wanted: &mut Wanted) {
+        match relation {
+            Relation::Participants => wanted
+                .participants
+                .extend(self.participants.iter().map(|p| p.participant.clone())),
+            Relation::Parent => wanted.events.extend(self.parent.iter().cloned()),
+            Relation::Subevents => wanted.events.extend(self.subevents.iter().cloned()),
+        }
+    }
+}
+
+/// Lists events matching `query` within `base` (a relation's constraint).
+pub(super) async fn respond_list(
+    req: &HttpRequest,
+    state: &AppState,
+    query: EventListQuery,
+    mut base: EventFilter,
+) -> ApiResult<HttpResponse> {
+    base.kind = query.kind;
+    if base.parent.is_empty() {
+        base.parent = query.parent;
+    }
+    if base.participant.is_empty() {
+        base.participant = query.participant;
+    }
+    let params = ListParams {
+        limit: query.limit,
+        cursor: query.cursor.as_deref(),
+        include: query.include.as_deref(),
+        sort: SORT,
+    };
+    respond::page(req, state, params, move |conn, page| {
+        events::list(conn, &base, page)
+    })
+    .await
+}
+
+/// List events
+///
+/// Summits, accessions and meetings, most recent first (`start_date` descending, then id).
+#[utoipa::path(
+    tag = "events",
+    params(EventListQuery),
+    responses((status = 200, description = "A page of events.", body = Collection<Event>))
+)]
+#[get("/events")]
+pub async fn list_events(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    Query(query): Query<EventListQuery>,
+) -> ApiResult<HttpResponse> {
+    respond_list(&req, &state, query, EventFilter::default()).await
+}
+
+/// Get an event
+///
+/// One event with its place, parent, sub-events and participants with their roles.
+#[utoipa::path(
+    tag = "events",
+    params(("id" = EventId, Path, description = "The event's id."), GetQuery),
+    responses((status = 200, description = "The event.", body = Single<Event>))
+)]
+#[get("/events/{id}")]
+pub async fn get_event(
+    state: web::Data<AppState>,
+    id: web::Path<EventId>,
+    Query(query): Query<GetQuery>,
+) -> ApiResult<HttpResponse> {
+    respond::one(
+        &state,
+        "event",
+        id.into_inner(),
+        query.include.as_deref(),
+        events::get,
+    )
+    .await
+}
+
+/// List an event's quotes
+///
+/// What was said at the event; accepts the parameters of the quote list.
+#[utoipa::path(
+    tag = "events",
+    params(("id" = EventId, Path, description = "The event's id."), QuoteListQuery),
+    responses((status = 200, description = "A page of quotes.", body = Collection<Quote>))
+)]
+#[get("/events/{id}/quotes")]
+pub async fn list_event_quotes(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    id: web::Path<EventId>,
+    Query(query): Query<QuoteListQuery>,
+) -> ApiResult<HttpResponse> {
+    let id = id.into_inner();
+    respond::ensure(&state, "event", &id, events::exists).await?;
+    let filter = crate::storage::quotes::QuoteFilter {
+        event: vec![id],
+        ..Default::default()
+    };
+    super::quotes::respond_list(&req, &state, query, filter).await
+}
+
+/// List an event's articles
+///
+/// The articles that cover the event; accepts the parameters of the article list.
+#[utoipa::path(
+    tag = "events",
+    params(("id" = EventId, Path, description = "The event's id."), ArticleListQuery),
+    responses((status = 200, description = "A page of articles.", body = Collection<Article>))
+)]
+#[get("/events/{id}/articles")]
+pub async fn list_event_articles(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    id: web::Path<EventId>,
+    Query(query): Query<ArticleListQuery>,
+) -> ApiResult<HttpResponse> {
+    let id = id.into_inner();
+    respond::ensure(&state, "event", &id, events::exists).await?;
+    let filter = crate::storage::articles::ArticleFilter {
+        event: vec![id],
+        ..Default::default()
+    };
+    super::articles::respond_list(&req, &state, query, filter).await
+}
+
+/// List an event's participants
+///
+/// Who took part in the event (their roles are on the event itself); accepts the
+/// parameters of the participant list.
+#[utoipa::path(
+    tag = "events",
+    params(("id" = EventId, Path, description = "The event's id."), ParticipantListQuery),
+    responses((status = 200, description = "A page of participants.", body = Collection<Participant>))
+)]
+#[get("/events/{id}/participants")]
+pub async fn list_event_participants(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    id: web::Path<EventId>,
+    Query(query): Query<ParticipantListQuery>,
+) -> ApiResult<HttpResponse> {
+    let id = id.into_inner();
+    respond::ensure(&state, "event", &id, events::exists).await?;
+    let filter = crate::storage::participants::ParticipantFilter {
+        event: vec![id],
+        ..Default::default()
+    };
+    super::participants::respond_list(&req, &state, query, filter).await
+}
+
+/// List an event's sub-events
+///
+/// The events that are part of this one, such as meetings on the sidelines of a
+/// summit; accepts the parameters of the event list.
+#[utoipa::path(
+    tag = "events",
+    params(("id" = EventId, Path, description = "The event's id."), EventListQuery),
+    responses((status = 200, description = "A page of events.", body = Collection<Event>))
+)]
+#[get("/events/{id}/events")]
+pub async fn list_event_subevents(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    id: web::Path<EventId>,
+    Query(query): Query<EventListQuery>,
+) -> ApiResult<HttpResponse> {
+    let id = id.into_inner();
+    respond::ensure(&state, "event", &id, events::exists).await?;
+    let filter = EventFilter {
+        parent: vec![id],
+        ..Default::default()
+    };
+    respond_list(&req, &state, query, filter).await
+}

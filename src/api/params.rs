@@ -1,0 +1,152 @@
+//! Query-string parsing shared by every list: the strict `Query` extractor, paging
+//! parameters, opaque cursors and `include` lists.
+
+use std::future::{Ready, ready};
+
+use actix_web::{FromRequest, HttpRequest, dev::Payload};
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use serde::de::DeserializeOwned;
+
+use super::error::ApiError;
+use crate::storage::{Cursor, PageRequest, SortValue};
+
+/// Like `web::Query`, but repeated keys fill vectors (`participant=a&participant=b`)
+/// and an unknown or malformed parameter is a 400 problem that names it.
+pub struct Query<T>(pub T);
+
+impl<T: DeserializeOwned> FromRequest for Query<T> {
+    type Error = ApiError;
+    type Future = Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        ready(
+            serde_html_form::from_str::<T>(req.query_string())
+                .map(Query)
+                .map_err(|e| query_error(&e.to_string())),
+        )
+    }
+}
+
+/// Turns serde's message into a problem naming the parameter when serde names it.
+fn query_error(message: &str) -> ApiError {
+    let quoted = |prefix: &str| {
+        let start = message.find(prefix)? + prefix.len();
+        let len = message[start..].find('`')?;
+        Some(message[start..start + len].to_owned())
+    };
+    if let Some(name) = quoted("unknown field `") {
+        return ApiError::invalid(name, format!("unknown query parameter ({message})"));
+    }
+    if let Some(name) = quoted("missing field `") {
+        return ApiError::invalid(name, "this query parameter is required");
+    }
+    ApiError::BadRequest {
+        detail: format!("The query string is invalid: {message}."),
+        errors: Vec::new(),
+    }
+}
+
+pub const DEFAULT_LIMIT: u32 = 20;
+pub const MAX_LIMIT: u32 = 100;
+
+/// Reads `limit` and `cursor` into a page request for a list sorted by `sort`.
+pub fn page_request(
+    limit: Option<u32>,
+    cursor: Option<&str>,
+    sort: &str,
+) -> Result<PageRequest, ApiError> {
+    let limit = limit.unwrap_or(DEFAULT_LIMIT);
+    if !(1..=MAX_LIMIT).contains(&limit) {
+        return Err(ApiError::invalid(
+            "limit",
+            format!("must be between 1 and {MAX_LIMIT}"),
+        ));
+    }
+    let after = cursor.map(|c| decode_cursor(c, sort)).transpose()?;
+    Ok(PageRequest { limit, after })
+}
+
+#[derive(serde::Serialize, serde::Deserialize)]
+struct CursorToken {
+    /// The sort the cursor belongs to: a cursor from another sort cannot be reused.
+    s: String,
+    k: SortValue,
+    i: String,
+}
+
+/// Cursors are opaque to clients: base64url of a small JSON token.
+pub fn encode_cursor(cursor: &Cursor, sort: &str) -> String {
+    let token = CursorToken {
+        s: sort.to_owned(),
+        k: cursor.key.clone(),
+        i: cursor.id.clone(),
+    };
+    URL_SAFE_NO_PAD.encode(serde_json::to_vec(&token).unwrap_or_default())
+}
+
+fn decode_cursor(text: &str, sort: &str) -> Result<Cursor, ApiError> {
+    let bad = || {
+        ApiError::invalid(
+            "cursor",
+            "is not a cursor this list returned; use the `next_cursor` of the previous page",
+        )
+    };
+    let bytes = URL_SAFE_NO_PAD.decode(text).map_err(|_| bad())?;
+    let token: CursorToken = serde_json::from_slice(&bytes).map_err(|_| bad())?;
+    if token.s != sort {
+        return Err(bad());
+    }
+    Ok(Cursor {
+        key: token.k,
+        id: token.i,
+    })
+}
+
+/// Parses a comma-separated list of names (`include=speaker,event`) with `parse`;
+/// an unknown name is a 400 problem that lists the allowed ones.
+pub fn name_list<T: PartialEq>(
+    param: &str,
+    value: Option<&str>,
+    allowed: &[(&str, T)],
+) -> Result<Vec<T>, ApiError>
+where
+    T: Copy,
+{
+    let mut out = Vec::new();
+    for name in value
+        .unwrap_or("")
+        .split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
+        let Some((_, v)) = allowed.iter().find(|(n, _)| *n == name) else {
+            let names: Vec<&str> = allowed.iter().map(|(n, _)| *n).collect();
+            return Err(ApiError::invalid(
+                param,
+                format!("unknown value `{name}`; allowed: {}", names.join(", ")),
+            ));
+        };
+        if !out.contains(v) {
+            out.push(*v);
+        }
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cursors_round_trip_and_are_bound_to_their_sort() {
+        let c = Cursor {
+            key: SortValue::Int(42),
+            id: "a-b".into(),
+        };
+        let text = encode_cursor(&c, "-published_at");
+        assert_eq!(decode_cursor(&text, "-published_at").unwrap(), c);
+        assert!(decode_cursor(&text, "name").is_err());
+        assert!(decode_cursor("%%%", "name").is_err());
+    }
+}

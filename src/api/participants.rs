@@ -1,0 +1,189 @@
+//! `/v1/participants` and the relations of a participant.
+
+use actix_web::{HttpRequest, HttpResponse, get, web};
+use serde::Deserialize;
+use utoipa::IntoParams;
+
+use super::articles::ArticleListQuery;
+use super::envelope::{Collection, Includable, Single, Wanted};
+use super::error::ApiResult;
+use super::events::EventListQuery;
+use super::params::Query;
+use super::quotes::QuoteListQuery;
+use super::respond::{self, ListParams};
+use super::{AppState, GetQuery};
+use crate::domain::{Article, Event, Participant, ParticipantId, ParticipantKind, Quote};
+use crate::storage::participants::{self, ParticipantFilter};
+
+pub const SORT: &str = "name";
+
+/// Query parameters of participant lists.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct ParticipantListQuery {
+    /// Page size, 1 to 100.
+    #[param(minimum = 1, maximum = 100, default = 20)]
+    pub limit: Option<u32>,
+    /// The `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+    /// Related resources to side-load into `included`, comma-separated: `affiliation`.
+    #[param(example = "affiliation")]
+    pub include: Option<String>,
+    /// Only participants of this kind; repeat for any of several.
+    #[serde(default)]
+    #[param(example = json!(["person"]))]
+    pub kind: Vec<ParticipantKind>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Relation {
+    Affiliation,
+}
+
+impl Includable for Participant {
+    type Relation = Relation;
+    const RELATIONS: &'static [(&'static str, Relation)] =
+        &[("affiliation", Relation::Affiliation)];
+
+    fn want(&self, relation: Relation, wanted: &mut Wanted) {
+        match relation {
+            Relation::Affiliation => wanted.participants.extend(self.affiliation.iter().cloned()),
+        }
+    }
+}
+
+/// Lists participants matching `query` within `base` (a relation's constraint).
+pub(super) async fn respond_list(
+    req: &HttpRequest,
+    state: &AppState,
+    query: ParticipantListQuery,
+    mut base: ParticipantFilter,
+) -> ApiResult<HttpResponse> {
+    base.kind = query.kind;
+    let params = ListParams {
+        limit: query.limit,
+        cursor: query.cursor.as_deref(),
+        include: query.include.as_deref(),
+        sort: SORT,
+    };
+    respond::page(req, state, params, move |conn, page| {
+        participants::list(conn, &base, page)
+    })
+    .await
+}
+
+/// List participants
+///
+/// People, organizations and countries, alphabetically by name (then id).
+#[utoipa::path(
+    tag = "participants",
+    params(ParticipantListQuery),
+    responses((status = 200, description = "A page of participants.", body = Collection<Participant>))
+)]
+#[get("/participants")]
+pub async fn list_participants(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    Query(query): Query<ParticipantListQuery>,
+) -> ApiResult<HttpResponse> {
+    respond_list(&req, &state, query, ParticipantFilter::default()).await
+}
+
+/// Get a participant
+///
+/// One person, organization or country; `include=affiliation` side-loads the
+/// organization or country it belongs to.
+#[utoipa::path(
+    tag = "participants",
+    params(("id" = ParticipantId, Path, description = "The participant's id."), GetQuery),
+    responses((status = 200, description = "The participant.", body = Single<Participant>))
+)]
+#[get("/participants/{id}")]
+pub async fn get_participant(
+    state: web::Data<AppState>,
+    id: web::Path<ParticipantId>,
+    Query(query): Query<GetQuery>,
+) -> ApiResult<HttpResponse> {
+    respond::one(
+        &state,
+        "participant",
+        id.into_inner(),
+        query.include.as_deref(),
+        participants::get,
+    )
+    .await
+}
+
+/// List a participant's quotes
+///
+/// What the participant said; accepts the parameters of the quote list.
+#[utoipa::path(
+    tag = "participants",
+    params(("id" = ParticipantId, Path, description = "The participant's id."), QuoteListQuery),
+    responses((status = 200, description = "A page of quotes.", body = Collection<Quote>))
+)]
+#[get("/participants/{id}/quotes")]
+pub async fn list_participant_quotes(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    id: web::Path<ParticipantId>,
+    Query(query): Query<QuoteListQuery>,
+) -> ApiResult<HttpResponse> {
+    let id = id.into_inner();
+    respond::ensure(&state, "participant", &id, participants::exists).await?;
+    let filter = crate::storage::quotes::QuoteFilter {
+        speaker: vec![id],
+        ..Default::default()
+    };
+    super::quotes::respond_list(&req, &state, query, filter).await
+}
+
+/// List a participant's articles
+///
+/// The articles that name the participant; accepts the parameters of the article list.
+#[utoipa::path(
+    tag = "participants",
+    params(("id" = ParticipantId, Path, description = "The participant's id."), ArticleListQuery),
+    responses((status = 200, description = "A page of articles.", body = Collection<Article>))
+)]
+#[get("/participants/{id}/articles")]
+pub async fn list_participant_articles(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    id: web::Path<ParticipantId>,
+    Query(query): Query<ArticleListQuery>,
+) -> ApiResult<HttpResponse> {
+    let id = id.into_inner();
+    respond::ensure(&state, "participant", &id, participants::exists).await?;
+    let filter = crate::storage::articles::ArticleFilter {
+        participant: vec![id],
+        ..Default::default()
+    };
+    super::articles::respond_list(&req, &state, query, filter).await
+}
+
+/// List a participant's events
+///
+/// The events the participant took part in, in any role; accepts the parameters of
+/// the event list.
+#[utoipa::path(
+    tag = "participants",
+    params(("id" = ParticipantId, Path, description = "The participant's id."), EventListQuery),
+    responses((status = 200, description = "A page of events.", body = Collection<Event>))
+)]
+#[get("/participants/{id}/events")]
+pub async fn list_participant_events(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    id: web::Path<ParticipantId>,
+    Query(query): Query<EventListQuery>,
+) -> ApiResult<HttpResponse> {
+    let id = id.into_inner();
+    respond::ensure(&state, "participant", &id, participants::exists).await?;
+    let filter = crate::storage::events::EventFilter {
+        participant: vec![id],
+        ..Default::default()
+    };
+    super::events::respond_list(&req, &state, query, filter).await
+}

@@ -1,0 +1,99 @@
+//! The two shapes of read handler, written once: a page of a list, and one resource,
+//! each with its `include=` side-loads.
+
+use std::fmt::Display;
+
+use actix_web::{HttpRequest, HttpResponse};
+use rusqlite::Connection;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use super::AppState;
+use super::envelope::{self, Includable};
+use super::error::{ApiError, ApiResult};
+use super::params::{name_list, page_request};
+use crate::storage::{self, Page, PageRequest};
+
+/// What every list query carries besides its filters.
+pub struct ListParams<'a> {
+    pub limit: Option<u32>,
+    pub cursor: Option<&'a str>,
+    pub include: Option<&'a str>,
+    pub sort: &'static str,
+}
+
+/// Answers with one page of `list`, side-loading what `include` asks for.
+pub async fn page<T, F>(
+    req: &HttpRequest,
+    state: &AppState,
+    params: ListParams<'_>,
+    list: F,
+) -> ApiResult<HttpResponse>
+where
+    T: Includable + Serialize + ToSchema + Send + 'static,
+    F: FnOnce(&Connection, &PageRequest) -> storage::Result<Page<T>> + Send + 'static,
+{
+    let request = page_request(params.limit, params.cursor, params.sort)?;
+    let relations = name_list("include", params.include, T::RELATIONS)?;
+    let limit = request.limit;
+    let (page, included) = state
+        .db
+        .read(move |conn| {
+            let page = list(conn, &request)?;
+            let included = envelope::include(conn, &page.items, &relations)?;
+            Ok((page, included))
+        })
+        .await?;
+    Ok(envelope::collection(
+        req,
+        page,
+        limit,
+        params.sort,
+        included,
+    ))
+}
+
+/// Answers with the resource `get` finds for `id`, or a 404 naming `resource`.
+pub async fn one<T, I>(
+    state: &AppState,
+    resource: &'static str,
+    id: I,
+    include: Option<&str>,
+    get: fn(&Connection, &I) -> storage::Result<Option<T>>,
+) -> ApiResult<HttpResponse>
+where
+    T: Includable + Serialize + ToSchema + Send + 'static,
+    I: Display + Send + 'static,
+{
+    let relations = name_list("include", include, T::RELATIONS)?;
+    let (id, found) = state
+        .db
+        .read(move |conn| {
+            let Some(item) = get(conn, &id)? else {
+                return Ok((id, None));
+            };
+            let included = envelope::include(conn, std::slice::from_ref(&item), &relations)?;
+            Ok((id, Some((item, included))))
+        })
+        .await?;
+    let (item, included) = found.ok_or_else(|| ApiError::not_found(resource, &id.to_string()))?;
+    Ok(envelope::single(item, included))
+}
+
+/// 404 unless `exists` finds `id`: a relation of a missing resource is not an empty list.
+pub async fn ensure<I>(
+    state: &AppState,
+    resource: &'static str,
+    id: &I,
+    exists: fn(&Connection, &I) -> storage::Result<bool>,
+) -> ApiResult<()>
+where
+    I: Display + Clone + Send + 'static,
+{
+    let probe = id.clone();
+    if state.db.read(move |conn| exists(conn, &probe)).await? {
+        Ok(())
+    } else {
+        Err(ApiError::not_found(resource, &id.to_string()))
+    }
+}

@@ -1,0 +1,91 @@
+//! `/v1/topics`.
+
+use actix_web::{HttpRequest, HttpResponse, get, web};
+use serde::Deserialize;
+use utoipa::IntoParams;
+
+use super::envelope::{Collection, Includable, Single, Wanted};
+use super::error::ApiResult;
+use super::params::Query;
+use super::respond::{self, ListParams};
+use super::{AppState, GetQuery};
+use crate::domain::{Topic, TopicId};
+use crate::storage::topics::{self, TopicFilter};
+
+pub const SORT: &str = "id";
+
+/// Query parameters of the topic list.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct TopicListQuery {
+    /// Page size, 1 to 100.
+    #[param(minimum = 1, maximum = 100, default = 20)]
+    pub limit: Option<u32>,
+    /// The `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+    /// Topics have no relations to side-load; only an empty value is accepted.
+    pub include: Option<String>,
+}
+
+/// Topics point to nothing that could be side-loaded.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Relation {}
+
+impl Includable for Topic {
+    type Relation = Relation;
+    const RELATIONS: &'static [(&'static str, Relation)] = &[];
+
+    fn want(&self, relation: Relation, _: &mut Wanted) {
+        match relation {}
+    }
+}
+
+/// List topics
+///
+/// The subjects articles and quotes are filed under, by id. Use a topic's id as the
+/// `topic` filter of the article and quote lists.
+#[utoipa::path(
+    tag = "topics",
+    params(TopicListQuery),
+    responses((status = 200, description = "A page of topics.", body = Collection<Topic>))
+)]
+#[get("/topics")]
+pub async fn list_topics(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    Query(query): Query<TopicListQuery>,
+) -> ApiResult<HttpResponse> {
+    let params = ListParams {
+        limit: query.limit,
+        cursor: query.cursor.as_deref(),
+        include: query.include.as_deref(),
+        sort: SORT,
+    };
+    respond::page(&req, &state, params, |conn, page| {
+        topics::list(conn, &TopicFilter::default(), page)
+    })
+    .await
+}
+
+/// Get a topic
+#[utoipa::path(
+    tag = "topics",
+    params(("id" = TopicId, Path, description = "The topic's id."), GetQuery),
+    responses((status = 200, description = "The topic.", body = Single<Topic>))
+)]
+#[get("/topics/{id}")]
+pub async fn get_topic(
+    state: web::Data<AppState>,
+    id: web::Path<TopicId>,
+    Query(query): Query<GetQuery>,
+) -> ApiResult<HttpResponse> {
+    respond::one(
+        &state,
+        "topic",
+        id.into_inner(),
+        query.include.as_deref(),
+        topics::get,
+    )
+    .await
+}

@@ -1,0 +1,115 @@
+//! The command line: `serve` (the default), `openapi`, `healthcheck`.
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use crate::config::{LogFormat, Settings};
+use crate::startup::Application;
+
+/// newsdesk: a typed news content API (articles, quotes, participants, events).
+#[derive(Debug, Parser)]
+#[command(
+    name = "newsdesk",
+    version,
+    about,
+    args_conflicts_with_subcommands = true
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    /// With no command, newsdesk serves with these settings.
+    #[command(flatten)]
+    pub serve: Settings,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the API (what runs when no command is given).
+    Serve(Settings),
+    /// Print the OpenAPI description to standard output.
+    Openapi,
+    /// Exit 0 when the server at --url answers /readyz with 200, 1 otherwise (for container health checks).
+    Healthcheck {
+        /// Base URL of the server.
+        #[arg(
+            long,
+            env = "NEWSDESK_HEALTHCHECK_URL",
+            default_value = "http://127.0.0.1:8080"
+        )]
+        url: String,
+    },
+}
+
+pub fn run(cli: Cli) -> ExitCode {
+    let result = match cli.command {
+        Some(Command::Serve(settings)) => serve(settings),
+        None => serve(cli.serve),
+        Some(Command::Openapi) => print_openapi(),
+        Some(Command::Healthcheck { url }) => healthcheck(&url),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("newsdesk: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+type CliResult = Result<ExitCode, Box<dyn std::error::Error>>;
+
+fn serve(settings: Settings) -> CliResult {
+    init_logging(settings.log_format);
+    actix_web::rt::System::new().block_on(async move {
+        let app = Application::build(&settings).await?;
+        tracing::info!(address = %app.address(), db = %settings.db.display(), "serving");
+        app.run().await?;
+        tracing::info!("stopped");
+        Ok(ExitCode::SUCCESS)
+    })
+}
+
+fn print_openapi() -> CliResult {
+    let spec = actix_web::rt::System::new().block_on(crate::openapi::render())?;
+    std::io::stdout().write_all(spec.as_bytes())?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// A minimal HTTP/1.1 GET over TCP, so the container image needs no curl.
+fn healthcheck(url: &str) -> CliResult {
+    use std::io::Read;
+    use std::net::TcpStream;
+    use std::time::Duration;
+
+    let authority = url
+        .trim_start_matches("http://")
+        .trim_end_matches('/')
+        .to_owned();
+    let mut stream = TcpStream::connect(&authority)?;
+    stream.set_read_timeout(Some(Duration::from_secs(5)))?;
+    write!(
+        stream,
+        "GET /readyz HTTP/1.1\r\nHost: {authority}\r\nConnection: close\r\n\r\n"
+    )?;
+    let mut response = String::new();
+    stream.read_to_string(&mut response)?;
+    let ok = response.starts_with("HTTP/1.1 200");
+    println!("{}", response.lines().next().unwrap_or("no answer"));
+    Ok(if ok {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
+}
+
+fn init_logging(format: LogFormat) {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("NEWSDESK_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter);
+    match format {
+        LogFormat::Json => builder.json().init(),
+        LogFormat::Text => builder.init(),
+    }
+}

@@ -1,0 +1,36 @@
+//! The content model: plain types with no I/O. They are the JSON that clients see
+//! and, through `utoipa::ToSchema`, the schemas of the OpenAPI description.
+
+pub mod article;
+pub mod event;
+pub mod ids;
+pub mod participant;
+pub mod quote;
+pub mod topic;
+
+pub use article::{Article, Block, Dateline, HeadlineOrigin, NewArticle, SourceAttribution};
+pub use event::{Event, EventKind, EventParticipant, EventRole, NewEvent, Place};
+pub use ids::{ArticleId, EventId, ParticipantId, QuoteId, Slug, SlugError, TopicId};
+pub use participant::{NewParticipant, Participant, ParticipantKind};
+pub use quote::{NewQuote, Quote};
+pub use topic::{NewTopic, Topic};
+
+use serde::Serialize;
+use utoipa::ToSchema;
+
+/// Hypermedia links of a resource.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Links {
+    /// The canonical URL path of this resource.
+    #[serde(rename = "self")]
+    #[schema(example = "/v1/articles/lukashenko-at-sco-summit-astana")]
+    pub self_: String,
+}
+
+impl Links {
+    pub fn to(collection: &str, id: &str) -> Self {
+        Self {
+            self_: format!("/v1/{collection}/{id}"),
+        }
+    }
+}

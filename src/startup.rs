@@ -1,0 +1,107 @@
+//! Builds the application from settings. `main` and the tests both go through here,
+//! so the tests run the real thing.
+
+use std::net::{SocketAddr, TcpListener};
+use std::sync::Arc;
+
+use actix_web::body::MessageBody;
+use actix_web::dev::{Server, ServiceFactory, ServiceRequest, ServiceResponse};
+use actix_web::http::Method;
+use actix_web::middleware::from_fn;
+use actix_web::{App, HttpServer, web};
+use utoipa_actix_web::AppExt;
+
+use crate::api::{self, AppState, routing};
+use crate::config::Settings;
+use crate::storage::Db;
+
+/// The actix application: routes, extractor settings, middleware.
+pub fn app(
+    state: AppState,
+    max_body: usize,
+) -> App<
+    impl ServiceFactory<
+        ServiceRequest,
+        Config = (),
+        Response = ServiceResponse<impl MessageBody>,
+        Error = actix_web::Error,
+        InitError = (),
+    >,
+> {
+    let (app, _) = App::new()
+        .into_utoipa_app()
+        .configure(api::configure)
+        .split_for_parts();
+    app.app_data(web::Data::new(state))
+        .app_data(routing::path_config())
+        .app_data(routing::query_config())
+        .app_data(routing::json_config(max_body))
+        .default_service(web::to(routing::unmatched))
+        .wrap(from_fn(head_as_get))
+}
+
+/// `HEAD` is answered by the `GET` handler: the HTTP layer, which saw the request
+/// as `HEAD`, sends the headers of the response and drops its body.
+async fn head_as_get(
+    mut req: ServiceRequest,
+    next: actix_web::middleware::Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    if req.method() == Method::HEAD {
+        req.head_mut().method = Method::GET;
+    }
+    next.call(req).await
+}
+
+/// Application state for `db`: the routes and the rendered OpenAPI description.
+pub async fn state(db: Db) -> Result<AppState, Box<dyn std::error::Error>> {
+    let doc = crate::openapi::describe();
+    let routes = Arc::new(routing::RouteTable::from_openapi(&doc));
+    let openapi = Arc::new(crate::openapi::render().await?);
+    Ok(AppState {
+        db,
+        openapi,
+        routes,
+    })
+}
+
+/// A server bound to its port, ready to run.
+pub struct Application {
+    server: Server,
+    address: SocketAddr,
+}
+
+impl Application {
+    /// Opens the database (migrating and seeding it if needed) and binds the listener.
+    pub async fn build(settings: &Settings) -> Result<Self, Box<dyn std::error::Error>> {
+        let db = Db::open(&settings.db, settings.db_pool())?;
+        let state = state(db).await?;
+        let listener = TcpListener::bind(&settings.bind)?;
+        let address = listener.local_addr()?;
+        let max_body = settings.max_body;
+        let server = HttpServer::new(move || app(state.clone(), max_body))
+            .workers(settings.workers())
+            .shutdown_timeout(settings.shutdown_grace().as_secs())
+            .listen(listener)?
+            .run();
+        Ok(Self { server, address })
+    }
+
+    pub fn address(&self) -> SocketAddr {
+        self.address
+    }
+
+    pub fn port(&self) -> u16 {
+        self.address.port()
+    }
+
+    /// A handle to stop the server gracefully.
+    pub fn handle(&self) -> actix_web::dev::ServerHandle {
+        self.server.handle()
+    }
+
+    /// Serves until stopped by a signal (SIGTERM, SIGINT) or the handle, letting
+    /// requests in flight finish within the grace period.
+    pub async fn run(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}

@@ -1,0 +1,144 @@
+//! SQLite storage: the pool, the schema migrations, one module per resource.
+//!
+//! Every call runs on actix's blocking thread pool (`web::block`), never on an async
+//! worker: SQLite calls are synchronous and may wait on the disk.
+
+pub mod articles;
+pub mod events;
+pub mod participants;
+mod query;
+pub mod quotes;
+pub mod seed;
+pub mod topics;
+
+use std::path::Path;
+use std::time::Duration;
+
+use r2d2::{Pool, PooledConnection};
+use r2d2_sqlite::SqliteConnectionManager;
+use rusqlite::{Connection, OpenFlags};
+use rusqlite_migration::{M, Migrations};
+
+pub use query::{Cursor, Page, PageRequest, SortValue};
+
+/// What can go wrong below the API. None of it is the client's fault.
+#[derive(Debug, thiserror::Error)]
+pub enum StorageError {
+    #[error("database: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error("connection pool: {0}")]
+    Pool(#[from] r2d2::Error),
+    #[error("schema migration: {0}")]
+    Migration(#[from] rusqlite_migration::Error),
+    #[error("blocking task failed: {0}")]
+    Blocking(String),
+    #[error("fixtures: {0}")]
+    Fixtures(String),
+}
+
+pub type Result<T, E = StorageError> = std::result::Result<T, E>;
+
+fn migrations() -> Migrations<'static> {
+    Migrations::new(vec![M::up(include_str!("migrations/0001_content.sql"))])
+}
+
+/// Settings applied to every connection, read or write.
+fn init_connection(conn: &mut Connection) -> rusqlite::Result<()> {
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    // A write is acknowledged only once it is on disk.
+    conn.pragma_update(None, "synchronous", "FULL")?;
+    conn.busy_timeout(Duration::from_secs(5))?;
+    conn.set_prepared_statement_cache_capacity(64);
+    Ok(())
+}
+
+/// A handle on the database: cheap to clone, shared by all workers.
+#[derive(Clone)]
+pub struct Db {
+    pool: Pool<SqliteConnectionManager>,
+}
+
+impl Db {
+    /// Opens (creating if needed) the database at `path`, migrates it to the current
+    /// schema and, when it has never been seeded, loads the fixtures.
+    pub fn open(path: &Path, pool_size: u32) -> Result<Self> {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|e| {
+                StorageError::Fixtures(format!("cannot create {}: {e}", dir.display()))
+            })?;
+        }
+        let mut conn = Connection::open(path)?;
+        conn.pragma_update_and_check(None, "journal_mode", "WAL", |_| Ok(()))?;
+        Self::prepare(&mut conn)?;
+        drop(conn);
+        let manager = SqliteConnectionManager::file(path).with_init(init_connection);
+        Self::with_manager(manager, pool_size)
+    }
+
+    /// A private in-memory database with the fixtures loaded, for examples and tests.
+    pub fn open_in_memory() -> Result<Self> {
+        // Named shared-cache memory databases let the pool's connections see one database.
+        static COUNTER: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+        let n = COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let uri = format!(
+            "file:newsdesk-mem-{}-{n}?mode=memory&cache=shared",
+            std::process::id()
+        );
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
+            | OpenFlags::SQLITE_OPEN_CREATE
+            | OpenFlags::SQLITE_OPEN_URI;
+        let manager = SqliteConnectionManager::file(&uri)
+            .with_flags(flags)
+            .with_init(init_connection);
+        // The pool keeps its connections, so the database lives as long as the handle.
+        let db = Self::with_manager(manager, 2)?;
+        let mut conn = db.pool.get()?;
+        Self::prepare(&mut conn)?;
+        drop(conn);
+        Ok(db)
+    }
+
+    fn with_manager(manager: SqliteConnectionManager, pool_size: u32) -> Result<Self> {
+        let pool = Pool::builder()
+            .max_size(pool_size.max(1))
+            .min_idle(Some(pool_size.max(1)))
+            .build(manager)?;
+        Ok(Self { pool })
+    }
+
+    fn prepare(conn: &mut Connection) -> Result<()> {
+        init_connection(conn)?;
+        migrations().to_latest(conn)?;
+        seed::load_if_unseeded(conn)
+    }
+
+    /// Runs `f` with a connection on the blocking thread pool.
+    pub async fn read<T, F>(&self, f: F) -> Result<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Connection) -> Result<T> + Send + 'static,
+    {
+        let pool = self.pool.clone();
+        actix_web::web::block(move || {
+            let conn: PooledConnection<_> = pool.get()?;
+            f(&conn)
+        })
+        .await
+        .map_err(|e| StorageError::Blocking(e.to_string()))?
+    }
+
+    /// True when the database answers a trivial query.
+    pub async fn ping(&self) -> bool {
+        self.read(|conn| {
+            Ok(conn.query_row("SELECT count(*) FROM meta", [], |r| r.get::<_, i64>(0))?)
+        })
+        .await
+        .is_ok()
+    }
+}
+
+/// True when `table` has a row with this `id`.
+fn row_exists(conn: &Connection, table: &str, id: &str) -> Result<bool> {
+    let sql = format!("SELECT EXISTS (SELECT 1 FROM {table} WHERE id = ?1)");
+    Ok(conn.prepare_cached(&sql)?.query_row([id], |r| r.get(0))?)
+}

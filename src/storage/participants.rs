@@ -1,0 +1,126 @@
+//! Participants: people, organizations and countries.
+
+use rusqlite::{Connection, Row, params};
+
+use super::Result;
+use super::query::{
+    self, Cursor, Page, PageRequest, Sort, SortValue, Where, json_column, time_column,
+};
+use crate::domain::{
+    ArticleId, EventId, Links, NewParticipant, Participant, ParticipantId, ParticipantKind,
+};
+
+/// Which participants a list holds. Empty vectors filter nothing; several values mean OR.
+#[derive(Debug, Default, Clone)]
+pub struct ParticipantFilter {
+    pub ids: Vec<ParticipantId>,
+    pub kind: Vec<ParticipantKind>,
+    /// Named by one of these articles.
+    pub article: Vec<ArticleId>,
+    /// Taking part in one of these events.
+    pub event: Vec<EventId>,
+}
+
+const SELECT: &str = "SELECT p.id, p.kind, p.name, p.aliases, p.title, p.affiliation, p.updated_at FROM participants p";
+
+/// Alphabetical.
+const SORT: Sort = Sort {
+    key: "p.name",
+    id: "p.id",
+    descending: false,
+};
+
+fn conditions(filter: &ParticipantFilter) -> Where {
+    let mut w = Where::default();
+    w.any_of("p.id IN ({})", &filter.ids);
+    let kinds: Vec<&str> = filter.kind.iter().map(|k| k.as_str()).collect();
+    w.any_of("p.kind IN ({})", &kinds);
+    w.any_of(
+        "p.id IN (SELECT participant FROM article_participants WHERE article IN ({}))",
+        &filter.article,
+    );
+    w.any_of(
+        "p.id IN (SELECT participant FROM event_participants WHERE event IN ({}))",
+        &filter.event,
+    );
+    w
+}
+
+fn from_row(row: &Row<'_>) -> rusqlite::Result<Participant> {
+    let id: ParticipantId = row.get("id")?;
+    let kind: String = row.get("kind")?;
+    Ok(Participant {
+        links: Links::to("participants", id.as_str()),
+        id,
+        kind: ParticipantKind::parse(&kind).unwrap_or(ParticipantKind::Organization),
+        name: row.get("name")?,
+        aliases: json_column(row, "aliases")?,
+        title: row.get("title")?,
+        affiliation: row.get("affiliation")?,
+        updated_at: time_column(row, "updated_at")?,
+    })
+}
+
+fn cursor_of(p: &Participant) -> Cursor {
+    Cursor {
+        key: SortValue::Text(p.name.clone()),
+        id: p.id.to_string(),
+    }
+}
+
+pub fn list(
+    conn: &Connection,
+    filter: &ParticipantFilter,
+    page: &PageRequest,
+) -> Result<Page<Participant>> {
+    query::page(
+        conn,
+        SELECT,
+        conditions(filter),
+        SORT,
+        page,
+        from_row,
+        cursor_of,
+    )
+}
+
+pub fn get(conn: &Connection, id: &ParticipantId) -> Result<Option<Participant>> {
+    let filter = ParticipantFilter {
+        ids: vec![id.clone()],
+        ..Default::default()
+    };
+    Ok(list(conn, &filter, &PageRequest::first(1))?.items.pop())
+}
+
+pub fn get_many(conn: &Connection, ids: &[ParticipantId]) -> Result<Vec<Participant>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let filter = ParticipantFilter {
+        ids: ids.to_vec(),
+        ..Default::default()
+    };
+    query::all(conn, SELECT, conditions(&filter), "p.name, p.id", from_row)
+}
+
+pub fn exists(conn: &Connection, id: &ParticipantId) -> Result<bool> {
+    super::row_exists(conn, "participants", id.as_str())
+}
+
+pub fn insert(conn: &Connection, p: &NewParticipant, now: i64) -> Result<()> {
+    let aliases = serde_json::to_string(&p.aliases).unwrap_or_else(|_| "[]".into());
+    conn.execute(
+        "INSERT INTO participants (id, kind, name, aliases, title, affiliation, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        params![
+            p.id,
+            p.kind.as_str(),
+            p.name,
+            aliases,
+            p.title,
+            p.affiliation,
+            now
+        ],
+    )?;
+    Ok(())
+}

@@ -1,0 +1,10 @@
+//! One integration test binary (one link step) that drives the real application
+//! over HTTP, each test on a fresh database.
+
+mod collections;
+mod errors;
+mod fixtures;
+mod helpers;
+mod http;
+mod openapi;
+mod storage;

@@ -1,0 +1,56 @@
+//! The OpenAPI description is generated, complete and committed.
+
+use serde_json::Value;
+
+use crate::helpers::spawn_app;
+
+#[actix_web::test]
+async fn the_committed_description_is_the_generated_one() {
+    let app = spawn_app().await;
+    let served = app.get("/openapi.json").await;
+    let committed = include_str!("../../openapi/openapi.json");
+    assert!(
+        served.body == committed.as_bytes(),
+        "openapi/openapi.json is stale: run `cargo run -- openapi > openapi/openapi.json`"
+    );
+}
+
+#[actix_web::test]
+async fn every_operation_is_described_with_examples_and_problems() {
+    let app = spawn_app().await;
+    let doc = app.get_ok("/openapi.json").await;
+    assert_eq!(doc["openapi"], "3.1.0");
+    assert_eq!(doc["info"]["license"]["name"], "MIT");
+    let paths = doc["paths"].as_object().unwrap();
+    assert!(paths.len() >= 20);
+    for (path, item) in paths {
+        for (method, op) in item.as_object().unwrap() {
+            let summary = op["summary"].as_str().unwrap_or("");
+            assert!(!summary.is_empty(), "{method} {path} has no summary");
+            assert_eq!(
+                op["responses"]["500"]["$ref"],
+                "#/components/responses/InternalError"
+            );
+            if path.contains('{') {
+                assert_eq!(
+                    op["responses"]["404"]["$ref"], "#/components/responses/NotFound",
+                    "{path}"
+                );
+            }
+            if path == "/openapi.json" {
+                continue;
+            }
+            let ok = &op["responses"]["200"]["content"]["application/json"];
+            assert!(ok["example"].is_object(), "{method} {path} has no example");
+            if path.starts_with("/v1/") {
+                assert!(
+                    ok["example"]["data"] != Value::Null,
+                    "{path}: the example is a real response"
+                );
+            }
+        }
+    }
+    let problem =
+        &doc["components"]["responses"]["NotFound"]["content"]["application/problem+json"];
+    assert_eq!(problem["schema"]["$ref"], "#/components/schemas/Problem");
+}
