@@ -5,6 +5,23 @@ use std::time::Duration;
 
 use clap::{Args, ValueEnum};
 
+use crate::http::CachePolicy;
+
+/// What the HTTP layer needs to know of the settings.
+#[derive(Debug, Clone)]
+pub struct HttpSettings {
+    pub max_body: usize,
+    pub cache: CachePolicy,
+    /// `*` alone allows any origin.
+    pub cors_origins: Vec<String>,
+}
+
+impl Default for HttpSettings {
+    fn default() -> Self {
+        Settings::for_tests(PathBuf::new()).http()
+    }
+}
+
 /// How the server runs. Every flag has a `NEWSDESK_*` environment variable.
 #[derive(Debug, Clone, Args)]
 pub struct Settings {
@@ -32,6 +49,31 @@ pub struct Settings {
     #[arg(long, env = "NEWSDESK_MAX_BODY", default_value_t = 1024 * 1024)]
     pub max_body: usize,
 
+    /// `Cache-Control: max-age` of anonymous reads, in seconds (browsers).
+    #[arg(long, env = "NEWSDESK_CACHE_MAX_AGE", default_value_t = 60)]
+    pub cache_max_age: u64,
+
+    /// `Cache-Control: s-maxage` of anonymous reads, in seconds (CDNs and shared caches).
+    #[arg(long, env = "NEWSDESK_CACHE_S_MAXAGE", default_value_t = 300)]
+    pub cache_s_maxage: u64,
+
+    /// `Cache-Control: stale-while-revalidate` of anonymous reads, in seconds.
+    #[arg(
+        long,
+        env = "NEWSDESK_CACHE_STALE_WHILE_REVALIDATE",
+        default_value_t = 600
+    )]
+    pub cache_stale_while_revalidate: u64,
+
+    /// Origins allowed by CORS, comma-separated; `*` (the default) allows any.
+    #[arg(
+        long,
+        env = "NEWSDESK_CORS_ORIGINS",
+        default_value = "*",
+        value_delimiter = ','
+    )]
+    pub cors_origins: Vec<String>,
+
     /// Log line format.
     #[arg(long, env = "NEWSDESK_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
     pub log_format: LogFormat,
@@ -53,6 +95,10 @@ impl Settings {
             db_pool: Some(4),
             shutdown_grace: 5,
             max_body: 1024 * 1024,
+            cache_max_age: 60,
+            cache_s_maxage: 300,
+            cache_stale_while_revalidate: 600,
+            cors_origins: vec!["*".to_owned()],
             log_format: LogFormat::Text,
         }
     }
@@ -64,6 +110,19 @@ impl Settings {
 
     pub fn db_pool(&self) -> u32 {
         self.db_pool.unwrap_or(2 * self.workers() as u32)
+    }
+
+    /// The HTTP behaviour these settings ask for.
+    pub fn http(&self) -> HttpSettings {
+        HttpSettings {
+            max_body: self.max_body,
+            cache: CachePolicy {
+                max_age: self.cache_max_age,
+                s_maxage: self.cache_s_maxage,
+                stale_while_revalidate: self.cache_stale_while_revalidate,
+            },
+            cors_origins: self.cors_origins.clone(),
+        }
     }
 
     pub fn shutdown_grace(&self) -> Duration {

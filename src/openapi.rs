@@ -69,15 +69,16 @@ pub async fn render() -> Result<String, Box<dyn std::error::Error>> {
         db: Db::open_in_memory()?,
         openapi: Arc::new("{}".to_owned()),
         routes,
+        metrics: crate::http::Metrics::new(),
     };
-    let app = init_service(crate::startup::app(state, 1 << 20)).await;
+    let app = init_service(crate::startup::app(state, Default::default())).await;
     let paths: Vec<String> = doc["paths"]
         .as_object()
         .map(|p| p.keys().cloned().collect())
         .unwrap_or_default();
     for path in paths {
         let operation = &mut doc["paths"][&path]["get"];
-        if operation.is_null() || path == "/openapi.json" {
+        if operation.is_null() || path == "/openapi.json" || path == "/metrics" {
             continue;
         }
         let mut uri = EXAMPLE_IDS

@@ -4,21 +4,25 @@
 use std::net::{SocketAddr, TcpListener};
 use std::sync::Arc;
 
+use actix_cors::Cors;
 use actix_web::body::MessageBody;
 use actix_web::dev::{Server, ServiceFactory, ServiceRequest, ServiceResponse};
 use actix_web::http::Method;
+use actix_web::http::header;
+use actix_web::middleware::Compress;
 use actix_web::middleware::from_fn;
 use actix_web::{App, HttpServer, web};
 use utoipa_actix_web::AppExt;
 
 use crate::api::{self, AppState, routing};
-use crate::config::Settings;
+use crate::config::{HttpSettings, Settings};
+use crate::http::{Metrics, conditional, observe};
 use crate::storage::Db;
 
 /// The actix application: routes, extractor settings, middleware.
 pub fn app(
     state: AppState,
-    max_body: usize,
+    http: HttpSettings,
 ) -> App<
     impl ServiceFactory<
         ServiceRequest,
@@ -32,12 +36,56 @@ pub fn app(
         .into_utoipa_app()
         .configure(api::configure)
         .split_for_parts();
+    let metrics = web::Data::new(state.metrics.clone());
+    // The last `wrap` is the outermost: a request passes them bottom-up.
     app.app_data(web::Data::new(state))
+        .app_data(metrics)
+        .app_data(web::Data::new(http.cache.clone()))
         .app_data(routing::path_config())
         .app_data(routing::query_config())
-        .app_data(routing::json_config(max_body))
+        .app_data(routing::json_config(http.max_body))
         .default_service(web::to(routing::unmatched))
+        .wrap(from_fn(conditional::conditional))
+        .wrap(Compress::default())
+        .wrap(from_fn(conditional::tag_encoding))
+        .wrap(cors(&http.cors_origins))
+        .wrap(from_fn(observe::observe))
         .wrap(from_fn(head_as_get))
+}
+
+/// CORS: reads from any origin by default, or from the configured ones; the headers
+/// a client needs to paginate, revalidate and report problems are exposed.
+fn cors(origins: &[String]) -> Cors {
+    let mut cors = Cors::default()
+        .allowed_methods(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"])
+        .allowed_headers([
+            header::AUTHORIZATION,
+            header::CONTENT_TYPE,
+            header::ACCEPT,
+            header::IF_MATCH,
+            header::IF_NONE_MATCH,
+            header::IF_MODIFIED_SINCE,
+            observe::REQUEST_ID,
+        ])
+        .expose_headers([
+            header::ETAG,
+            header::LINK,
+            header::LAST_MODIFIED,
+            header::LOCATION,
+            header::RETRY_AFTER,
+            observe::REQUEST_ID,
+            header::HeaderName::from_static("ratelimit"),
+            header::HeaderName::from_static("ratelimit-policy"),
+        ])
+        .max_age(86_400);
+    if origins.iter().any(|o| o == "*") {
+        cors = cors.allow_any_origin();
+    } else {
+        for origin in origins {
+            cors = cors.allowed_origin(origin);
+        }
+    }
+    cors
 }
 
 /// `HEAD` is answered by the `GET` handler: the HTTP layer, which saw the request
@@ -61,6 +109,7 @@ pub async fn state(db: Db) -> Result<AppState, Box<dyn std::error::Error>> {
         db,
         openapi,
         routes,
+        metrics: Metrics::new(),
     })
 }
 
@@ -77,8 +126,8 @@ impl Application {
         let state = state(db).await?;
         let listener = TcpListener::bind(&settings.bind)?;
         let address = listener.local_addr()?;
-        let max_body = settings.max_body;
-        let server = HttpServer::new(move || app(state.clone(), max_body))
+        let http = settings.http();
+        let server = HttpServer::new(move || app(state.clone(), http.clone()))
             .workers(settings.workers())
             .shutdown_timeout(settings.shutdown_grace().as_secs())
             .listen(listener)?

@@ -75,6 +75,10 @@ impl Includable for Article {
             Relation::Topics => wanted.topics.extend(self.topics.iter().cloned()),
         }
     }
+
+    fn updated_at(&self) -> chrono::DateTime<chrono::Utc> {
+        self.updated_at
+    }
 }
 
 /// Lists articles matching `query` within `base` (a relation's constraint).

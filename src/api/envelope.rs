@@ -3,6 +3,8 @@
 
 use std::collections::BTreeSet;
 
+use chrono::{DateTime, Utc};
+
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse};
 use rusqlite::Connection;
@@ -92,6 +94,8 @@ pub trait Includable {
     const RELATIONS: &'static [(&'static str, Self::Relation)];
     /// Adds the ids that `relation` points to from this item.
     fn want(&self, relation: Self::Relation, wanted: &mut Wanted);
+    /// When this item last changed, for `Last-Modified`.
+    fn updated_at(&self) -> DateTime<Utc>;
 }
 
 /// Side-loads `relations` of `items`, or nothing when none were asked for.
@@ -113,7 +117,7 @@ pub fn include<T: Includable>(
 }
 
 /// A `200 OK` collection response, with `Link: <…>; rel="next"` when there is a next page.
-pub fn collection<T: Serialize + ToSchema>(
+pub fn collection<T: Includable + Serialize + ToSchema>(
     req: &HttpRequest,
     page: Page<T>,
     limit: u32,
@@ -122,6 +126,7 @@ pub fn collection<T: Serialize + ToSchema>(
 ) -> HttpResponse {
     let next_cursor = page.next.as_ref().map(|c| encode_cursor(c, sort));
     let mut response = HttpResponse::Ok();
+    last_modified(&mut response, &page.items, included.as_ref());
     if let Some(cursor) = &next_cursor {
         response.insert_header((
             header::LINK,
@@ -136,8 +141,42 @@ pub fn collection<T: Serialize + ToSchema>(
 }
 
 /// A `200 OK` single-resource response.
-pub fn single<T: Serialize + ToSchema>(data: T, included: Option<Included>) -> HttpResponse {
-    HttpResponse::Ok().json(Single { data, included })
+pub fn single<T: Includable + Serialize + ToSchema>(
+    data: T,
+    included: Option<Included>,
+) -> HttpResponse {
+    let mut response = HttpResponse::Ok();
+    last_modified(
+        &mut response,
+        std::slice::from_ref(&data),
+        included.as_ref(),
+    );
+    response.json(Single { data, included })
+}
+
+/// `Last-Modified`: the newest update among the items and what was side-loaded.
+fn last_modified<T: Includable>(
+    response: &mut actix_web::HttpResponseBuilder,
+    items: &[T],
+    included: Option<&Included>,
+) {
+    let mut newest = items.iter().map(Includable::updated_at).max();
+    if let Some(inc) = included {
+        let side = inc
+            .articles
+            .iter()
+            .map(|a| a.updated_at)
+            .chain(inc.quotes.iter().map(|q| q.updated_at))
+            .chain(inc.participants.iter().map(|p| p.updated_at))
+            .chain(inc.events.iter().map(|e| e.updated_at))
+            .chain(inc.topics.iter().map(|t| t.updated_at))
+            .max();
+        newest = newest.max(side);
+    }
+    if let Some(time) = newest {
+        let http_date = time.format("%a, %d %b %Y %H:%M:%S GMT").to_string();
+        response.insert_header((header::LAST_MODIFIED, http_date));
+    }
 }
 
 /// The request's own URL with `cursor` replaced.

@@ -139,10 +139,10 @@ impl ResponseError for ApiError {
         }
         let mut response = HttpResponse::build(self.status_code());
         response.content_type("application/problem+json");
-        if let Self::MethodNotAllowed { allow } = self {
-            if let Ok(value) = HeaderValue::from_str(&allow.join(", ")) {
-                response.insert_header((header::ALLOW, value));
-            }
+        if let Self::MethodNotAllowed { allow } = self
+            && let Ok(value) = HeaderValue::from_str(&allow.join(", "))
+        {
+            response.insert_header((header::ALLOW, value));
         }
         response.body(serde_json::to_string(&self.problem()).unwrap_or_default())
     }

@@ -70,6 +70,10 @@ impl Includable for Event {
             Relation::Subevents => wanted.events.extend(self.subevents.iter().cloned()),
         }
     }
+
+    fn updated_at(&self) -> chrono::DateTime<chrono::Utc> {
+        self.updated_at
+    }
 }
 
 /// Lists events matching `query` within `base` (a relation's constraint).

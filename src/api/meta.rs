@@ -57,6 +57,24 @@ pub async fn get_openapi(state: web::Data<AppState>) -> HttpResponse {
         .body(state.openapi.as_str().to_owned())
 }
 
+/// Metrics
+///
+/// Prometheus text exposition: request counts and latency histograms by method, route
+/// template and status, and the database pool's connections.
+#[utoipa::path(
+    tag = "service",
+    responses((status = 200, description = "Prometheus text format 0.0.4.", content_type = "text/plain; version=0.0.4", body = String,
+        example = "newsdesk_http_requests_total{method=\"GET\",route=\"/v1/articles\",status=\"200\"} 1"))
+)]
+#[get("/metrics")]
+pub async fn get_metrics(state: web::Data<AppState>) -> HttpResponse {
+    let (open, idle) = state.db.pool_state();
+    HttpResponse::Ok()
+        .content_type("text/plain; version=0.0.4")
+        .insert_header((actix_web::http::header::CACHE_CONTROL, "no-store"))
+        .body(state.metrics.render(open, idle))
+}
+
 /// Describe a problem type
 ///
 /// What a problem `type` such as `/problems/not-found` means: every error response

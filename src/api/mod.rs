@@ -29,6 +29,7 @@ pub struct AppState {
     pub openapi: Arc<String>,
     /// The routes and their methods, to tell a 405 from a 404.
     pub routes: Arc<routing::RouteTable>,
+    pub metrics: crate::http::Metrics,
 }
 
 /// Query parameters of a single-resource read.
@@ -70,5 +71,6 @@ pub fn configure(cfg: &mut ServiceConfig) {
     .service(meta::healthz)
     .service(meta::readyz)
     .service(meta::get_openapi)
+    .service(meta::get_metrics)
     .service(meta::get_problem_type);
 }

@@ -105,14 +105,11 @@ fn decode_cursor(text: &str, sort: &str) -> Result<Cursor, ApiError> {
 
 /// Parses a comma-separated list of names (`include=speaker,event`) with `parse`;
 /// an unknown name is a 400 problem that lists the allowed ones.
-pub fn name_list<T: PartialEq>(
+pub fn name_list<T: PartialEq + Copy>(
     param: &str,
     value: Option<&str>,
     allowed: &[(&str, T)],
-) -> Result<Vec<T>, ApiError>
-where
-    T: Copy,
-{
+) -> Result<Vec<T>, ApiError> {
     let mut out = Vec::new();
     for name in value
         .unwrap_or("")

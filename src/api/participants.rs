@@ -51,6 +51,10 @@ impl Includable for Participant {
             Relation::Affiliation => wanted.participants.extend(self.affiliation.iter().cloned()),
         }
     }
+
+    fn updated_at(&self) -> chrono::DateTime<chrono::Utc> {
+        self.updated_at
+    }
 }
 
 /// Lists participants matching `query` within `base` (a relation's constraint).

@@ -76,6 +76,10 @@ impl Includable for Quote {
             Relation::Topic => wanted.topics.extend(self.topic.iter().cloned()),
         }
     }
+
+    fn updated_at(&self) -> chrono::DateTime<chrono::Utc> {
+        self.updated_at
+    }
 }
 
 /// Lists quotes matching `query` within `base` (a relation's constraint).

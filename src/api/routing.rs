@@ -59,6 +59,11 @@ pub async fn unmatched(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     match state.routes.allowed(req.path()) {
+        Some(allow) if req.method() == actix_web::http::Method::OPTIONS => {
+            Ok(HttpResponse::NoContent()
+                .insert_header((actix_web::http::header::ALLOW, allow.join(", ")))
+                .finish())
+        }
         Some(allow) => Err(ApiError::MethodNotAllowed {
             allow: allow.to_vec(),
         }),

@@ -39,6 +39,10 @@ impl Includable for Topic {
     fn want(&self, relation: Relation, _: &mut Wanted) {
         match relation {}
     }
+
+    fn updated_at(&self) -> chrono::DateTime<chrono::Utc> {
+        self.updated_at
+    }
 }
 
 /// List topics

@@ -1,3 +1,4 @@
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -12,6 +13,7 @@ pub struct Topic {
     pub name: String,
     /// What the topic covers.
     pub description: Option<String>,
+    pub updated_at: DateTime<Utc>,
     pub links: Links,
 }
 

@@ -127,6 +127,12 @@ impl Db {
         .map_err(|e| StorageError::Blocking(e.to_string()))?
     }
 
+    /// Open and idle connections of the pool.
+    pub fn pool_state(&self) -> (u32, u32) {
+        let state = self.pool.state();
+        (state.connections, state.idle_connections)
+    }
+
     /// True when the database answers a trivial query.
     pub async fn ping(&self) -> bool {
         self.read(|conn| {

@@ -3,7 +3,7 @@
 use rusqlite::{Connection, Row, params};
 
 use super::Result;
-use super::query::{self, Cursor, Page, PageRequest, Sort, SortValue, Where};
+use super::query::{self, Cursor, Page, PageRequest, Sort, SortValue, Where, time_column};
 use crate::domain::{Links, NewTopic, Topic, TopicId};
 
 #[derive(Debug, Default, Clone)]
@@ -11,7 +11,7 @@ pub struct TopicFilter {
     pub ids: Vec<TopicId>,
 }
 
-const SELECT: &str = "SELECT t.id, t.name, t.description FROM topics t";
+const SELECT: &str = "SELECT t.id, t.name, t.description, t.updated_at FROM topics t";
 
 /// Alphabetical by id, which is stable and readable.
 const SORT: Sort = Sort {
@@ -33,6 +33,7 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<Topic> {
         id,
         name: row.get("name")?,
         description: row.get("description")?,
+        updated_at: time_column(row, "updated_at")?,
     })
 }
 

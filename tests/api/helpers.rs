@@ -49,12 +49,31 @@ pub async fn spawn_app_in(dir: TempDir) -> TestApp {
 }
 
 impl TestApp {
+    /// Sends a request as given: no `Accept-Encoding` unless listed, no decoding.
     pub async fn request(&self, method: &str, path: &str, headers: &[(&str, &str)]) -> Reply {
+        self.send(method, path, headers, false).await
+    }
+
+    /// Sends a GET and decodes the body by its `Content-Encoding` (headers stay as sent).
+    pub async fn get_decoded(&self, path: &str, headers: &[(&str, &str)]) -> Reply {
+        self.send("GET", path, headers, true).await
+    }
+
+    async fn send(
+        &self,
+        method: &str,
+        path: &str,
+        headers: &[(&str, &str)],
+        decode: bool,
+    ) -> Reply {
         let client = awc::Client::builder()
             .timeout(std::time::Duration::from_secs(30))
             .finish();
         let method = awc::http::Method::from_bytes(method.as_bytes()).expect("method");
         let mut request = client.request(method, format!("{}{path}", self.base));
+        if !decode {
+            request = request.no_decompress();
+        }
         for (name, value) in headers {
             request = request.insert_header((*name, *value));
         }

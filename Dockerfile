@@ -1,0 +1,27 @@
+# syntax=docker/dockerfile:1
+# Build: a release binary from the locked dependency graph.
+FROM rust:1.95-slim-bookworm AS build
+WORKDIR /src
+COPY Cargo.toml Cargo.lock ./
+COPY src ./src
+COPY fixtures ./fixtures
+COPY openapi ./openapi
+COPY tests ./tests
+RUN cargo build --release --locked --bin newsdesk
+
+# Run: a slim image with the binary alone, as an unprivileged user.
+FROM debian:bookworm-slim
+RUN useradd --system --uid 10001 --home-dir /data --shell /usr/sbin/nologin newsdesk \
+    && mkdir -p /data && chown newsdesk /data
+COPY --from=build /src/target/release/newsdesk /usr/local/bin/newsdesk
+USER newsdesk
+ENV NEWSDESK_BIND=0.0.0.0:8080 \
+    NEWSDESK_DB=/data/newsdesk.db \
+    NEWSDESK_HEALTHCHECK_URL=http://127.0.0.1:8080
+VOLUME ["/data"]
+EXPOSE 8080
+HEALTHCHECK --interval=30s --timeout=5s --start-period=10s --retries=3 \
+    CMD ["newsdesk", "healthcheck"]
+STOPSIGNAL SIGTERM
+ENTRYPOINT ["newsdesk"]
+CMD ["serve"]

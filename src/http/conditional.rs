@@ -1,0 +1,190 @@
+//! Conditional requests (RFC 9110 §13) and caching headers for successful reads.
+//!
+//! The ETag is a hash of the representation's bytes before compression, so the same
+//! content has the same tag on every replica and after every restart. When the
+//! response is then compressed, [`tag_encoding`] appends the coding (`"…-gzip"`), as
+//! a strong validator must differ between codings; comparisons ignore that suffix.
+
+use actix_web::body::{BoxBody, EitherBody, MessageBody, to_bytes};
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::header::{self, HeaderMap, HeaderValue};
+use actix_web::http::{Method, StatusCode};
+use actix_web::middleware::Next;
+use actix_web::{HttpResponse, web};
+use sha2::{Digest, Sha256};
+
+/// Bodies smaller than this are not worth compressing.
+const MIN_COMPRESS: usize = 1024;
+
+/// `Cache-Control` for anonymous reads.
+#[derive(Debug, Clone)]
+pub struct CachePolicy {
+    pub max_age: u64,
+    pub s_maxage: u64,
+    pub stale_while_revalidate: u64,
+}
+
+impl CachePolicy {
+    fn header(&self) -> String {
+        format!(
+            "public, max-age={}, s-maxage={}, stale-while-revalidate={}",
+            self.max_age, self.s_maxage, self.stale_while_revalidate
+        )
+    }
+}
+
+/// Adds ETag and caching headers to successful GETs and answers 304 when the
+/// client's copy is current.
+pub async fn conditional(
+    req: ServiceRequest,
+    next: Next<impl MessageBody<Error: std::fmt::Debug> + 'static>,
+) -> Result<ServiceResponse<EitherBody<BoxBody>>, actix_web::Error> {
+    let is_read = matches!(*req.method(), Method::GET | Method::HEAD);
+    let policy = req.app_data::<web::Data<CachePolicy>>().cloned();
+    let if_none_match = header_str(req.headers(), header::IF_NONE_MATCH);
+    let if_modified_since = header_str(req.headers(), header::IF_MODIFIED_SINCE);
+    let response = next.call(req).await?;
+    if !is_read || response.status() != StatusCode::OK {
+        return Ok(response.map_body(|_, body| EitherBody::left(body.boxed())));
+    }
+    let (request, response) = response.into_parts();
+    let (mut head, body) = response.into_parts();
+    let bytes = to_bytes(body).await.map_err(|e| {
+        actix_web::error::ErrorInternalServerError(format!("reading the response body: {e:?}"))
+    })?;
+    let tag = format!("\"{}\"", &hex(&Sha256::digest(&bytes))[..32]);
+    let headers = head.headers_mut();
+    headers.insert(
+        header::ETAG,
+        HeaderValue::from_str(&tag).expect("hex is a valid header"),
+    );
+    if !headers.contains_key(header::CACHE_CONTROL)
+        && let Some(policy) = policy
+        && let Ok(value) = HeaderValue::from_str(&policy.header())
+    {
+        headers.insert(header::CACHE_CONTROL, value);
+    }
+    if bytes.len() < MIN_COMPRESS {
+        // The compression middleware leaves bodies alone that already name a coding;
+        // `tag_encoding` removes this marker again before the response leaves.
+        headers.insert(
+            header::CONTENT_ENCODING,
+            HeaderValue::from_static("identity"),
+        );
+    }
+    let fresh = match (&if_none_match, &if_modified_since) {
+        (Some(inm), _) => none_match(inm, &tag),
+        (None, Some(ims)) => not_modified_since(ims, headers.get(header::LAST_MODIFIED)),
+        (None, None) => false,
+    };
+    if fresh {
+        let mut not_modified = HttpResponse::NotModified();
+        for name in [
+            header::ETAG,
+            header::CACHE_CONTROL,
+            header::LAST_MODIFIED,
+            header::VARY,
+        ] {
+            if let Some(value) = headers.get(&name) {
+                not_modified.insert_header((name, value.clone()));
+            }
+        }
+        let response = not_modified.finish();
+        return Ok(ServiceResponse::new(request, response).map_into_right_body());
+    }
+    let response = head.set_body(bytes.boxed());
+    Ok(ServiceResponse::new(request, response).map_into_left_body())
+}
+
+/// Runs outside the compression middleware: drops the `identity` marker and gives a
+/// compressed representation its own entity tag.
+pub async fn tag_encoding(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let mut response = next.call(req).await?;
+    let headers = response.headers_mut();
+    let coding = header_str(headers, header::CONTENT_ENCODING);
+    match coding.as_deref() {
+        Some("identity") => {
+            headers.remove(header::CONTENT_ENCODING);
+        }
+        Some(coding) => {
+            if let Some(tag) = header_str(headers, header::ETAG) {
+                let tagged = format!("{}-{coding}\"", tag.trim_end_matches('"'));
+                if let Ok(value) = HeaderValue::from_str(&tagged) {
+                    headers.insert(header::ETAG, value);
+                }
+            }
+        }
+        None => {}
+    }
+    Ok(response)
+}
+
+fn header_str(headers: &HeaderMap, name: header::HeaderName) -> Option<String> {
+    headers
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned)
+}
+
+/// `If-None-Match` by weak comparison: `*`, or any listed tag equal to `tag` once
+/// `W/` and a content-coding suffix are set aside.
+fn none_match(if_none_match: &str, tag: &str) -> bool {
+    let opaque = |t: &str| {
+        let t = t.trim().trim_start_matches("W/").trim_matches('"');
+        ["-gzip", "-br", "-zstd", "-deflate"]
+            .iter()
+            .find_map(|suffix| t.strip_suffix(suffix))
+            .unwrap_or(t)
+            .to_owned()
+    };
+    let ours = opaque(tag);
+    if_none_match
+        .split(',')
+        .any(|candidate| candidate.trim() == "*" || opaque(candidate) == ours)
+}
+
+fn not_modified_since(if_modified_since: &str, last_modified: Option<&HeaderValue>) -> bool {
+    let parse = |s: &str| chrono::DateTime::parse_from_rfc2822(s.trim()).ok();
+    match (
+        parse(if_modified_since),
+        last_modified.and_then(|v| v.to_str().ok()).and_then(parse),
+    ) {
+        (Some(since), Some(modified)) => modified <= since,
+        _ => false,
+    }
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn if_none_match_uses_weak_comparison() {
+        assert!(none_match("\"abc\"", "\"abc\""));
+        assert!(none_match("W/\"abc\"", "\"abc\""));
+        assert!(none_match("\"x\", \"abc-gzip\"", "\"abc\""));
+        assert!(none_match("*", "\"abc\""));
+        assert!(!none_match("\"abd\"", "\"abc\""));
+    }
+
+    #[test]
+    fn if_modified_since_compares_http_dates() {
+        let modified = HeaderValue::from_static("Fri, 05 Jul 2024 07:00:00 GMT");
+        assert!(not_modified_since(
+            "Fri, 05 Jul 2024 07:00:00 GMT",
+            Some(&modified)
+        ));
+        assert!(!not_modified_since(
+            "Thu, 04 Jul 2024 07:00:00 GMT",
+            Some(&modified)
+        ));
+        assert!(!not_modified_since("yesterday", Some(&modified)));
+    }
+}

@@ -1,0 +1,9 @@
+//! HTTP behaviour that applies to every response whatever its handler: conditional
+//! requests and caching headers, compression choices, request ids, access logs and
+//! metrics. Handlers know nothing of it.
+
+pub mod conditional;
+pub mod observe;
+
+pub use conditional::CachePolicy;
+pub use observe::Metrics;
