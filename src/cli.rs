@@ -1,4 +1,4 @@
-//! The command line: `serve` (the default), `openapi`, `healthcheck`.
+//! The command line: `serve` (the default), `openapi`, `keys`, `healthcheck`.
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -7,6 +7,8 @@ use clap::{Parser, Subcommand};
 
 use crate::config::{LogFormat, Settings};
 use crate::startup::Application;
+use crate::storage::Db;
+use crate::storage::keys::{self, Role};
 
 /// newsdesk: a typed news content API (articles, quotes, participants, events).
 #[derive(Debug, Parser)]
@@ -30,6 +32,19 @@ pub enum Command {
     Serve(Settings),
     /// Print the OpenAPI description to standard output.
     Openapi,
+    /// Manage API keys: editors write, partners read with their own quota.
+    Keys {
+        /// SQLite database file (created and seeded if missing).
+        #[arg(
+            long,
+            env = "NEWSDESK_DB",
+            default_value = "data/newsdesk.db",
+            global = true
+        )]
+        db: std::path::PathBuf,
+        #[command(subcommand)]
+        action: KeysAction,
+    },
     /// Exit 0 when the server at --url answers /readyz with 200, 1 otherwise (for container health checks).
     Healthcheck {
         /// Base URL of the server.
@@ -42,11 +57,32 @@ pub enum Command {
     },
 }
 
+#[derive(Debug, Subcommand)]
+pub enum KeysAction {
+    /// Create a key and print it, alone, on the last line of standard output. It is
+    /// shown this once: only a keyed hash of it is stored.
+    Create {
+        #[arg(long, value_enum)]
+        role: Role,
+        /// Who the key is for; recorded with every change it makes.
+        #[arg(long)]
+        name: String,
+        /// Requests per minute for this partner key (default: --partner-rate-limit of `serve`).
+        #[arg(long)]
+        rate_limit: Option<u32>,
+    },
+    /// List the keys (never their secrets).
+    List,
+    /// Revoke a key, given as its id (the part after `nd_`) or in full.
+    Revoke { id: String },
+}
+
 pub fn run(cli: Cli) -> ExitCode {
     let result = match cli.command {
         Some(Command::Serve(settings)) => serve(settings),
         None => serve(cli.serve),
         Some(Command::Openapi) => print_openapi(),
+        Some(Command::Keys { db, action }) => manage_keys(&db, action),
         Some(Command::Healthcheck { url }) => healthcheck(&url),
     };
     match result {
@@ -74,6 +110,51 @@ fn serve(settings: Settings) -> CliResult {
 fn print_openapi() -> CliResult {
     let spec = actix_web::rt::System::new().block_on(crate::openapi::render())?;
     std::io::stdout().write_all(spec.as_bytes())?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn manage_keys(db: &std::path::Path, action: KeysAction) -> CliResult {
+    let db = Db::open(db, 1)?;
+    let now = chrono::Utc::now().timestamp();
+    match action {
+        KeysAction::Create {
+            role,
+            name,
+            rate_limit,
+        } => {
+            let key = db.write_blocking(|conn| keys::create(conn, &name, role, rate_limit, now))?;
+            println!(
+                "Created a {} key for {name}. Keep it now: it cannot be shown again.",
+                role.as_str()
+            );
+            println!("{key}");
+        }
+        KeysAction::List => {
+            for k in db.write_blocking(|conn| keys::list(conn))? {
+                let state = if k.revoked_at.is_some() {
+                    "revoked"
+                } else {
+                    "active"
+                };
+                let quota = k
+                    .rate_limit
+                    .map_or_else(|| "default".to_owned(), |q| format!("{q}/min"));
+                println!(
+                    "{}\t{}\t{}\t{quota}\t{state}",
+                    k.id,
+                    k.role.as_str(),
+                    k.name
+                );
+            }
+        }
+        KeysAction::Revoke { id } => {
+            if !db.write_blocking(|conn| keys::revoke(conn, &id, now))? {
+                eprintln!("newsdesk: no active key `{id}`");
+                return Ok(ExitCode::FAILURE);
+            }
+            println!("Revoked {id}.");
+        }
+    }
     Ok(ExitCode::SUCCESS)
 }
 

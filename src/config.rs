@@ -14,6 +14,8 @@ pub struct HttpSettings {
     pub cache: CachePolicy,
     /// `*` alone allows any origin.
     pub cors_origins: Vec<String>,
+    /// Shared by every worker, so a client's quota is one whatever worker serves it.
+    pub limits: crate::api::ratelimit::Limits,
 }
 
 impl Default for HttpSettings {
@@ -74,6 +76,14 @@ pub struct Settings {
     )]
     pub cors_origins: Vec<String>,
 
+    /// Requests per minute for each anonymous client (by IP address); 0 for no limit.
+    #[arg(long, env = "NEWSDESK_RATE_LIMIT", default_value_t = 1200)]
+    pub rate_limit: u32,
+
+    /// Requests per minute for each partner key without a quota of its own; 0 for no limit.
+    #[arg(long, env = "NEWSDESK_PARTNER_RATE_LIMIT", default_value_t = 6000)]
+    pub partner_rate_limit: u32,
+
     /// Log line format.
     #[arg(long, env = "NEWSDESK_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
     pub log_format: LogFormat,
@@ -99,6 +109,8 @@ impl Settings {
             cache_s_maxage: 300,
             cache_stale_while_revalidate: 600,
             cors_origins: vec!["*".to_owned()],
+            rate_limit: 100_000,
+            partner_rate_limit: 100_000,
             log_format: LogFormat::Text,
         }
     }
@@ -122,6 +134,10 @@ impl Settings {
                 stale_while_revalidate: self.cache_stale_while_revalidate,
             },
             cors_origins: self.cors_origins.clone(),
+            limits: crate::api::ratelimit::Limits::new(crate::api::ratelimit::Quotas {
+                anonymous: self.rate_limit,
+                partner: self.partner_rate_limit,
+            }),
         }
     }
 

@@ -13,6 +13,7 @@ use utoipa_actix_web::AppExt;
 use crate::api::error::{ApiError, FieldError, Problem, ProblemType};
 use crate::api::{self, AppState, routing::RouteTable};
 use crate::storage::Db;
+use crate::storage::keys::Role;
 
 #[derive(OpenApi)]
 #[openapi(
@@ -34,9 +35,41 @@ use crate::storage::Db;
         (name = "topics", description = "Subjects that articles and quotes are filed under."),
         (name = "service", description = "Health, readiness, this description, problem types.")
     ),
-    components(schemas(Problem, FieldError, ProblemType))
+    components(schemas(Problem, FieldError, ProblemType)),
+    modifiers(&SecuritySchemes)
 )]
 struct ApiDoc;
+
+/// The API keys, sent as `Authorization: Bearer <key>`.
+struct SecuritySchemes;
+
+impl utoipa::Modify for SecuritySchemes {
+    fn modify(&self, doc: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        let components = doc.components.get_or_insert_with(Default::default);
+        for (name, description) in [
+            (
+                "editor_key",
+                "An editor key (`newsdesk keys create --role editor`): writes, and reads drafts.",
+            ),
+            (
+                "partner_key",
+                "A partner key (`newsdesk keys create --role partner`): reads published content with its own rate limit.",
+            ),
+        ] {
+            components.add_security_scheme(
+                name,
+                SecurityScheme::Http(
+                    HttpBuilder::new()
+                        .scheme(HttpAuthScheme::Bearer)
+                        .bearer_format("nd_<id>_<secret>")
+                        .description(Some(description))
+                        .build(),
+                ),
+            );
+        }
+    }
+}
 
 /// The description as the code declares it, without examples.
 pub fn describe() -> utoipa::openapi::OpenApi {
@@ -65,11 +98,20 @@ pub async fn render() -> Result<String, Box<dyn std::error::Error>> {
     let mut doc = serde_json::to_value(&described)?;
     add_error_responses(&mut doc);
 
+    let db = Db::open_in_memory()?;
+    let key = db.write_blocking(|conn| {
+        crate::storage::keys::create(conn, "examples", Role::Editor, None, 0)
+    })?;
+    let bearer = format!("Bearer {key}");
     let state = AppState {
-        db: Db::open_in_memory()?,
+        db,
         openapi: Arc::new("{}".to_owned()),
         routes,
         metrics: crate::http::Metrics::new(),
+        clock: || {
+            chrono::DateTime::from_timestamp(crate::storage::seed::FIXTURE_TIME + 86_400, 0)
+                .unwrap_or_default()
+        },
     };
     let app = init_service(crate::startup::app(state, Default::default())).await;
     let paths: Vec<String> = doc["paths"]
@@ -77,14 +119,20 @@ pub async fn render() -> Result<String, Box<dyn std::error::Error>> {
         .map(|p| p.keys().cloned().collect())
         .unwrap_or_default();
     for path in paths {
-        let operation = &mut doc["paths"][&path]["get"];
-        if operation.is_null() || path == "/openapi.json" || path == "/metrics" {
+        let Some(operation) = doc["paths"][&path].get("get") else {
+            continue;
+        };
+        if path == "/openapi.json" || path == "/metrics" {
             continue;
         }
         let mut uri = EXAMPLE_IDS
             .iter()
             .find(|(prefix, _)| path.starts_with(prefix))
-            .map(|(_, id)| path.replace("{id}", id).replace("{slug}", id))
+            .map(|(_, id)| {
+                path.replace("{id}", id)
+                    .replace("{slug}", id)
+                    .replace("{n}", "1")
+            })
             .unwrap_or_else(|| path.clone());
         let is_list = operation["parameters"]
             .as_array()
@@ -92,16 +140,69 @@ pub async fn render() -> Result<String, Box<dyn std::error::Error>> {
         if is_list {
             uri.push_str("?limit=2");
         }
-        let response = call_service(&app, TestRequest::get().uri(&uri).to_request()).await;
+        let request = TestRequest::get()
+            .uri(&uri)
+            .insert_header(("Authorization", bearer.as_str()));
+        let response = call_service(&app, request.to_request()).await;
         let status = response.status().as_u16().to_string();
         let body: Value = serde_json::from_slice(&read_body(response).await)?;
-        if let Some(content) = operation["responses"][&status]["content"].as_object_mut() {
-            for media in content.values_mut() {
-                media["example"] = body.clone();
-            }
+        set_example(&mut doc, &[&path, "get", "responses", &status], &body);
+        // What a client reads it can PUT back: the example of both.
+        set_example(&mut doc, &[&path, "put", "requestBody"], &body["data"]);
+    }
+    // Writes last, so the read examples show the fixtures alone.
+    for path in doc["paths"]
+        .as_object()
+        .map(|p| p.keys().cloned().collect::<Vec<_>>())
+        .unwrap_or_default()
+    {
+        for method in ["post", "put", "patch"] {
+            let operation = &doc["paths"][&path][method];
+            let Some(content) = operation["requestBody"]["content"].as_object() else {
+                continue;
+            };
+            let Some((media, example)) = content
+                .iter()
+                .find_map(|(m, c)| Some((m.clone(), c.get("example")?.clone())))
+            else {
+                continue;
+            };
+            let uri = EXAMPLE_IDS
+                .iter()
+                .find(|(prefix, _)| path.starts_with(prefix))
+                .map(|(_, id)| path.replace("{id}", id))
+                .unwrap_or_else(|| path.clone());
+            let request = TestRequest::default()
+                .method(method.to_uppercase().parse()?)
+                .uri(&uri)
+                .insert_header(("Authorization", bearer.as_str()))
+                .insert_header(("Content-Type", media.as_str()))
+                .set_payload(serde_json::to_vec(&example)?);
+            let response = call_service(&app, request.to_request()).await;
+            let status = response.status().as_u16().to_string();
+            let body: Value = serde_json::from_slice(&read_body(response).await)?;
+            set_example(&mut doc, &[&path, method, "responses", &status], &body);
         }
     }
     Ok(serde_json::to_string_pretty(&doc)? + "\n")
+}
+
+/// Sets `example` on every media type of the response or request body at `at`
+/// (under `paths`), if the description has it.
+fn set_example(doc: &mut Value, at: &[&str], example: &Value) {
+    let pointer: String = at
+        .iter()
+        .map(|part| format!("/{}", part.replace('~', "~0").replace('/', "~1")))
+        .collect();
+    let Some(content) = doc
+        .pointer_mut(&format!("/paths{pointer}/content"))
+        .and_then(Value::as_object_mut)
+    else {
+        return;
+    };
+    for media in content.values_mut() {
+        media["example"] = example.clone();
+    }
 }
 
 /// Adds the problem responses to every operation: 400 for bad parameters, 404 where
@@ -125,6 +226,41 @@ fn add_error_responses(doc: &mut Value) {
             ApiError::not_found("article", "no-such-article"),
             "No resource has this id.",
         ),
+        "Unauthorized": problem(
+            ApiError::Unauthorized("Writing needs an editor key: send `Authorization: Bearer <key>`.".into()),
+            "No API key, or an unknown or revoked one.",
+        ),
+        "Forbidden": problem(
+            ApiError::Forbidden("The key `partner-site` has the role `partner`; writing needs an `editor` key.".into()),
+            "The key's role may not do this.",
+        ),
+        "Conflict": problem(
+            ApiError::Conflict("The participant `belarus` is still referred to by quotes …; change or delete those first.".into()),
+            "The id is taken, or other resources still refer to this one.",
+        ),
+        "PreconditionFailed": problem(
+            ApiError::PreconditionFailed("The resource has changed since the version `If-Match` names.".into()),
+            "`If-Match` names a version that is no longer current.",
+        ),
+        "PayloadTooLarge": problem(
+            ApiError::PayloadTooLarge("The body is 2000000 bytes; at most 1048576 are accepted.".into()),
+            "The body is over the size limit.",
+        ),
+        "UnsupportedMediaType": problem(
+            ApiError::UnsupportedMediaType("Send the body as `application/json`.".into()),
+            "The body is not JSON.",
+        ),
+        "ValidationFailed": problem(
+            ApiError::Unprocessable(vec![
+                FieldError::new("headline", "must not be empty"),
+                FieldError::new("dateline.date", "input contains invalid characters"),
+            ]),
+            "The body is JSON but not a valid resource; `errors` names every bad field.",
+        ),
+        "TooManyRequests": problem(
+            ApiError::TooManyRequests { detail: "This client may make 1200 requests a minute (anonymous quota); retry in 3 s.".into(), retry_after: 3 },
+            "Over the rate limit; see `Retry-After`, `RateLimit` and `RateLimit-Policy`.",
+        ),
         "InternalError": problem(
             ApiError::Storage(crate::storage::StorageError::Blocking("example".into())),
             "The server failed; the request changed nothing.",
@@ -137,10 +273,35 @@ fn add_error_responses(doc: &mut Value) {
         let Some(item) = item.as_object_mut() else {
             continue;
         };
-        for operation in item.values_mut() {
+        for (method, operation) in item.iter_mut() {
             let has_params = operation["parameters"]
                 .as_array()
                 .is_some_and(|p| !p.is_empty());
+            let secured = operation.get("security").is_some();
+            let has_body = operation.get("requestBody").is_some();
+            let responses = &mut operation["responses"];
+            let mut refer = |status: &str, name: &str| {
+                responses[status] = json!({"$ref": format!("#/components/responses/{name}")});
+            };
+            if secured {
+                refer("401", "Unauthorized");
+                refer("403", "Forbidden");
+            }
+            if method != "get" {
+                refer("409", "Conflict");
+            }
+            if matches!(method.as_str(), "put" | "patch" | "delete") {
+                refer("412", "PreconditionFailed");
+            }
+            if has_body {
+                refer("413", "PayloadTooLarge");
+                refer("415", "UnsupportedMediaType");
+                refer("422", "ValidationFailed");
+                refer("400", "BadRequest");
+            }
+            if path.starts_with("/v1/") {
+                refer("429", "TooManyRequests");
+            }
             let responses = &mut operation["responses"];
             if has_params {
                 responses["400"] = json!({"$ref": "#/components/responses/BadRequest"});

@@ -14,7 +14,7 @@ use actix_web::middleware::from_fn;
 use actix_web::{App, HttpServer, web};
 use utoipa_actix_web::AppExt;
 
-use crate::api::{self, AppState, routing};
+use crate::api::{self, AppState, auth, ratelimit, routing};
 use crate::config::{HttpSettings, Settings};
 use crate::http::{Metrics, conditional, observe};
 use crate::storage::Db;
@@ -41,10 +41,13 @@ pub fn app(
     app.app_data(web::Data::new(state))
         .app_data(metrics)
         .app_data(web::Data::new(http.cache.clone()))
+        .app_data(web::Data::new(http.limits.clone()))
         .app_data(routing::path_config())
         .app_data(routing::query_config())
         .app_data(routing::json_config(http.max_body))
         .default_service(web::to(routing::unmatched))
+        .wrap(from_fn(ratelimit::limit))
+        .wrap(from_fn(auth::authenticate))
         .wrap(from_fn(conditional::conditional))
         .wrap(Compress::default())
         .wrap(from_fn(conditional::tag_encoding))
@@ -110,6 +113,7 @@ pub async fn state(db: Db) -> Result<AppState, Box<dyn std::error::Error>> {
         openapi,
         routes,
         metrics: Metrics::new(),
+        clock: chrono::Utc::now,
     })
 }
 

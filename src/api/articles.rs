@@ -4,8 +4,9 @@ use actix_web::{HttpRequest, HttpResponse, get, web};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
+use super::auth::Caller;
 use super::envelope::{Collection, Includable, Single, Wanted};
-use super::error::ApiResult;
+use super::error::{ApiError, ApiResult};
 use super::events::EventListQuery;
 use super::params::Query;
 use super::participants::ParticipantListQuery;
@@ -13,7 +14,7 @@ use super::quotes::QuoteListQuery;
 use super::respond::{self, ListParams};
 use super::{AppState, GetQuery};
 use crate::domain::{
-    Article, ArticleId, Event, EventId, Participant, ParticipantId, Quote, TopicId,
+    Article, ArticleId, ArticleStatus, Event, EventId, Participant, ParticipantId, Quote, TopicId,
 };
 use crate::storage::articles::{self, ArticleFilter};
 
@@ -46,6 +47,12 @@ pub struct ArticleListQuery {
     #[serde(default)]
     #[param(example = json!(["food-security"]))]
     pub topic: Vec<TopicId>,
+    /// Editors only: only articles in this status (`draft`, `published`, `scheduled`,
+    /// `withdrawn`). Editors see every status by default; everyone else sees only
+    /// published articles whose `published_at` has passed.
+    #[serde(default)]
+    #[param(example = json!(["draft"]))]
+    pub status: Vec<ArticleStatus>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -95,6 +102,15 @@ pub(super) async fn respond_list(
         base.event = query.event;
     }
     base.topic = query.topic;
+    let caller = Caller::of(req);
+    if !query.status.is_empty() && !caller.is_editor() {
+        return Err(ApiError::Forbidden(
+            "Only editor keys may list articles by `status`; without one, lists hold published articles."
+                .to_owned(),
+        ));
+    }
+    base.visibility = caller.visibility();
+    base.status = query.status;
     let params = ListParams {
         limit: query.limit,
         cursor: query.cursor.as_deref(),
@@ -136,16 +152,18 @@ pub async fn list_articles(
 )]
 #[get("/articles/{id}")]
 pub async fn get_article(
+    req: HttpRequest,
     state: web::Data<AppState>,
     id: web::Path<ArticleId>,
     Query(query): Query<GetQuery>,
 ) -> ApiResult<HttpResponse> {
+    let visibility = Caller::of(&req).visibility();
     respond::one(
         &state,
         "article",
         id.into_inner(),
         query.include.as_deref(),
-        articles::get,
+        move |conn, id| articles::find(conn, id, visibility),
     )
     .await
 }

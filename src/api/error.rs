@@ -8,27 +8,11 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::storage::StorageError;
+use crate::storage::edit::EditError;
 
 pub type ApiResult<T> = Result<T, ApiError>;
 
-/// One bad field or parameter of a request.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct FieldError {
-    /// The query parameter, path segment or body field at fault.
-    #[schema(example = "limit")]
-    pub field: String,
-    #[schema(example = "must be between 1 and 100")]
-    pub message: String,
-}
-
-impl FieldError {
-    pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
-        Self {
-            field: field.into(),
-            message: message.into(),
-        }
-    }
-}
+pub use crate::domain::FieldError;
 
 /// An RFC 9457 problem detail, the body of every error response.
 #[derive(Debug, Serialize, ToSchema)]
@@ -66,7 +50,19 @@ pub enum ApiError {
     #[error("method not allowed")]
     MethodNotAllowed { allow: Vec<&'static str> },
     #[error("{0}")]
+    Unauthorized(String),
+    #[error("{0}")]
+    Forbidden(String),
+    #[error("{0}")]
     NotAcceptable(String),
+    #[error("{0}")]
+    Conflict(String),
+    #[error("{0}")]
+    PreconditionFailed(String),
+    #[error("The body does not describe a valid resource: {} field(s) need attention.", .0.len())]
+    Unprocessable(Vec<FieldError>),
+    #[error("{detail}")]
+    TooManyRequests { detail: String, retry_after: u64 },
     #[error("{0}")]
     PayloadTooLarge(String),
     #[error("{0}")]
@@ -95,7 +91,13 @@ impl ApiError {
             Self::NotFound(_) => "not-found",
             Self::BadRequest { .. } => "invalid-request",
             Self::MethodNotAllowed { .. } => "method-not-allowed",
+            Self::Unauthorized(_) => "unauthorized",
+            Self::Forbidden(_) => "forbidden",
             Self::NotAcceptable(_) => "not-acceptable",
+            Self::Conflict(_) => "conflict",
+            Self::PreconditionFailed(_) => "precondition-failed",
+            Self::Unprocessable(_) => "validation-failed",
+            Self::TooManyRequests { .. } => "rate-limited",
             Self::PayloadTooLarge(_) => "payload-too-large",
             Self::UnsupportedMediaType(_) => "unsupported-media-type",
             Self::Storage(_) => "internal-error",
@@ -107,6 +109,7 @@ impl ApiError {
         let kind = self.kind();
         let (detail, errors) = match self {
             Self::BadRequest { detail, errors } => (detail.clone(), errors.clone()),
+            Self::Unprocessable(errors) => (self.to_string(), errors.clone()),
             Self::MethodNotAllowed { allow } => (
                 format!("This resource allows only {}.", allow.join(", ")),
                 Vec::new(),
@@ -139,12 +142,38 @@ impl ResponseError for ApiError {
         }
         let mut response = HttpResponse::build(self.status_code());
         response.content_type("application/problem+json");
-        if let Self::MethodNotAllowed { allow } = self
-            && let Ok(value) = HeaderValue::from_str(&allow.join(", "))
-        {
-            response.insert_header((header::ALLOW, value));
+        match self {
+            Self::MethodNotAllowed { allow } => {
+                if let Ok(value) = HeaderValue::from_str(&allow.join(", ")) {
+                    response.insert_header((header::ALLOW, value));
+                }
+            }
+            Self::Unauthorized(_) => {
+                response.insert_header((
+                    header::WWW_AUTHENTICATE,
+                    "Bearer realm=\"newsdesk\", error=\"invalid_token\"",
+                ));
+            }
+            Self::TooManyRequests { retry_after, .. } => {
+                response.insert_header((header::RETRY_AFTER, retry_after.to_string()));
+            }
+            _ => {}
         }
         response.body(serde_json::to_string(&self.problem()).unwrap_or_default())
+    }
+}
+
+impl From<EditError> for ApiError {
+    fn from(e: EditError) -> Self {
+        match e {
+            EditError::Invalid(errors) => Self::Unprocessable(errors),
+            EditError::Conflict(detail) => Self::Conflict(detail),
+            EditError::NotFound(detail) => Self::NotFound(detail),
+            EditError::PreconditionFailed => Self::PreconditionFailed(
+                "The resource has changed since the version `If-Match` names.".to_owned(),
+            ),
+            EditError::Storage(e) => Self::Storage(e),
+        }
     }
 }
 
@@ -171,6 +200,19 @@ pub static PROBLEM_TYPES: &[ProblemType] = &[
             `errors` names each bad field; fix them and retry.",
     },
     ProblemType {
+        slug: "unauthorized",
+        title: "Authentication required",
+        status: 401,
+        description: "This operation needs an API key as `Authorization: Bearer <key>`, and none or an unknown \
+            or revoked one was sent. Keys are made with `newsdesk keys create`.",
+    },
+    ProblemType {
+        slug: "forbidden",
+        title: "Forbidden",
+        status: 403,
+        description: "The API key is valid but its role may not do this: only `editor` keys write or see drafts.",
+    },
+    ProblemType {
         slug: "not-found",
         title: "Resource not found",
         status: 404,
@@ -189,6 +231,20 @@ pub static PROBLEM_TYPES: &[ProblemType] = &[
         description: "None of the media types in `Accept` can be served for this URL.",
     },
     ProblemType {
+        slug: "conflict",
+        title: "Conflict",
+        status: 409,
+        description: "The write would clash with what is stored: the id is taken, or other resources still \
+            point at the one being deleted (`detail` names them).",
+    },
+    ProblemType {
+        slug: "precondition-failed",
+        title: "Precondition failed",
+        status: 412,
+        description: "`If-Match` names a version that is no longer current: someone changed the resource since \
+            you read it. GET it again, reapply your change and retry with the new `ETag`.",
+    },
+    ProblemType {
         slug: "payload-too-large",
         title: "Payload too large",
         status: 413,
@@ -199,6 +255,20 @@ pub static PROBLEM_TYPES: &[ProblemType] = &[
         title: "Unsupported media type",
         status: 415,
         description: "The request body's `Content-Type` is not one this operation reads.",
+    },
+    ProblemType {
+        slug: "validation-failed",
+        title: "Validation failed",
+        status: 422,
+        description: "The body is JSON but not a valid resource. `errors` lists every bad field at once, \
+            with a path such as `dateline.date` or `body[2].text`.",
+    },
+    ProblemType {
+        slug: "rate-limited",
+        title: "Too many requests",
+        status: 429,
+        description: "The client went over its request quota. Wait for the seconds in `Retry-After`; the \
+            `RateLimit` and `RateLimit-Policy` headers describe the quota.",
     },
     ProblemType {
         slug: "internal-error",

@@ -2,6 +2,8 @@
 //! respond), and the pieces every handler shares.
 
 pub mod articles;
+pub mod auth;
+mod edit;
 pub mod envelope;
 pub mod error;
 pub mod events;
@@ -9,6 +11,7 @@ pub mod meta;
 pub mod params;
 pub mod participants;
 pub mod quotes;
+pub mod ratelimit;
 mod respond;
 pub mod routing;
 pub mod topics;
@@ -30,6 +33,9 @@ pub struct AppState {
     /// The routes and their methods, to tell a 405 from a 404.
     pub routes: Arc<routing::RouteTable>,
     pub metrics: crate::http::Metrics,
+    /// The time writes are stamped with: the system clock, or a fixed one so that the
+    /// examples of the OpenAPI description do not change between builds.
+    pub clock: fn() -> chrono::DateTime<chrono::Utc>,
 }
 
 /// Query parameters of a single-resource read.
@@ -66,7 +72,25 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(events::list_event_participants)
             .service(events::list_event_subevents)
             .service(topics::list_topics)
-            .service(topics::get_topic),
+            .service(topics::get_topic)
+            .service(edit::articles::create_article)
+            .service(edit::articles::replace_article)
+            .service(edit::articles::update_article)
+            .service(edit::articles::delete_article)
+            .service(edit::articles::list_article_versions)
+            .service(edit::articles::get_article_version)
+            .service(edit::quotes::create_quote)
+            .service(edit::quotes::replace_quote)
+            .service(edit::quotes::update_quote)
+            .service(edit::quotes::delete_quote)
+            .service(edit::participants::create_participant)
+            .service(edit::participants::replace_participant)
+            .service(edit::participants::update_participant)
+            .service(edit::participants::delete_participant)
+            .service(edit::events::create_event)
+            .service(edit::events::replace_event)
+            .service(edit::events::update_event)
+            .service(edit::events::delete_event),
     )
     .service(meta::healthz)
     .service(meta::readyz)

@@ -4,6 +4,7 @@ use actix_web::{HttpRequest, HttpResponse, get, web};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
+use super::auth::Caller;
 use super::envelope::{Collection, Includable, Single, Wanted};
 use super::error::ApiResult;
 use super::params::Query;
@@ -99,6 +100,7 @@ pub(super) async fn respond_list(
         base.event = query.event;
     }
     base.topic = query.topic;
+    base.visibility = Caller::of(req).visibility();
     let params = ListParams {
         limit: query.limit,
         cursor: query.cursor.as_deref(),
@@ -140,16 +142,18 @@ pub async fn list_quotes(
 )]
 #[get("/quotes/{id}")]
 pub async fn get_quote(
+    req: HttpRequest,
     state: web::Data<AppState>,
     id: web::Path<QuoteId>,
     Query(query): Query<GetQuery>,
 ) -> ApiResult<HttpResponse> {
+    let visibility = Caller::of(&req).visibility();
     respond::one(
         &state,
         "quote",
         id.into_inner(),
         query.include.as_deref(),
-        quotes::get,
+        move |conn, id| quotes::find(conn, id, visibility),
     )
     .await
 }

@@ -54,16 +54,17 @@ where
 }
 
 /// Answers with the resource `get` finds for `id`, or a 404 naming `resource`.
-pub async fn one<T, I>(
+pub async fn one<T, I, G>(
     state: &AppState,
     resource: &'static str,
     id: I,
     include: Option<&str>,
-    get: fn(&Connection, &I) -> storage::Result<Option<T>>,
+    get: G,
 ) -> ApiResult<HttpResponse>
 where
     T: Includable + Serialize + ToSchema + Send + 'static,
     I: Display + Send + 'static,
+    G: FnOnce(&Connection, &I) -> storage::Result<Option<T>> + Send + 'static,
 {
     let relations = name_list("include", include, T::RELATIONS)?;
     let (id, found) = state

@@ -105,6 +105,14 @@ pub fn query_config() -> web::QueryConfig {
 pub fn json_config(limit: usize) -> web::JsonConfig {
     web::JsonConfig::default()
         .limit(limit)
+        // Bodies are JSON; `PATCH` bodies may say they are merge patches.
+        .content_type(|mime| {
+            use actix_web::mime;
+            mime.type_() == mime::APPLICATION
+                && (mime.subtype() == mime::JSON || mime.subtype() == "merge-patch")
+                && (mime.subtype() == mime::JSON || mime.suffix() == Some(mime::JSON))
+        })
+        .content_type_required(true)
         .error_handler(|err: JsonPayloadError, _| {
             let error = match err {
                 JsonPayloadError::OverflowKnownLength { length, limit } => {
@@ -116,7 +124,7 @@ pub fn json_config(limit: usize) -> web::JsonConfig {
                     "The body is over the limit of {limit} bytes."
                 )),
                 JsonPayloadError::ContentType => ApiError::UnsupportedMediaType(
-                    "Send the body as `application/json`.".to_owned(),
+                    "Send the body as `application/json` (or, for `PATCH`, `application/merge-patch+json`).".to_owned(),
                 ),
                 other => ApiError::BadRequest {
                     detail: format!("The JSON body is malformed: {other}."),

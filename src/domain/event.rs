@@ -2,14 +2,18 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use serde_json::Value;
+
+use super::input::{Fields, Invalid, bounded_text};
 use super::{EventId, Links, ParticipantId};
 
 /// What kind of event it is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum EventKind {
     /// A meeting of heads of state or government.
     Summit,
+    #[default]
     /// A state joining an organization.
     Accession,
     /// A meeting, such as a bilateral one on the sidelines of a summit.
@@ -77,7 +81,7 @@ impl EventRole {
 }
 
 /// Where an event took place.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Place {
     /// The venue, when known.
@@ -116,17 +120,57 @@ pub struct Event {
     pub links: Links,
 }
 
-/// An event as fixtures and editors write it.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
+bounded_text!(
+    /// An event's title.
+    EventTitle, 1..=300, "Shanghai Cooperation Organization summit in Astana"
+);
+
+/// An event as editors write it; `subevents`, `updated_at` and `links` may be sent
+/// back as read and are ignored.
+#[derive(Debug, Clone, ToSchema)]
 pub struct NewEvent {
-    pub id: EventId,
+    /// Optional on create: when absent it is derived from the title.
+    pub id: Option<EventId>,
     pub kind: EventKind,
-    pub title: String,
+    pub title: EventTitle,
     pub start_date: NaiveDate,
-    pub end_date: NaiveDate,
+    /// Defaults to `start_date`; not before it.
+    pub end_date: Option<NaiveDate>,
+    /// Defaults to an unknown place.
     pub place: Place,
+    /// Must be an existing event, and not this one or one of its sub-events.
     pub parent: Option<EventId>,
-    #[serde(default)]
+    /// Each participant must exist.
     pub participants: Vec<EventParticipant>,
+}
+
+impl NewEvent {
+    const SERVER_FIELDS: &[&str] = &["subevents", "updated_at", "links"];
+
+    /// Parses an event, reporting every bad field.
+    pub fn from_json(value: Value) -> Result<Self, Invalid> {
+        let mut f = Fields::new(value, Self::SERVER_FIELDS)?;
+        let event = Self {
+            id: f.optional("id"),
+            kind: f.required("kind").unwrap_or_default(),
+            title: f.required("title").unwrap_or_default(),
+            start_date: f.required("start_date").unwrap_or_default(),
+            end_date: f.optional("end_date"),
+            place: f.optional("place").unwrap_or_default(),
+            parent: f.optional("parent"),
+            participants: f.optional("participants").unwrap_or_default(),
+        };
+        if event.end_date.is_some_and(|end| end < event.start_date) {
+            f.reject("end_date", "must not be before `start_date`");
+        }
+        if event.parent.is_some() && event.parent == event.id {
+            f.reject("parent", "an event cannot be its own parent");
+        }
+        f.finish()?;
+        Ok(event)
+    }
+
+    pub fn end_date(&self) -> NaiveDate {
+        self.end_date.unwrap_or(self.start_date)
+    }
 }

@@ -45,6 +45,26 @@ impl Slug {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+
+    /// A slug made from free text (a headline, a name): its ASCII letters and digits,
+    /// lowercased, words joined by hyphens, cut at a word boundary to at most 80
+    /// characters. `None` when the text has no ASCII letter or digit.
+    pub fn derive(text: &str) -> Option<Self> {
+        let mut words: Vec<String> = Vec::new();
+        let mut len = 0;
+        for word in text
+            .split(|c: char| !c.is_ascii_alphanumeric())
+            .filter(|w| !w.is_empty())
+        {
+            let extra = word.len() + usize::from(!words.is_empty());
+            if len + extra > 80 {
+                break;
+            }
+            len += extra;
+            words.push(word.to_ascii_lowercase());
+        }
+        Self::parse(&words.join("-")).ok()
+    }
 }
 
 impl fmt::Display for Slug {
@@ -67,6 +87,11 @@ macro_rules! slug_id {
         impl $name {
             pub fn parse(s: &str) -> Result<Self, $crate::domain::ids::SlugError> {
                 $crate::domain::ids::Slug::parse(s).map(Self)
+            }
+
+            /// An id made from free text; see [`Slug::derive`](crate::domain::Slug::derive).
+            pub fn derive(text: &str) -> Option<Self> {
+                $crate::domain::ids::Slug::derive(text).map(Self)
             }
 
             pub fn as_str(&self) -> &str {
@@ -162,6 +187,14 @@ mod tests {
             assert_eq!(Slug::parse(bad), Err(SlugError::Syntax), "{bad}");
         }
         assert_eq!(Slug::parse(&"a".repeat(121)), Err(SlugError::TooLong));
+    }
+
+    #[test]
+    fn derives_slugs_from_text() {
+        let slug = Slug::derive("Lukashenko: SCO is “a wonderful gift”!").unwrap();
+        assert_eq!(slug.as_str(), "lukashenko-sco-is-a-wonderful-gift");
+        assert!(Slug::derive("Лукашенко").is_none());
+        assert!(Slug::derive(&"word ".repeat(40)).unwrap().as_str().len() <= 80);
     }
 
     #[test]

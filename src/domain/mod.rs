@@ -4,13 +4,18 @@
 pub mod article;
 pub mod event;
 pub mod ids;
+pub mod input;
 pub mod participant;
 pub mod quote;
 pub mod topic;
 
-pub use article::{Article, Block, Dateline, HeadlineOrigin, NewArticle, SourceAttribution};
+pub use article::{
+    Article, ArticleStatus, Block, Correction, Dateline, HeadlineOrigin, NewArticle,
+    SourceAttribution,
+};
 pub use event::{Event, EventKind, EventParticipant, EventRole, NewEvent, Place};
 pub use ids::{ArticleId, EventId, ParticipantId, QuoteId, Slug, SlugError, TopicId};
+pub use input::{FieldError, Invalid};
 pub use participant::{NewParticipant, Participant, ParticipantKind};
 pub use quote::{NewQuote, Quote};
 pub use topic::{NewTopic, Topic};

@@ -2,12 +2,16 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use serde_json::Value;
+
+use super::input::{Fields, Invalid, bounded_text};
 use super::{Links, ParticipantId};
 
 /// What kind of actor a participant is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ParticipantKind {
+    #[default]
     Person,
     Organization,
     Country,
@@ -50,15 +54,46 @@ pub struct Participant {
     pub links: Links,
 }
 
-/// A participant as fixtures and editors write it.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
+bounded_text!(
+    /// A participant's name, alias or title.
+    Name, 1..=300, "Aleksandr Lukashenko"
+);
+
+/// A participant as editors write it; `updated_at` and `links` may be sent back as
+/// read and are ignored.
+#[derive(Debug, Clone, ToSchema)]
 pub struct NewParticipant {
-    pub id: ParticipantId,
+    /// Optional on create: when absent it is derived from the name.
+    pub id: Option<ParticipantId>,
     pub kind: ParticipantKind,
-    pub name: String,
-    #[serde(default)]
-    pub aliases: Vec<String>,
-    pub title: Option<String>,
+    pub name: Name,
+    pub aliases: Vec<Name>,
+    pub title: Option<Name>,
+    /// Must be an existing participant other than this one, when given.
     pub affiliation: Option<ParticipantId>,
+}
+
+impl NewParticipant {
+    const SERVER_FIELDS: &[&str] = &["updated_at", "links"];
+
+    /// Parses a participant, reporting every bad field.
+    pub fn from_json(value: Value) -> Result<Self, Invalid> {
+        let mut f = Fields::new(value, Self::SERVER_FIELDS)?;
+        let participant = Self {
+            id: f.optional("id"),
+            kind: f.required("kind").unwrap_or_default(),
+            name: f.required("name").unwrap_or_default(),
+            aliases: f.optional("aliases").unwrap_or_default(),
+            title: f.optional("title"),
+            affiliation: f.optional("affiliation"),
+        };
+        if participant.affiliation.is_some() && participant.affiliation == participant.id {
+            f.reject(
+                "affiliation",
+                "a participant cannot be affiliated with itself",
+            );
+        }
+        f.finish()?;
+        Ok(participant)
+    }
 }

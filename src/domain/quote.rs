@@ -1,7 +1,10 @@
 use chrono::{DateTime, NaiveDate, Utc};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use utoipa::ToSchema;
 
+use serde_json::Value;
+
+use super::input::{Fields, Invalid, bounded_text};
 use super::{ArticleId, EventId, Links, ParticipantId, QuoteId, TopicId};
 
 /// A verbatim statement, attributed to its speaker, the article that reports it and
@@ -29,15 +32,61 @@ pub struct Quote {
     pub links: Links,
 }
 
-/// A quote as fixtures and editors write it.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
+bounded_text!(
+    /// The words of a quote.
+    QuoteText, 1..=5_000, "This is a wonderful gift to the Belarusian people"
+);
+
+/// A quote as editors write it. `position` is computed from the article's body;
+/// `updated_at` and `links` may be sent back as read and are ignored.
+#[derive(Debug, Clone, ToSchema)]
 pub struct NewQuote {
-    pub id: QuoteId,
-    pub text: String,
+    /// Optional on create: when absent it is derived from the speaker and the text.
+    pub id: Option<QuoteId>,
+    pub text: QuoteText,
+    /// Must be an existing participant.
     pub speaker: ParticipantId,
+    /// Must be an existing article.
     pub article: ArticleId,
+    /// Must be an existing event, when given.
     pub event: Option<EventId>,
+    /// Must be an existing topic, when given.
     pub topic: Option<TopicId>,
     pub said_on: NaiveDate,
+}
+
+impl NewQuote {
+    const SERVER_FIELDS: &[&str] = &["position", "updated_at", "links"];
+
+    /// Parses a quote, reporting every bad field.
+    pub fn from_json(value: Value) -> Result<Self, Invalid> {
+        let mut f = Fields::new(value, Self::SERVER_FIELDS)?;
+        let id = f.optional("id");
+        let text = f.required("text");
+        let speaker = f.required("speaker");
+        let article = f.required("article");
+        let event = f.optional("event");
+        let topic = f.optional("topic");
+        let said_on = f.required("said_on");
+        f.finish()?;
+        let (Some(text), Some(speaker), Some(article), Some(said_on)) =
+            (text, speaker, article, said_on)
+        else {
+            unreachable!("`finish` fails when a required field is missing");
+        };
+        Ok(Self {
+            id,
+            text,
+            speaker,
+            article,
+            event,
+            topic,
+            said_on,
+        })
+    }
+
+    /// The id to use when none is given: the speaker's id and the first words.
+    pub fn derived_id(&self) -> String {
+        format!("{} {}", self.speaker, self.text.as_str())
+    }
 }

@@ -40,6 +40,8 @@ pub async fn conditional(
     next: Next<impl MessageBody<Error: std::fmt::Debug> + 'static>,
 ) -> Result<ServiceResponse<EitherBody<BoxBody>>, actix_web::Error> {
     let is_read = matches!(*req.method(), Method::GET | Method::HEAD);
+    // What a key sees may differ from the public view: keep it out of shared caches.
+    let private = req.headers().contains_key(header::AUTHORIZATION);
     let policy = req.app_data::<web::Data<CachePolicy>>().cloned();
     let if_none_match = header_str(req.headers(), header::IF_NONE_MATCH);
     let if_modified_since = header_str(req.headers(), header::IF_MODIFIED_SINCE);
@@ -52,18 +54,27 @@ pub async fn conditional(
     let bytes = to_bytes(body).await.map_err(|e| {
         actix_web::error::ErrorInternalServerError(format!("reading the response body: {e:?}"))
     })?;
-    let tag = format!("\"{}\"", &hex(&Sha256::digest(&bytes))[..32]);
+    let tag = entity_tag(&bytes);
     let headers = head.headers_mut();
     headers.insert(
         header::ETAG,
         HeaderValue::from_str(&tag).expect("hex is a valid header"),
     );
-    if !headers.contains_key(header::CACHE_CONTROL)
+    if private {
+        headers.insert(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("private, no-cache"),
+        );
+    } else if !headers.contains_key(header::CACHE_CONTROL)
         && let Some(policy) = policy
         && let Ok(value) = HeaderValue::from_str(&policy.header())
     {
         headers.insert(header::CACHE_CONTROL, value);
     }
+    headers.insert(
+        header::VARY,
+        HeaderValue::from_static("Accept-Encoding, Authorization"),
+    );
     if bytes.len() < MIN_COMPRESS {
         // The compression middleware leaves bodies alone that already name a coding;
         // `tag_encoding` removes this marker again before the response leaves.
@@ -94,6 +105,32 @@ pub async fn conditional(
     }
     let response = head.set_body(bytes.boxed());
     Ok(ServiceResponse::new(request, response).map_into_left_body())
+}
+
+/// The strong entity tag of a representation: a hash of its bytes before compression.
+pub fn entity_tag(bytes: &[u8]) -> String {
+    format!("\"{}\"", &hex(&Sha256::digest(bytes))[..32])
+}
+
+/// `If-Match` by strong comparison (RFC 9110 §13.1.1): `*` when there is a current
+/// representation, or a listed strong tag equal to `tag` (a content-coding suffix
+/// set aside, as every coding of one representation carries the same content).
+pub fn if_match(if_match: &str, tag: Option<&str>) -> bool {
+    let Some(tag) = tag else {
+        return false;
+    };
+    let ours = opaque(tag);
+    if_match.split(',').map(str::trim).any(|candidate| {
+        candidate == "*" || (!candidate.starts_with("W/") && opaque(candidate) == ours)
+    })
+}
+
+fn opaque(tag: &str) -> &str {
+    let t = tag.trim().trim_start_matches("W/").trim_matches('"');
+    ["-gzip", "-br", "-zstd", "-deflate"]
+        .iter()
+        .find_map(|suffix| t.strip_suffix(suffix))
+        .unwrap_or(t)
 }
 
 /// Runs outside the compression middleware: drops the `identity` marker and gives a
@@ -132,14 +169,6 @@ fn header_str(headers: &HeaderMap, name: header::HeaderName) -> Option<String> {
 /// `If-None-Match` by weak comparison: `*`, or any listed tag equal to `tag` once
 /// `W/` and a content-coding suffix are set aside.
 fn none_match(if_none_match: &str, tag: &str) -> bool {
-    let opaque = |t: &str| {
-        let t = t.trim().trim_start_matches("W/").trim_matches('"');
-        ["-gzip", "-br", "-zstd", "-deflate"]
-            .iter()
-            .find_map(|suffix| t.strip_suffix(suffix))
-            .unwrap_or(t)
-            .to_owned()
-    };
     let ours = opaque(tag);
     if_none_match
         .split(',')
@@ -172,6 +201,16 @@ mod tests {
         assert!(none_match("\"x\", \"abc-gzip\"", "\"abc\""));
         assert!(none_match("*", "\"abc\""));
         assert!(!none_match("\"abd\"", "\"abc\""));
+    }
+
+    #[test]
+    fn if_match_uses_strong_comparison() {
+        assert!(if_match("\"abc\"", Some("\"abc\"")));
+        assert!(if_match("\"x\", \"abc-gzip\"", Some("\"abc\"")));
+        assert!(if_match("*", Some("\"abc\"")));
+        assert!(!if_match("*", None));
+        assert!(!if_match("W/\"abc\"", Some("\"abc\"")));
+        assert!(!if_match("\"abd\"", Some("\"abc\"")));
     }
 
     #[test]

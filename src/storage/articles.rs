@@ -7,13 +7,42 @@ use super::query::{
     self, Cursor, Page, PageRequest, Sort, SortValue, Where, json_column, time_column,
 };
 use crate::domain::{
-    Article, ArticleId, Block, Dateline, EventId, HeadlineOrigin, Links, NewArticle, ParticipantId,
-    SourceAttribution, TopicId,
+    Article, ArticleId, ArticleStatus, Block, Dateline, EventId, HeadlineOrigin, Links, NewArticle,
+    ParticipantId, SourceAttribution, TopicId,
 };
+
+/// Which articles a reader may see.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub enum Visibility {
+    /// Published and due: what anonymous clients and partners see.
+    #[default]
+    Public,
+    /// Every status: what editors see.
+    Everything,
+}
+
+/// The SQL condition on `a` (an `articles` row) that `visibility` allows.
+pub fn visible(visibility: Visibility) -> &'static str {
+    match visibility {
+        Visibility::Public => "(a.status = 'published' AND a.published_at <= unixepoch())",
+        Visibility::Everything => "1",
+    }
+}
+
+fn status_condition(status: ArticleStatus) -> &'static str {
+    match status {
+        ArticleStatus::Draft => "a.status = 'draft'",
+        ArticleStatus::Withdrawn => "a.status = 'withdrawn'",
+        ArticleStatus::Published => "(a.status = 'published' AND a.published_at <= unixepoch())",
+        ArticleStatus::Scheduled => "(a.status = 'published' AND a.published_at > unixepoch())",
+    }
+}
 
 /// Which articles a list holds. Empty vectors filter nothing; several values mean OR.
 #[derive(Debug, Default, Clone)]
 pub struct ArticleFilter {
+    pub visibility: Visibility,
+    pub status: Vec<ArticleStatus>,
     pub ids: Vec<ArticleId>,
     pub participant: Vec<ParticipantId>,
     pub event: Vec<EventId>,
@@ -21,6 +50,11 @@ pub struct ArticleFilter {
 }
 
 const SELECT: &str = "SELECT a.id, a.headline, a.headline_origin, a.dateline_place, a.dateline_date,
+    CASE WHEN a.status = 'published' AND a.published_at > unixepoch() THEN 'scheduled'
+         ELSE a.status END AS status, a.version,
+    (SELECT json_group_array(json_object('note', note, 'version', version,
+            'corrected_at', strftime('%Y-%m-%dT%H:%M:%SZ', at, 'unixepoch')))
+        FROM (SELECT * FROM article_corrections WHERE article = a.id ORDER BY version)) AS corrections,
     a.published_at, a.updated_at, a.summary, a.language, a.source_name, a.source_url, a.source_note, a.body,
     (SELECT json_group_array(topic) FROM
         (SELECT topic FROM article_topics WHERE article = a.id ORDER BY ord)) AS topics,
@@ -43,6 +77,11 @@ const SORT: Sort = Sort {
 
 fn conditions(filter: &ArticleFilter) -> Where {
     let mut w = Where::default();
+    w.and(visible(filter.visibility), []);
+    if !filter.status.is_empty() {
+        let any: Vec<&str> = filter.status.iter().map(|s| status_condition(*s)).collect();
+        w.and(format!("({})", any.join(" OR ")), []);
+    }
     w.any_of("a.id IN ({})", &filter.ids);
     w.any_of(
         "a.id IN (SELECT article FROM article_participants WHERE participant IN ({}))",
@@ -62,6 +101,7 @@ fn conditions(filter: &ArticleFilter) -> Where {
 fn from_row(row: &Row<'_>) -> rusqlite::Result<Article> {
     let id: ArticleId = row.get("id")?;
     let origin: String = row.get("headline_origin")?;
+    let status: String = row.get("status")?;
     Ok(Article {
         links: Links::to("articles", id.as_str()),
         id,
@@ -75,6 +115,9 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<Article> {
             place: row.get("dateline_place")?,
             date: row.get("dateline_date")?,
         },
+        status: ArticleStatus::parse(&status).unwrap_or(ArticleStatus::Draft),
+        version: row.get("version")?,
+        corrections: json_column(row, "corrections")?,
         published_at: time_column(row, "published_at")?,
         updated_at: time_column(row, "updated_at")?,
         summary: row.get("summary")?,
@@ -115,6 +158,17 @@ pub fn list(
     )
 }
 
+/// The article `id` if `visibility` allows it.
+pub fn find(conn: &Connection, id: &ArticleId, visibility: Visibility) -> Result<Option<Article>> {
+    let filter = ArticleFilter {
+        visibility,
+        ids: vec![id.clone()],
+        ..Default::default()
+    };
+    Ok(list(conn, &filter, &PageRequest::first(1))?.items.pop())
+}
+
+/// The article `id` if it is public.
 pub fn get(conn: &Connection, id: &ArticleId) -> Result<Option<Article>> {
     let filter = ArticleFilter {
         ids: vec![id.clone()],
@@ -123,7 +177,7 @@ pub fn get(conn: &Connection, id: &ArticleId) -> Result<Option<Article>> {
     Ok(list(conn, &filter, &PageRequest::first(1))?.items.pop())
 }
 
-/// The articles with these ids, in list order; missing ids are skipped.
+/// The public articles with these ids, in list order; missing ids are skipped.
 pub fn get_many(conn: &Connection, ids: &[ArticleId]) -> Result<Vec<Article>> {
     if ids.is_empty() {
         return Ok(Vec::new());
@@ -145,32 +199,54 @@ pub fn exists(conn: &Connection, id: &ArticleId) -> Result<bool> {
     super::row_exists(conn, "articles", id.as_str())
 }
 
-pub fn insert(conn: &Connection, a: &NewArticle, now: i64) -> Result<()> {
+/// What the server decides about a version of an article.
+pub struct Stamp<'a> {
+    pub status: &'static str,
+    pub published_at: i64,
+    pub version: u32,
+    pub now: i64,
+    pub changed_by: Option<&'a str>,
+}
+
+/// Creates or replaces the article `id` with its links.
+pub fn save(conn: &Connection, id: &ArticleId, a: &NewArticle, stamp: &Stamp<'_>) -> Result<()> {
     let body =
         serde_json::to_string(&a.body).map_err(|e| super::StorageError::Fixtures(e.to_string()))?;
-    conn.execute(
+    conn.prepare_cached(
         "INSERT INTO articles (id, headline, headline_origin, dateline_place, dateline_date, published_at,
-            updated_at, summary, language, source_name, source_url, source_note, body)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
-        params![
-            a.id,
-            a.headline,
-            match a.headline_origin {
-                HeadlineOrigin::Source => "source",
-                HeadlineOrigin::Editorial => "editorial",
-            },
-            a.dateline.place,
-            a.dateline.date,
-            a.published_at.timestamp(),
-            now,
-            a.summary,
-            a.language,
-            a.source.name,
-            a.source.url,
-            a.source.note,
-            body
-        ],
-    )?;
+            updated_at, summary, language, source_name, source_url, source_note, body, status,
+            version, changed_by)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)
+         ON CONFLICT (id) DO UPDATE SET headline = excluded.headline,
+            headline_origin = excluded.headline_origin, dateline_place = excluded.dateline_place,
+            dateline_date = excluded.dateline_date, published_at = excluded.published_at,
+            updated_at = excluded.updated_at, summary = excluded.summary,
+            language = excluded.language, source_name = excluded.source_name,
+            source_url = excluded.source_url, source_note = excluded.source_note,
+            body = excluded.body, status = excluded.status, version = excluded.version,
+            changed_by = excluded.changed_by",
+    )?
+    .execute(params![
+        id,
+        a.headline.as_str(),
+        match a.headline_origin {
+            HeadlineOrigin::Source => "source",
+            HeadlineOrigin::Editorial => "editorial",
+        },
+        a.dateline.place,
+        a.dateline.date,
+        stamp.published_at,
+        stamp.now,
+        a.summary.as_str(),
+        a.language.as_str(),
+        a.source.name,
+        a.source.url,
+        a.source.note,
+        body,
+        stamp.status,
+        stamp.version,
+        stamp.changed_by,
+    ])?;
     let links: [(&str, Vec<&str>); 3] = [
         (
             "article_topics (article, topic, ord)",
@@ -186,10 +262,14 @@ pub fn insert(conn: &Connection, a: &NewArticle, now: i64) -> Result<()> {
         ),
     ];
     for (table, targets) in links {
-        let sql = format!("INSERT INTO {table} VALUES (?1, ?2, ?3)");
-        let mut stmt = conn.prepare_cached(&sql)?;
+        let name = table.split(' ').next().unwrap_or(table);
+        conn.prepare_cached(&format!("DELETE FROM {name} WHERE article = ?1"))?
+            .execute([id])?;
+        let mut stmt = conn.prepare_cached(&format!(
+            "INSERT OR IGNORE INTO {table} VALUES (?1, ?2, ?3)"
+        ))?;
         for (ord, target) in targets.into_iter().enumerate() {
-            stmt.execute(params![a.id, target, ord as i64])?;
+            stmt.execute(params![id, target, ord as i64])?;
         }
     }
     Ok(())

@@ -121,29 +121,38 @@ pub fn exists(conn: &Connection, id: &EventId) -> Result<bool> {
     super::row_exists(conn, "events", id.as_str())
 }
 
-pub fn insert(conn: &Connection, e: &NewEvent, now: i64) -> Result<()> {
-    conn.execute(
+/// Creates or replaces the event `id` with its participants.
+pub fn save(conn: &Connection, id: &EventId, e: &NewEvent, now: i64) -> Result<()> {
+    conn.prepare_cached(
         "INSERT INTO events (id, kind, title, start_date, end_date, place_name, place_city,
             place_country, parent, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-        params![
-            e.id,
-            e.kind.as_str(),
-            e.title,
-            e.start_date,
-            e.end_date,
-            e.place.name,
-            e.place.city,
-            e.place.country,
-            e.parent,
-            now
-        ],
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
+         ON CONFLICT (id) DO UPDATE SET kind = excluded.kind, title = excluded.title,
+            start_date = excluded.start_date, end_date = excluded.end_date,
+            place_name = excluded.place_name, place_city = excluded.place_city,
+            place_country = excluded.place_country, parent = excluded.parent,
+            updated_at = excluded.updated_at",
+    )?
+    .execute(params![
+        id,
+        e.kind.as_str(),
+        e.title.as_str(),
+        e.start_date,
+        e.end_date(),
+        e.place.name,
+        e.place.city,
+        e.place.country,
+        e.parent,
+        now
+    ])?;
+    conn.prepare_cached("DELETE FROM event_participants WHERE event = ?1")?
+        .execute([id])?;
+    let mut stmt = conn.prepare_cached(
+        "INSERT OR IGNORE INTO event_participants (event, participant, role, ord)
+         VALUES (?1, ?2, ?3, ?4)",
     )?;
     for (ord, p) in e.participants.iter().enumerate() {
-        conn.execute(
-            "INSERT INTO event_participants (event, participant, role, ord) VALUES (?1, ?2, ?3, ?4)",
-            params![e.id, p.participant, p.role.as_str(), ord as i64],
-        )?;
+        stmt.execute(params![id, p.participant, p.role.as_str(), ord as i64])?;
     }
     Ok(())
 }

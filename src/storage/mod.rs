@@ -4,7 +4,10 @@
 //! worker: SQLite calls are synchronous and may wait on the disk.
 
 pub mod articles;
+pub mod changes;
+pub mod edit;
 pub mod events;
+pub mod keys;
 pub mod participants;
 mod query;
 pub mod quotes;
@@ -12,6 +15,7 @@ pub mod seed;
 pub mod topics;
 
 use std::path::Path;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use r2d2::{Pool, PooledConnection};
@@ -39,7 +43,10 @@ pub enum StorageError {
 pub type Result<T, E = StorageError> = std::result::Result<T, E>;
 
 fn migrations() -> Migrations<'static> {
-    Migrations::new(vec![M::up(include_str!("migrations/0001_content.sql"))])
+    Migrations::new(vec![
+        M::up(include_str!("migrations/0001_content.sql")),
+        M::up(include_str!("migrations/0002_editorial.sql")),
+    ])
 }
 
 /// Settings applied to every connection, read or write.
@@ -52,10 +59,12 @@ fn init_connection(conn: &mut Connection) -> rusqlite::Result<()> {
     Ok(())
 }
 
-/// A handle on the database: cheap to clone, shared by all workers.
+/// A handle on the database: cheap to clone, shared by all workers. Reads share a pool
+/// of connections; writes take turns on one connection, as SQLite has one writer.
 #[derive(Clone)]
 pub struct Db {
     pool: Pool<SqliteConnectionManager>,
+    writer: Arc<Mutex<PooledConnection<SqliteConnectionManager>>>,
 }
 
 impl Db {
@@ -99,11 +108,13 @@ impl Db {
     }
 
     fn with_manager(manager: SqliteConnectionManager, pool_size: u32) -> Result<Self> {
+        // One more connection than the readers: the writer keeps it for good.
         let pool = Pool::builder()
-            .max_size(pool_size.max(1))
-            .min_idle(Some(pool_size.max(1)))
+            .max_size(pool_size.max(1) + 1)
+            .min_idle(Some(pool_size.max(1) + 1))
             .build(manager)?;
-        Ok(Self { pool })
+        let writer = Arc::new(Mutex::new(pool.get()?));
+        Ok(Self { pool, writer })
     }
 
     fn prepare(conn: &mut Connection) -> Result<()> {
@@ -125,6 +136,38 @@ impl Db {
         })
         .await
         .map_err(|e| StorageError::Blocking(e.to_string()))?
+    }
+
+    /// Runs `f` in one `IMMEDIATE` transaction on the writer connection, on the
+    /// blocking thread pool. The transaction commits when `f` succeeds, with
+    /// `synchronous = FULL`, so a write that returns is durable; otherwise it rolls
+    /// back and changes nothing.
+    pub async fn write<T, E, F>(&self, f: F) -> std::result::Result<T, E>
+    where
+        T: Send + 'static,
+        E: From<StorageError> + Send + 'static,
+        F: FnOnce(&rusqlite::Transaction<'_>) -> std::result::Result<T, E> + Send + 'static,
+    {
+        let writer = self.writer.clone();
+        actix_web::web::block(move || {
+            // A panic while writing poisons the lock, but the transaction was rolled
+            // back when it unwound, so the connection is still sound.
+            let mut conn = writer.lock().unwrap_or_else(|p| p.into_inner());
+            let tx = conn
+                .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+                .map_err(StorageError::from)?;
+            let value = f(&tx)?;
+            tx.commit().map_err(StorageError::from)?;
+            Ok(value)
+        })
+        .await
+        .map_err(|e| E::from(StorageError::Blocking(e.to_string())))?
+    }
+
+    /// Runs `f` on the writer connection outside the request path (command-line tools).
+    pub fn write_blocking<T>(&self, f: impl FnOnce(&mut Connection) -> Result<T>) -> Result<T> {
+        let mut conn = self.writer.lock().unwrap_or_else(|p| p.into_inner());
+        f(&mut conn)
     }
 
     /// Open and idle connections of the pool.

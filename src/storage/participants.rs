@@ -107,20 +107,24 @@ pub fn exists(conn: &Connection, id: &ParticipantId) -> Result<bool> {
     super::row_exists(conn, "participants", id.as_str())
 }
 
-pub fn insert(conn: &Connection, p: &NewParticipant, now: i64) -> Result<()> {
+/// Creates or replaces the participant `id`.
+pub fn save(conn: &Connection, id: &ParticipantId, p: &NewParticipant, now: i64) -> Result<()> {
     let aliases = serde_json::to_string(&p.aliases).unwrap_or_else(|_| "[]".into());
-    conn.execute(
+    conn.prepare_cached(
         "INSERT INTO participants (id, kind, name, aliases, title, affiliation, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        params![
-            p.id,
-            p.kind.as_str(),
-            p.name,
-            aliases,
-            p.title,
-            p.affiliation,
-            now
-        ],
-    )?;
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+         ON CONFLICT (id) DO UPDATE SET kind = excluded.kind, name = excluded.name,
+            aliases = excluded.aliases, title = excluded.title,
+            affiliation = excluded.affiliation, updated_at = excluded.updated_at",
+    )?
+    .execute(params![
+        id,
+        p.kind.as_str(),
+        p.name.as_str(),
+        aliases,
+        p.title.as_ref().map(|t| t.as_str()),
+        p.affiliation,
+        now
+    ])?;
     Ok(())
 }

@@ -3,12 +3,15 @@
 use rusqlite::{Connection, Row, params};
 
 use super::Result;
+use super::articles::{Visibility, visible};
 use super::query::{self, Cursor, Page, PageRequest, Sort, SortValue, Where, time_column};
 use crate::domain::{ArticleId, EventId, Links, NewQuote, ParticipantId, Quote, QuoteId, TopicId};
 
 /// Which quotes a list holds. Empty vectors filter nothing; several values mean OR.
 #[derive(Debug, Default, Clone)]
 pub struct QuoteFilter {
+    /// Quotes are seen with their article.
+    pub visibility: Visibility,
     pub ids: Vec<QuoteId>,
     pub speaker: Vec<ParticipantId>,
     pub article: Vec<ArticleId>,
@@ -31,6 +34,15 @@ const SORT: Sort = Sort {
 
 fn conditions(filter: &QuoteFilter) -> Where {
     let mut w = Where::default();
+    if filter.visibility == Visibility::Public {
+        w.and(
+            format!(
+                "EXISTS (SELECT 1 FROM articles a WHERE a.id = q.article AND {})",
+                visible(filter.visibility)
+            ),
+            [],
+        );
+    }
     w.any_of("q.id IN ({})", &filter.ids);
     w.any_of("q.speaker IN ({})", &filter.speaker);
     w.any_of("q.article IN ({})", &filter.article);
@@ -74,6 +86,17 @@ pub fn list(conn: &Connection, filter: &QuoteFilter, page: &PageRequest) -> Resu
     )
 }
 
+/// The quote `id` if `visibility` allows its article.
+pub fn find(conn: &Connection, id: &QuoteId, visibility: Visibility) -> Result<Option<Quote>> {
+    let filter = QuoteFilter {
+        visibility,
+        ids: vec![id.clone()],
+        ..Default::default()
+    };
+    Ok(list(conn, &filter, &PageRequest::first(1))?.items.pop())
+}
+
+/// The quote `id` if its article is public.
 pub fn get(conn: &Connection, id: &QuoteId) -> Result<Option<Quote>> {
     let filter = QuoteFilter {
         ids: vec![id.clone()],
@@ -99,13 +122,24 @@ pub fn get_many(conn: &Connection, ids: &[QuoteId]) -> Result<Vec<Quote>> {
     )
 }
 
-pub fn insert(conn: &Connection, q: &NewQuote, now: i64) -> Result<()> {
-    conn.execute(
+/// Creates or replaces the quote `id`.
+pub fn save(conn: &Connection, id: &QuoteId, q: &NewQuote, now: i64) -> Result<()> {
+    conn.prepare_cached(
         "INSERT INTO quotes (id, text, speaker, article, event, topic, said_on, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-        params![
-            q.id, q.text, q.speaker, q.article, q.event, q.topic, q.said_on, now
-        ],
-    )?;
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+         ON CONFLICT (id) DO UPDATE SET text = excluded.text, speaker = excluded.speaker,
+            article = excluded.article, event = excluded.event, topic = excluded.topic,
+            said_on = excluded.said_on, updated_at = excluded.updated_at",
+    )?
+    .execute(params![
+        id,
+        q.text.as_str(),
+        q.speaker,
+        q.article,
+        q.event,
+        q.topic,
+        q.said_on,
+        now
+    ])?;
     Ok(())
 }

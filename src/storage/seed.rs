@@ -3,11 +3,14 @@
 //! The fixtures are compiled into the binary, so a release build serves the seed
 //! content from any working directory.
 
+use chrono::{DateTime, Utc};
 use rusqlite::Connection;
 use serde::de::DeserializeOwned;
+use serde_json::Value;
 
-use super::{Result, StorageError, articles, events, participants, quotes, topics};
-use crate::domain::{NewArticle, NewEvent, NewParticipant, NewQuote, NewTopic};
+use super::edit::{self, Ctx, EditError, Editable};
+use super::{Result, StorageError, topics};
+use crate::domain::{Article, Event, NewTopic, Participant, Quote};
 
 const TOPICS: &str = include_str!("../../fixtures/topics.json");
 const PARTICIPANTS: &str = include_str!("../../fixtures/participants.json");
@@ -23,6 +26,20 @@ fn parse<T: DeserializeOwned>(name: &str, text: &str) -> Result<Vec<T>> {
     serde_json::from_str(text).map_err(|e| StorageError::Fixtures(format!("{name}: {e}")))
 }
 
+/// Creates each resource of a fixture file the way the write API would, so the
+/// fixtures pass the same validation and appear in the change log.
+fn create_all<R: Editable>(conn: &Connection, name: &str, text: &str, ctx: &Ctx) -> Result<()> {
+    for (i, value) in parse::<Value>(name, text)?.into_iter().enumerate() {
+        let new = R::parse(value, Utc::now())
+            .map_err(|e| StorageError::Fixtures(format!("{name}[{i}]: {:?}", e.0)))?;
+        edit::create::<R>(conn, new, ctx).map_err(|e| match e {
+            EditError::Storage(e) => e,
+            other => StorageError::Fixtures(format!("{name}[{i}]: {other:?}")),
+        })?;
+    }
+    Ok(())
+}
+
 /// Loads the fixtures unless this database was seeded before, in one transaction.
 pub fn load_if_unseeded(conn: &mut Connection) -> Result<()> {
     let tx = conn.transaction()?;
@@ -34,24 +51,20 @@ pub fn load_if_unseeded(conn: &mut Connection) -> Result<()> {
     if seeded {
         return Ok(());
     }
-    let now = FIXTURE_TIME;
     for t in parse::<NewTopic>("topics.json", TOPICS)? {
-        topics::insert(&tx, &t, now)?;
+        topics::insert(&tx, &t, FIXTURE_TIME)?;
     }
+    let ctx = Ctx {
+        now: DateTime::from_timestamp(FIXTURE_TIME, 0).unwrap_or_default(),
+        by: None,
+        seeding: true,
+    };
     // Affiliations point at other participants: insert all, then check references at commit.
     tx.pragma_update(None, "defer_foreign_keys", "ON")?;
-    for p in parse::<NewParticipant>("participants.json", PARTICIPANTS)? {
-        participants::insert(&tx, &p, now)?;
-    }
-    for e in parse::<NewEvent>("events.json", EVENTS)? {
-        events::insert(&tx, &e, now)?;
-    }
-    for a in parse::<NewArticle>("articles.json", ARTICLES)? {
-        articles::insert(&tx, &a, now)?;
-    }
-    for q in parse::<NewQuote>("quotes.json", QUOTES)? {
-        quotes::insert(&tx, &q, now)?;
-    }
+    create_all::<Participant>(&tx, "participants.json", PARTICIPANTS, &ctx)?;
+    create_all::<Event>(&tx, "events.json", EVENTS, &ctx)?;
+    create_all::<Article>(&tx, "articles.json", ARTICLES, &ctx)?;
+    create_all::<Quote>(&tx, "quotes.json", QUOTES, &ctx)?;
     tx.execute(
         "INSERT INTO meta (key, value) VALUES ('seeded_at', ?1)",
         [chrono::Utc::now().to_rfc3339()],

@@ -62,8 +62,9 @@ async fn unknown_things_are_404_problems() {
 async fn a_wrong_method_is_a_405_problem_with_allow() {
     let app = spawn_app().await;
     for (method, path) in [
-        ("POST", "/v1/articles"),
-        ("DELETE", "/v1/quotes/lukashenko-wonderful-gift"),
+        ("PUT", "/v1/articles"),
+        ("POST", "/v1/quotes/lukashenko-wonderful-gift"),
+        ("DELETE", "/v1/topics/food-security"),
         ("PUT", "/healthz"),
     ] {
         let reply = app.request(method, path, &[]).await;

@@ -1,0 +1,159 @@
+//! API keys: `nd_<id>_<secret>`. The id finds the row; the secret is stored only as an
+//! HMAC-SHA256 keyed with a random per-database pepper, and checked in constant time.
+
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use hmac::{Hmac, Mac};
+use rusqlite::{Connection, OptionalExtension, params};
+use serde::Serialize;
+use sha2::Sha256;
+
+use super::{Result, StorageError};
+
+/// What a key may do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, clap::ValueEnum)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// Reads everything, drafts included, and writes.
+    Editor,
+    /// Reads what is published, with its own rate limit.
+    Partner,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Editor => "editor",
+            Self::Partner => "partner",
+        }
+    }
+}
+
+/// A key as listed: never its secret.
+#[derive(Debug, Clone, Serialize)]
+pub struct KeyInfo {
+    pub id: String,
+    pub name: String,
+    pub role: Role,
+    pub rate_limit: Option<u32>,
+    pub created_at: i64,
+    pub revoked_at: Option<i64>,
+}
+
+fn random(n: usize) -> Result<Vec<u8>> {
+    let mut bytes = vec![0; n];
+    getrandom::fill(&mut bytes).map_err(|e| StorageError::Blocking(format!("randomness: {e}")))?;
+    Ok(bytes)
+}
+
+/// The database's pepper, created on first use.
+fn pepper(conn: &Connection) -> Result<Vec<u8>> {
+    let fresh = URL_SAFE_NO_PAD.encode(random(32)?);
+    conn.execute(
+        "INSERT OR IGNORE INTO meta (key, value) VALUES ('key_pepper', ?1)",
+        [fresh],
+    )?;
+    let stored: String =
+        conn.query_row("SELECT value FROM meta WHERE key = 'key_pepper'", [], |r| {
+            r.get(0)
+        })?;
+    URL_SAFE_NO_PAD
+        .decode(stored)
+        .map_err(|e| StorageError::Fixtures(format!("key pepper: {e}")))
+}
+
+fn mac(pepper: &[u8], secret: &str) -> Hmac<Sha256> {
+    let mut mac = Hmac::<Sha256>::new_from_slice(pepper).expect("HMAC takes keys of any length");
+    mac.update(secret.as_bytes());
+    mac
+}
+
+/// Creates a key and returns it in full: the only time the secret exists outside the
+/// client's hands.
+pub fn create(
+    conn: &Connection,
+    name: &str,
+    role: Role,
+    rate_limit: Option<u32>,
+    now: i64,
+) -> Result<String> {
+    let id = hex(&random(6)?);
+    let secret = URL_SAFE_NO_PAD.encode(random(32)?);
+    let hash = mac(&pepper(conn)?, &secret)
+        .finalize()
+        .into_bytes()
+        .to_vec();
+    conn.execute(
+        "INSERT INTO api_keys (id, name, role, hash, rate_limit, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        params![id, name, role.as_str(), hash, rate_limit, now],
+    )?;
+    Ok(format!("nd_{id}_{secret}"))
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The live key that `token` is, if any.
+pub fn verify(conn: &Connection, token: &str) -> Result<Option<KeyInfo>> {
+    let Some((id, secret)) = token
+        .strip_prefix("nd_")
+        .and_then(|rest| rest.split_once('_'))
+    else {
+        return Ok(None);
+    };
+    let Some((info, hash)) = conn
+        .prepare_cached(
+            "SELECT id, name, role, rate_limit, created_at, revoked_at, hash FROM api_keys
+             WHERE id = ?1 AND revoked_at IS NULL",
+        )?
+        .query_row([id], |r| Ok((info_of(r)?, r.get::<_, Vec<u8>>("hash")?)))
+        .optional()?
+    else {
+        return Ok(None);
+    };
+    // `verify_slice` compares in constant time.
+    Ok(mac(&pepper(conn)?, secret)
+        .verify_slice(&hash)
+        .is_ok()
+        .then_some(info))
+}
+
+fn info_of(r: &rusqlite::Row<'_>) -> rusqlite::Result<KeyInfo> {
+    let role: String = r.get("role")?;
+    Ok(KeyInfo {
+        id: r.get("id")?,
+        name: r.get("name")?,
+        role: if role == "editor" {
+            Role::Editor
+        } else {
+            Role::Partner
+        },
+        rate_limit: r.get("rate_limit")?,
+        created_at: r.get("created_at")?,
+        revoked_at: r.get("revoked_at")?,
+    })
+}
+
+pub fn list(conn: &Connection) -> Result<Vec<KeyInfo>> {
+    let mut stmt = conn.prepare(
+        "SELECT id, name, role, rate_limit, created_at, revoked_at FROM api_keys
+         ORDER BY created_at, id",
+    )?;
+    let keys = stmt
+        .query_map([], info_of)?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(keys)
+}
+
+/// Revokes the key with this id (the part after `nd_`); false when there is none live.
+pub fn revoke(conn: &Connection, id: &str, now: i64) -> Result<bool> {
+    let id = id
+        .strip_prefix("nd_")
+        .map_or(id, |rest| rest.split('_').next().unwrap_or(rest));
+    Ok(conn.execute(
+        "UPDATE api_keys SET revoked_at = ?2 WHERE id = ?1 AND revoked_at IS NULL",
+        params![id, now],
+    )? == 1)
+}
