@@ -94,9 +94,13 @@ impl Fields {
         }
     }
 
-    /// True when `field` already has an error.
+    /// True when `field`, or a part of it, already has an error.
     pub fn has_error(&self, field: &str) -> bool {
-        self.errors.iter().any(|e| e.field == field)
+        self.errors.iter().any(|e| {
+            e.field
+                .strip_prefix(field)
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with(['[', '.']))
+        })
     }
 
     /// Records a failed cross-field rule.

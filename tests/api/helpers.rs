@@ -3,6 +3,8 @@ use awc::http::StatusCode;
 use awc::http::header::HeaderMap;
 use newsdesk::config::Settings;
 use newsdesk::startup::Application;
+use newsdesk::storage::Db;
+pub use newsdesk::storage::keys::{self, Role};
 use serde_json::Value;
 use tempfile::TempDir;
 
@@ -38,7 +40,13 @@ pub async fn spawn_app() -> TestApp {
 
 /// A server over the database in `dir`, which may hold one already.
 pub async fn spawn_app_in(dir: TempDir) -> TestApp {
-    let settings = Settings::for_tests(dir.path().join("newsdesk.db"));
+    spawn_app_with(dir, |_| {}).await
+}
+
+/// A server with its settings adjusted by `adjust`.
+pub async fn spawn_app_with(dir: TempDir, adjust: impl FnOnce(&mut Settings)) -> TestApp {
+    let mut settings = Settings::for_tests(dir.path().join("newsdesk.db"));
+    adjust(&mut settings);
     let app = Application::build(&settings)
         .await
         .expect("application builds");
@@ -59,12 +67,59 @@ impl TestApp {
         self.send("GET", path, headers, true).await
     }
 
+    /// Sends `body` with `headers` (give the `Content-Type` among them).
+    pub async fn send_body(
+        &self,
+        method: &str,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: Vec<u8>,
+    ) -> Reply {
+        self.exchange(method, path, headers, false, Some(body))
+            .await
+    }
+
+    /// Sends `json` as `application/json` with an editor's `key`.
+    pub async fn write(&self, method: &str, path: &str, key: &str, json: &Value) -> Reply {
+        let auth = format!("Bearer {key}");
+        let content_type = if method == "PATCH" {
+            "application/merge-patch+json"
+        } else {
+            "application/json"
+        };
+        self.send_body(
+            method,
+            path,
+            &[("Authorization", &auth), ("Content-Type", content_type)],
+            serde_json::to_vec(json).expect("JSON"),
+        )
+        .await
+    }
+
+    /// Creates an API key in this server's database, as `newsdesk keys create` does.
+    pub fn key(&self, role: Role, name: &str) -> String {
+        let db = Db::open(&self.dir.path().join("newsdesk.db"), 1).expect("database opens");
+        db.write_blocking(|conn| keys::create(conn, name, role, None, 0))
+            .expect("key created")
+    }
+
     async fn send(
         &self,
         method: &str,
         path: &str,
         headers: &[(&str, &str)],
         decode: bool,
+    ) -> Reply {
+        self.exchange(method, path, headers, decode, None).await
+    }
+
+    async fn exchange(
+        &self,
+        method: &str,
+        path: &str,
+        headers: &[(&str, &str)],
+        decode: bool,
+        body: Option<Vec<u8>>,
     ) -> Reply {
         let client = awc::Client::builder()
             .timeout(std::time::Duration::from_secs(30))
@@ -77,7 +132,11 @@ impl TestApp {
         for (name, value) in headers {
             request = request.insert_header((*name, *value));
         }
-        let mut response = request.send().await.expect("request sent");
+        let sent = match body {
+            Some(body) => request.send_body(body).await,
+            None => request.send().await,
+        };
+        let mut response = sent.expect("request sent");
         let body = response.body().limit(64 << 20).await.expect("body read");
         Reply {
             status: response.status(),

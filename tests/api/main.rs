@@ -8,3 +8,4 @@ mod helpers;
 mod http;
 mod openapi;
 mod storage;
+mod writes;
