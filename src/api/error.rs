@@ -64,6 +64,8 @@ pub enum ApiError {
     #[error("{detail}")]
     TooManyRequests { detail: String, retry_after: u64 },
     #[error("{0}")]
+    Unavailable(String),
+    #[error("{0}")]
     PayloadTooLarge(String),
     #[error("{0}")]
     UnsupportedMediaType(String),
@@ -98,6 +100,7 @@ impl ApiError {
             Self::PreconditionFailed(_) => "precondition-failed",
             Self::Unprocessable(_) => "validation-failed",
             Self::TooManyRequests { .. } => "rate-limited",
+            Self::Unavailable(_) => "unavailable",
             Self::PayloadTooLarge(_) => "payload-too-large",
             Self::UnsupportedMediaType(_) => "unsupported-media-type",
             Self::Storage(_) => "internal-error",
@@ -269,6 +272,13 @@ pub static PROBLEM_TYPES: &[ProblemType] = &[
         status: 429,
         description: "The client went over its request quota. Wait for the seconds in `Retry-After`; the \
             `RateLimit` and `RateLimit-Policy` headers describe the quota.",
+    },
+    ProblemType {
+        slug: "unavailable",
+        title: "Service unavailable",
+        status: 503,
+        description: "The server cannot serve now, for instance because its database does not answer \
+            (`/readyz`). Retry later.",
     },
     ProblemType {
         slug: "internal-error",

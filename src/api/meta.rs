@@ -5,7 +5,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::AppState;
-use super::error::{ApiError, ApiResult, ProblemType, problem_type};
+use super::error::{ApiError, ApiResult, Problem, ProblemType, problem_type};
 
 /// A health report.
 #[derive(Debug, Serialize, ToSchema)]
@@ -32,17 +32,17 @@ pub async fn healthz() -> HttpResponse {
     tag = "service",
     responses(
         (status = 200, description = "Ready to serve.", body = Health),
-        (status = 503, description = "The database is unusable.", body = Health)
+        (status = 503, description = "The database is unusable.", body = Problem, content_type = "application/problem+json")
     )
 )]
 #[get("/readyz")]
-pub async fn readyz(state: web::Data<AppState>) -> HttpResponse {
+pub async fn readyz(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
     if state.db.ping().await {
-        HttpResponse::Ok().json(Health { status: "ok" })
+        Ok(HttpResponse::Ok().json(Health { status: "ok" }))
     } else {
-        HttpResponse::ServiceUnavailable().json(Health {
-            status: "unavailable",
-        })
+        Err(ApiError::Unavailable(
+            "The database does not answer; see the server's log.".to_owned(),
+        ))
     }
 }
 

@@ -1,6 +1,6 @@
 //! HTTP semantics shared by every route.
 
-use crate::helpers::spawn_app;
+use crate::helpers::{assert_problem, spawn_app};
 
 #[actix_web::test]
 async fn head_answers_like_get_without_a_body() {
@@ -28,6 +28,19 @@ async fn health_and_readiness_answer() {
     let app = spawn_app().await;
     assert_eq!(app.get_ok("/healthz").await["status"], "ok");
     assert_eq!(app.get_ok("/readyz").await["status"], "ok");
+}
+
+#[actix_web::test]
+async fn readiness_fails_when_the_database_is_unusable() {
+    let app = spawn_app().await;
+    let side = rusqlite::Connection::open(app.dir.path().join("newsdesk.db")).unwrap();
+    side.execute_batch("DROP TABLE meta").unwrap();
+    assert_problem(&app.get("/readyz").await, 503);
+    assert_eq!(
+        app.get_ok("/healthz").await["status"],
+        "ok",
+        "the process itself is alive"
+    );
 }
 
 #[actix_web::test]

@@ -6,6 +6,7 @@ mod errors;
 mod fixtures;
 mod helpers;
 mod http;
+mod lifecycle;
 mod openapi;
 mod storage;
 mod writes;
