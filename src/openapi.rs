@@ -33,6 +33,7 @@ use crate::storage::keys::Role;
         (name = "participants", description = "People, organizations and countries."),
         (name = "events", description = "Summits, accessions and meetings, with participants and roles."),
         (name = "topics", description = "Subjects that articles and quotes are filed under."),
+        (name = "changes", description = "The change log, for partners that mirror the content."),
         (name = "service", description = "Health, readiness, this description, problem types.")
     ),
     components(schemas(Problem, FieldError, ProblemType)),

@@ -3,6 +3,7 @@
 
 pub mod articles;
 pub mod auth;
+pub mod changes;
 mod edit;
 pub mod envelope;
 pub mod error;
@@ -73,6 +74,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(events::list_event_subevents)
             .service(topics::list_topics)
             .service(topics::get_topic)
+            .service(changes::list_changes)
             .service(edit::articles::create_article)
             .service(edit::articles::replace_article)
             .service(edit::articles::update_article)

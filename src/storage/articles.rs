@@ -179,10 +179,20 @@ pub fn get(conn: &Connection, id: &ArticleId) -> Result<Option<Article>> {
 
 /// The public articles with these ids, in list order; missing ids are skipped.
 pub fn get_many(conn: &Connection, ids: &[ArticleId]) -> Result<Vec<Article>> {
+    find_many(conn, ids, Visibility::Public)
+}
+
+/// The articles with these ids that `visibility` allows, in list order.
+pub fn find_many(
+    conn: &Connection,
+    ids: &[ArticleId],
+    visibility: Visibility,
+) -> Result<Vec<Article>> {
     if ids.is_empty() {
         return Ok(Vec::new());
     }
     let filter = ArticleFilter {
+        visibility,
         ids: ids.to_vec(),
         ..Default::default()
     };

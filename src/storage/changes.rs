@@ -80,3 +80,197 @@ pub fn last_seq(conn: &Connection) -> Result<i64> {
         })?,
     )
 }
+
+/// One row of the change log.
+#[derive(Debug, Clone)]
+pub struct Change {
+    pub seq: i64,
+    pub resource_type: String,
+    pub resource_id: String,
+    pub operation: String,
+    pub reason: String,
+    pub at: i64,
+    pub changed_by: Option<String>,
+}
+
+/// Changes after `since`, oldest first, of the given types (all when empty).
+pub fn list(conn: &Connection, since: i64, types: &[&str], limit: u32) -> Result<Vec<Change>> {
+    let mut sql = String::from(
+        "SELECT seq, resource_type, resource_id, operation, reason, at, changed_by FROM changes
+         WHERE seq > ?1",
+    );
+    if !types.is_empty() {
+        let list: Vec<String> = types.iter().map(|t| format!("'{t}'")).collect();
+        sql.push_str(&format!(" AND resource_type IN ({})", list.join(", ")));
+    }
+    sql.push_str(" ORDER BY seq LIMIT ?2");
+    let rows = conn
+        .prepare_cached(&sql)?
+        .query_map(params![since, limit], |r| {
+            Ok(Change {
+                seq: r.get(0)?,
+                resource_type: r.get(1)?,
+                resource_id: r.get(2)?,
+                operation: r.get(3)?,
+                reason: r.get(4)?,
+                at: r.get(5)?,
+                changed_by: r.get(6)?,
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(rows)
+}
+
+/// Logs scheduled articles whose time came since the last call (and their quotes) as
+/// published, so the feed and the webhooks see them appear. Returns how many.
+pub fn announce_due(conn: &Connection, now: i64) -> Result<usize> {
+    let last: i64 = conn
+        .query_row(
+            "SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'due_announced_until'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap_or(now);
+    let due: Vec<String> = conn
+        .prepare_cached(
+            "SELECT id FROM articles WHERE status = 'published' AND published_at > ?1
+             AND published_at <= ?2 AND updated_at < published_at ORDER BY published_at, id",
+        )?
+        .query_map(params![last, now], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    for article in &due {
+        append(
+            conn,
+            "article",
+            article,
+            Operation::Update,
+            Reason::Published,
+            now,
+            None,
+        )?;
+        let quotes: Vec<String> = conn
+            .prepare_cached("SELECT id FROM quotes WHERE article = ?1 ORDER BY id")?
+            .query_map([article], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        for quote in quotes {
+            append(
+                conn,
+                "quote",
+                &quote,
+                Operation::Update,
+                Reason::Published,
+                now,
+                None,
+            )?;
+        }
+    }
+    conn.execute(
+        "INSERT INTO meta (key, value) VALUES ('due_announced_until', ?1)
+         ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        [now.to_string()],
+    )?;
+    Ok(due.len())
+}
+
+/// A change as clients read it: in the changes feed and in webhook deliveries.
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct ChangeEntry {
+    /// The position in the log; strictly increasing in commit order.
+    #[schema(example = 42)]
+    pub seq: i64,
+    /// `article`, `quote`, `participant` or `event`.
+    #[serde(rename = "type")]
+    #[schema(example = "article")]
+    pub resource_type: String,
+    #[schema(example = "lukashenko-meets-xi-jinping-astana")]
+    pub id: String,
+    /// `create`, `update` or `delete`.
+    #[schema(example = "update")]
+    pub operation: String,
+    /// `created`, `updated`, `corrected`, `published`, `withdrawn` or `deleted`.
+    #[schema(example = "corrected")]
+    pub reason: String,
+    pub at: chrono::DateTime<chrono::Utc>,
+    /// The name of the key that made the change; shown to editors only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub changed_by: Option<String>,
+    /// True when the resource is gone for this reader (deleted, or no longer
+    /// public): a mirror removes its copy.
+    pub tombstone: bool,
+    /// The resource as it is now, as `GET` serves it; `null` for a tombstone.
+    #[schema(value_type = Option<Object>)]
+    pub data: Option<serde_json::Value>,
+}
+
+/// Turns log rows into entries, loading the current resources with one query per
+/// type. `visibility` decides which articles and quotes the reader may see.
+pub fn entries(
+    conn: &Connection,
+    rows: Vec<Change>,
+    visibility: super::articles::Visibility,
+) -> Result<Vec<ChangeEntry>> {
+    use std::collections::HashMap;
+
+    use super::{articles, events, participants, quotes};
+    use crate::domain::{ArticleId, EventId, ParticipantId, QuoteId};
+
+    fn ids<T>(rows: &[Change], kind: &str, parse: fn(&str) -> Option<T>) -> Vec<T> {
+        rows.iter()
+            .filter(|r| r.resource_type == kind)
+            .filter_map(|r| parse(&r.resource_id))
+            .collect()
+    }
+    fn keyed<T: serde::Serialize>(
+        kind: &str,
+        items: Vec<T>,
+        id: fn(&T) -> String,
+        out: &mut HashMap<(String, String), serde_json::Value>,
+    ) {
+        for item in items {
+            if let Ok(value) = serde_json::to_value(&item) {
+                out.insert((kind.to_owned(), id(&item)), value);
+            }
+        }
+    }
+    let mut current = HashMap::new();
+    let found = articles::find_many(
+        conn,
+        &ids(&rows, "article", |s| ArticleId::parse(s).ok()),
+        visibility,
+    )?;
+    keyed("article", found, |a| a.id.to_string(), &mut current);
+    let found = quotes::find_many(
+        conn,
+        &ids(&rows, "quote", |s| QuoteId::parse(s).ok()),
+        visibility,
+    )?;
+    keyed("quote", found, |q| q.id.to_string(), &mut current);
+    let found = participants::get_many(
+        conn,
+        &ids(&rows, "participant", |s| ParticipantId::parse(s).ok()),
+    )?;
+    keyed("participant", found, |p| p.id.to_string(), &mut current);
+    let found = events::get_many(conn, &ids(&rows, "event", |s| EventId::parse(s).ok()))?;
+    keyed("event", found, |e| e.id.to_string(), &mut current);
+
+    let editor = visibility == super::articles::Visibility::Everything;
+    Ok(rows
+        .into_iter()
+        .map(|row| {
+            let data = current
+                .get(&(row.resource_type.clone(), row.resource_id.clone()))
+                .cloned();
+            ChangeEntry {
+                seq: row.seq,
+                tombstone: data.is_none(),
+                data,
+                resource_type: row.resource_type,
+                id: row.resource_id,
+                operation: row.operation,
+                reason: row.reason,
+                at: chrono::DateTime::from_timestamp(row.at, 0).unwrap_or_default(),
+                changed_by: if editor { row.changed_by } else { None },
+            }
+        })
+        .collect())
+}

@@ -105,11 +105,18 @@ pub fn get(conn: &Connection, id: &QuoteId) -> Result<Option<Quote>> {
     Ok(list(conn, &filter, &PageRequest::first(1))?.items.pop())
 }
 
+/// The public quotes with these ids, in list order; missing ids are skipped.
 pub fn get_many(conn: &Connection, ids: &[QuoteId]) -> Result<Vec<Quote>> {
+    find_many(conn, ids, Visibility::Public)
+}
+
+/// The quotes with these ids that `visibility` allows, in list order.
+pub fn find_many(conn: &Connection, ids: &[QuoteId], visibility: Visibility) -> Result<Vec<Quote>> {
     if ids.is_empty() {
         return Ok(Vec::new());
     }
     let filter = QuoteFilter {
+        visibility,
         ids: ids.to_vec(),
         ..Default::default()
     };

@@ -85,6 +85,21 @@ impl Editable for Article {
             )?;
         }
         let is_public = is_public(new.status);
+        if previous.is_some() && is_public != was_public {
+            // The article's quotes appear or disappear with it.
+            let reason = if is_public {
+                Reason::Published
+            } else {
+                Reason::Withdrawn
+            };
+            let quotes: Vec<String> = conn
+                .prepare_cached("SELECT id FROM quotes WHERE article = ?1 ORDER BY id")?
+                .query_map([id], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?;
+            for quote in &quotes {
+                ctx.log(conn, "quote", quote, Operation::Update, reason)?;
+            }
+        }
         Ok(match previous {
             None => Reason::Created,
             Some(_) if is_public && !was_public => Reason::Published,
