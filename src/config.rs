@@ -84,6 +84,11 @@ pub struct Settings {
     #[arg(long, env = "NEWSDESK_PARTNER_RATE_LIMIT", default_value_t = 6000)]
     pub partner_rate_limit: u32,
 
+    /// Seconds before the first retry of a failed webhook delivery; each further
+    /// failure doubles it, up to an hour.
+    #[arg(long, env = "NEWSDESK_WEBHOOK_RETRY", default_value_t = 5)]
+    pub webhook_retry: u64,
+
     /// Log line format.
     #[arg(long, env = "NEWSDESK_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
     pub log_format: LogFormat,
@@ -110,6 +115,7 @@ impl Settings {
             cache_stale_while_revalidate: 600,
             cors_origins: vec!["*".to_owned()],
             rate_limit: 100_000,
+            webhook_retry: 1,
             partner_rate_limit: 100_000,
             log_format: LogFormat::Text,
         }
@@ -138,6 +144,13 @@ impl Settings {
                 anonymous: self.rate_limit,
                 partner: self.partner_rate_limit,
             }),
+        }
+    }
+
+    pub fn delivery(&self) -> crate::delivery::DeliverySettings {
+        crate::delivery::DeliverySettings {
+            poll: Duration::from_millis(250),
+            retry_base: Duration::from_secs(self.webhook_retry),
         }
     }
 

@@ -1,11 +1,13 @@
 //! newsdesk: a typed news content API.
 //!
 //! Layers, each importing only those below it: `cli` → `startup` → `api` →
-//! `domain`/`storage`. `openapi` describes `api`.
+//! `domain`/`storage`. `openapi` describes `api`; `delivery` sends webhooks from the
+//! change log in the background.
 
 pub mod api;
 pub mod cli;
 pub mod config;
+pub mod delivery;
 pub mod domain;
 pub mod http;
 pub mod openapi;

@@ -34,6 +34,7 @@ use crate::storage::keys::Role;
         (name = "events", description = "Summits, accessions and meetings, with participants and roles."),
         (name = "topics", description = "Subjects that articles and quotes are filed under."),
         (name = "changes", description = "The change log, for partners that mirror the content."),
+        (name = "webhooks", description = "Signed push notifications of every change."),
         (name = "service", description = "Health, readiness, this description, problem types.")
     ),
     components(schemas(Problem, FieldError, ProblemType)),
@@ -90,7 +91,10 @@ const EXAMPLE_IDS: &[(&str, &str)] = &[
     ("/v1/events/", "lukashenko-xi-meeting-2024"),
     ("/v1/topics/", "food-security"),
     ("/problems/", "not-found"),
+    ("/v1/webhooks/", EXAMPLE_WEBHOOK),
 ];
+
+const EXAMPLE_WEBHOOK: &str = "9f2c4e1a7b3d";
 
 /// The full description, as served at `/openapi.json` and printed by `newsdesk openapi`.
 pub async fn render() -> Result<String, Box<dyn std::error::Error>> {
@@ -101,6 +105,13 @@ pub async fn render() -> Result<String, Box<dyn std::error::Error>> {
 
     let db = Db::open_in_memory()?;
     let key = db.write_blocking(|conn| {
+        // A subscription with fixed values: ids and secrets are random otherwise.
+        conn.execute(
+            "INSERT INTO webhooks (id, url, types, secret, created_at, next_seq)
+             VALUES (?1, 'https://partner.example/newsdesk-hook', '[\"article\"]', '-', ?2,
+                     (SELECT max(seq) + 1 FROM changes))",
+            rusqlite::params![EXAMPLE_WEBHOOK, crate::storage::seed::FIXTURE_TIME],
+        )?;
         crate::storage::keys::create(conn, "examples", Role::Editor, None, 0)
     })?;
     let bearer = format!("Bearer {key}");
@@ -157,6 +168,15 @@ pub async fn render() -> Result<String, Box<dyn std::error::Error>> {
         .map(|p| p.keys().cloned().collect::<Vec<_>>())
         .unwrap_or_default()
     {
+        if path == "/v1/webhooks" {
+            // Creating one shows a random id and secret: show the fixed one instead.
+            let mut created = doc["paths"]["/v1/webhooks/{id}"]["get"]["responses"]["200"]
+                ["content"]["application/json"]["example"]
+                .clone();
+            created["data"]["secret"] = json!("b3JkaW5hcnktc2VjcmV0LXNob3duLW9uY2Utb25seQ");
+            set_example(&mut doc, &[&path, "post", "responses", "201"], &created);
+            continue;
+        }
         for method in ["post", "put", "patch"] {
             let operation = &doc["paths"][&path][method];
             let Some(content) = operation["requestBody"]["content"].as_object() else {

@@ -121,12 +121,15 @@ pub async fn state(db: Db) -> Result<AppState, Box<dyn std::error::Error>> {
 pub struct Application {
     server: Server,
     address: SocketAddr,
+    /// Runs as long as the server does.
+    _deliverer: crate::delivery::Deliverer,
 }
 
 impl Application {
     /// Opens the database (migrating and seeding it if needed) and binds the listener.
     pub async fn build(settings: &Settings) -> Result<Self, Box<dyn std::error::Error>> {
         let db = Db::open(&settings.db, settings.db_pool())?;
+        let deliverer = crate::delivery::start(db.clone(), settings.delivery());
         let state = state(db).await?;
         let listener = TcpListener::bind(&settings.bind)?;
         let address = listener.local_addr()?;
@@ -136,7 +139,11 @@ impl Application {
             .shutdown_timeout(settings.shutdown_grace().as_secs())
             .listen(listener)?
             .run();
-        Ok(Self { server, address })
+        Ok(Self {
+            server,
+            address,
+            _deliverer: deliverer,
+        })
     }
 
     pub fn address(&self) -> SocketAddr {

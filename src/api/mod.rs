@@ -16,6 +16,7 @@ pub mod ratelimit;
 mod respond;
 pub mod routing;
 pub mod topics;
+pub mod webhooks;
 
 use std::sync::Arc;
 
@@ -75,6 +76,10 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(topics::list_topics)
             .service(topics::get_topic)
             .service(changes::list_changes)
+            .service(webhooks::create_webhook)
+            .service(webhooks::list_webhooks)
+            .service(webhooks::get_webhook)
+            .service(webhooks::delete_webhook)
             .service(edit::articles::create_article)
             .service(edit::articles::replace_article)
             .service(edit::articles::update_article)

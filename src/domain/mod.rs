@@ -8,6 +8,7 @@ pub mod input;
 pub mod participant;
 pub mod quote;
 pub mod topic;
+pub mod webhook;
 
 pub use article::{
     Article, ArticleStatus, Block, Correction, Dateline, HeadlineOrigin, NewArticle,

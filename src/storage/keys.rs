@@ -40,7 +40,7 @@ pub struct KeyInfo {
     pub revoked_at: Option<i64>,
 }
 
-fn random(n: usize) -> Result<Vec<u8>> {
+pub(crate) fn random(n: usize) -> Result<Vec<u8>> {
     let mut bytes = vec![0; n];
     getrandom::fill(&mut bytes).map_err(|e| StorageError::Blocking(format!("randomness: {e}")))?;
     Ok(bytes)
@@ -91,7 +91,7 @@ pub fn create(
     Ok(format!("nd_{id}_{secret}"))
 }
 
-fn hex(bytes: &[u8]) -> String {
+pub(crate) fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 

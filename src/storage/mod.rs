@@ -13,6 +13,7 @@ mod query;
 pub mod quotes;
 pub mod seed;
 pub mod topics;
+pub mod webhooks;
 
 use std::path::Path;
 use std::sync::{Arc, Mutex};
@@ -46,6 +47,7 @@ fn migrations() -> Migrations<'static> {
     Migrations::new(vec![
         M::up(include_str!("migrations/0001_content.sql")),
         M::up(include_str!("migrations/0002_editorial.sql")),
+        M::up(include_str!("migrations/0003_webhooks.sql")),
     ])
 }
 

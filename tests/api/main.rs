@@ -10,4 +10,5 @@ mod http;
 mod lifecycle;
 mod openapi;
 mod storage;
+mod webhooks;
 mod writes;

@@ -1,0 +1,128 @@
+//! Webhook subscriptions and where each one's deliveries stand.
+
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use chrono::{DateTime, Utc};
+use rusqlite::{Connection, OptionalExtension, Row, params};
+
+use super::Result;
+use super::keys::{hex, random};
+use crate::domain::Links;
+use crate::domain::webhook::{DeliveryState, NewWebhook, Webhook};
+
+const SELECT: &str = "SELECT id, url, types, created_at, next_seq, attempts, next_attempt_at,
+    last_error, last_delivered_at FROM webhooks";
+
+fn time(seconds: Option<i64>) -> Option<DateTime<Utc>> {
+    seconds
+        .filter(|s| *s > 0)
+        .and_then(|s| DateTime::from_timestamp(s, 0))
+}
+
+fn from_row(r: &Row<'_>) -> rusqlite::Result<Webhook> {
+    let id: String = r.get("id")?;
+    let types: String = r.get("types")?;
+    Ok(Webhook {
+        links: Links::to("webhooks", &id),
+        id,
+        url: r.get("url")?,
+        types: serde_json::from_str(&types).unwrap_or_default(),
+        created_at: DateTime::from_timestamp(r.get("created_at")?, 0).unwrap_or_default(),
+        delivery: DeliveryState {
+            next_seq: r.get("next_seq")?,
+            attempts: r.get("attempts")?,
+            next_attempt_at: time(r.get("next_attempt_at")?),
+            last_error: r.get("last_error")?,
+            last_delivered_at: time(r.get("last_delivered_at")?),
+        },
+        secret: None,
+    })
+}
+
+/// Subscribes `hook` from the next change on; returns it with its secret.
+pub fn create(conn: &Connection, hook: &NewWebhook, now: i64, by: Option<&str>) -> Result<Webhook> {
+    let id = hex(&random(6)?);
+    let secret = URL_SAFE_NO_PAD.encode(random(32)?);
+    let types = serde_json::to_string(&hook.types).unwrap_or_else(|_| "[]".into());
+    conn.execute(
+        "INSERT INTO webhooks (id, url, types, secret, created_at, created_by, next_seq)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, (SELECT coalesce(max(seq), 0) + 1 FROM changes))",
+        params![id, hook.url, types, secret, now, by],
+    )?;
+    let mut created = get(conn, &id)?.ok_or(rusqlite::Error::QueryReturnedNoRows)?;
+    created.secret = Some(secret);
+    Ok(created)
+}
+
+pub fn get(conn: &Connection, id: &str) -> Result<Option<Webhook>> {
+    Ok(conn
+        .prepare_cached(&format!("{SELECT} WHERE id = ?1"))?
+        .query_row([id], from_row)
+        .optional()?)
+}
+
+pub fn list(conn: &Connection) -> Result<Vec<Webhook>> {
+    let mut stmt = conn.prepare_cached(&format!("{SELECT} ORDER BY created_at, id"))?;
+    let hooks = stmt
+        .query_map([], from_row)?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(hooks)
+}
+
+pub fn delete(conn: &Connection, id: &str) -> Result<bool> {
+    Ok(conn.execute("DELETE FROM webhooks WHERE id = ?1", [id])? == 1)
+}
+
+/// What the deliverer needs of a subscription that has a change due.
+#[derive(Debug, Clone)]
+pub struct Due {
+    pub id: String,
+    pub url: String,
+    pub types: Vec<String>,
+    pub secret: String,
+    pub next_seq: i64,
+    pub attempts: u32,
+}
+
+/// Subscriptions whose next attempt is due and that have changes waiting.
+pub fn due(conn: &Connection, now: i64) -> Result<Vec<Due>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, url, types, secret, next_seq, attempts FROM webhooks
+         WHERE next_attempt_at <= ?1 AND next_seq <= (SELECT coalesce(max(seq), 0) FROM changes)
+         ORDER BY id",
+    )?;
+    let hooks = stmt
+        .query_map([now], |r| {
+            let types: String = r.get(2)?;
+            Ok(Due {
+                id: r.get(0)?,
+                url: r.get(1)?,
+                types: serde_json::from_str(&types).unwrap_or_default(),
+                secret: r.get(3)?,
+                next_seq: r.get(4)?,
+                attempts: r.get(5)?,
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(hooks)
+}
+
+/// Moves past `seq`: delivered, or not of a type the subscription wants.
+pub fn advance(conn: &Connection, id: &str, seq: i64, delivered_at: Option<i64>) -> Result<()> {
+    conn.execute(
+        "UPDATE webhooks SET next_seq = ?2 + 1, attempts = 0, next_attempt_at = 0, last_error = NULL,
+            last_delivered_at = coalesce(?3, last_delivered_at)
+         WHERE id = ?1 AND next_seq <= ?2",
+        params![id, seq, delivered_at],
+    )?;
+    Ok(())
+}
+
+/// Records a failed attempt; the next one waits until `retry_at`.
+pub fn failed(conn: &Connection, id: &str, error: &str, retry_at: i64) -> Result<()> {
+    conn.execute(
+        "UPDATE webhooks SET attempts = attempts + 1, next_attempt_at = ?3, last_error = ?2 WHERE id = ?1",
+        params![id, error, retry_at],
+    )?;
+    Ok(())
+}
