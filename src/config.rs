@@ -14,6 +14,8 @@ pub struct HttpSettings {
     pub cache: CachePolicy,
     /// `*` alone allows any origin.
     pub cors_origins: Vec<String>,
+    /// The absolute URL clients reach the API at; absent: the request's own host.
+    pub public_url: Option<String>,
     /// Shared by every worker, so a client's quota is one whatever worker serves it.
     pub limits: crate::api::ratelimit::Limits,
 }
@@ -89,6 +91,11 @@ pub struct Settings {
     #[arg(long, env = "NEWSDESK_WEBHOOK_RETRY", default_value_t = 5)]
     pub webhook_retry: u64,
 
+    /// The absolute URL clients reach newsdesk at (e.g. `https://api.example.org`),
+    /// for links in feeds and JSON-LD; by default the request's scheme and host.
+    #[arg(long, env = "NEWSDESK_PUBLIC_URL")]
+    pub public_url: Option<String>,
+
     /// Log line format.
     #[arg(long, env = "NEWSDESK_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
     pub log_format: LogFormat,
@@ -116,6 +123,7 @@ impl Settings {
             cors_origins: vec!["*".to_owned()],
             rate_limit: 100_000,
             webhook_retry: 1,
+            public_url: None,
             partner_rate_limit: 100_000,
             log_format: LogFormat::Text,
         }
@@ -140,6 +148,7 @@ impl Settings {
                 stale_while_revalidate: self.cache_stale_while_revalidate,
             },
             cors_origins: self.cors_origins.clone(),
+            public_url: self.public_url.clone(),
             limits: crate::api::ratelimit::Limits::new(crate::api::ratelimit::Quotas {
                 anonymous: self.rate_limit,
                 partner: self.partner_rate_limit,

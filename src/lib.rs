@@ -11,5 +11,6 @@ pub mod delivery;
 pub mod domain;
 pub mod http;
 pub mod openapi;
+pub mod representations;
 pub mod startup;
 pub mod storage;

@@ -35,6 +35,7 @@ use crate::storage::keys::Role;
         (name = "topics", description = "Subjects that articles and quotes are filed under."),
         (name = "changes", description = "The change log, for partners that mirror the content."),
         (name = "webhooks", description = "Signed push notifications of every change."),
+        (name = "feeds", description = "RSS, Atom and JSON Feed of published articles and quotes."),
         (name = "service", description = "Health, readiness, this description, problem types.")
     ),
     components(schemas(Problem, FieldError, ProblemType)),
@@ -140,12 +141,10 @@ pub async fn render() -> Result<String, Box<dyn std::error::Error>> {
         let mut uri = EXAMPLE_IDS
             .iter()
             .find(|(prefix, _)| path.starts_with(prefix))
-            .map(|(_, id)| {
-                path.replace("{id}", id)
-                    .replace("{slug}", id)
-                    .replace("{n}", "1")
-            })
-            .unwrap_or_else(|| path.clone());
+            .map(|(_, id)| path.replace("{id}", id).replace("{slug}", id))
+            .unwrap_or_else(|| path.clone())
+            .replace("{n}", "1")
+            .replace("{format}", "json");
         let is_list = operation["parameters"]
             .as_array()
             .is_some_and(|ps| ps.iter().any(|p| p["name"] == "limit"));
@@ -221,8 +220,10 @@ fn set_example(doc: &mut Value, at: &[&str], example: &Value) {
     else {
         return;
     };
-    for media in content.values_mut() {
-        media["example"] = example.clone();
+    for (media_type, media) in content.iter_mut() {
+        if media_type.contains("json") {
+            media["example"] = example.clone();
+        }
     }
 }
 

@@ -42,6 +42,9 @@ pub fn app(
         .app_data(metrics)
         .app_data(web::Data::new(http.cache.clone()))
         .app_data(web::Data::new(http.limits.clone()))
+        .app_data(web::Data::new(api::negotiate::PublicUrl(
+            http.public_url.clone(),
+        )))
         .app_data(routing::path_config())
         .app_data(routing::query_config())
         .app_data(routing::json_config(http.max_body))

@@ -159,10 +159,11 @@ pub async fn get_article(
 ) -> ApiResult<HttpResponse> {
     let visibility = Caller::of(&req).visibility();
     respond::one(
+        &req,
         &state,
-        "article",
+        "%s",
         id.into_inner(),
-        query.include.as_deref(),
+        &query,
         move |conn, id| articles::find(conn, id, visibility),
     )
     .await

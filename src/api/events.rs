@@ -129,18 +129,12 @@ pub async fn list_events(
 )]
 #[get("/events/{id}")]
 pub async fn get_event(
+    req: HttpRequest,
     state: web::Data<AppState>,
     id: web::Path<EventId>,
     Query(query): Query<GetQuery>,
 ) -> ApiResult<HttpResponse> {
-    respond::one(
-        &state,
-        "event",
-        id.into_inner(),
-        query.include.as_deref(),
-        events::get,
-    )
-    .await
+    respond::one(&req, &state, "%s", id.into_inner(), &query, events::get).await
 }
 
 /// List an event's quotes

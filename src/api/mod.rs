@@ -8,7 +8,9 @@ mod edit;
 pub mod envelope;
 pub mod error;
 pub mod events;
+pub mod feeds;
 pub mod meta;
+pub mod negotiate;
 pub mod params;
 pub mod participants;
 pub mod quotes;
@@ -49,6 +51,10 @@ pub struct GetQuery {
     /// those of the resource's list (`include` there).
     #[param(example = "quotes")]
     pub include: Option<String>,
+    /// The representation, instead of `Accept`: `json` (the default), `jsonld`
+    /// (schema.org JSON-LD; not for topics) or `ninjs` (IPTC ninjs 2.2; articles only).
+    #[param(example = "jsonld")]
+    pub format: Option<String>,
 }
 
 /// Every route and its OpenAPI operation, registered once.
@@ -76,6 +82,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(topics::list_topics)
             .service(topics::get_topic)
             .service(changes::list_changes)
+            .service(feeds::get_article_feed)
+            .service(feeds::get_quote_feed)
             .service(webhooks::create_webhook)
             .service(webhooks::list_webhooks)
             .service(webhooks::get_webhook)

@@ -105,15 +105,17 @@ pub async fn list_participants(
 )]
 #[get("/participants/{id}")]
 pub async fn get_participant(
+    req: HttpRequest,
     state: web::Data<AppState>,
     id: web::Path<ParticipantId>,
     Query(query): Query<GetQuery>,
 ) -> ApiResult<HttpResponse> {
     respond::one(
+        &req,
         &state,
-        "participant",
+        "%s",
         id.into_inner(),
-        query.include.as_deref(),
+        &query,
         participants::get,
     )
     .await

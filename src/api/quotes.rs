@@ -149,10 +149,11 @@ pub async fn get_quote(
 ) -> ApiResult<HttpResponse> {
     let visibility = Caller::of(&req).visibility();
     respond::one(
+        &req,
         &state,
-        "quote",
+        "%s",
         id.into_inner(),
-        query.include.as_deref(),
+        &query,
         move |conn, id| quotes::find(conn, id, visibility),
     )
     .await

@@ -8,10 +8,11 @@ use rusqlite::Connection;
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::AppState;
 use super::envelope::{self, Includable};
 use super::error::{ApiError, ApiResult};
+use super::negotiate::{Format, Represent, base_url, negotiate};
 use super::params::{name_list, page_request};
+use super::{AppState, GetQuery};
 use crate::storage::{self, Page, PageRequest};
 
 /// What every list query carries besides its filters.
@@ -53,20 +54,27 @@ where
     ))
 }
 
-/// Answers with the resource `get` finds for `id`, or a 404 naming `resource`.
+/// Answers with the resource `get` finds for `id`, or a 404 naming `resource`, in
+/// the format the client negotiated. JSON-LD and ninjs name the resource's
+/// relations, so those load every relation.
 pub async fn one<T, I, G>(
+    req: &HttpRequest,
     state: &AppState,
     resource: &'static str,
     id: I,
-    include: Option<&str>,
+    query: &GetQuery,
     get: G,
 ) -> ApiResult<HttpResponse>
 where
-    T: Includable + Serialize + ToSchema + Send + 'static,
+    T: Includable + Represent + Serialize + ToSchema + Send + 'static,
     I: Display + Send + 'static,
     G: FnOnce(&Connection, &I) -> storage::Result<Option<T>> + Send + 'static,
 {
-    let relations = name_list("include", include, T::RELATIONS)?;
+    let format = negotiate(req, query.format.as_deref(), T::FORMATS)?;
+    let mut relations = name_list("include", query.include.as_deref(), T::RELATIONS)?;
+    if format != Format::Json {
+        relations = T::RELATIONS.iter().map(|(_, r)| *r).collect();
+    }
     let (id, found) = state
         .db
         .read(move |conn| {
@@ -78,7 +86,18 @@ where
         })
         .await?;
     let (item, included) = found.ok_or_else(|| ApiError::not_found(resource, &id.to_string()))?;
-    Ok(envelope::single(item, included))
+    if format == Format::Json {
+        return Ok(envelope::single(item, included));
+    }
+    let body = item.represent(format, &included.unwrap_or_default(), &base_url(req));
+    Ok(HttpResponse::Ok()
+        .content_type(format.media_type())
+        .insert_header((
+            actix_web::http::header::LAST_MODIFIED,
+            actix_web::http::header::HttpDate::from(std::time::SystemTime::from(item.updated_at()))
+                .to_string(),
+        ))
+        .body(body.to_string()))
 }
 
 /// 404 unless `exists` finds `id`: a relation of a missing resource is not an empty list.

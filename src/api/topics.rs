@@ -80,16 +80,10 @@ pub async fn list_topics(
 )]
 #[get("/topics/{id}")]
 pub async fn get_topic(
+    req: HttpRequest,
     state: web::Data<AppState>,
     id: web::Path<TopicId>,
     Query(query): Query<GetQuery>,
 ) -> ApiResult<HttpResponse> {
-    respond::one(
-        &state,
-        "topic",
-        id.into_inner(),
-        query.include.as_deref(),
-        topics::get,
-    )
-    .await
+    respond::one(&req, &state, "%s", id.into_inner(), &query, topics::get).await
 }

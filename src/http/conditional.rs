@@ -73,7 +73,7 @@ pub async fn conditional(
     }
     headers.insert(
         header::VARY,
-        HeaderValue::from_static("Accept-Encoding, Authorization"),
+        HeaderValue::from_static("Accept, Accept-Encoding, Authorization"),
     );
     if bytes.len() < MIN_COMPRESS {
         // The compression middleware leaves bodies alone that already name a coding;

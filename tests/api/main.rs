@@ -10,5 +10,6 @@ mod http;
 mod lifecycle;
 mod openapi;
 mod storage;
+mod syndication;
 mod webhooks;
 mod writes;

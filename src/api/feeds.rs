@@ -1,0 +1,223 @@
+//! `/v1/feeds`: published articles and quotes as RSS 2.0, Atom 1.0 and JSON Feed 1.1.
+
+use std::collections::BTreeSet;
+
+use actix_web::http::header;
+use actix_web::{HttpRequest, HttpResponse, get, web};
+use chrono::{DateTime, Utc};
+use serde::Deserialize;
+use utoipa::{IntoParams, ToSchema};
+
+use super::AppState;
+use super::error::{ApiError, ApiResult};
+use super::negotiate::base_url;
+use super::params::Query;
+use crate::domain::{Article, Event, EventId, Participant, ParticipantId, Quote, Topic, TopicId};
+use crate::representations::Context;
+use crate::representations::feeds::{self, Feed, FeedItem};
+use crate::storage::articles::{self, ArticleFilter};
+use crate::storage::quotes::{self, QuoteFilter};
+use crate::storage::{PageRequest, events, participants, topics};
+
+/// The feed formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum FeedFormat {
+    /// RSS 2.0, `application/rss+xml`.
+    Rss,
+    /// Atom 1.0 (RFC 4287), `application/atom+xml`.
+    Atom,
+    /// JSON Feed 1.1, `application/feed+json`.
+    Json,
+}
+
+/// Query parameters of the feeds: the filters of the lists they follow.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct FeedQuery {
+    /// Items in the feed, newest first: 1 to 100.
+    #[param(minimum = 1, maximum = 100, default = 20)]
+    pub limit: Option<u32>,
+    /// Only articles that name this participant, or quotes it said.
+    #[serde(default)]
+    #[param(example = json!(["aleksandr-lukashenko"]))]
+    pub participant: Vec<ParticipantId>,
+    /// Only items about this event.
+    #[serde(default)]
+    #[param(example = json!(["sco-summit-astana-2024"]))]
+    pub event: Vec<EventId>,
+    /// Only items filed under this topic.
+    #[serde(default)]
+    #[param(example = json!(["food-security"]))]
+    pub topic: Vec<TopicId>,
+}
+
+/// Everything a feed names, loaded with one query per type.
+struct Loaded {
+    articles: Vec<Article>,
+    quotes: Vec<Quote>,
+    participants: Vec<Participant>,
+    events: Vec<Event>,
+    topics: Vec<Topic>,
+}
+
+fn load(
+    conn: &rusqlite::Connection,
+    articles: Vec<Article>,
+    quotes: Vec<Quote>,
+) -> crate::storage::Result<Loaded> {
+    let mut people = BTreeSet::new();
+    let mut happenings = BTreeSet::new();
+    let mut subjects = BTreeSet::new();
+    for a in &articles {
+        people.extend(a.participants.iter().cloned());
+        happenings.extend(a.events.iter().cloned());
+        subjects.extend(a.topics.iter().cloned());
+    }
+    for q in &quotes {
+        people.insert(q.speaker.clone());
+        subjects.extend(q.topic.iter().cloned());
+    }
+    fn all<T>(set: BTreeSet<T>) -> Vec<T> {
+        set.into_iter().collect()
+    }
+    Ok(Loaded {
+        participants: participants::get_many(conn, &all(people))?,
+        events: events::get_many(conn, &all(happenings))?,
+        topics: topics::get_many(conn, &all(subjects))?,
+        articles,
+        quotes,
+    })
+}
+
+fn limit(query: &FeedQuery) -> ApiResult<u32> {
+    match query.limit {
+        None => Ok(20),
+        Some(n @ 1..=100) => Ok(n),
+        Some(_) => Err(ApiError::invalid("limit", "must be between 1 and 100")),
+    }
+}
+
+fn respond(format: FeedFormat, feed: &Feed) -> HttpResponse {
+    let (media, body) = match format {
+        FeedFormat::Rss => ("application/rss+xml; charset=utf-8", feeds::rss(feed)),
+        FeedFormat::Atom => ("application/atom+xml; charset=utf-8", feeds::atom(feed)),
+        FeedFormat::Json => ("application/feed+json", feeds::json_feed(feed).to_string()),
+    };
+    HttpResponse::Ok()
+        .content_type(media)
+        .insert_header((
+            header::LAST_MODIFIED,
+            header::HttpDate::from(std::time::SystemTime::from(feed.updated)).to_string(),
+        ))
+        .body(body)
+}
+
+fn newest(items: &[FeedItem]) -> DateTime<Utc> {
+    items.iter().map(|i| i.updated).max().unwrap_or_default()
+}
+
+/// Feed of articles
+///
+/// The newest published articles, with their full text as HTML (quotes marked up
+/// with `<q cite>`), their topics as categories and their source as author. Item
+/// ids are the article ids (RSS `guid` with `isPermaLink="false"`; in Atom
+/// `urn:newsdesk:article:{id}`). Takes the article list's filters. Conditional GET
+/// works as on every read.
+#[utoipa::path(
+    tag = "feeds",
+    params(("format" = FeedFormat, Path, description = "`rss`, `atom` or `json`."), FeedQuery),
+    responses((status = 200, description = "The feed.", content(
+        (String = "application/rss+xml"), (String = "application/atom+xml"), (Object = "application/feed+json"))))
+)]
+#[get("/feeds/articles.{format}")]
+pub async fn get_article_feed(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    format: web::Path<FeedFormat>,
+    Query(query): Query<FeedQuery>,
+) -> ApiResult<HttpResponse> {
+    let limit = limit(&query)?;
+    let filter = ArticleFilter {
+        participant: query.participant,
+        event: query.event,
+        topic: query.topic,
+        ..Default::default()
+    };
+    let loaded = state
+        .db
+        .read(move |conn| {
+            let found = articles::list(conn, &filter, &PageRequest::first(limit))?.items;
+            let of = QuoteFilter {
+                article: found.iter().map(|a| a.id.clone()).collect(),
+                ..Default::default()
+            };
+            let quotes = if of.article.is_empty() {
+                Vec::new()
+            } else {
+                quotes::list(conn, &of, &PageRequest::first(1000))?.items
+            };
+            load(conn, found, quotes)
+        })
+        .await?;
+    let base = base_url(&req);
+    let ctx = Context::new(&base, &loaded.participants, &loaded.events, &loaded.topics);
+    let items = feeds::article_items(&loaded.articles, &loaded.quotes, &ctx);
+    let feed = Feed {
+        title: "newsdesk: articles".to_owned(),
+        description: "The newest published articles.".to_owned(),
+        home_url: format!("{base}/v1/articles"),
+        self_url: format!("{base}{}", req.uri()),
+        updated: newest(&items),
+        items,
+    };
+    Ok(respond(*format, &feed))
+}
+
+/// Feed of quotes
+///
+/// The most recently said quotes of published articles, each with its speaker,
+/// date and article. `participant` selects speakers. Item ids are the quote ids.
+#[utoipa::path(
+    tag = "feeds",
+    params(("format" = FeedFormat, Path, description = "`rss`, `atom` or `json`."), FeedQuery),
+    responses((status = 200, description = "The feed.", content(
+        (String = "application/rss+xml"), (String = "application/atom+xml"), (Object = "application/feed+json"))))
+)]
+#[get("/feeds/quotes.{format}")]
+pub async fn get_quote_feed(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    format: web::Path<FeedFormat>,
+    Query(query): Query<FeedQuery>,
+) -> ApiResult<HttpResponse> {
+    let limit = limit(&query)?;
+    let filter = QuoteFilter {
+        speaker: query.participant,
+        event: query.event,
+        topic: query.topic,
+        ..Default::default()
+    };
+    let loaded = state
+        .db
+        .read(move |conn| {
+            let found = quotes::list(conn, &filter, &PageRequest::first(limit))?.items;
+            let ids: BTreeSet<_> = found.iter().map(|q| q.article.clone()).collect();
+            let articles = articles::get_many(conn, &ids.into_iter().collect::<Vec<_>>())?;
+            load(conn, articles, found)
+        })
+        .await?;
+    let base = base_url(&req);
+    let ctx = Context::new(&base, &loaded.participants, &loaded.events, &loaded.topics);
+    let items = feeds::quote_items(&loaded.quotes, &loaded.articles, &ctx);
+    let feed = Feed {
+        title: "newsdesk: quotes".to_owned(),
+        description: "Verbatim quotes from the newest coverage.".to_owned(),
+        home_url: format!("{base}/v1/quotes"),
+        self_url: format!("{base}{}", req.uri()),
+        updated: newest(&items),
+        items,
+    };
+    Ok(respond(*format, &feed))
+}

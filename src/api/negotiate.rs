@@ -1,0 +1,182 @@
+//! Content negotiation for single resources: JSON (the default), schema.org JSON-LD
+//! and, for articles, IPTC ninjs; by `Accept`, or by `?format=` for curl users.
+
+use actix_web::HttpRequest;
+use actix_web::http::header;
+use serde_json::Value;
+
+use super::envelope::Included;
+use super::error::ApiError;
+use crate::domain::{Article, Event, Participant, Quote, Topic};
+use crate::representations::{Context, jsonld, ninjs};
+
+/// A representation a single resource can be served in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Json,
+    JsonLd,
+    Ninjs,
+}
+
+impl Format {
+    const ALL: [Self; 3] = [Self::Json, Self::JsonLd, Self::Ninjs];
+
+    pub fn media_type(self) -> &'static str {
+        match self {
+            Self::Json => "application/json",
+            Self::JsonLd => "application/ld+json",
+            Self::Ninjs => "application/ninjs+json",
+        }
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            Self::Json => "json",
+            Self::JsonLd => "jsonld",
+            Self::Ninjs => "ninjs",
+        }
+    }
+}
+
+/// The format to serve among `offered` (the first is the default): `format` wins,
+/// else the best of `Accept` by quality; 406 when nothing acceptable is offered.
+pub fn negotiate(
+    req: &HttpRequest,
+    format: Option<&str>,
+    offered: &[Format],
+) -> Result<Format, ApiError> {
+    let names = || {
+        offered
+            .iter()
+            .map(|f| f.name())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    if let Some(name) = format {
+        return match Format::ALL.iter().find(|f| f.name() == name) {
+            Some(f) if offered.contains(f) => Ok(*f),
+            Some(_) => Err(ApiError::NotAcceptable(format!(
+                "This resource is not served as `{name}`; it is served as {}.",
+                names()
+            ))),
+            None => Err(ApiError::invalid(
+                "format",
+                format!("must be one of {}", names()),
+            )),
+        };
+    }
+    let Some(accept) = req
+        .headers()
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+    else {
+        return Ok(offered[0]);
+    };
+    let mut best: Option<(f32, usize, Format)> = None;
+    for range in accept.split(',') {
+        let mut parts = range.split(';').map(str::trim);
+        let media = parts.next().unwrap_or("").to_ascii_lowercase();
+        let quality = parts
+            .filter_map(|p| p.strip_prefix("q="))
+            .find_map(|q| q.parse::<f32>().ok())
+            .unwrap_or(1.0);
+        if quality <= 0.0 {
+            continue;
+        }
+        for (rank, f) in offered.iter().enumerate() {
+            let matches = media == f.media_type()
+                || media == "*/*"
+                || (media == "application/*")
+                || (media == "application/json" && *f == Format::Json);
+            // Exact types beat wildcards at equal quality; then the server's order.
+            let specific = usize::from(media == f.media_type());
+            let key = (quality + specific as f32 * 0.0001, usize::MAX - rank, *f);
+            if matches && best.is_none_or(|b| (key.0, key.1) > (b.0, b.1)) {
+                best = Some(key);
+            }
+        }
+    }
+    best.map(|(_, _, f)| f).ok_or_else(|| {
+        ApiError::NotAcceptable(format!(
+            "None of `{accept}` is served here; this resource is served as {}.",
+            offered
+                .iter()
+                .map(|f| f.media_type())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ))
+    })
+}
+
+/// A resource that has representations besides its JSON.
+pub trait Represent {
+    /// The formats offered, JSON first.
+    const FORMATS: &'static [Format];
+    /// The resource in `format`, naming what `included` holds of its relations.
+    fn represent(&self, format: Format, included: &Included, base: &str) -> Value;
+}
+
+fn context<'a>(included: &'a Included, base: &'a str) -> Context<'a> {
+    Context::new(
+        base,
+        &included.participants,
+        &included.events,
+        &included.topics,
+    )
+}
+
+impl Represent for Article {
+    const FORMATS: &'static [Format] = &[Format::Json, Format::JsonLd, Format::Ninjs];
+    fn represent(&self, format: Format, included: &Included, base: &str) -> Value {
+        let ctx = context(included, base);
+        match format {
+            Format::Ninjs => ninjs::article(self, &included.quotes, &ctx),
+            _ => jsonld::article(self, &included.quotes, &ctx),
+        }
+    }
+}
+
+impl Represent for Quote {
+    const FORMATS: &'static [Format] = &[Format::Json, Format::JsonLd];
+    fn represent(&self, _: Format, included: &Included, base: &str) -> Value {
+        jsonld::quote(self, &context(included, base))
+    }
+}
+
+impl Represent for Participant {
+    const FORMATS: &'static [Format] = &[Format::Json, Format::JsonLd];
+    fn represent(&self, _: Format, included: &Included, base: &str) -> Value {
+        jsonld::participant(self, &context(included, base))
+    }
+}
+
+impl Represent for Event {
+    const FORMATS: &'static [Format] = &[Format::Json, Format::JsonLd];
+    fn represent(&self, _: Format, included: &Included, base: &str) -> Value {
+        jsonld::event(self, &context(included, base))
+    }
+}
+
+impl Represent for Topic {
+    const FORMATS: &'static [Format] = &[Format::Json];
+    fn represent(&self, _: Format, _: &Included, _: &str) -> Value {
+        Value::Null
+    }
+}
+
+/// The absolute URL newsdesk is reached at: `--public-url`, else this request's
+/// scheme and host.
+pub fn base_url(req: &HttpRequest) -> String {
+    if let Some(url) = req
+        .app_data::<actix_web::web::Data<PublicUrl>>()
+        .and_then(|u| u.0.clone())
+    {
+        return url.trim_end_matches('/').to_owned();
+    }
+    let info = req.connection_info();
+    format!("{}://{}", info.scheme(), info.host())
+}
+
+/// The configured public URL, if any.
+#[derive(Debug, Clone, Default)]
+pub struct PublicUrl(pub Option<String>);

@@ -1,0 +1,273 @@
+//! Syndication feeds of articles and quotes: RSS 2.0, Atom 1.0 (RFC 4287) and JSON
+//! Feed 1.1, all from one neutral list of items. Item ids are the API ids (in Atom,
+//! which wants an IRI, inside a `urn:newsdesk:` URN).
+
+use atom_syndication as atom;
+use chrono::{DateTime, Utc};
+use serde_json::{Value, json};
+
+use super::{Context, html};
+use crate::domain::{Article, Quote};
+
+/// A feed, whatever its format.
+pub struct Feed {
+    pub title: String,
+    pub description: String,
+    /// The collection the feed follows (`/v1/articles?…`), absolute.
+    pub home_url: String,
+    /// This feed's own URL, absolute.
+    pub self_url: String,
+    pub updated: DateTime<Utc>,
+    pub items: Vec<FeedItem>,
+}
+
+/// One entry of a feed.
+pub struct FeedItem {
+    /// `article` or `quote`.
+    pub kind: &'static str,
+    pub id: String,
+    pub url: String,
+    pub title: String,
+    pub summary: String,
+    pub content_html: String,
+    pub published: DateTime<Utc>,
+    pub updated: DateTime<Utc>,
+    pub author: Option<String>,
+    /// (term, label) pairs: topic ids and names.
+    pub categories: Vec<(String, String)>,
+    pub language: String,
+}
+
+fn categories(topics: &[crate::domain::TopicId], ctx: &Context<'_>) -> Vec<(String, String)> {
+    topics
+        .iter()
+        .map(|t| {
+            let label = ctx
+                .topics
+                .get(t.as_str())
+                .map_or_else(|| t.to_string(), |t| t.name.clone());
+            (t.to_string(), label)
+        })
+        .collect()
+}
+
+pub fn article_items(articles: &[Article], quotes: &[Quote], ctx: &Context<'_>) -> Vec<FeedItem> {
+    let base = ctx.base.trim_end_matches('/');
+    articles
+        .iter()
+        .map(|a| {
+            let own: Vec<Quote> = quotes
+                .iter()
+                .filter(|q| q.article == a.id)
+                .cloned()
+                .collect();
+            FeedItem {
+                kind: "article",
+                id: a.id.to_string(),
+                url: ctx.url(&format!("/v1/articles/{}", a.id)),
+                title: a.headline.clone(),
+                summary: a.summary.clone(),
+                content_html: html::body(a, &own, base),
+                published: a.published_at,
+                updated: a.updated_at,
+                author: a.source.name.clone(),
+                categories: categories(&a.topics, ctx),
+                language: a.language.clone(),
+            }
+        })
+        .collect()
+}
+
+pub fn quote_items(quotes: &[Quote], articles: &[Article], ctx: &Context<'_>) -> Vec<FeedItem> {
+    quotes
+        .iter()
+        .map(|q| {
+            let speaker = ctx
+                .participants
+                .get(q.speaker.as_str())
+                .map_or_else(|| q.speaker.to_string(), |p| p.name.clone());
+            let article = articles.iter().find(|a| a.id == q.article);
+            let article_url = ctx.url(&format!("/v1/articles/{}", q.article));
+            let headline = article.map_or_else(|| q.article.to_string(), |a| a.headline.clone());
+            let url = ctx.url(&format!("/v1/quotes/{}", q.id));
+            let words: String = q.text.chars().take(80).collect();
+            let ellipsis = if q.text.chars().count() > 80 { "…" } else { "" };
+            let said = q.said_on.and_hms_opt(0, 0, 0).map_or(q.updated_at, |t| t.and_utc());
+            FeedItem {
+                kind: "quote",
+                id: q.id.to_string(),
+                title: format!("{speaker}: “{words}{ellipsis}”"),
+                summary: q.text.clone(),
+                content_html: format!(
+                    "<blockquote cite=\"{}\"><p>{}</p></blockquote>\n<p>— {}, {}, in <a href=\"{}\">{}</a></p>\n",
+                    html::escape(&url),
+                    html::escape(&q.text),
+                    html::escape(&speaker),
+                    q.said_on,
+                    html::escape(&article_url),
+                    html::escape(&headline)
+                ),
+                url,
+                published: article.map_or(said, |a| a.published_at.max(said)),
+                updated: q.updated_at,
+                author: Some(speaker),
+                categories: q.topic.as_ref().map(|t| categories(std::slice::from_ref(t), ctx)).unwrap_or_default(),
+                language: article.map_or_else(|| "en".to_owned(), |a| a.language.clone()),
+            }
+        })
+        .collect()
+}
+
+pub fn rss(feed: &Feed) -> String {
+    use rss::extension::atom::{AtomExtension, Link};
+    let items = feed
+        .items
+        .iter()
+        .map(|item| rss::Item {
+            title: Some(item.title.clone()),
+            link: Some(item.url.clone()),
+            description: Some(item.summary.clone()),
+            guid: Some(rss::Guid {
+                value: item.id.clone(),
+                permalink: false,
+            }),
+            pub_date: Some(item.published.to_rfc2822()),
+            categories: item
+                .categories
+                .iter()
+                .map(|(term, label)| rss::Category {
+                    name: label.clone(),
+                    domain: Some(format!(
+                        "{}#{term}",
+                        feed.home_url.split('?').next().unwrap_or("")
+                    )),
+                })
+                .collect(),
+            content: Some(item.content_html.clone()),
+            dublin_core_ext: item.author.as_ref().map(|a| {
+                rss::extension::dublincore::DublinCoreExtension {
+                    creators: vec![a.clone()],
+                    ..Default::default()
+                }
+            }),
+            ..Default::default()
+        })
+        .collect();
+    let channel = rss::Channel {
+        title: feed.title.clone(),
+        link: feed.home_url.clone(),
+        description: feed.description.clone(),
+        language: Some("en".to_owned()),
+        last_build_date: Some(feed.updated.to_rfc2822()),
+        generator: Some("newsdesk".to_owned()),
+        docs: Some("https://www.rssboard.org/rss-specification".to_owned()),
+        atom_ext: Some(AtomExtension {
+            links: vec![Link {
+                href: feed.self_url.clone(),
+                rel: "self".to_owned(),
+                mime_type: Some("application/rss+xml".to_owned()),
+                ..Default::default()
+            }],
+        }),
+        items,
+        ..Default::default()
+    };
+    channel.to_string()
+}
+
+pub fn atom(feed: &Feed) -> String {
+    let text = |value: &str| atom::Text::plain(value);
+    let link = |href: &str, rel: &str, mime: &str| atom::Link {
+        href: href.to_owned(),
+        rel: rel.to_owned(),
+        mime_type: Some(mime.to_owned()),
+        ..Default::default()
+    };
+    let entries = feed
+        .items
+        .iter()
+        .map(|item| atom::Entry {
+            title: text(&item.title),
+            id: format!("urn:newsdesk:{}:{}", item.kind, item.id),
+            updated: item.updated.fixed_offset(),
+            published: Some(item.published.fixed_offset()),
+            authors: item
+                .author
+                .iter()
+                .map(|name| atom::Person {
+                    name: name.clone(),
+                    ..Default::default()
+                })
+                .collect(),
+            links: vec![link(&item.url, "alternate", "application/json")],
+            summary: Some(text(&item.summary)),
+            content: Some(atom::Content {
+                value: Some(item.content_html.clone()),
+                content_type: Some("html".to_owned()),
+                lang: Some(item.language.clone()),
+                ..Default::default()
+            }),
+            categories: item
+                .categories
+                .iter()
+                .map(|(term, label)| atom::Category {
+                    term: term.clone(),
+                    label: Some(label.clone()),
+                    ..Default::default()
+                })
+                .collect(),
+            ..Default::default()
+        })
+        .collect();
+    let feed = atom::Feed {
+        title: text(&feed.title),
+        subtitle: Some(text(&feed.description)),
+        id: feed.self_url.clone(),
+        updated: feed.updated.fixed_offset(),
+        // Entries without a source name fall back on the feed's author, as RFC 4287 asks.
+        authors: vec![atom::Person {
+            name: "newsdesk".to_owned(),
+            ..Default::default()
+        }],
+        links: vec![
+            link(&feed.self_url, "self", "application/atom+xml"),
+            link(&feed.home_url, "alternate", "application/json"),
+        ],
+        generator: Some(atom::Generator {
+            value: "newsdesk".to_owned(),
+            ..Default::default()
+        }),
+        entries,
+        ..Default::default()
+    };
+    feed.to_string()
+}
+
+pub fn json_feed(feed: &Feed) -> Value {
+    json!({
+        "version": "https://jsonfeed.org/version/1.1",
+        "title": feed.title,
+        "description": feed.description,
+        "home_page_url": feed.home_url,
+        "feed_url": feed.self_url,
+        "language": "en",
+        "authors": [{"name": "newsdesk"}],
+        "items": feed.items.iter().map(|item| {
+            let mut entry = json!({
+                "id": item.id,
+                "url": item.url,
+                "title": item.title,
+                "summary": item.summary,
+                "content_html": item.content_html,
+                "date_published": item.published.to_rfc3339(),
+                "date_modified": item.updated.to_rfc3339(),
+                "tags": item.categories.iter().map(|(_, label)| label).collect::<Vec<_>>(),
+                "language": item.language,
+            });
+            if let Some(author) = &item.author {
+                entry["authors"] = json!([{"name": author}]);
+            }
+            entry
+        }).collect::<Vec<_>>(),
+    })
+}
