@@ -11,10 +11,11 @@ RUN cargo build --release --locked --bin newsdesk
 
 # Run: a slim image with the binary alone, as an unprivileged user.
 FROM debian:bookworm-slim
-RUN useradd --system --uid 10001 --home-dir /data --shell /usr/sbin/nologin newsdesk \
-    && mkdir -p /data && chown newsdesk /data
+RUN groupadd --system --gid 10001 newsdesk \
+    && useradd --system --uid 10001 --gid 10001 --home-dir /data --shell /usr/sbin/nologin newsdesk \
+    && mkdir -p /data && chown 10001:10001 /data
 COPY --from=build /src/target/release/newsdesk /usr/local/bin/newsdesk
-USER newsdesk
+USER 10001:10001
 ENV NEWSDESK_BIND=0.0.0.0:8080 \
     NEWSDESK_DB=/data/newsdesk.db \
     NEWSDESK_HEALTHCHECK_URL=http://127.0.0.1:8080

@@ -177,10 +177,11 @@ pub fn rss(feed: &Feed) -> String {
 
 pub fn atom(feed: &Feed) -> String {
     let text = |value: &str| atom::Text::plain(value);
-    let link = |href: &str, rel: &str, mime: &str| atom::Link {
+    // Alternate links carry no type: readers take an untyped one as the entry's page.
+    let link = |href: &str, rel: &str, mime: Option<&str>| atom::Link {
         href: href.to_owned(),
         rel: rel.to_owned(),
-        mime_type: Some(mime.to_owned()),
+        mime_type: mime.map(str::to_owned),
         ..Default::default()
     };
     let entries = feed
@@ -199,7 +200,7 @@ pub fn atom(feed: &Feed) -> String {
                     ..Default::default()
                 })
                 .collect(),
-            links: vec![link(&item.url, "alternate", "application/json")],
+            links: vec![link(&item.url, "alternate", None)],
             summary: Some(text(&item.summary)),
             content: Some(atom::Content {
                 value: Some(item.content_html.clone()),
@@ -230,8 +231,8 @@ pub fn atom(feed: &Feed) -> String {
             ..Default::default()
         }],
         links: vec![
-            link(&feed.self_url, "self", "application/atom+xml"),
-            link(&feed.home_url, "alternate", "application/json"),
+            link(&feed.self_url, "self", Some("application/atom+xml")),
+            link(&feed.home_url, "alternate", None),
         ],
         generator: Some(atom::Generator {
             value: "newsdesk".to_owned(),
