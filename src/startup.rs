@@ -38,7 +38,9 @@ pub fn app(
         .split_for_parts();
     let metrics = web::Data::new(state.metrics.clone());
     // The last `wrap` is the outermost: a request passes them bottom-up.
-    app.app_data(web::Data::new(state))
+    app.service(docs())
+        .route("/docs", web::get().to(to_docs))
+        .app_data(web::Data::new(state))
         .app_data(metrics)
         .app_data(web::Data::new(http.cache.clone()))
         .app_data(web::Data::new(http.limits.clone()))
@@ -57,6 +59,22 @@ pub fn app(
         .wrap(cors(&http.cors_origins))
         .wrap(from_fn(observe::observe))
         .wrap(from_fn(head_as_get))
+}
+
+/// Interactive docs (Swagger UI, served from the binary: no CDN) over `/openapi.json`.
+/// "Authorize" takes a bearer key, and "Try it out" calls this server.
+fn docs() -> utoipa_swagger_ui::SwaggerUi {
+    let config = utoipa_swagger_ui::Config::new(["/openapi.json"])
+        .try_it_out_enabled(true)
+        .persist_authorization(true)
+        .display_request_duration(true);
+    utoipa_swagger_ui::SwaggerUi::new("/docs/{_:.*}").config(config)
+}
+
+async fn to_docs() -> actix_web::HttpResponse {
+    actix_web::HttpResponse::PermanentRedirect()
+        .insert_header((header::LOCATION, "/docs/"))
+        .finish()
 }
 
 /// CORS: reads from any origin by default, or from the configured ones; the headers

@@ -122,6 +122,7 @@ impl TestApp {
         body: Option<Vec<u8>>,
     ) -> Reply {
         let client = awc::Client::builder()
+            .disable_redirects()
             .timeout(std::time::Duration::from_secs(30))
             .finish();
         let method = awc::http::Method::from_bytes(method.as_bytes()).expect("method");

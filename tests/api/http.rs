@@ -31,6 +31,29 @@ async fn health_and_readiness_answer() {
 }
 
 #[actix_web::test]
+async fn interactive_docs_are_served_from_the_binary() {
+    let app = spawn_app().await;
+    let redirect = app.get("/docs").await;
+    assert_eq!(redirect.status, 308);
+    assert_eq!(redirect.header("location"), Some("/docs/"));
+    let page = app.get_decoded("/docs/", &[]).await;
+    assert_eq!(page.status, 200);
+    let html = String::from_utf8(page.body).unwrap();
+    assert!(html.contains("swagger-ui"));
+    let init = app.get_decoded("/docs/swagger-initializer.js", &[]).await;
+    let js = String::from_utf8(init.body).unwrap();
+    assert!(js.contains("\"/openapi.json\""), "{js}");
+    for asset in ["/docs/swagger-ui-bundle.js", "/docs/swagger-ui.css"] {
+        assert_eq!(
+            app.get(asset).await.status,
+            200,
+            "{asset} is served, not fetched from a CDN"
+        );
+    }
+    assert!(!html.contains("https://"), "no asset from the internet");
+}
+
+#[actix_web::test]
 async fn readiness_fails_when_the_database_is_unusable() {
     let app = spawn_app().await;
     let side = rusqlite::Connection::open(app.dir.path().join("newsdesk.db")).unwrap();
