@@ -96,6 +96,11 @@ pub struct Settings {
     #[arg(long, env = "NEWSDESK_PUBLIC_URL")]
     pub public_url: Option<String>,
 
+    /// Megabytes of anonymous responses kept in memory until the next write; 0 turns
+    /// the response cache off.
+    #[arg(long, env = "NEWSDESK_RESPONSE_CACHE_MB", default_value_t = 64)]
+    pub response_cache_mb: u64,
+
     /// Log line format.
     #[arg(long, env = "NEWSDESK_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
     pub log_format: LogFormat,
@@ -123,6 +128,7 @@ impl Settings {
             cors_origins: vec!["*".to_owned()],
             rate_limit: 100_000,
             webhook_retry: 1,
+            response_cache_mb: 16,
             public_url: None,
             partner_rate_limit: 100_000,
             log_format: LogFormat::Text,

@@ -53,7 +53,10 @@ pub fn start(db: Db, settings: DeliverySettings) -> Deliverer {
 
 fn round(db: &Db, agent: &ureq::Agent, settings: DeliverySettings) -> crate::storage::Result<()> {
     let now = chrono::Utc::now().timestamp();
-    db.write_blocking(|conn| changes::announce_due(conn, now))?;
+    if db.write_blocking(|conn| changes::announce_due(conn, now))? > 0 {
+        // Articles became public: what was cached is stale.
+        db.generation().bump();
+    }
     for hook in db.write_blocking(|conn| webhooks::due(conn, now))? {
         deliver(db, agent, &hook, settings)?;
     }

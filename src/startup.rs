@@ -16,6 +16,7 @@ use utoipa_actix_web::AppExt;
 
 use crate::api::{self, AppState, auth, ratelimit, routing};
 use crate::config::{HttpSettings, Settings};
+use crate::http::cache::{self, ResponseCache};
 use crate::http::{Metrics, conditional, observe};
 use crate::storage::Db;
 
@@ -37,11 +38,13 @@ pub fn app(
         .configure(api::configure)
         .split_for_parts();
     let metrics = web::Data::new(state.metrics.clone());
+    let responses = web::Data::new(state.responses.clone());
     // The last `wrap` is the outermost: a request passes them bottom-up.
     app.service(docs())
         .route("/docs", web::get().to(to_docs))
         .app_data(web::Data::new(state))
         .app_data(metrics)
+        .app_data(responses)
         .app_data(web::Data::new(http.cache.clone()))
         .app_data(web::Data::new(http.limits.clone()))
         .app_data(web::Data::new(api::negotiate::PublicUrl(
@@ -51,11 +54,12 @@ pub fn app(
         .app_data(routing::query_config())
         .app_data(routing::json_config(http.max_body))
         .default_service(web::to(routing::unmatched))
-        .wrap(from_fn(ratelimit::limit))
-        .wrap(from_fn(auth::authenticate))
         .wrap(from_fn(conditional::conditional))
         .wrap(Compress::default())
         .wrap(from_fn(conditional::tag_encoding))
+        .wrap(from_fn(cache::cache))
+        .wrap(from_fn(ratelimit::limit))
+        .wrap(from_fn(auth::authenticate))
         .wrap(cors(&http.cors_origins))
         .wrap(from_fn(observe::observe))
         .wrap(from_fn(head_as_get))
@@ -125,16 +129,18 @@ async fn head_as_get(
 }
 
 /// Application state for `db`: the routes and the rendered OpenAPI description.
-pub async fn state(db: Db) -> Result<AppState, Box<dyn std::error::Error>> {
+pub async fn state(db: Db, cache_bytes: u64) -> Result<AppState, Box<dyn std::error::Error>> {
     let doc = crate::openapi::describe();
     let routes = Arc::new(routing::RouteTable::from_openapi(&doc));
     let openapi = Arc::new(crate::openapi::render().await?);
+    let responses = ResponseCache::new(cache_bytes, db.generation().clone());
     Ok(AppState {
         db,
         openapi,
         routes,
         metrics: Metrics::new(),
         clock: chrono::Utc::now,
+        responses,
     })
 }
 
@@ -151,7 +157,7 @@ impl Application {
     pub async fn build(settings: &Settings) -> Result<Self, Box<dyn std::error::Error>> {
         let db = Db::open(&settings.db, settings.db_pool())?;
         let deliverer = crate::delivery::start(db.clone(), settings.delivery());
-        let state = state(db).await?;
+        let state = state(db, settings.response_cache_mb * 1024 * 1024).await?;
         let listener = TcpListener::bind(&settings.bind)?;
         let address = listener.local_addr()?;
         let http = settings.http();

@@ -21,7 +21,9 @@ pub struct Health {
 #[utoipa::path(tag = "service", responses((status = 200, description = "The process is up.", body = Health)))]
 #[get("/healthz")]
 pub async fn healthz() -> HttpResponse {
-    HttpResponse::Ok().json(Health { status: "ok" })
+    HttpResponse::Ok()
+        .insert_header((actix_web::http::header::CACHE_CONTROL, "no-store"))
+        .json(Health { status: "ok" })
 }
 
 /// Readiness
@@ -38,7 +40,9 @@ pub async fn healthz() -> HttpResponse {
 #[get("/readyz")]
 pub async fn readyz(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
     if state.db.ping().await {
-        Ok(HttpResponse::Ok().json(Health { status: "ok" }))
+        Ok(HttpResponse::Ok()
+            .insert_header((actix_web::http::header::CACHE_CONTROL, "no-store"))
+            .json(Health { status: "ok" }))
     } else {
         Err(ApiError::Unavailable(
             "The database does not answer; see the server's log.".to_owned(),

@@ -40,6 +40,8 @@ pub struct AppState {
     /// The time writes are stamped with: the system clock, or a fixed one so that the
     /// examples of the OpenAPI description do not change between builds.
     pub clock: fn() -> chrono::DateTime<chrono::Utc>,
+    /// Anonymous responses, kept until the next write.
+    pub responses: crate::http::cache::ResponseCache,
 }
 
 /// Query parameters of a single-resource read.

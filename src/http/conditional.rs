@@ -168,14 +168,17 @@ fn header_str(headers: &HeaderMap, name: header::HeaderName) -> Option<String> {
 
 /// `If-None-Match` by weak comparison: `*`, or any listed tag equal to `tag` once
 /// `W/` and a content-coding suffix are set aside.
-fn none_match(if_none_match: &str, tag: &str) -> bool {
+pub(crate) fn none_match(if_none_match: &str, tag: &str) -> bool {
     let ours = opaque(tag);
     if_none_match
         .split(',')
         .any(|candidate| candidate.trim() == "*" || opaque(candidate) == ours)
 }
 
-fn not_modified_since(if_modified_since: &str, last_modified: Option<&HeaderValue>) -> bool {
+pub(crate) fn not_modified_since(
+    if_modified_since: &str,
+    last_modified: Option<&HeaderValue>,
+) -> bool {
     let parse = |s: &str| chrono::DateTime::parse_from_rfc2822(s.trim()).ok();
     match (
         parse(if_modified_since),

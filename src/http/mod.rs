@@ -2,6 +2,7 @@
 //! requests and caching headers, compression choices, request ids, access logs and
 //! metrics. Handlers know nothing of it.
 
+pub mod cache;
 pub mod conditional;
 pub mod observe;
 

@@ -61,12 +61,28 @@ fn init_connection(conn: &mut Connection) -> rusqlite::Result<()> {
     Ok(())
 }
 
+/// The content generation: a counter bumped after every committed write, so that
+/// anything derived from the content (the response cache) knows when it is stale.
+#[derive(Debug, Clone, Default)]
+pub struct Generation(Arc<std::sync::atomic::AtomicU64>);
+
+impl Generation {
+    pub fn current(&self) -> u64 {
+        self.0.load(std::sync::atomic::Ordering::Acquire)
+    }
+
+    pub fn bump(&self) {
+        self.0.fetch_add(1, std::sync::atomic::Ordering::AcqRel);
+    }
+}
+
 /// A handle on the database: cheap to clone, shared by all workers. Reads share a pool
 /// of connections; writes take turns on one connection, as SQLite has one writer.
 #[derive(Clone)]
 pub struct Db {
     pool: Pool<SqliteConnectionManager>,
     writer: Arc<Mutex<PooledConnection<SqliteConnectionManager>>>,
+    generation: Generation,
 }
 
 impl Db {
@@ -116,7 +132,11 @@ impl Db {
             .min_idle(Some(pool_size.max(1) + 1))
             .build(manager)?;
         let writer = Arc::new(Mutex::new(pool.get()?));
-        Ok(Self { pool, writer })
+        Ok(Self {
+            pool,
+            writer,
+            generation: Generation::default(),
+        })
     }
 
     fn prepare(conn: &mut Connection) -> Result<()> {
@@ -151,6 +171,7 @@ impl Db {
         F: FnOnce(&rusqlite::Transaction<'_>) -> std::result::Result<T, E> + Send + 'static,
     {
         let writer = self.writer.clone();
+        let generation = self.generation.clone();
         actix_web::web::block(move || {
             // A panic while writing poisons the lock, but the transaction was rolled
             // back when it unwound, so the connection is still sound.
@@ -160,6 +181,7 @@ impl Db {
                 .map_err(StorageError::from)?;
             let value = f(&tx)?;
             tx.commit().map_err(StorageError::from)?;
+            generation.bump();
             Ok(value)
         })
         .await
@@ -170,6 +192,11 @@ impl Db {
     pub fn write_blocking<T>(&self, f: impl FnOnce(&mut Connection) -> Result<T>) -> Result<T> {
         let mut conn = self.writer.lock().unwrap_or_else(|p| p.into_inner());
         f(&mut conn)
+    }
+
+    /// The content generation, bumped by every write.
+    pub fn generation(&self) -> &Generation {
+        &self.generation
     }
 
     /// Open and idle connections of the pool.

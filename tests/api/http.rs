@@ -1,6 +1,6 @@
 //! HTTP semantics shared by every route.
 
-use crate::helpers::{assert_problem, spawn_app};
+use crate::helpers::{Role, assert_problem, spawn_app};
 
 #[actix_web::test]
 async fn head_answers_like_get_without_a_body() {
@@ -288,4 +288,50 @@ async fn metrics_count_requests_by_route_and_status() {
     assert_eq!(count(&text), before + 3);
     assert!(text.contains("newsdesk_http_request_duration_seconds_bucket"));
     assert!(text.contains("newsdesk_db_pool_connections{state=\"open\"}"));
+}
+
+#[actix_web::test]
+async fn the_response_cache_serves_reads_until_the_next_write() {
+    let app = spawn_app().await;
+    let key = app.key(Role::Editor, "desk");
+    let path = "/v1/articles/lukashenko-meets-antonio-guterres";
+    let first = app.get(path).await;
+    assert_eq!(first.header("x-cache"), Some("miss"));
+    let second = app.get(path).await;
+    assert_eq!(second.header("x-cache"), Some("hit"));
+    assert_eq!(second.body, first.body);
+    assert_eq!(second.header("etag"), first.header("etag"));
+    let tag = first.header("etag").unwrap().to_owned();
+    let revalidated = app.request("GET", path, &[("If-None-Match", &tag)]).await;
+    assert_eq!(revalidated.status, 304);
+    assert!(revalidated.body.is_empty());
+    let gz = app.get_decoded(path, &[("Accept-Encoding", "gzip")]).await;
+    assert_eq!(
+        gz.header("content-encoding"),
+        Some("gzip"),
+        "codings are kept apart"
+    );
+
+    // A write is seen at once.
+    let patch = serde_json::json!({"summary": "Fresh."});
+    assert_eq!(app.write("PATCH", path, &key, &patch).await.status, 200);
+    let after = app.get(path).await;
+    assert_eq!(after.header("x-cache"), Some("miss"));
+    assert_eq!(after.json()["data"]["summary"], "Fresh.");
+    assert_eq!(
+        app.request("GET", path, &[("If-None-Match", &tag)])
+            .await
+            .status,
+        200
+    );
+
+    // What an editor sees is never cached for others.
+    let draft = serde_json::json!({"status": "draft"});
+    app.write("PATCH", path, &key, &draft).await;
+    let auth = format!("Bearer {key}");
+    let editor = app.request("GET", path, &[("Authorization", &auth)]).await;
+    assert_eq!(editor.status, 200);
+    assert!(editor.header("x-cache").is_none());
+    assert_problem(&app.get(path).await, 404);
+    assert_problem(&app.get(path).await, 404);
 }
