@@ -97,7 +97,11 @@ const EXAMPLE_IDS: &[(&str, &str)] = &[
 
 const EXAMPLE_WEBHOOK: &str = "9f2c4e1a7b3d";
 
-/// The full description, as served at `/openapi.json` and printed by `newsdesk openapi`.
+/// The description committed as `openapi/openapi.json`, which the server serves.
+pub const COMMITTED: &str = include_str!("../openapi/openapi.json");
+
+/// The full description, rendered from the code with real examples: what `newsdesk
+/// openapi` prints, and what [`COMMITTED`] must equal.
 pub async fn render() -> Result<String, Box<dyn std::error::Error>> {
     let described = describe();
     let routes = Arc::new(RouteTable::from_openapi(&described));

@@ -132,7 +132,9 @@ async fn head_as_get(
 pub async fn state(db: Db, cache_bytes: u64) -> Result<AppState, Box<dyn std::error::Error>> {
     let doc = crate::openapi::describe();
     let routes = Arc::new(routing::RouteTable::from_openapi(&doc));
-    let openapi = Arc::new(crate::openapi::render().await?);
+    // The committed description is the rendered one (a test holds them equal), so
+    // the server need not render it, with its examples, at every start.
+    let openapi = Arc::new(crate::openapi::COMMITTED.to_owned());
     let responses = ResponseCache::new(cache_bytes, db.generation().clone());
     Ok(AppState {
         db,
