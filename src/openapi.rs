@@ -15,6 +15,8 @@ use crate::api::{self, AppState, routing::RouteTable};
 use crate::storage::Db;
 use crate::storage::keys::Role;
 
+mod exact;
+
 #[derive(OpenApi)]
 #[openapi(
     info(
@@ -27,6 +29,7 @@ use crate::storage::keys::Role;
         license(name = "MIT", identifier = "MIT"),
         contact(name = "newsdesk maintainers", url = "https://example.org/newsdesk")
     ),
+    servers((url = "/", description = "The server that serves this description.")),
     tags(
         (name = "articles", description = "News articles, with bodies as typed blocks."),
         (name = "quotes", description = "Verbatim statements with speaker, article, event and topic."),
@@ -38,7 +41,13 @@ use crate::storage::keys::Role;
         (name = "feeds", description = "RSS, Atom and JSON Feed of published articles and quotes."),
         (name = "service", description = "Health, readiness, this description, problem types.")
     ),
-    components(schemas(Problem, FieldError, ProblemType)),
+    components(schemas(
+        Problem,
+        FieldError,
+        ProblemType,
+        crate::api::changes::ResourceType,
+        crate::api::feeds::FeedFormat
+    )),
     modifiers(&SecuritySchemes)
 )]
 struct ApiDoc;
@@ -107,6 +116,7 @@ pub async fn render() -> Result<String, Box<dyn std::error::Error>> {
     let routes = Arc::new(RouteTable::from_openapi(&described));
     let mut doc = serde_json::to_value(&described)?;
     add_error_responses(&mut doc);
+    exact::complete(&mut doc);
 
     let db = Db::open_in_memory()?;
     let key = db.write_blocking(|conn| {
@@ -163,6 +173,21 @@ pub async fn render() -> Result<String, Box<dyn std::error::Error>> {
         let status = response.status().as_u16().to_string();
         let body: Value = serde_json::from_slice(&read_body(response).await)?;
         set_example(&mut doc, &[&path, "get", "responses", &status], &body);
+        for (format, media) in [
+            ("jsonld", "application/ld+json"),
+            ("ninjs", "application/ninjs+json"),
+        ] {
+            let at = &doc["paths"][&path]["get"]["responses"]["200"]["content"][media];
+            if at.is_null() {
+                continue;
+            }
+            let request = TestRequest::get()
+                .uri(&format!("{uri}?format={format}"))
+                .insert_header(("Authorization", bearer.as_str()));
+            let response = call_service(&app, request.to_request()).await;
+            let example: Value = serde_json::from_slice(&read_body(response).await)?;
+            doc["paths"][&path]["get"]["responses"]["200"]["content"][media]["example"] = example;
+        }
         // What a client reads it can PUT back: the example of both.
         set_example(&mut doc, &[&path, "put", "requestBody"], &body["data"]);
     }
@@ -226,7 +251,10 @@ fn set_example(doc: &mut Value, at: &[&str], example: &Value) {
         return;
     };
     for (media_type, media) in content.iter_mut() {
-        if media_type.contains("json") {
+        // The negotiated representations get examples of their own.
+        let negotiated = media_type.starts_with("application/ld+json")
+            || media_type.starts_with("application/ninjs+json");
+        if media_type.contains("json") && !negotiated {
             media["example"] = example.clone();
         }
     }
@@ -260,6 +288,10 @@ fn add_error_responses(doc: &mut Value) {
         "Forbidden": problem(
             ApiError::Forbidden("The key `partner-site` has the role `partner`; writing needs an `editor` key.".into()),
             "The key's role may not do this.",
+        ),
+        "NotAcceptable": problem(
+            ApiError::NotAcceptable("None of `text/html` is served here; this resource is served as application/json, application/ld+json.".into()),
+            "`Accept` or `format` asks for a representation this resource does not have.",
         ),
         "Conflict": problem(
             ApiError::Conflict("The participant `belarus` is still referred to by quotes …; change or delete those first.".into()),

@@ -38,13 +38,15 @@ impl ResourceType {
 #[into_params(parameter_in = Query)]
 pub struct ChangesQuery {
     /// The `next_cursor` of the previous page; absent to start from the beginning.
-    #[param(example = "0")]
+    #[serde(default, deserialize_with = "super::params::non_empty")]
+    #[param(example = "0", pattern = "^[0-9]{1,18}$")]
     pub since: Option<String>,
     /// Only changes to this type of resource; repeat for several.
     #[serde(default, rename = "type")]
     #[param(rename = "type", example = json!(["article"]))]
     pub types: Vec<ResourceType>,
     /// Page size, 1 to 1000.
+    #[serde(default, deserialize_with = "super::params::whole_number")]
     #[param(minimum = 1, maximum = 1000, default = 100)]
     pub limit: Option<u32>,
 }
@@ -88,13 +90,14 @@ pub async fn list_changes(
     state: web::Data<AppState>,
     Query(query): Query<ChangesQuery>,
 ) -> ApiResult<HttpResponse> {
-    let since =
-        match query.since.as_deref() {
-            None => 0,
-            Some(s) => s.parse::<i64>().ok().filter(|n| *n >= 0).ok_or_else(|| {
-                ApiError::invalid("since", "must be a `next_cursor` of this feed")
-            })?,
-        };
+    let since = match query.since.as_deref() {
+        None => 0,
+        Some(s) => s
+            .parse::<i64>()
+            .ok()
+            .filter(|_| (1..=18).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit()))
+            .ok_or_else(|| ApiError::invalid("since", "must be a `next_cursor` of this feed"))?,
+    };
     let limit = match query.limit {
         None => 100,
         Some(n @ 1..=1000) => n,

@@ -24,9 +24,12 @@ pub const SORT: &str = "-start_date";
 #[into_params(parameter_in = Query)]
 pub struct EventListQuery {
     /// Page size, 1 to 100.
+    #[serde(default, deserialize_with = "super::params::whole_number")]
     #[param(minimum = 1, maximum = 100, default = 20)]
     pub limit: Option<u32>,
     /// The `next_cursor` of the previous page.
+    #[serde(default, deserialize_with = "super::params::non_empty")]
+    #[param(pattern = "^[A-Za-z0-9_-]+$")]
     pub cursor: Option<String>,
     /// Related resources to side-load into `included`, comma-separated:
     /// `participants`, `parent`, `subevents`.

@@ -37,6 +37,7 @@ pub enum FeedFormat {
 #[into_params(parameter_in = Query)]
 pub struct FeedQuery {
     /// Items in the feed, newest first: 1 to 100.
+    #[serde(default, deserialize_with = "super::params::whole_number")]
     #[param(minimum = 1, maximum = 100, default = 20)]
     pub limit: Option<u32>,
     /// Only articles that name this participant, or quotes it said.

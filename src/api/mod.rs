@@ -55,6 +55,7 @@ pub struct GetQuery {
     pub include: Option<String>,
     /// The representation, instead of `Accept`: `json` (the default), `jsonld`
     /// (schema.org JSON-LD; not for topics) or `ninjs` (IPTC ninjs 2.2; articles only).
+    #[serde(default, deserialize_with = "params::non_empty")]
     #[param(example = "jsonld")]
     pub format: Option<String>,
 }

@@ -47,6 +47,30 @@ fn query_error(message: &str) -> ApiError {
     }
 }
 
+/// A whole-number query parameter such as `limit`. `serde_html_form` reads an empty
+/// value (`limit=`) as absent; here it is an error, as the description says.
+pub fn whole_number<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<u32>, D::Error> {
+    use serde::Deserialize;
+    let text = String::deserialize(d)?;
+    match text.parse() {
+        Ok(n) if text.bytes().all(|b| b.is_ascii_digit()) => Ok(Some(n)),
+        _ => Err(serde::de::Error::custom(format!(
+            "`{text}` is not a whole number"
+        ))),
+    }
+}
+
+/// A text query parameter that, when given, has a value: `serde_html_form` reads
+/// `cursor=` as absent, but an empty cursor, `since` or `format` names nothing.
+pub fn non_empty<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    use serde::Deserialize;
+    let text = String::deserialize(d)?;
+    if text.is_empty() {
+        return Err(serde::de::Error::custom("an empty value names nothing"));
+    }
+    Ok(Some(text))
+}
+
 pub const DEFAULT_LIMIT: u32 = 20;
 pub const MAX_LIMIT: u32 = 100;
 
@@ -103,20 +127,21 @@ fn decode_cursor(text: &str, sort: &str) -> Result<Cursor, ApiError> {
     })
 }
 
-/// Parses a comma-separated list of names (`include=speaker,event`) with `parse`;
-/// an unknown name is a 400 problem that lists the allowed ones.
+/// Parses a comma-separated list of names (`include=speaker,event`); an empty value
+/// is an empty list. An unknown name (an empty one, or one with spaces, included) is a
+/// 400 problem that lists the allowed ones, so what is accepted is exactly what the
+/// description's enum says.
 pub fn name_list<T: PartialEq + Copy>(
     param: &str,
     value: Option<&str>,
     allowed: &[(&str, T)],
 ) -> Result<Vec<T>, ApiError> {
     let mut out = Vec::new();
-    for name in value
-        .unwrap_or("")
-        .split(',')
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-    {
+    let value = value.unwrap_or("");
+    if value.is_empty() {
+        return Ok(out);
+    }
+    for name in value.split(',') {
         let Some((_, v)) = allowed.iter().find(|(n, _)| *n == name) else {
             let names: Vec<&str> = allowed.iter().map(|(n, _)| *n).collect();
             return Err(ApiError::invalid(

@@ -172,19 +172,27 @@ pub struct NewArticle {
     pub id: Option<ArticleId>,
     pub headline: Headline,
     /// Defaults to `source`.
+    #[schema(required = false)]
     pub headline_origin: HeadlineOrigin,
     pub dateline: Dateline,
     /// Defaults to `published`. `scheduled` needs a future `published_at`.
+    #[schema(required = false)]
     pub status: ArticleStatus,
     /// Defaults to the time of the write. Must not be in the future for `published`.
     pub published_at: Option<DateTime<Utc>>,
+    #[schema(required = false)]
     pub summary: Summary,
     /// Defaults to `en`.
+    #[schema(required = false)]
     pub language: Language,
     /// Defaults to an unknown source.
+    #[schema(required = false)]
     pub source: SourceAttribution,
+    #[schema(required = false)]
     pub topics: Vec<TopicId>,
+    #[schema(required = false)]
     pub events: Vec<EventId>,
+    #[schema(required = false)]
     pub participants: Vec<ParticipantId>,
     #[schema(min_items = 1)]
     pub body: Vec<Block>,
@@ -194,7 +202,7 @@ pub struct NewArticle {
 
 impl NewArticle {
     /// Fields a client may send back as read; the server sets them.
-    const SERVER_FIELDS: &[&str] = &["updated_at", "version", "quotes", "corrections", "links"];
+    pub const SERVER_FIELDS: &[&str] = &["updated_at", "version", "quotes", "corrections", "links"];
 
     /// Parses an article, reporting every bad field. `now` decides what is in the future.
     pub fn from_json(value: Value, now: DateTime<Utc>) -> Result<Self, Invalid> {

@@ -137,15 +137,17 @@ pub struct NewEvent {
     /// Defaults to `start_date`; not before it.
     pub end_date: Option<NaiveDate>,
     /// Defaults to an unknown place.
+    #[schema(required = false)]
     pub place: Place,
     /// Must be an existing event, and not this one or one of its sub-events.
     pub parent: Option<EventId>,
     /// Each participant must exist.
+    #[schema(required = false)]
     pub participants: Vec<EventParticipant>,
 }
 
 impl NewEvent {
-    const SERVER_FIELDS: &[&str] = &["subevents", "updated_at", "links"];
+    pub const SERVER_FIELDS: &[&str] = &["subevents", "updated_at", "links"];
 
     /// Parses an event, reporting every bad field.
     pub fn from_json(value: Value) -> Result<Self, Invalid> {

@@ -67,6 +67,7 @@ pub struct NewParticipant {
     pub id: Option<ParticipantId>,
     pub kind: ParticipantKind,
     pub name: Name,
+    #[schema(required = false)]
     pub aliases: Vec<Name>,
     pub title: Option<Name>,
     /// Must be an existing participant other than this one, when given.
@@ -74,7 +75,7 @@ pub struct NewParticipant {
 }
 
 impl NewParticipant {
-    const SERVER_FIELDS: &[&str] = &["updated_at", "links"];
+    pub const SERVER_FIELDS: &[&str] = &["updated_at", "links"];
 
     /// Parses a participant, reporting every bad field.
     pub fn from_json(value: Value) -> Result<Self, Invalid> {

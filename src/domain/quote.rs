@@ -56,7 +56,7 @@ pub struct NewQuote {
 }
 
 impl NewQuote {
-    const SERVER_FIELDS: &[&str] = &["position", "updated_at", "links"];
+    pub const SERVER_FIELDS: &[&str] = &["position", "updated_at", "links"];
 
     /// Parses a quote, reporting every bad field.
     pub fn from_json(value: Value) -> Result<Self, Invalid> {

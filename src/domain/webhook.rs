@@ -46,6 +46,7 @@ pub struct NewWebhook {
     #[schema(example = "https://partner.example/newsdesk-hook")]
     pub url: String,
     /// `article`, `quote`, `participant`, `event`; absent or empty for all.
+    #[schema(required = false)]
     pub types: Vec<String>,
 }
 

@@ -10,6 +10,9 @@ async fn bad_query_parameters_are_400_problems_naming_them() {
         ("/v1/articles?limit=0", "limit"),
         ("/v1/articles?limit=101", "limit"),
         ("/v1/quotes?include=everything", "include"),
+        // The description's enum is exact: no empty or padded names.
+        ("/v1/quotes?include=speaker,", "include"),
+        ("/v1/quotes?include=speaker,%20event", "include"),
         ("/v1/articles?cursor=not-a-cursor", "cursor"),
         (
             "/v1/articles/lukashenko-meets-antonio-guterres?expand=all",
@@ -24,6 +27,12 @@ async fn bad_query_parameters_are_400_problems_naming_them() {
         "/v1/articles?limit=ten",
         "/v1/events?kind=party",
         "/v1/quotes?speaker=Not%20A%20Slug",
+        // An empty value is not an absent one.
+        "/v1/articles?limit=",
+        "/v1/articles?cursor=",
+        "/v1/changes?since=",
+        "/v1/changes?since=%2B1",
+        "/v1/topics/food-security?format=",
     ] {
         assert_problem(&app.get(path).await, 400);
     }

@@ -1,0 +1,280 @@
+//! Makes the generated description say exactly what the server accepts and answers,
+//! where the derive macros cannot: which keys each operation takes, the values of
+//! `include` and `format`, the media types a read negotiates, and input bodies that
+//! refuse unknown fields but take back the fields the server manages. Contract tests
+//! (schemathesis) generate requests from these schemas, so "valid" here must mean
+//! "accepted" there.
+
+use serde_json::{Value, json};
+
+use crate::api::envelope::Includable;
+use crate::domain::{Article, Event, NewArticle, NewEvent, NewParticipant, NewQuote, Participant};
+use crate::domain::{Quote, Topic};
+
+/// Applies every rule below to the rendered description.
+pub fn complete(doc: &mut Value) {
+    input_bodies(doc);
+    block_variants(doc);
+    patch_bodies(doc);
+    for_each_operation(doc, |method, operation| {
+        optional_keys(operation);
+        repeated_filters(operation);
+        if method == "get" {
+            includes(operation);
+            formats(operation);
+        }
+    });
+}
+
+fn for_each_operation(doc: &mut Value, mut f: impl FnMut(&str, &mut Value)) {
+    let Some(paths) = doc["paths"].as_object_mut() else {
+        return;
+    };
+    for item in paths.values_mut() {
+        let Some(item) = item.as_object_mut() else {
+            continue;
+        };
+        for (method, operation) in item.iter_mut() {
+            f(method, operation);
+        }
+    }
+}
+
+/// Reads need no key, but take one: a partner key (its own quota) or an editor key
+/// (drafts). Any key that is sent is checked, so a bad one is a 401 on every route.
+fn optional_keys(operation: &mut Value) {
+    if operation.get("security").is_none() {
+        operation["security"] = json!([{}, {"partner_key": []}, {"editor_key": []}]);
+    }
+    operation["responses"]["401"] = json!({"$ref": "#/components/responses/Unauthorized"});
+    let by_status = operation
+        .get("parameters")
+        .and_then(Value::as_array)
+        .is_some_and(|ps| ps.iter().any(|p| p["name"] == "status"));
+    if by_status {
+        // `?status=` lists drafts: editors only.
+        operation["responses"]["403"] = json!({"$ref": "#/components/responses/Forbidden"});
+    }
+}
+
+/// A filter given several times matches any of its values (`kind=a&kind=b`): form
+/// style, exploded. Said explicitly, as clients otherwise guess.
+fn repeated_filters(operation: &mut Value) {
+    let Some(params) = operation
+        .get_mut("parameters")
+        .and_then(Value::as_array_mut)
+    else {
+        return;
+    };
+    for param in params {
+        if param["in"] == "query"
+            && param["schema"]["type"] == "array"
+            && param.get("style").is_none()
+        {
+            param["style"] = json!("form");
+            param["explode"] = json!(true);
+        }
+    }
+}
+
+/// The resource an operation returns, from the schema of its 200 response
+/// (`Single_Article`, `Collection_Quote` …).
+fn resource_of(operation: &Value) -> Option<&str> {
+    let reference =
+        operation["responses"]["200"]["content"]["application/json"]["schema"]["$ref"].as_str()?;
+    let name = reference.rsplit('/').next()?;
+    name.strip_prefix("Single_")
+        .or_else(|| name.strip_prefix("Collection_"))
+}
+
+fn relations(resource: &str) -> Option<Vec<&'static str>> {
+    fn names<T: Includable>() -> Vec<&'static str> {
+        T::RELATIONS.iter().map(|(name, _)| *name).collect()
+    }
+    Some(match resource {
+        "Article" => names::<Article>(),
+        "Quote" => names::<Quote>(),
+        "Participant" => names::<Participant>(),
+        "Event" => names::<Event>(),
+        "Topic" => names::<Topic>(),
+        _ => return None,
+    })
+}
+
+fn parameter<'a>(operation: &'a mut Value, name: &str) -> Option<&'a mut Value> {
+    operation
+        .get_mut("parameters")?
+        .as_array_mut()?
+        .iter_mut()
+        .find(|p| p["name"] == name && p["in"] == "query")
+}
+
+/// `include` is a comma-separated list (form style, not exploded) of the names the
+/// returned resource relates by; anything else, an empty name included, is a 400.
+fn includes(operation: &mut Value) {
+    let Some(names) = resource_of(operation).and_then(relations) else {
+        return;
+    };
+    let Some(param) = parameter(operation, "include") else {
+        return;
+    };
+    param["style"] = json!("form");
+    param["explode"] = json!(false);
+    param["schema"] = if names.is_empty() {
+        json!({"type": "array", "maxItems": 0, "items": {"type": "string"}})
+    } else {
+        json!({"type": "array", "items": {"type": "string", "enum": names}})
+    };
+    param["example"] = json!(names.iter().take(2).collect::<Vec<_>>());
+    if names.is_empty() {
+        param["description"] =
+            json!("Nothing relates to this resource: only an empty value is accepted.");
+        param.as_object_mut().map(|p| p.remove("example"));
+    }
+}
+
+/// Single reads negotiate their representation by `Accept` or `format`: the formats
+/// are listed per resource, each with its media type in the 200 response, and a
+/// media type that is not offered is a 406.
+fn formats(operation: &mut Value) {
+    let Some(resource) = resource_of(operation).map(str::to_owned) else {
+        return;
+    };
+    let offered: &[(&str, &str, &str)] = match resource.as_str() {
+        "Article" => &[
+            ("json", "application/json", ""),
+            (
+                "jsonld",
+                "application/ld+json",
+                "schema.org `NewsArticle` in JSON-LD.",
+            ),
+            ("ninjs", "application/ninjs+json", "An IPTC ninjs 2.2 item."),
+        ],
+        "Quote" | "Participant" | "Event" => &[
+            ("json", "application/json", ""),
+            ("jsonld", "application/ld+json", "schema.org JSON-LD."),
+        ],
+        _ => &[("json", "application/json", "")],
+    };
+    let Some(param) = parameter(operation, "format") else {
+        return;
+    };
+    let names: Vec<&str> = offered.iter().map(|(name, _, _)| *name).collect();
+    param["schema"] = json!({"type": "string", "enum": names});
+    param["example"] = json!(names.last());
+    let content = &mut operation["responses"]["200"]["content"];
+    for (_, media, description) in &offered[1..] {
+        content[*media] = json!({
+            "schema": {"type": "object", "description": description, "additionalProperties": true},
+        });
+    }
+    operation["responses"]["406"] = json!({"$ref": "#/components/responses/NotAcceptable"});
+}
+
+/// The input schema of each writable resource and the fields its server-managed
+/// representation adds, which a client may send back as read.
+fn input_schemas() -> [(&'static str, &'static [&'static str]); 5] {
+    [
+        ("NewArticle", NewArticle::SERVER_FIELDS),
+        ("NewQuote", NewQuote::SERVER_FIELDS),
+        ("NewParticipant", NewParticipant::SERVER_FIELDS),
+        ("NewEvent", NewEvent::SERVER_FIELDS),
+        ("NewWebhook", &[]),
+    ]
+}
+
+/// Write bodies refuse unknown fields (a typo is a 422, not silently dropped), take
+/// back the server's fields unread, and read `null` as absent for optional fields.
+fn input_bodies(doc: &mut Value) {
+    for (name, server_fields) in input_schemas() {
+        let Some(schema) = doc["components"]["schemas"].get_mut(name) else {
+            continue;
+        };
+        let required: Vec<Value> = schema["required"].as_array().cloned().unwrap_or_default();
+        let Some(properties) = schema["properties"].as_object_mut() else {
+            continue;
+        };
+        for (field, property) in properties.iter_mut() {
+            if !required.contains(&json!(field)) {
+                *property = nullable(std::mem::take(property));
+            }
+        }
+        for field in server_fields {
+            properties.insert(
+                (*field).to_owned(),
+                json!({"description": "Set by the server: accepted as read and ignored."}),
+            );
+        }
+        schema["additionalProperties"] = json!(false);
+    }
+}
+
+/// `schema`, or `null`.
+fn nullable(schema: Value) -> Value {
+    let already = match &schema["type"] {
+        Value::Array(types) => types.contains(&json!("null")),
+        Value::String(t) => t == "null",
+        _ => false,
+    } || schema["oneOf"]
+        .as_array()
+        .is_some_and(|alternatives| alternatives.contains(&json!({"type": "null"})));
+    if already {
+        return schema;
+    }
+    let mut schema = schema;
+    let description = schema.as_object_mut().and_then(|s| s.remove("description"));
+    let mut wrapped = json!({"oneOf": [schema, {"type": "null"}]});
+    if let Some(description) = description {
+        wrapped["description"] = description;
+    }
+    wrapped
+}
+
+/// Each kind of body block has exactly its fields (`deny_unknown_fields`).
+fn block_variants(doc: &mut Value) {
+    if let Some(variants) = doc["components"]["schemas"]["Block"]["oneOf"].as_array_mut() {
+        for variant in variants {
+            variant["additionalProperties"] = json!(false);
+        }
+    }
+}
+
+/// A `PATCH` body is a JSON Merge Patch of the resource: any of the `PUT` body's
+/// fields, none required; `null` removes an optional field.
+fn patch_bodies(doc: &mut Value) {
+    let paths: Vec<String> = doc["paths"]
+        .as_object()
+        .map(|p| p.keys().cloned().collect())
+        .unwrap_or_default();
+    for path in paths {
+        let item = &doc["paths"][&path];
+        let Some(put_ref) =
+            item["put"]["requestBody"]["content"]["application/json"]["schema"]["$ref"].as_str()
+        else {
+            continue;
+        };
+        if item.get("patch").is_none() {
+            continue;
+        }
+        let input = put_ref.rsplit('/').next().unwrap_or_default().to_owned();
+        let patch_name = format!("{}Patch", input.trim_start_matches("New"));
+        let mut patch = doc["components"]["schemas"][&input].clone();
+        if let Some(object) = patch.as_object_mut() {
+            object.remove("required");
+            object.insert(
+                "description".into(),
+                json!(format!(
+                    "A JSON Merge Patch (RFC 7396) of the resource: any fields of `{input}`, \
+                     none required. `null` removes an optional field."
+                )),
+            );
+        }
+        doc["components"]["schemas"][&patch_name] = patch;
+        let content = &mut doc["paths"][&path]["patch"]["requestBody"]["content"];
+        if let Some(content) = content.as_object_mut() {
+            for media in content.values_mut() {
+                media["schema"] = json!({"$ref": format!("#/components/schemas/{patch_name}")});
+            }
+        }
+    }
+}
