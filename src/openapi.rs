@@ -20,9 +20,13 @@ use crate::storage::Db;
         title = "newsdesk",
         description = "A typed news content API: articles, the verbatim quotes they report, \
             the people, organizations and countries involved, and the events they cover. \
-            Collections are paginated by opaque cursor (`limit`, `cursor`, `Link: rel=\"next\"`); \
-            related resources can be side-loaded with `include`; every error is an RFC 9457 \
-            `application/problem+json` document.",
+            Collections are paginated by opaque cursor (`limit`, `cursor`, `Link: rel=\"next\"`) \
+            and share one query vocabulary: repeatable filters (a repeated filter means OR, \
+            different filters AND), `sort` (the id breaks ties), `fields` (sparse items), \
+            `count=true` (`page.total`), `facet` (`facets`), `include` (related resources \
+            side-loaded once each into `included`) and, where the text is searchable, `q` \
+            (full text). An unknown parameter or value is a 400 problem that names it; every \
+            error is an RFC 9457 `application/problem+json` document.",
         license(name = "MIT", identifier = "MIT"),
         contact(name = "newsdesk maintainers", url = "https://example.org/newsdesk")
     ),
@@ -32,6 +36,7 @@ use crate::storage::Db;
         (name = "participants", description = "People, organizations and countries."),
         (name = "events", description = "Summits, accessions and meetings, with participants and roles."),
         (name = "topics", description = "Subjects that articles and quotes are filed under."),
+        (name = "search", description = "Full-text search across every resource."),
         (name = "service", description = "Health, readiness, this description, problem types.")
     ),
     components(schemas(Problem, FieldError, ProblemType))
@@ -57,6 +62,9 @@ const EXAMPLE_IDS: &[(&str, &str)] = &[
     ("/v1/topics/", "food-security"),
     ("/problems/", "not-found"),
 ];
+
+/// Query parameters an example needs besides `limit`.
+const EXAMPLE_QUERIES: &[(&str, &str)] = &[("/v1/search", "q=food+security&")];
 
 /// The full description, as served at `/openapi.json` and printed by `newsdesk openapi`.
 pub async fn render() -> Result<String, Box<dyn std::error::Error>> {
@@ -90,7 +98,11 @@ pub async fn render() -> Result<String, Box<dyn std::error::Error>> {
             .as_array()
             .is_some_and(|ps| ps.iter().any(|p| p["name"] == "limit"));
         if is_list {
-            uri.push_str("?limit=2");
+            let extra = EXAMPLE_QUERIES
+                .iter()
+                .find(|(p, _)| *p == path)
+                .map_or("", |(_, q)| q);
+            uri.push_str(&format!("?{extra}limit=2"));
         }
         let response = call_service(&app, TestRequest::get().uri(&uri).to_request()).await;
         let status = response.status().as_u16().to_string();

@@ -1,7 +1,7 @@
 //! The JSON envelopes every read answers with, `include=` side-loading and the
 //! `Link: rel="next"` header.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{DateTime, Utc};
 
@@ -9,13 +9,14 @@ use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse};
 use rusqlite::Connection;
 use serde::Serialize;
+use serde_json::Value;
 use utoipa::ToSchema;
 
 use super::params::encode_cursor;
 use crate::domain::{
     Article, ArticleId, Event, EventId, Participant, ParticipantId, Quote, QuoteId, Topic, TopicId,
 };
-use crate::storage::{self, Page, articles, events, participants, quotes, topics};
+use crate::storage::{self, FacetCount, Listed, articles, events, participants, quotes, topics};
 
 /// Where a collection stands.
 #[derive(Debug, Serialize, ToSchema)]
@@ -25,6 +26,32 @@ pub struct PageInfo {
     pub limit: u32,
     /// Pass as `cursor` to get the next page; `null` on the last page.
     pub next_cursor: Option<String>,
+    /// How many items the filters select over all pages; only with `count=true`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(example = 11)]
+    pub total: Option<u64>,
+}
+
+/// How many of the selected items have one value of a faceted field.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FacetValue {
+    #[schema(example = "aleksandr-lukashenko")]
+    pub value: String,
+    /// The value's name for display.
+    #[schema(example = "Aleksandr Lukashenko")]
+    pub label: String,
+    #[schema(example = 9)]
+    pub count: u64,
+}
+
+impl From<FacetCount> for FacetValue {
+    fn from(c: FacetCount) -> Self {
+        Self {
+            value: c.value,
+            label: c.label,
+            count: c.count,
+        }
+    }
 }
 
 /// A page of a collection.
@@ -32,6 +59,11 @@ pub struct PageInfo {
 pub struct Collection<T: ToSchema> {
     pub data: Vec<T>,
     pub page: PageInfo,
+    /// Per facet asked for with `facet`, its values among the items the filters
+    /// select (over all pages), the most frequent first (at most 100); items without
+    /// a value are not counted.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub facets: Option<BTreeMap<String, Vec<FacetValue>>>,
     /// The related resources asked for with `include`, each once.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub included: Option<Included>,
@@ -116,14 +148,21 @@ pub fn include<T: Includable>(
     wanted.load(conn).map(Some)
 }
 
-/// A `200 OK` collection response, with `Link: <…>; rel="next"` when there is a next page.
+/// A `200 OK` collection response, with `Link: <…>; rel="next"` when there is a next
+/// page; only `fields` of each item when any are given.
 pub fn collection<T: Includable + Serialize + ToSchema>(
     req: &HttpRequest,
-    page: Page<T>,
+    listed: Listed<T>,
     limit: u32,
     sort: &str,
     included: Option<Included>,
+    fields: &[String],
 ) -> HttpResponse {
+    let Listed {
+        page,
+        total,
+        facets,
+    } = listed;
     let next_cursor = page.next.as_ref().map(|c| encode_cursor(c, sort));
     let mut response = HttpResponse::Ok();
     last_modified(&mut response, &page.items, included.as_ref());
@@ -133,17 +172,44 @@ pub fn collection<T: Includable + Serialize + ToSchema>(
             format!("<{}>; rel=\"next\"", next_url(req, cursor)),
         ));
     }
-    response.json(Collection {
-        data: page.items,
-        page: PageInfo { limit, next_cursor },
-        included,
-    })
+    let facets = (!facets.is_empty()).then(|| {
+        facets
+            .into_iter()
+            .map(|(name, counts)| {
+                (
+                    name.to_owned(),
+                    counts.into_iter().map(Into::into).collect(),
+                )
+            })
+            .collect()
+    });
+    let info = PageInfo {
+        limit,
+        next_cursor,
+        total,
+    };
+    if fields.is_empty() {
+        response.json(Collection {
+            data: page.items,
+            page: info,
+            facets,
+            included,
+        })
+    } else {
+        response.json(Collection {
+            data: page.items.iter().map(|item| sparse(item, fields)).collect(),
+            page: info,
+            facets,
+            included,
+        })
+    }
 }
 
-/// A `200 OK` single-resource response.
+/// A `200 OK` single-resource response; only `fields` when any are given.
 pub fn single<T: Includable + Serialize + ToSchema>(
     data: T,
     included: Option<Included>,
+    fields: &[String],
 ) -> HttpResponse {
     let mut response = HttpResponse::Ok();
     last_modified(
@@ -151,7 +217,26 @@ pub fn single<T: Includable + Serialize + ToSchema>(
         std::slice::from_ref(&data),
         included.as_ref(),
     );
-    response.json(Single { data, included })
+    if fields.is_empty() {
+        response.json(Single { data, included })
+    } else {
+        response.json(Single {
+            data: sparse(&data, fields),
+            included,
+        })
+    }
+}
+
+/// `item` with only `fields`.
+fn sparse<T: Serialize>(item: &T, fields: &[String]) -> Value {
+    match serde_json::to_value(item) {
+        Ok(Value::Object(mut map)) => {
+            map.retain(|k, _| fields.contains(k));
+            Value::Object(map)
+        }
+        Ok(other) => other,
+        Err(_) => Value::Null,
+    }
 }
 
 /// `Last-Modified`: the newest update among the items and what was side-loaded.

@@ -5,12 +5,15 @@ pub mod articles;
 pub mod envelope;
 pub mod error;
 pub mod events;
+pub mod listing;
 pub mod meta;
 pub mod params;
 pub mod participants;
 pub mod quotes;
 mod respond;
 pub mod routing;
+pub mod search;
+pub mod timeline;
 pub mod topics;
 
 use std::sync::Arc;
@@ -41,6 +44,10 @@ pub struct GetQuery {
     /// those of the resource's list (`include` there).
     #[param(example = "quotes")]
     pub include: Option<String>,
+    /// Only these fields, comma-separated; `id` is always kept. The names are those of
+    /// the resource's `fields` list parameter.
+    #[param(example = "id,headline")]
+    pub fields: Option<String>,
 }
 
 /// Every route and its OpenAPI operation, registered once.
@@ -59,14 +66,17 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(participants::list_participant_quotes)
             .service(participants::list_participant_articles)
             .service(participants::list_participant_events)
+            .service(timeline::participant_timeline)
             .service(events::list_events)
             .service(events::get_event)
             .service(events::list_event_quotes)
             .service(events::list_event_articles)
             .service(events::list_event_participants)
             .service(events::list_event_subevents)
+            .service(timeline::event_timeline)
             .service(topics::list_topics)
-            .service(topics::get_topic),
+            .service(topics::get_topic)
+            .service(search::search),
     )
     .service(meta::healthz)
     .service(meta::readyz)

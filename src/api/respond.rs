@@ -11,45 +11,41 @@ use utoipa::ToSchema;
 use super::AppState;
 use super::envelope::{self, Includable};
 use super::error::{ApiError, ApiResult};
+use super::listing::{self, ListParams};
 use super::params::{name_list, page_request};
-use crate::storage::{self, Page, PageRequest};
+use crate::storage::{self, ListRequest, Resource};
 
-/// What every list query carries besides its filters.
-pub struct ListParams<'a> {
-    pub limit: Option<u32>,
-    pub cursor: Option<&'a str>,
-    pub include: Option<&'a str>,
-    pub sort: &'static str,
-}
-
-/// Answers with one page of `list`, side-loading what `include` asks for.
-pub async fn page<T, F>(
+/// Answers with one page of the list of `R` under `filter`, with what `params` ask
+/// for: an order, sparse fields, the total, facets, side-loaded relations.
+pub async fn page<R>(
     req: &HttpRequest,
     state: &AppState,
     params: ListParams<'_>,
-    list: F,
+    filter: R::Filter,
 ) -> ApiResult<HttpResponse>
 where
-    T: Includable + Serialize + ToSchema + Send + 'static,
-    F: FnOnce(&Connection, &PageRequest) -> storage::Result<Page<T>> + Send + 'static,
+    R: Resource + Includable + Serialize + ToSchema,
 {
-    let request = page_request(params.limit, params.cursor, params.sort)?;
-    let relations = name_list("include", params.include, T::RELATIONS)?;
-    let limit = request.limit;
-    let (page, included) = state
+    let sort = listing::sort::<R>(params.sort, params.searching)?;
+    let request = ListRequest {
+        sort,
+        page: page_request(params.limit, params.cursor, sort.name)?,
+        count: listing::flag("count", params.count)?,
+        facets: listing::facets::<R>(params.facet)?,
+    };
+    let fields = listing::fields::<R>(params.fields)?;
+    let relations = name_list("include", params.include, R::RELATIONS)?;
+    let limit = request.page.limit;
+    let (listed, included) = state
         .db
         .read(move |conn| {
-            let page = list(conn, &request)?;
-            let included = envelope::include(conn, &page.items, &relations)?;
-            Ok((page, included))
+            let listed = storage::list::list::<R>(conn, &filter, &request)?;
+            let included = envelope::include(conn, &listed.page.items, &relations)?;
+            Ok((listed, included))
         })
         .await?;
     Ok(envelope::collection(
-        req,
-        page,
-        limit,
-        params.sort,
-        included,
+        req, listed, limit, sort.name, included, &fields,
     ))
 }
 
@@ -58,14 +54,15 @@ pub async fn one<T, I>(
     state: &AppState,
     resource: &'static str,
     id: I,
-    include: Option<&str>,
+    query: &super::GetQuery,
     get: fn(&Connection, &I) -> storage::Result<Option<T>>,
 ) -> ApiResult<HttpResponse>
 where
     T: Includable + Serialize + ToSchema + Send + 'static,
     I: Display + Send + 'static,
 {
-    let relations = name_list("include", include, T::RELATIONS)?;
+    let relations = name_list("include", query.include.as_deref(), T::RELATIONS)?;
+    let fields = listing::fields::<T>(query.fields.as_deref())?;
     let (id, found) = state
         .db
         .read(move |conn| {
@@ -77,7 +74,7 @@ where
         })
         .await?;
     let (item, included) = found.ok_or_else(|| ApiError::not_found(resource, &id.to_string()))?;
-    Ok(envelope::single(item, included))
+    Ok(envelope::single(item, included, &fields))
 }
 
 /// 404 unless `exists` finds `id`: a relation of a missing resource is not an empty list.

@@ -6,13 +6,12 @@ use utoipa::IntoParams;
 
 use super::envelope::{Collection, Includable, Single, Wanted};
 use super::error::ApiResult;
+use super::listing::ListParams;
 use super::params::Query;
-use super::respond::{self, ListParams};
+use super::respond;
 use super::{AppState, GetQuery};
 use crate::domain::{Topic, TopicId};
 use crate::storage::topics::{self, TopicFilter};
-
-pub const SORT: &str = "id";
 
 /// Query parameters of the topic list.
 #[derive(Debug, Default, Deserialize, IntoParams)]
@@ -64,12 +63,9 @@ pub async fn list_topics(
         limit: query.limit,
         cursor: query.cursor.as_deref(),
         include: query.include.as_deref(),
-        sort: SORT,
+        ..Default::default()
     };
-    respond::page(&req, &state, params, |conn, page| {
-        topics::list(conn, &TopicFilter::default(), page)
-    })
-    .await
+    respond::page::<Topic>(&req, &state, params, TopicFilter::default()).await
 }
 
 /// Get a topic
@@ -84,12 +80,5 @@ pub async fn get_topic(
     id: web::Path<TopicId>,
     Query(query): Query<GetQuery>,
 ) -> ApiResult<HttpResponse> {
-    respond::one(
-        &state,
-        "topic",
-        id.into_inner(),
-        query.include.as_deref(),
-        topics::get,
-    )
-    .await
+    respond::one(&state, "topic", id.into_inner(), &query, topics::get).await
 }

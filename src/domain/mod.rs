@@ -6,6 +6,8 @@ pub mod event;
 pub mod ids;
 pub mod participant;
 pub mod quote;
+pub mod search;
+pub mod timeline;
 pub mod topic;
 
 pub use article::{Article, Block, Dateline, HeadlineOrigin, NewArticle, SourceAttribution};
@@ -13,6 +15,8 @@ pub use event::{Event, EventKind, EventParticipant, EventRole, NewEvent, Place};
 pub use ids::{ArticleId, EventId, ParticipantId, QuoteId, Slug, SlugError, TopicId};
 pub use participant::{NewParticipant, Participant, ParticipantKind};
 pub use quote::{NewQuote, Quote};
+pub use search::{HitType, SearchHit};
+pub use timeline::{TimelineEntry, TimelineType};
 pub use topic::{NewTopic, Topic};
 
 use serde::Serialize;

@@ -5,10 +5,14 @@
 
 pub mod articles;
 pub mod events;
+pub mod fts;
+pub mod list;
 pub mod participants;
-mod query;
+pub mod query;
 pub mod quotes;
+pub mod search;
 pub mod seed;
+pub mod timeline;
 pub mod topics;
 
 use std::path::Path;
@@ -19,7 +23,8 @@ use r2d2_sqlite::SqliteConnectionManager;
 use rusqlite::{Connection, OpenFlags};
 use rusqlite_migration::{M, Migrations};
 
-pub use query::{Cursor, Page, PageRequest, SortValue};
+pub use list::{ListRequest, Listed, Resource};
+pub use query::{Cursor, Facet, FacetCount, Page, PageRequest, Sort, SortValue};
 
 /// What can go wrong below the API. None of it is the client's fault.
 #[derive(Debug, thiserror::Error)]
@@ -39,12 +44,18 @@ pub enum StorageError {
 pub type Result<T, E = StorageError> = std::result::Result<T, E>;
 
 fn migrations() -> Migrations<'static> {
-    Migrations::new(vec![M::up(include_str!("migrations/0001_content.sql"))])
+    Migrations::new(vec![
+        M::up(include_str!("migrations/0001_content.sql")),
+        M::up(include_str!("migrations/0003_search.sql")),
+    ])
 }
 
 /// Settings applied to every connection, read or write.
 fn init_connection(conn: &mut Connection) -> rusqlite::Result<()> {
     conn.pragma_update(None, "foreign_keys", "ON")?;
+    // Rows replaced by `INSERT OR REPLACE` fire their delete triggers too, so the
+    // full-text indexes drop them (see migrations/0003_search.sql).
+    conn.pragma_update(None, "recursive_triggers", "ON")?;
     // A write is acknowledged only once it is on disk.
     conn.pragma_update(None, "synchronous", "FULL")?;
     conn.busy_timeout(Duration::from_secs(5))?;
