@@ -1,4 +1,4 @@
-//! The command line: `serve` (the default), `openapi`, `healthcheck`.
+//! The command line: `serve` (the default), `openapi`, `healthcheck`, `generate`.
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -30,6 +30,20 @@ pub enum Command {
     Serve(Settings),
     /// Print the OpenAPI description to standard output.
     Openapi,
+    /// Fill a database with a synthetic corpus for benchmarks (deterministic for a seed):
+    /// articles `gen-article-1` … with ~3 KB bodies, ~5 quotes each, and the
+    /// participants, events and topics they link to.
+    Generate {
+        /// SQLite database file; created, migrated and seeded with the fixtures if needed.
+        #[arg(long)]
+        db: std::path::PathBuf,
+        /// How many articles to write.
+        #[arg(long)]
+        articles: u64,
+        /// The seed; the same seed writes the same corpus.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
     /// Exit 0 when the server at --url answers /readyz with 200, 1 otherwise (for container health checks).
     Healthcheck {
         /// Base URL of the server.
@@ -48,6 +62,7 @@ pub fn run(cli: Cli) -> ExitCode {
         None => serve(cli.serve),
         Some(Command::Openapi) => print_openapi(),
         Some(Command::Healthcheck { url }) => healthcheck(&url),
+        Some(Command::Generate { db, articles, seed }) => generate(&db, articles, seed),
     };
     match result {
         Ok(code) => code,
@@ -74,6 +89,20 @@ fn serve(settings: Settings) -> CliResult {
 fn print_openapi() -> CliResult {
     let spec = actix_web::rt::System::new().block_on(crate::openapi::render())?;
     std::io::stdout().write_all(spec.as_bytes())?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn generate(db: &std::path::Path, articles: u64, seed: u64) -> CliResult {
+    let done = crate::storage::generate::generate(db, articles, seed)?;
+    println!(
+        "wrote {} articles, {} quotes, {} participants and {} events to {} in {:.1} s",
+        done.articles,
+        done.quotes,
+        done.participants,
+        done.events,
+        db.display(),
+        done.elapsed.as_secs_f64()
+    );
     Ok(ExitCode::SUCCESS)
 }
 

@@ -6,6 +6,7 @@
 pub mod articles;
 pub mod events;
 pub mod fts;
+pub mod generate;
 pub mod list;
 pub mod participants;
 pub mod query;
@@ -73,15 +74,7 @@ impl Db {
     /// Opens (creating if needed) the database at `path`, migrates it to the current
     /// schema and, when it has never been seeded, loads the fixtures.
     pub fn open(path: &Path, pool_size: u32) -> Result<Self> {
-        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).map_err(|e| {
-                StorageError::Fixtures(format!("cannot create {}: {e}", dir.display()))
-            })?;
-        }
-        let mut conn = Connection::open(path)?;
-        conn.pragma_update_and_check(None, "journal_mode", "WAL", |_| Ok(()))?;
-        Self::prepare(&mut conn)?;
-        drop(conn);
+        drop(open_file(path)?);
         let manager = SqliteConnectionManager::file(path).with_init(init_connection);
         Self::with_manager(manager, pool_size)
     }
@@ -152,6 +145,19 @@ impl Db {
         .await
         .is_ok()
     }
+}
+
+/// Opens (creating if needed) the database file at `path` in WAL mode, migrated to
+/// the current schema and seeded with the fixtures if it never was.
+pub fn open_file(path: &Path) -> Result<Connection> {
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| StorageError::Fixtures(format!("cannot create {}: {e}", dir.display())))?;
+    }
+    let mut conn = Connection::open(path)?;
+    conn.pragma_update_and_check(None, "journal_mode", "WAL", |_| Ok(()))?;
+    Db::prepare(&mut conn)?;
+    Ok(conn)
 }
 
 /// True when `table` has a row with this `id`.

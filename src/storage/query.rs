@@ -12,8 +12,27 @@ use super::Result;
 #[serde(untagged)]
 pub enum SortValue {
     Int(i64),
-    Float(f64),
     Text(String),
+    /// A float (a search rank) travels as its bits, `{"f": …}`: a decimal might not
+    /// parse back to the very same value, and the page after would repeat a row.
+    Float(#[serde(with = "float_bits")] f64),
+}
+
+mod float_bits {
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    #[derive(Serialize, Deserialize)]
+    struct Bits {
+        f: u64,
+    }
+
+    pub fn serialize<S: Serializer>(value: &f64, s: S) -> Result<S::Ok, S::Error> {
+        Bits { f: value.to_bits() }.serialize(s)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<f64, D::Error> {
+        Bits::deserialize(d).map(|b| f64::from_bits(b.f))
+    }
 }
 
 impl SortValue {

@@ -7,4 +7,7 @@ mod fixtures;
 mod helpers;
 mod http;
 mod openapi;
+mod query;
+mod scale;
 mod storage;
+mod timeline;
