@@ -103,6 +103,9 @@ fn generate(db: &std::path::Path, articles: u64, seed: u64) -> CliResult {
         db.display(),
         done.elapsed.as_secs_f64()
     );
+    for (step, at) in &done.steps {
+        println!("  {step} at {:.1} s", at.as_secs_f64());
+    }
     Ok(ExitCode::SUCCESS)
 }
 

@@ -2,9 +2,10 @@
 
 use actix_web::{HttpRequest, HttpResponse, get, web};
 
-use super::envelope::{Collection, Includable, Single, Wanted};
+use super::envelope::{Collection, Single};
 use super::error::ApiResult;
 use super::events::EventListQuery;
+use super::include::{Includable, Wanted};
 use super::listing::{list_query, search_query, time_bound};
 use super::params::Query;
 use super::participants::ParticipantListQuery;

@@ -3,8 +3,9 @@
 use actix_web::{HttpRequest, HttpResponse, get, web};
 
 use super::articles::ArticleListQuery;
-use super::envelope::{Collection, Includable, Single, Wanted};
+use super::envelope::{Collection, Single};
 use super::error::ApiResult;
+use super::include::{Includable, Wanted};
 use super::listing::{date_bound, list_query};
 use super::params::Query;
 use super::participants::ParticipantListQuery;

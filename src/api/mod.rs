@@ -5,6 +5,7 @@ pub mod articles;
 pub mod envelope;
 pub mod error;
 pub mod events;
+pub mod include;
 pub mod listing;
 pub mod meta;
 pub mod params;

@@ -3,9 +3,10 @@
 use actix_web::{HttpRequest, HttpResponse, get, web};
 
 use super::articles::ArticleListQuery;
-use super::envelope::{Collection, Includable, Single, Wanted};
+use super::envelope::{Collection, Single};
 use super::error::ApiResult;
 use super::events::EventListQuery;
+use super::include::{Includable, Wanted};
 use super::listing::{list_query, search_query};
 use super::params::Query;
 use super::quotes::QuoteListQuery;

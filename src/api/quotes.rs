@@ -2,8 +2,9 @@
 
 use actix_web::{HttpRequest, HttpResponse, get, web};
 
-use super::envelope::{Collection, Includable, Single, Wanted};
+use super::envelope::{Collection, Single};
 use super::error::ApiResult;
+use super::include::{Includable, Wanted};
 use super::listing::{date_bound, list_query, search_query};
 use super::params::Query;
 use super::respond;

@@ -9,8 +9,9 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::AppState;
-use super::envelope::{self, Includable};
+use super::envelope;
 use super::error::{ApiError, ApiResult};
+use super::include::{self, Includable};
 use super::listing::{self, ListParams};
 use super::params::{name_list, page_request};
 use crate::storage::{self, ListRequest, Resource};
@@ -40,7 +41,7 @@ where
         .db
         .read(move |conn| {
             let listed = storage::list::list::<R>(conn, &filter, &request)?;
-            let included = envelope::include(conn, &listed.page.items, &relations)?;
+            let included = include::include(conn, &listed.page.items, &relations)?;
             Ok((listed, included))
         })
         .await?;
@@ -69,7 +70,7 @@ where
             let Some(item) = get(conn, &id)? else {
                 return Ok((id, None));
             };
-            let included = envelope::include(conn, std::slice::from_ref(&item), &relations)?;
+            let included = include::include(conn, std::slice::from_ref(&item), &relations)?;
             Ok((id, Some((item, included))))
         })
         .await?;

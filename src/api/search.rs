@@ -3,7 +3,7 @@
 use actix_web::{HttpRequest, HttpResponse, get, web};
 
 use super::AppState;
-use super::envelope::{Collection, Includable, Wanted};
+use super::envelope::Collection;
 use super::error::{ApiError, ApiResult};
 use super::listing::{list_query, search_query};
 use super::params::{Query, name_list};
@@ -32,23 +32,6 @@ list_query! {
         #[serde(rename = "type")]
         #[param(rename = "type", example = "article,quote")]
         pub types: Option<String>,
-    }
-}
-
-/// Hits point to nothing that is side-loaded.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub enum Relation {}
-
-impl Includable for SearchHit {
-    type Relation = Relation;
-    const RELATIONS: &'static [(&'static str, Relation)] = &[];
-
-    fn want(&self, relation: Relation, _: &mut Wanted) {
-        match relation {}
-    }
-
-    fn updated_at(&self) -> chrono::DateTime<chrono::Utc> {
-        self.updated_at
     }
 }
 

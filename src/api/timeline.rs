@@ -2,8 +2,9 @@
 
 use actix_web::{HttpRequest, HttpResponse, get, web};
 
-use super::envelope::{Collection, Includable, Wanted};
+use super::envelope::Collection;
 use super::error::ApiResult;
+use super::include::{Includable, Wanted};
 use super::listing::list_query;
 use super::params::{Query, name_list};
 use super::{AppState, respond};

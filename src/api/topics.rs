@@ -4,7 +4,7 @@ use actix_web::{HttpRequest, HttpResponse, get, web};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
-use super::envelope::{Collection, Includable, Single, Wanted};
+use super::envelope::{Collection, Single};
 use super::error::ApiResult;
 use super::listing::ListParams;
 use super::params::Query;
@@ -25,23 +25,6 @@ pub struct TopicListQuery {
     pub cursor: Option<String>,
     /// Topics have no relations to side-load; only an empty value is accepted.
     pub include: Option<String>,
-}
-
-/// Topics point to nothing that could be side-loaded.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub enum Relation {}
-
-impl Includable for Topic {
-    type Relation = Relation;
-    const RELATIONS: &'static [(&'static str, Relation)] = &[];
-
-    fn want(&self, relation: Relation, _: &mut Wanted) {
-        match relation {}
-    }
-
-    fn updated_at(&self) -> chrono::DateTime<chrono::Utc> {
-        self.updated_at
-    }
 }
 
 /// List topics

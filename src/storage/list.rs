@@ -4,7 +4,8 @@
 use rusqlite::{Connection, Row};
 
 use super::Result;
-use super::query::{self, Facet, FacetCount, Listing, Page, PageRequest, Sort, Statement, Where};
+use super::query::{Facet, FacetCount, Listing, Page, PageRequest, Sort, Where};
+use super::read::{self, Statement};
 
 /// A resource that can be listed.
 pub trait Resource: Sized + Send + 'static {
@@ -67,7 +68,7 @@ pub fn list<R: Resource>(
     request: &ListRequest,
 ) -> Result<Listed<R>> {
     let conditions = R::conditions(filter);
-    let mut page = query::page(
+    let mut page = read::page(
         conn,
         &R::LISTING,
         &conditions,
@@ -77,14 +78,14 @@ pub fn list<R: Resource>(
     )?;
     R::complete(conn, filter, &mut page.items)?;
     let total = if request.count {
-        Some(query::count(conn, &R::LISTING, &conditions)?)
+        Some(read::count(conn, &R::LISTING, &conditions)?)
     } else {
         None
     };
     let facets = request
         .facets
         .iter()
-        .map(|f| Ok((f.name, query::facet(conn, &R::LISTING, &conditions, f)?)))
+        .map(|f| Ok((f.name, read::facet(conn, &R::LISTING, &conditions, f)?)))
         .collect::<Result<_>>()?;
     Ok(Listed {
         page,
@@ -98,7 +99,7 @@ pub fn all<R: Resource>(conn: &Connection, filter: &R::Filter) -> Result<Vec<R>>
     let sort = R::default_sort();
     let dir = if sort.descending { "DESC" } else { "ASC" };
     let order = format!("{} {dir}, {} {dir}", sort.key, R::LISTING.id);
-    let mut items = query::all(
+    let mut items = read::all(
         conn,
         &R::LISTING,
         R::conditions(filter),
@@ -112,17 +113,17 @@ pub fn all<R: Resource>(conn: &Connection, filter: &R::Filter) -> Result<Vec<R>>
 /// The statements [`list`] runs for `request`, for checking their query plans.
 pub fn statements<R: Resource>(filter: &R::Filter, request: &ListRequest) -> Vec<Statement> {
     let conditions = R::conditions(filter);
-    let mut statements = vec![query::page_statement(
+    let mut statements = vec![read::page_statement(
         &R::LISTING,
         &conditions,
         &request.sort,
         &request.page,
     )];
     if request.count {
-        statements.push(query::count_statement(&R::LISTING, &conditions));
+        statements.push(read::count_statement(&R::LISTING, &conditions));
     }
     for facet in &request.facets {
-        statements.push(query::facet_statement(&R::LISTING, &conditions, facet));
+        statements.push(read::facet_statement(&R::LISTING, &conditions, facet));
     }
     statements
 }
@@ -136,7 +137,7 @@ pub fn plans<R: Resource>(
     let mut lines = Vec::new();
     for statement in statements::<R>(filter, request) {
         lines.push(format!("-- {}", statement.sql));
-        lines.extend(query::plan(conn, &statement)?);
+        lines.extend(read::plan(conn, &statement)?);
     }
     Ok(lines)
 }

@@ -11,6 +11,7 @@ pub mod list;
 pub mod participants;
 pub mod query;
 pub mod quotes;
+pub mod read;
 pub mod search;
 pub mod seed;
 pub mod timeline;

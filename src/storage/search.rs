@@ -11,7 +11,8 @@ use rusqlite::{Connection, Row};
 use super::Result;
 use super::fts::FtsQuery;
 use super::list::Resource;
-use super::query::{Facet, Listing, Sort, Statement, Where, all_rows, time_column};
+use super::query::{Facet, Listing, Sort, Where, time_column};
+use super::read::{Statement, all_rows};
 use crate::domain::{HitType, Links, SearchHit};
 
 /// The bm25 rank of a full-text index with its column weights (a match in a headline
