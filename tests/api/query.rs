@@ -84,6 +84,10 @@ async fn search_finds_the_seed_content_best_first() {
             ],
         ),
         ("/v1/participants?q=lukash*", &["aleksandr-lukashenko"]),
+        (
+            "/v1/articles?q=insecurit*",
+            &["lukashenko-at-sco-summit-astana"],
+        ),
         ("/v1/participants?q=Antonio", &["antonio-guterres"]),
         (
             "/v1/search?q=Palace+of+Independence&type=event",

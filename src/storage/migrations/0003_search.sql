@@ -8,8 +8,10 @@
 -- views walk JSON arrays with a recursive CTE and json_extract, not json_each. After anything that renumbers rowids (a table rebuild), run
 -- `INSERT INTO <x>_fts(<x>_fts) VALUES ('rebuild')`.
 --
--- Tokens are Unicode words, case- and accent-folded, then Porter-stemmed (English),
--- so `meeting` finds `meetings`.
+-- Tokens are Unicode words, case- and accent-folded (`Antonio` finds `António`). No
+-- stemming: with a stemmer a prefix query stops matching once it runs past the stem
+-- (`securit*` would not find `security`, stored as `secur`), and prefixes serve
+-- type-ahead; `meeting*` finds `meetings`.
 
 -- Articles: headline, summary and the text of every body block, in reading order.
 CREATE VIEW articles_search AS
@@ -23,7 +25,7 @@ FROM articles a;
 CREATE VIRTUAL TABLE articles_fts USING fts5(
     headline, summary, body,
     content = 'articles_search', content_rowid = 'doc',
-    tokenize = 'porter unicode61 remove_diacritics 2'
+    tokenize = 'unicode61 remove_diacritics 2'
 );
 
 CREATE TRIGGER articles_search_insert AFTER INSERT ON articles BEGIN
@@ -52,7 +54,7 @@ FROM quotes q JOIN participants p ON p.id = q.speaker;
 CREATE VIRTUAL TABLE quotes_fts USING fts5(
     text, speaker, topic,
     content = 'quotes_search', content_rowid = 'doc',
-    tokenize = 'porter unicode61 remove_diacritics 2'
+    tokenize = 'unicode61 remove_diacritics 2'
 );
 
 CREATE TRIGGER quotes_search_insert AFTER INSERT ON quotes BEGIN
@@ -96,7 +98,7 @@ FROM participants p;
 CREATE VIRTUAL TABLE participants_fts USING fts5(
     name, aliases, title,
     content = 'participants_search', content_rowid = 'doc',
-    tokenize = 'porter unicode61 remove_diacritics 2'
+    tokenize = 'unicode61 remove_diacritics 2'
 );
 
 CREATE TRIGGER participants_search_insert AFTER INSERT ON participants BEGIN
@@ -132,7 +134,7 @@ FROM events e;
 CREATE VIRTUAL TABLE events_fts USING fts5(
     title, place,
     content = 'events_search', content_rowid = 'doc',
-    tokenize = 'porter unicode61 remove_diacritics 2'
+    tokenize = 'unicode61 remove_diacritics 2'
 );
 
 CREATE TRIGGER events_search_insert AFTER INSERT ON events BEGIN
