@@ -86,8 +86,14 @@ pub fn generate(path: &Path, articles: u64, seed: u64) -> Result<Generated> {
             first_article,
             first_quote,
         };
-        scope.spawn(move || maker.run([to_writer, to_index]));
-        let indexing = scope.spawn(|| side.index(indexed));
+        let thread = |name: &str| std::thread::Builder::new().name(name.to_owned());
+        let spawned = |e: std::io::Error| StorageError::Blocking(e.to_string());
+        thread("generate-make")
+            .spawn_scoped(scope, move || maker.run([to_writer, to_index]))
+            .map_err(spawned)?;
+        let indexing = thread("generate-index")
+            .spawn_scoped(scope, || side.index(indexed))
+            .map_err(spawned)?;
         let mut writer = ArticleWriter::new(&tx)?;
         let mut quotes = 0;
         for batch in written {
