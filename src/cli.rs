@@ -1,4 +1,4 @@
-//! The command line: `serve` (the default), `openapi`, `keys`, `healthcheck`.
+//! The command line: `serve` (the default), `openapi`, `keys`, `generate`, `healthcheck`.
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -45,6 +45,20 @@ pub enum Command {
         #[command(subcommand)]
         action: KeysAction,
     },
+    /// Fill a database with a synthetic corpus for benchmarks (deterministic for a seed):
+    /// articles `gen-article-1` … with ~3 KB bodies, ~5 quotes each, and the
+    /// participants, events and topics they link to.
+    Generate {
+        /// SQLite database file; created, migrated and seeded with the fixtures if needed.
+        #[arg(long)]
+        db: std::path::PathBuf,
+        /// How many articles to write.
+        #[arg(long)]
+        articles: u64,
+        /// The seed; the same seed writes the same corpus.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
     /// Exit 0 when the server at --url answers /readyz with 200, 1 otherwise (for container health checks).
     Healthcheck {
         /// Base URL of the server.
@@ -84,6 +98,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Some(Command::Openapi) => print_openapi(),
         Some(Command::Keys { db, action }) => manage_keys(&db, action),
         Some(Command::Healthcheck { url }) => healthcheck(&url),
+        Some(Command::Generate { db, articles, seed }) => generate(&db, articles, seed),
     };
     match result {
         Ok(code) => code,
@@ -154,6 +169,23 @@ fn manage_keys(db: &std::path::Path, action: KeysAction) -> CliResult {
             }
             println!("Revoked {id}.");
         }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn generate(db: &std::path::Path, articles: u64, seed: u64) -> CliResult {
+    let done = crate::storage::generate::generate(db, articles, seed)?;
+    println!(
+        "wrote {} articles, {} quotes, {} participants and {} events to {} in {:.1} s",
+        done.articles,
+        done.quotes,
+        done.participants,
+        done.events,
+        db.display(),
+        done.elapsed.as_secs_f64()
+    );
+    for (step, at) in &done.steps {
+        println!("  {step} at {:.1} s", at.as_secs_f64());
     }
     Ok(ExitCode::SUCCESS)
 }

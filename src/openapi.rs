@@ -23,9 +23,13 @@ mod exact;
         title = "newsdesk",
         description = "A typed news content API: articles, the verbatim quotes they report, \
             the people, organizations and countries involved, and the events they cover. \
-            Collections are paginated by opaque cursor (`limit`, `cursor`, `Link: rel=\"next\"`); \
-            related resources can be side-loaded with `include`; every error is an RFC 9457 \
-            `application/problem+json` document.",
+            Collections are paginated by opaque cursor (`limit`, `cursor`, `Link: rel=\"next\"`) \
+            and share one query vocabulary: repeatable filters (a repeated filter means OR, \
+            different filters AND), `sort` (the id breaks ties), `fields` (sparse items), \
+            `count=true` (`page.total`), `facet` (`facets`), `include` (related resources \
+            side-loaded once each into `included`) and, where the text is searchable, `q` \
+            (full text). An unknown parameter or value is a 400 problem that names it; every \
+            error is an RFC 9457 `application/problem+json` document.",
         license(name = "MIT", identifier = "MIT"),
         contact(name = "newsdesk maintainers", url = "https://example.org/newsdesk")
     ),
@@ -36,6 +40,7 @@ mod exact;
         (name = "participants", description = "People, organizations and countries."),
         (name = "events", description = "Summits, accessions and meetings, with participants and roles."),
         (name = "topics", description = "Subjects that articles and quotes are filed under."),
+        (name = "search", description = "Full-text search across every resource."),
         (name = "changes", description = "The change log, for partners that mirror the content."),
         (name = "webhooks", description = "Signed push notifications of every change."),
         (name = "feeds", description = "RSS, Atom and JSON Feed of published articles and quotes."),
@@ -106,6 +111,9 @@ const EXAMPLE_IDS: &[(&str, &str)] = &[
 
 const EXAMPLE_WEBHOOK: &str = "9f2c4e1a7b3d";
 
+/// Query parameters an example needs besides `limit`.
+const EXAMPLE_QUERIES: &[(&str, &str)] = &[("/v1/search", "q=food+security&")];
+
 /// The description committed as `openapi/openapi.json`, which the server serves.
 pub const COMMITTED: &str = include_str!("../openapi/openapi.json");
 
@@ -164,7 +172,11 @@ pub async fn render() -> Result<String, Box<dyn std::error::Error>> {
             .as_array()
             .is_some_and(|ps| ps.iter().any(|p| p["name"] == "limit"));
         if is_list {
-            uri.push_str("?limit=2");
+            let extra = EXAMPLE_QUERIES
+                .iter()
+                .find(|(p, _)| *p == path)
+                .map_or("", |(_, q)| q);
+            uri.push_str(&format!("?{extra}limit=2"));
         }
         let request = TestRequest::get()
             .uri(&uri)

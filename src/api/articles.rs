@@ -1,61 +1,74 @@
 //! `/v1/articles` and the relations of an article.
 
 use actix_web::{HttpRequest, HttpResponse, get, web};
-use serde::Deserialize;
-use utoipa::IntoParams;
 
 use super::auth::Caller;
-use super::envelope::{Collection, Includable, Single, Wanted};
+use super::envelope::{Collection, Single};
 use super::error::{ApiError, ApiResult};
 use super::events::EventListQuery;
+use super::include::{Includable, Wanted};
+use super::listing::{list_query, search_query, time_bound};
 use super::params::Query;
 use super::participants::ParticipantListQuery;
 use super::quotes::QuoteListQuery;
-use super::respond::{self, ListParams};
+use super::respond;
 use super::{AppState, GetQuery};
 use crate::domain::{
     Article, ArticleId, ArticleStatus, Event, EventId, Participant, ParticipantId, Quote, TopicId,
 };
 use crate::storage::articles::{self, ArticleFilter};
 
-pub const SORT: &str = "-published_at";
-
-/// Query parameters of article lists. Different filters combine with AND; a filter
-/// repeated (`participant=a&participant=b`) matches any of its values.
-#[derive(Debug, Default, Deserialize, IntoParams)]
-#[serde(deny_unknown_fields)]
-#[into_params(parameter_in = Query)]
-pub struct ArticleListQuery {
-    /// Page size, 1 to 100.
-    #[serde(default, deserialize_with = "super::params::whole_number")]
-    #[param(minimum = 1, maximum = 100, default = 20)]
-    pub limit: Option<u32>,
-    /// The `next_cursor` of the previous page.
-    #[serde(default, deserialize_with = "super::params::non_empty")]
-    #[param(pattern = "^[A-Za-z0-9_-]+$")]
-    pub cursor: Option<String>,
-    /// Related resources to side-load into `included`, comma-separated:
-    /// `quotes`, `participants`, `events`, `topics`.
-    #[param(example = "quotes,participants")]
-    pub include: Option<String>,
-    /// Only articles that name this participant.
-    #[serde(default)]
-    #[param(example = json!(["xi-jinping"]))]
-    pub participant: Vec<ParticipantId>,
-    /// Only articles about this event.
-    #[serde(default)]
-    #[param(example = json!(["sco-summit-astana-2024"]))]
-    pub event: Vec<EventId>,
-    /// Only articles filed under this topic.
-    #[serde(default)]
-    #[param(example = json!(["food-security"]))]
-    pub topic: Vec<TopicId>,
-    /// Editors only: only articles in this status (`draft`, `published`, `scheduled`,
-    /// `withdrawn`). Editors see every status by default; everyone else sees only
-    /// published articles whose `published_at` has passed.
-    #[serde(default)]
-    #[param(example = json!(["draft"]))]
-    pub status: Vec<ArticleStatus>,
+list_query! {
+    /// Query parameters of article lists. Different filters combine with AND; a filter
+    /// repeated (`participant=a&participant=b`) matches any of its values.
+    pub struct ArticleListQuery {
+        sort: "Order: `-published_at` (newest first, the default without `q`), \
+            `published_at`, `-updated_at`, `updated_at`, or `relevance` (best match \
+            first; only with `q`, and its default). Ties are broken by id.",
+            example "-updated_at";
+        facet: "Count the selected articles per value of these fields, comma-separated: \
+            `topic`, `participant`, `event`.",
+            example "topic,participant";
+        include: "Related resources to side-load into `included`, comma-separated: \
+            `quotes`, `participants`, `events`, `topics`.",
+            example "quotes,participants";
+        fields example "id,headline,published_at";
+    }
+    {
+        /// Only articles that name this participant.
+        #[serde(default)]
+        #[param(example = json!(["xi-jinping"]))]
+        pub participant: Vec<ParticipantId>,
+        /// Only articles about this event.
+        #[serde(default)]
+        #[param(example = json!(["sco-summit-astana-2024"]))]
+        pub event: Vec<EventId>,
+        /// Only articles filed under this topic.
+        #[serde(default)]
+        #[param(example = json!(["food-security"]))]
+        pub topic: Vec<TopicId>,
+        /// Only articles published at or after this time (RFC 3339, or a date meaning
+        /// its start in UTC).
+        #[param(example = "2024-07-04")]
+        pub published_after: Option<String>,
+        /// Only articles published before this time (RFC 3339 or a date).
+        #[param(example = "2024-07-05T00:00:00Z")]
+        pub published_before: Option<String>,
+        /// Only articles updated at or after this time (RFC 3339 or a date).
+        #[param(example = "2024-07-01T00:00:00Z")]
+        pub updated_after: Option<String>,
+        /// Full-text search in the headline, summary and body: words (all must match),
+        /// `"a phrase"`, `prefix*`, `a OR b`. Operators and punctuation are otherwise
+        /// plain text.
+        #[param(example = "\"food security\"")]
+        pub q: Option<String>,
+        /// Editors only: only articles in this status (`draft`, `published`,
+        /// `scheduled`, `withdrawn`). Editors see every status by default; everyone
+        /// else sees only published articles whose `published_at` has passed.
+        #[serde(default)]
+        #[param(example = json!(["draft"]))]
+        pub status: Vec<ArticleStatus>,
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -98,13 +111,18 @@ pub(super) async fn respond_list(
     query: ArticleListQuery,
     mut base: ArticleFilter,
 ) -> ApiResult<HttpResponse> {
+    let mut params = query.list_params();
     if base.participant.is_empty() {
-        base.participant = query.participant;
+        base.participant = query.participant.clone();
     }
     if base.event.is_empty() {
-        base.event = query.event;
+        base.event = query.event.clone();
     }
-    base.topic = query.topic;
+    base.topic = query.topic.clone();
+    base.published_after = time_bound("published_after", query.published_after.as_deref())?;
+    base.published_before = time_bound("published_before", query.published_before.as_deref())?;
+    base.updated_after = time_bound("updated_after", query.updated_after.as_deref())?;
+    base.q = search_query("q", query.q.as_deref())?;
     let caller = Caller::of(req);
     if !query.status.is_empty() && !caller.is_editor() {
         return Err(ApiError::Forbidden(
@@ -113,23 +131,17 @@ pub(super) async fn respond_list(
         ));
     }
     base.visibility = caller.visibility();
-    base.status = query.status;
-    let params = ListParams {
-        limit: query.limit,
-        cursor: query.cursor.as_deref(),
-        include: query.include.as_deref(),
-        sort: SORT,
-    };
-    respond::page(req, state, params, move |conn, page| {
-        articles::list(conn, &base, page)
-    })
-    .await
+    base.status = query.status.clone();
+    params.searching = base.q.is_some();
+    respond::page::<Article>(req, state, params, base).await
 }
 
 /// List articles
 ///
 /// Published articles, newest first (`published_at` descending, then id), one page at
-/// a time: follow `page.next_cursor` or the `Link: rel="next"` header.
+/// a time: follow `page.next_cursor` or the `Link: rel="next"` header. Filter by
+/// participant, event, topic, time or full text (`q`); choose the order (`sort`), the
+/// fields (`fields`); ask for the total (`count=true`) and facets (`facet`).
 #[utoipa::path(
     tag = "articles",
     params(ArticleListQuery),
@@ -164,7 +176,7 @@ pub async fn get_article(
     respond::one(
         &req,
         &state,
-        "%s",
+        "article",
         id.into_inner(),
         &query,
         move |conn, id| articles::find(conn, id, visibility),

@@ -1,21 +1,17 @@
-//! The JSON envelopes every read answers with, `include=` side-loading and the
-//! `Link: rel="next"` header.
+//! The JSON envelopes every read answers with, sparse fields, `Last-Modified` and
+//! the `Link: rel="next"` header.
 
-use std::collections::BTreeSet;
-
-use chrono::{DateTime, Utc};
+use std::collections::BTreeMap;
 
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse};
-use rusqlite::Connection;
 use serde::Serialize;
+use serde_json::Value;
 use utoipa::ToSchema;
 
+use super::include::{Includable, Included};
 use super::params::encode_cursor;
-use crate::domain::{
-    Article, ArticleId, Event, EventId, Participant, ParticipantId, Quote, QuoteId, Topic, TopicId,
-};
-use crate::storage::{self, Page, articles, events, participants, quotes, topics};
+use crate::storage::{FacetCount, Listed};
 
 /// Where a collection stands.
 #[derive(Debug, Serialize, ToSchema)]
@@ -25,6 +21,32 @@ pub struct PageInfo {
     pub limit: u32,
     /// Pass as `cursor` to get the next page; `null` on the last page.
     pub next_cursor: Option<String>,
+    /// How many items the filters select over all pages; only with `count=true`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(example = 11)]
+    pub total: Option<u64>,
+}
+
+/// How many of the selected items have one value of a faceted field.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FacetValue {
+    #[schema(example = "aleksandr-lukashenko")]
+    pub value: String,
+    /// The value's name for display.
+    #[schema(example = "Aleksandr Lukashenko")]
+    pub label: String,
+    #[schema(example = 9)]
+    pub count: u64,
+}
+
+impl From<FacetCount> for FacetValue {
+    fn from(c: FacetCount) -> Self {
+        Self {
+            value: c.value,
+            label: c.label,
+            count: c.count,
+        }
+    }
 }
 
 /// A page of a collection.
@@ -32,6 +54,11 @@ pub struct PageInfo {
 pub struct Collection<T: ToSchema> {
     pub data: Vec<T>,
     pub page: PageInfo,
+    /// Per facet asked for with `facet`, its values among the items the filters
+    /// select (over all pages), the most frequent first (at most 100); items without
+    /// a value are not counted.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub facets: Option<BTreeMap<String, Vec<FacetValue>>>,
     /// The related resources asked for with `include`, each once.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub included: Option<Included>,
@@ -46,84 +73,21 @@ pub struct Single<T: ToSchema> {
     pub included: Option<Included>,
 }
 
-/// Related resources, grouped by type.
-#[derive(Debug, Default, Serialize, ToSchema)]
-pub struct Included {
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub articles: Vec<Article>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub quotes: Vec<Quote>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub participants: Vec<Participant>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub events: Vec<Event>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub topics: Vec<Topic>,
-}
-
-/// The ids of the related resources to side-load.
-#[derive(Debug, Default)]
-pub struct Wanted {
-    pub articles: BTreeSet<ArticleId>,
-    pub quotes: BTreeSet<QuoteId>,
-    pub participants: BTreeSet<ParticipantId>,
-    pub events: BTreeSet<EventId>,
-    pub topics: BTreeSet<TopicId>,
-}
-
-impl Wanted {
-    /// Loads every wanted resource with one query per type.
-    fn load(self, conn: &Connection) -> storage::Result<Included> {
-        fn ids<T>(set: BTreeSet<T>) -> Vec<T> {
-            set.into_iter().collect()
-        }
-        Ok(Included {
-            articles: articles::get_many(conn, &ids(self.articles))?,
-            quotes: quotes::get_many(conn, &ids(self.quotes))?,
-            participants: participants::get_many(conn, &ids(self.participants))?,
-            events: events::get_many(conn, &ids(self.events))?,
-            topics: topics::get_many(conn, &ids(self.topics))?,
-        })
-    }
-}
-
-/// A resource whose relations can be side-loaded with `include=`.
-pub trait Includable {
-    /// The relation names this resource accepts in `include`.
-    type Relation: Copy + PartialEq + Send + 'static;
-    const RELATIONS: &'static [(&'static str, Self::Relation)];
-    /// Adds the ids that `relation` points to from this item.
-    fn want(&self, relation: Self::Relation, wanted: &mut Wanted);
-    /// When this item last changed, for `Last-Modified`.
-    fn updated_at(&self) -> DateTime<Utc>;
-}
-
-/// Side-loads `relations` of `items`, or nothing when none were asked for.
-pub fn include<T: Includable>(
-    conn: &Connection,
-    items: &[T],
-    relations: &[T::Relation],
-) -> storage::Result<Option<Included>> {
-    if relations.is_empty() {
-        return Ok(None);
-    }
-    let mut wanted = Wanted::default();
-    for item in items {
-        for relation in relations {
-            item.want(*relation, &mut wanted);
-        }
-    }
-    wanted.load(conn).map(Some)
-}
-
-/// A `200 OK` collection response, with `Link: <…>; rel="next"` when there is a next page.
+/// A `200 OK` collection response, with `Link: <…>; rel="next"` when there is a next
+/// page; only `fields` of each item when any are given.
 pub fn collection<T: Includable + Serialize + ToSchema>(
     req: &HttpRequest,
-    page: Page<T>,
+    listed: Listed<T>,
     limit: u32,
     sort: &str,
     included: Option<Included>,
+    fields: &[String],
 ) -> HttpResponse {
+    let Listed {
+        page,
+        total,
+        facets,
+    } = listed;
     let next_cursor = page.next.as_ref().map(|c| encode_cursor(c, sort));
     let mut response = HttpResponse::Ok();
     last_modified(&mut response, &page.items, included.as_ref());
@@ -133,17 +97,44 @@ pub fn collection<T: Includable + Serialize + ToSchema>(
             format!("<{}>; rel=\"next\"", next_url(req, cursor)),
         ));
     }
-    response.json(Collection {
-        data: page.items,
-        page: PageInfo { limit, next_cursor },
-        included,
-    })
+    let facets = (!facets.is_empty()).then(|| {
+        facets
+            .into_iter()
+            .map(|(name, counts)| {
+                (
+                    name.to_owned(),
+                    counts.into_iter().map(Into::into).collect(),
+                )
+            })
+            .collect()
+    });
+    let info = PageInfo {
+        limit,
+        next_cursor,
+        total,
+    };
+    if fields.is_empty() {
+        response.json(Collection {
+            data: page.items,
+            page: info,
+            facets,
+            included,
+        })
+    } else {
+        response.json(Collection {
+            data: page.items.iter().map(|item| sparse(item, fields)).collect(),
+            page: info,
+            facets,
+            included,
+        })
+    }
 }
 
-/// A `200 OK` single-resource response.
+/// A `200 OK` single-resource response; only `fields` when any are given.
 pub fn single<T: Includable + Serialize + ToSchema>(
     data: T,
     included: Option<Included>,
+    fields: &[String],
 ) -> HttpResponse {
     let mut response = HttpResponse::Ok();
     last_modified(
@@ -151,7 +142,26 @@ pub fn single<T: Includable + Serialize + ToSchema>(
         std::slice::from_ref(&data),
         included.as_ref(),
     );
-    response.json(Single { data, included })
+    if fields.is_empty() {
+        response.json(Single { data, included })
+    } else {
+        response.json(Single {
+            data: sparse(&data, fields),
+            included,
+        })
+    }
+}
+
+/// `item` with only `fields`.
+fn sparse<T: Serialize>(item: &T, fields: &[String]) -> Value {
+    match serde_json::to_value(item) {
+        Ok(Value::Object(mut map)) => {
+            map.retain(|k, _| fields.contains(k));
+            Value::Object(map)
+        }
+        Ok(other) => other,
+        Err(_) => Value::Null,
+    }
 }
 
 /// `Last-Modified`: the newest update among the items and what was side-loaded.

@@ -1,52 +1,55 @@
 //! `/v1/events` and the relations of an event.
 
 use actix_web::{HttpRequest, HttpResponse, get, web};
-use serde::Deserialize;
-use utoipa::IntoParams;
 
 use super::articles::ArticleListQuery;
-use super::envelope::{Collection, Includable, Single, Wanted};
+use super::envelope::{Collection, Single};
 use super::error::ApiResult;
+use super::include::{Includable, Wanted};
+use super::listing::{date_bound, list_query};
 use super::params::Query;
 use super::participants::ParticipantListQuery;
 use super::quotes::QuoteListQuery;
-use super::respond::{self, ListParams};
+use super::respond;
 use super::{AppState, GetQuery};
 use crate::domain::{Article, Event, EventId, EventKind, Participant, ParticipantId, Quote};
 use crate::storage::events::{self, EventFilter};
 
-pub const SORT: &str = "-start_date";
-
-/// Query parameters of event lists. Different filters combine with AND; a filter
-/// repeated (`kind=summit&kind=meeting`) matches any of its values.
-#[derive(Debug, Default, Deserialize, IntoParams)]
-#[serde(deny_unknown_fields)]
-#[into_params(parameter_in = Query)]
-pub struct EventListQuery {
-    /// Page size, 1 to 100.
-    #[serde(default, deserialize_with = "super::params::whole_number")]
-    #[param(minimum = 1, maximum = 100, default = 20)]
-    pub limit: Option<u32>,
-    /// The `next_cursor` of the previous page.
-    #[serde(default, deserialize_with = "super::params::non_empty")]
-    #[param(pattern = "^[A-Za-z0-9_-]+$")]
-    pub cursor: Option<String>,
-    /// Related resources to side-load into `included`, comma-separated:
-    /// `participants`, `parent`, `subevents`.
-    #[param(example = "participants,parent")]
-    pub include: Option<String>,
-    /// Only events of this kind.
-    #[serde(default)]
-    #[param(example = json!(["meeting"]))]
-    pub kind: Vec<EventKind>,
-    /// Only events that are part of this event.
-    #[serde(default)]
-    #[param(example = json!(["sco-summit-astana-2024"]))]
-    pub parent: Vec<EventId>,
-    /// Only events this participant took part in.
-    #[serde(default)]
-    #[param(example = json!(["xi-jinping"]))]
-    pub participant: Vec<ParticipantId>,
+list_query! {
+    /// Query parameters of event lists. Different filters combine with AND; a filter
+    /// repeated (`kind=summit&kind=meeting`) matches any of its values.
+    pub struct EventListQuery {
+        sort: "Order: `-start_date` (most recent first, the default) or `start_date`. \
+            Ties are broken by id.",
+            example "start_date";
+        facet: "Count the selected events per value of these fields, comma-separated: \
+            `kind`, `participant`.",
+            example "kind";
+        include: "Related resources to side-load into `included`, comma-separated: \
+            `participants`, `parent`, `subevents`.",
+            example "participants,parent";
+        fields example "id,title,start_date";
+    }
+    {
+        /// Only events of this kind.
+        #[serde(default)]
+        #[param(example = json!(["meeting"]))]
+        pub kind: Vec<EventKind>,
+        /// Only events that are part of this event.
+        #[serde(default)]
+        #[param(example = json!(["sco-summit-astana-2024"]))]
+        pub parent: Vec<EventId>,
+        /// Only events this participant took part in.
+        #[serde(default)]
+        #[param(example = json!(["xi-jinping"]))]
+        pub participant: Vec<ParticipantId>,
+        /// Only events that start on or after this day (`YYYY-MM-DD`).
+        #[param(example = "2024-07-04")]
+        pub starts_after: Option<String>,
+        /// Only events that start before this day (`YYYY-MM-DD`).
+        #[param(example = "2024-07-05")]
+        pub starts_before: Option<String>,
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -86,23 +89,16 @@ pub(super) async fn respond_list(
     query: EventListQuery,
     mut base: EventFilter,
 ) -> ApiResult<HttpResponse> {
-    base.kind = query.kind;
+    base.kind = query.kind.clone();
     if base.parent.is_empty() {
-        base.parent = query.parent;
+        base.parent = query.parent.clone();
     }
     if base.participant.is_empty() {
-        base.participant = query.participant;
+        base.participant = query.participant.clone();
     }
-    let params = ListParams {
-        limit: query.limit,
-        cursor: query.cursor.as_deref(),
-        include: query.include.as_deref(),
-        sort: SORT,
-    };
-    respond::page(req, state, params, move |conn, page| {
-        events::list(conn, &base, page)
-    })
-    .await
+    base.starts_after = date_bound("starts_after", query.starts_after.as_deref())?;
+    base.starts_before = date_bound("starts_before", query.starts_before.as_deref())?;
+    respond::page::<Event>(req, state, query.list_params(), base).await
 }
 
 /// List events
@@ -137,7 +133,7 @@ pub async fn get_event(
     id: web::Path<EventId>,
     Query(query): Query<GetQuery>,
 ) -> ApiResult<HttpResponse> {
-    respond::one(&req, &state, "%s", id.into_inner(), &query, events::get).await
+    respond::one(&req, &state, "event", id.into_inner(), &query, events::get).await
 }
 
 /// List an event's quotes

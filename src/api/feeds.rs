@@ -16,8 +16,9 @@ use crate::domain::{Article, Event, EventId, Participant, ParticipantId, Quote, 
 use crate::representations::Context;
 use crate::representations::feeds::{self, Feed, FeedItem};
 use crate::storage::articles::{self, ArticleFilter};
-use crate::storage::quotes::{self, QuoteFilter};
-use crate::storage::{PageRequest, events, participants, topics};
+use crate::storage::list::{self, ListRequest};
+use crate::storage::quotes::QuoteFilter;
+use crate::storage::{events, participants, topics};
 
 /// The feed formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, ToSchema)]
@@ -149,7 +150,8 @@ pub async fn get_article_feed(
     let loaded = state
         .db
         .read(move |conn| {
-            let found = articles::list(conn, &filter, &PageRequest::first(limit))?.items;
+            let request = ListRequest::first::<Article>(limit);
+            let found = list::list::<Article>(conn, &filter, &request)?.page.items;
             let of = QuoteFilter {
                 article: found.iter().map(|a| a.id.clone()).collect(),
                 ..Default::default()
@@ -157,7 +159,9 @@ pub async fn get_article_feed(
             let quotes = if of.article.is_empty() {
                 Vec::new()
             } else {
-                quotes::list(conn, &of, &PageRequest::first(1000))?.items
+                list::list::<Quote>(conn, &of, &ListRequest::first::<Quote>(1000))?
+                    .page
+                    .items
             };
             load(conn, found, quotes)
         })
@@ -203,7 +207,8 @@ pub async fn get_quote_feed(
     let loaded = state
         .db
         .read(move |conn| {
-            let found = quotes::list(conn, &filter, &PageRequest::first(limit))?.items;
+            let request = ListRequest::first::<Quote>(limit);
+            let found = list::list::<Quote>(conn, &filter, &request)?.page.items;
             let ids: BTreeSet<_> = found.iter().map(|q| q.article.clone()).collect();
             let articles = articles::get_many(conn, &ids.into_iter().collect::<Vec<_>>())?;
             load(conn, articles, found)

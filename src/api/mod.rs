@@ -9,6 +9,8 @@ pub mod envelope;
 pub mod error;
 pub mod events;
 pub mod feeds;
+pub mod include;
+pub mod listing;
 pub mod meta;
 pub mod negotiate;
 pub mod params;
@@ -17,6 +19,8 @@ pub mod quotes;
 pub mod ratelimit;
 mod respond;
 pub mod routing;
+pub mod search;
+pub mod timeline;
 pub mod topics;
 pub mod webhooks;
 
@@ -58,6 +62,11 @@ pub struct GetQuery {
     #[serde(default, deserialize_with = "params::non_empty")]
     #[param(example = "jsonld")]
     pub format: Option<String>,
+    /// Only these fields, comma-separated; `id` is always kept. The names are those of
+    /// the resource's `fields` list parameter. JSON only.
+    #[serde(default, deserialize_with = "params::non_empty")]
+    #[param(example = "id,headline")]
+    pub fields: Option<String>,
 }
 
 /// Every route and its OpenAPI operation, registered once.
@@ -76,14 +85,17 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(participants::list_participant_quotes)
             .service(participants::list_participant_articles)
             .service(participants::list_participant_events)
+            .service(timeline::participant_timeline)
             .service(events::list_events)
             .service(events::get_event)
             .service(events::list_event_quotes)
             .service(events::list_event_articles)
             .service(events::list_event_participants)
             .service(events::list_event_subevents)
+            .service(timeline::event_timeline)
             .service(topics::list_topics)
             .service(topics::get_topic)
+            .service(search::search)
             .service(changes::list_changes)
             .service(feeds::get_article_feed)
             .service(feeds::get_quote_feed)

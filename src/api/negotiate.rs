@@ -5,8 +5,8 @@ use actix_web::HttpRequest;
 use actix_web::http::header;
 use serde_json::Value;
 
-use super::envelope::Included;
 use super::error::ApiError;
+use super::include::Included;
 use crate::domain::{Article, Event, Participant, Quote, Topic};
 use crate::representations::{Context, jsonld, ninjs};
 

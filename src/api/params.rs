@@ -168,6 +168,25 @@ mod tests {
         };
         let text = encode_cursor(&c, "-published_at");
         assert_eq!(decode_cursor(&text, "-published_at").unwrap(), c);
+        for rank in [-0.1 - 0.2, -1.0, 3.0, f64::MIN_POSITIVE, -2.974908821707626] {
+            let c = Cursor {
+                key: SortValue::Float(rank),
+                id: "quote/x".into(),
+            };
+            let text = encode_cursor(&c, "relevance");
+            assert_eq!(decode_cursor(&text, "relevance").unwrap(), c, "{rank}");
+        }
+        let text = encode_cursor(
+            &Cursor {
+                key: SortValue::Text("2024-07-04".into()),
+                id: "q".into(),
+            },
+            "said_on",
+        );
+        assert!(matches!(
+            decode_cursor(&text, "said_on").unwrap().key,
+            SortValue::Text(_)
+        ));
         assert!(decode_cursor(&text, "name").is_err());
         assert!(decode_cursor("%%%", "name").is_err());
     }

@@ -1,42 +1,46 @@
 //! `/v1/participants` and the relations of a participant.
 
 use actix_web::{HttpRequest, HttpResponse, get, web};
-use serde::Deserialize;
-use utoipa::IntoParams;
 
 use super::articles::ArticleListQuery;
-use super::envelope::{Collection, Includable, Single, Wanted};
+use super::envelope::{Collection, Single};
 use super::error::ApiResult;
 use super::events::EventListQuery;
+use super::include::{Includable, Wanted};
+use super::listing::{list_query, search_query};
 use super::params::Query;
 use super::quotes::QuoteListQuery;
-use super::respond::{self, ListParams};
+use super::respond;
 use super::{AppState, GetQuery};
 use crate::domain::{Article, Event, Participant, ParticipantId, ParticipantKind, Quote};
 use crate::storage::participants::{self, ParticipantFilter};
 
-pub const SORT: &str = "name";
-
-/// Query parameters of participant lists.
-#[derive(Debug, Default, Deserialize, IntoParams)]
-#[serde(deny_unknown_fields)]
-#[into_params(parameter_in = Query)]
-pub struct ParticipantListQuery {
-    /// Page size, 1 to 100.
-    #[serde(default, deserialize_with = "super::params::whole_number")]
-    #[param(minimum = 1, maximum = 100, default = 20)]
-    pub limit: Option<u32>,
-    /// The `next_cursor` of the previous page.
-    #[serde(default, deserialize_with = "super::params::non_empty")]
-    #[param(pattern = "^[A-Za-z0-9_-]+$")]
-    pub cursor: Option<String>,
-    /// Related resources to side-load into `included`, comma-separated: `affiliation`.
-    #[param(example = "affiliation")]
-    pub include: Option<String>,
-    /// Only participants of this kind; repeat for any of several.
-    #[serde(default)]
-    #[param(example = json!(["person"]))]
-    pub kind: Vec<ParticipantKind>,
+list_query! {
+    /// Query parameters of participant lists. Different filters combine with AND; a
+    /// filter repeated (`kind=person&kind=country`) matches any of its values.
+    pub struct ParticipantListQuery {
+        sort: "Order: `name` (alphabetical, the default without `q`), `-name`, or \
+            `relevance` (best match first; only with `q`, and its default). Ties are \
+            broken by id.",
+            example "-name";
+        facet: "Count the selected participants per value of these fields, \
+            comma-separated: `kind`.",
+            example "kind";
+        include: "Related resources to side-load into `included`, comma-separated: \
+            `affiliation`.",
+            example "affiliation";
+        fields example "id,name,kind";
+    }
+    {
+        /// Only participants of this kind.
+        #[serde(default)]
+        #[param(example = json!(["person"]))]
+        pub kind: Vec<ParticipantKind>,
+        /// Full-text search in the name, aliases and title: words (all must match),
+        /// `"a phrase"`, `prefix*`, `a OR b`.
+        #[param(example = "lukash*")]
+        pub q: Option<String>,
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -67,17 +71,11 @@ pub(super) async fn respond_list(
     query: ParticipantListQuery,
     mut base: ParticipantFilter,
 ) -> ApiResult<HttpResponse> {
-    base.kind = query.kind;
-    let params = ListParams {
-        limit: query.limit,
-        cursor: query.cursor.as_deref(),
-        include: query.include.as_deref(),
-        sort: SORT,
-    };
-    respond::page(req, state, params, move |conn, page| {
-        participants::list(conn, &base, page)
-    })
-    .await
+    let mut params = query.list_params();
+    base.kind = query.kind.clone();
+    base.q = search_query("q", query.q.as_deref())?;
+    params.searching = base.q.is_some();
+    respond::page::<Participant>(req, state, params, base).await
 }
 
 /// List participants
@@ -116,7 +114,7 @@ pub async fn get_participant(
     respond::one(
         &req,
         &state,
-        "%s",
+        "participant",
         id.into_inner(),
         &query,
         participants::get,

@@ -1,54 +1,62 @@
 //! `/v1/quotes`.
 
 use actix_web::{HttpRequest, HttpResponse, get, web};
-use serde::Deserialize;
-use utoipa::IntoParams;
 
 use super::auth::Caller;
-use super::envelope::{Collection, Includable, Single, Wanted};
+use super::envelope::{Collection, Single};
 use super::error::ApiResult;
+use super::include::{Includable, Wanted};
+use super::listing::{date_bound, list_query, search_query};
 use super::params::Query;
-use super::respond::{self, ListParams};
+use super::respond;
 use super::{AppState, GetQuery};
 use crate::domain::{ArticleId, EventId, ParticipantId, Quote, QuoteId, TopicId};
 use crate::storage::quotes::{self, QuoteFilter};
 
-pub const SORT: &str = "-said_on";
-
-/// Query parameters of quote lists. Different filters combine with AND; a filter
-/// repeated (`speaker=a&speaker=b`) matches any of its values.
-#[derive(Debug, Default, Deserialize, IntoParams)]
-#[serde(deny_unknown_fields)]
-#[into_params(parameter_in = Query)]
-pub struct QuoteListQuery {
-    /// Page size, 1 to 100.
-    #[serde(default, deserialize_with = "super::params::whole_number")]
-    #[param(minimum = 1, maximum = 100, default = 20)]
-    pub limit: Option<u32>,
-    /// The `next_cursor` of the previous page.
-    #[serde(default, deserialize_with = "super::params::non_empty")]
-    #[param(pattern = "^[A-Za-z0-9_-]+$")]
-    pub cursor: Option<String>,
-    /// Related resources to side-load into `included`, comma-separated:
-    /// `speaker`, `article`, `event`, `topic`.
-    #[param(example = "speaker,event")]
-    pub include: Option<String>,
-    /// Only quotes by this participant.
-    #[serde(default)]
-    #[param(example = json!(["xi-jinping"]))]
-    pub speaker: Vec<ParticipantId>,
-    /// Only quotes reported by this article.
-    #[serde(default)]
-    #[param(example = json!(["lukashenko-meets-xi-jinping-astana"]))]
-    pub article: Vec<ArticleId>,
-    /// Only quotes said at this event.
-    #[serde(default)]
-    #[param(example = json!(["sco-summit-astana-2024"]))]
-    pub event: Vec<EventId>,
-    /// Only quotes on this topic.
-    #[serde(default)]
-    #[param(example = json!(["food-security"]))]
-    pub topic: Vec<TopicId>,
+list_query! {
+    /// Query parameters of quote lists. Different filters combine with AND; a filter
+    /// repeated (`speaker=a&speaker=b`) matches any of its values.
+    pub struct QuoteListQuery {
+        sort: "Order: `-said_on` (most recent first, the default without `q`), \
+            `said_on`, or `relevance` (best match first; only with `q`, and its \
+            default). Ties are broken by id.",
+            example "said_on";
+        facet: "Count the selected quotes per value of these fields, comma-separated: \
+            `speaker`, `topic`, `event`.",
+            example "speaker";
+        include: "Related resources to side-load into `included`, comma-separated: \
+            `speaker`, `article`, `event`, `topic`.",
+            example "speaker,event";
+        fields example "id,text,speaker";
+    }
+    {
+        /// Only quotes by this participant.
+        #[serde(default)]
+        #[param(example = json!(["xi-jinping"]))]
+        pub speaker: Vec<ParticipantId>,
+        /// Only quotes reported by this article.
+        #[serde(default)]
+        #[param(example = json!(["lukashenko-meets-xi-jinping-astana"]))]
+        pub article: Vec<ArticleId>,
+        /// Only quotes said at this event.
+        #[serde(default)]
+        #[param(example = json!(["sco-summit-astana-2024"]))]
+        pub event: Vec<EventId>,
+        /// Only quotes on this topic.
+        #[serde(default)]
+        #[param(example = json!(["food-security"]))]
+        pub topic: Vec<TopicId>,
+        /// Only quotes said on or after this day (`YYYY-MM-DD`).
+        #[param(example = "2024-07-04")]
+        pub said_after: Option<String>,
+        /// Only quotes said before this day (`YYYY-MM-DD`).
+        #[param(example = "2024-07-05")]
+        pub said_before: Option<String>,
+        /// Full-text search in the words, the speaker's name and the topic: words (all must
+        /// match), `"a phrase"`, `prefix*`, `a OR b`.
+        #[param(example = "Brazil")]
+        pub q: Option<String>,
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -93,27 +101,23 @@ pub(super) async fn respond_list(
     query: QuoteListQuery,
     mut base: QuoteFilter,
 ) -> ApiResult<HttpResponse> {
+    let mut params = query.list_params();
     if base.speaker.is_empty() {
-        base.speaker = query.speaker;
+        base.speaker = query.speaker.clone();
     }
     if base.article.is_empty() {
-        base.article = query.article;
+        base.article = query.article.clone();
     }
     if base.event.is_empty() {
-        base.event = query.event;
+        base.event = query.event.clone();
     }
-    base.topic = query.topic;
+    base.topic = query.topic.clone();
+    base.said_after = date_bound("said_after", query.said_after.as_deref())?;
+    base.said_before = date_bound("said_before", query.said_before.as_deref())?;
+    base.q = search_query("q", query.q.as_deref())?;
     base.visibility = Caller::of(req).visibility();
-    let params = ListParams {
-        limit: query.limit,
-        cursor: query.cursor.as_deref(),
-        include: query.include.as_deref(),
-        sort: SORT,
-    };
-    respond::page(req, state, params, move |conn, page| {
-        quotes::list(conn, &base, page)
-    })
-    .await
+    params.searching = base.q.is_some();
+    respond::page::<Quote>(req, state, params, base).await
 }
 
 /// List quotes
@@ -154,7 +158,7 @@ pub async fn get_quote(
     respond::one(
         &req,
         &state,
-        "%s",
+        "quote",
         id.into_inner(),
         &query,
         move |conn, id| quotes::find(conn, id, visibility),

@@ -8,49 +8,46 @@ use rusqlite::Connection;
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::envelope::{self, Includable};
+use super::AppState;
+use super::envelope;
 use super::error::{ApiError, ApiResult};
+use super::include::{self, Includable};
+use super::listing::{self, ListParams};
 use super::negotiate::{Format, Represent, base_url, negotiate};
 use super::params::{name_list, page_request};
-use super::{AppState, GetQuery};
-use crate::storage::{self, Page, PageRequest};
+use crate::storage::{self, ListRequest, Resource};
 
-/// What every list query carries besides its filters.
-pub struct ListParams<'a> {
-    pub limit: Option<u32>,
-    pub cursor: Option<&'a str>,
-    pub include: Option<&'a str>,
-    pub sort: &'static str,
-}
-
-/// Answers with one page of `list`, side-loading what `include` asks for.
-pub async fn page<T, F>(
+/// Answers with one page of the list of `R` under `filter`, with what `params` ask
+/// for: an order, sparse fields, the total, facets, side-loaded relations.
+pub async fn page<R>(
     req: &HttpRequest,
     state: &AppState,
     params: ListParams<'_>,
-    list: F,
+    filter: R::Filter,
 ) -> ApiResult<HttpResponse>
 where
-    T: Includable + Serialize + ToSchema + Send + 'static,
-    F: FnOnce(&Connection, &PageRequest) -> storage::Result<Page<T>> + Send + 'static,
+    R: Resource + Includable + Serialize + ToSchema,
 {
-    let request = page_request(params.limit, params.cursor, params.sort)?;
-    let relations = name_list("include", params.include, T::RELATIONS)?;
-    let limit = request.limit;
-    let (page, included) = state
+    let sort = listing::sort::<R>(params.sort, params.searching)?;
+    let request = ListRequest {
+        sort,
+        page: page_request(params.limit, params.cursor, sort.name)?,
+        count: listing::flag("count", params.count)?,
+        facets: listing::facets::<R>(params.facet)?,
+    };
+    let fields = listing::fields::<R>(params.fields)?;
+    let relations = name_list("include", params.include, R::RELATIONS)?;
+    let limit = request.page.limit;
+    let (listed, included) = state
         .db
         .read(move |conn| {
-            let page = list(conn, &request)?;
-            let included = envelope::include(conn, &page.items, &relations)?;
-            Ok((page, included))
+            let listed = storage::list::list::<R>(conn, &filter, &request)?;
+            let included = include::include(conn, &listed.page.items, &relations)?;
+            Ok((listed, included))
         })
         .await?;
     Ok(envelope::collection(
-        req,
-        page,
-        limit,
-        params.sort,
-        included,
+        req, listed, limit, sort.name, included, &fields,
     ))
 }
 
@@ -62,7 +59,7 @@ pub async fn one<T, I, G>(
     state: &AppState,
     resource: &'static str,
     id: I,
-    query: &GetQuery,
+    query: &super::GetQuery,
     get: G,
 ) -> ApiResult<HttpResponse>
 where
@@ -75,19 +72,20 @@ where
     if format != Format::Json {
         relations = T::RELATIONS.iter().map(|(_, r)| *r).collect();
     }
+    let fields = listing::fields::<T>(query.fields.as_deref())?;
     let (id, found) = state
         .db
         .read(move |conn| {
             let Some(item) = get(conn, &id)? else {
                 return Ok((id, None));
             };
-            let included = envelope::include(conn, std::slice::from_ref(&item), &relations)?;
+            let included = include::include(conn, std::slice::from_ref(&item), &relations)?;
             Ok((id, Some((item, included))))
         })
         .await?;
     let (item, included) = found.ok_or_else(|| ApiError::not_found(resource, &id.to_string()))?;
     if format == Format::Json {
-        return Ok(envelope::single(item, included));
+        return Ok(envelope::single(item, included, &fields));
     }
     let body = item.represent(format, &included.unwrap_or_default(), &base_url(req));
     Ok(HttpResponse::Ok()

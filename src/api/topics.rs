@@ -4,15 +4,14 @@ use actix_web::{HttpRequest, HttpResponse, get, web};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
-use super::envelope::{Collection, Includable, Single, Wanted};
+use super::envelope::{Collection, Single};
 use super::error::ApiResult;
+use super::listing::ListParams;
 use super::params::Query;
-use super::respond::{self, ListParams};
+use super::respond;
 use super::{AppState, GetQuery};
 use crate::domain::{Topic, TopicId};
 use crate::storage::topics::{self, TopicFilter};
-
-pub const SORT: &str = "id";
 
 /// Query parameters of the topic list.
 #[derive(Debug, Default, Deserialize, IntoParams)]
@@ -20,32 +19,12 @@ pub const SORT: &str = "id";
 #[into_params(parameter_in = Query)]
 pub struct TopicListQuery {
     /// Page size, 1 to 100.
-    #[serde(default, deserialize_with = "super::params::whole_number")]
     #[param(minimum = 1, maximum = 100, default = 20)]
     pub limit: Option<u32>,
     /// The `next_cursor` of the previous page.
-    #[serde(default, deserialize_with = "super::params::non_empty")]
-    #[param(pattern = "^[A-Za-z0-9_-]+$")]
     pub cursor: Option<String>,
     /// Topics have no relations to side-load; only an empty value is accepted.
     pub include: Option<String>,
-}
-
-/// Topics point to nothing that could be side-loaded.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub enum Relation {}
-
-impl Includable for Topic {
-    type Relation = Relation;
-    const RELATIONS: &'static [(&'static str, Relation)] = &[];
-
-    fn want(&self, relation: Relation, _: &mut Wanted) {
-        match relation {}
-    }
-
-    fn updated_at(&self) -> chrono::DateTime<chrono::Utc> {
-        self.updated_at
-    }
 }
 
 /// List topics
@@ -67,12 +46,9 @@ pub async fn list_topics(
         limit: query.limit,
         cursor: query.cursor.as_deref(),
         include: query.include.as_deref(),
-        sort: SORT,
+        ..Default::default()
     };
-    respond::page(&req, &state, params, |conn, page| {
-        topics::list(conn, &TopicFilter::default(), page)
-    })
-    .await
+    respond::page::<Topic>(&req, &state, params, TopicFilter::default()).await
 }
 
 /// Get a topic
@@ -88,5 +64,5 @@ pub async fn get_topic(
     id: web::Path<TopicId>,
     Query(query): Query<GetQuery>,
 ) -> ApiResult<HttpResponse> {
-    respond::one(&req, &state, "%s", id.into_inner(), &query, topics::get).await
+    respond::one(&req, &state, "topic", id.into_inner(), &query, topics::get).await
 }

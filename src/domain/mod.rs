@@ -7,6 +7,8 @@ pub mod ids;
 pub mod input;
 pub mod participant;
 pub mod quote;
+pub mod search;
+pub mod timeline;
 pub mod topic;
 pub mod webhook;
 
@@ -19,6 +21,8 @@ pub use ids::{ArticleId, EventId, ParticipantId, QuoteId, Slug, SlugError, Topic
 pub use input::{FieldError, Invalid};
 pub use participant::{NewParticipant, Participant, ParticipantKind};
 pub use quote::{NewQuote, Quote};
+pub use search::{HitType, SearchHit};
+pub use timeline::{TimelineEntry, TimelineType};
 pub use topic::{NewTopic, Topic};
 
 use serde::Serialize;

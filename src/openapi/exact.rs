@@ -7,7 +7,7 @@
 
 use serde_json::{Value, json};
 
-use crate::api::envelope::Includable;
+use crate::api::include::Includable;
 use crate::domain::{Article, Event, NewArticle, NewEvent, NewParticipant, NewQuote, Participant};
 use crate::domain::{Quote, Topic};
 

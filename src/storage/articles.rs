@@ -3,9 +3,10 @@
 use rusqlite::{Connection, Row, params};
 
 use super::Result;
-use super::query::{
-    self, Cursor, Page, PageRequest, Sort, SortValue, Where, json_column, time_column,
-};
+use super::fts::FtsQuery;
+use super::list::{self, Resource};
+use super::query::{Facet, Listing, Sort, Where, json_column, time_column};
+use super::search::rank;
 use crate::domain::{
     Article, ArticleId, ArticleStatus, Block, Dateline, EventId, HeadlineOrigin, Links, NewArticle,
     ParticipantId, SourceAttribution, TopicId,
@@ -38,7 +39,8 @@ fn status_condition(status: ArticleStatus) -> &'static str {
     }
 }
 
-/// Which articles a list holds. Empty vectors filter nothing; several values mean OR.
+/// Which articles a list holds. Empty vectors and `None`s filter nothing; several
+/// values of one filter mean OR, different filters AND.
 #[derive(Debug, Default, Clone)]
 pub struct ArticleFilter {
     pub visibility: Visibility,
@@ -47,9 +49,17 @@ pub struct ArticleFilter {
     pub participant: Vec<ParticipantId>,
     pub event: Vec<EventId>,
     pub topic: Vec<TopicId>,
+    /// Unix seconds, inclusive.
+    pub published_after: Option<i64>,
+    /// Unix seconds, exclusive.
+    pub published_before: Option<i64>,
+    /// Unix seconds, inclusive.
+    pub updated_after: Option<i64>,
+    /// Headline, summary or body match.
+    pub q: Option<FtsQuery>,
 }
 
-const SELECT: &str = "SELECT a.id, a.headline, a.headline_origin, a.dateline_place, a.dateline_date,
+const COLUMNS: &str = "a.id, a.headline, a.headline_origin, a.dateline_place, a.dateline_date,
     CASE WHEN a.status = 'published' AND a.published_at > unixepoch() THEN 'scheduled'
          ELSE a.status END AS status, a.version,
     (SELECT json_group_array(json_object('note', note, 'version', version,
@@ -65,37 +75,88 @@ const SELECT: &str = "SELECT a.id, a.headline, a.headline_origin, a.dateline_pla
     (SELECT json_group_array(id) FROM
         (SELECT q.id FROM quotes q WHERE q.article = a.id
          ORDER BY (SELECT CAST(j.key AS INTEGER) FROM json_each(a.body) j
-                   WHERE json_extract(j.value, '$.quote_id') = q.id) NULLS LAST, q.id)) AS quotes
-    FROM articles a";
+                   WHERE json_extract(j.value, '$.quote_id') = q.id) NULLS LAST, q.id)) AS quotes";
 
-/// Newest first.
-const SORT: Sort = Sort {
-    key: "a.published_at",
-    id: "a.id",
-    descending: true,
-};
+impl Resource for Article {
+    type Filter = ArticleFilter;
+    const LISTING: Listing = Listing {
+        from: "articles a",
+        id: "a.id",
+        columns: COLUMNS,
+        deferred: true,
+    };
+    const SORTS: &'static [Sort] = &[
+        Sort::desc("-published_at", "a.published_at"),
+        Sort::asc("published_at", "a.published_at"),
+        Sort::desc("-updated_at", "a.updated_at"),
+        Sort::asc("updated_at", "a.updated_at"),
+        Sort::relevance(rank!(articles)),
+    ];
+    const FACETS: &'static [Facet] = &[
+        Facet {
+            name: "topic",
+            join: "JOIN article_topics fx ON fx.article = a.id JOIN topics fl ON fl.id = fx.topic",
+            value: "fx.topic",
+            label: "fl.name",
+            distinct: false,
+        },
+        Facet {
+            name: "participant",
+            join: "JOIN article_participants fx ON fx.article = a.id \
+                   JOIN participants fl ON fl.id = fx.participant",
+            value: "fx.participant",
+            label: "fl.name",
+            distinct: false,
+        },
+        Facet {
+            name: "event",
+            join: "JOIN article_events fx ON fx.article = a.id JOIN events fl ON fl.id = fx.event",
+            value: "fx.event",
+            label: "fl.title",
+            distinct: false,
+        },
+    ];
 
-fn conditions(filter: &ArticleFilter) -> Where {
-    let mut w = Where::default();
-    w.and(visible(filter.visibility), []);
-    if !filter.status.is_empty() {
-        let any: Vec<&str> = filter.status.iter().map(|s| status_condition(*s)).collect();
-        w.and(format!("({})", any.join(" OR ")), []);
+    fn conditions(filter: &ArticleFilter) -> Where {
+        let mut w = Where::default();
+        w.and(visible(filter.visibility), []);
+        if !filter.status.is_empty() {
+            let any: Vec<&str> = filter.status.iter().map(|s| status_condition(*s)).collect();
+            w.and(format!("({})", any.join(" OR ")), []);
+        }
+        w.any_of("a.id IN ({})", &filter.ids);
+        w.any_of(
+            "a.id IN (SELECT article FROM article_participants WHERE participant IN ({}))",
+            &filter.participant,
+        );
+        w.any_of(
+            "a.id IN (SELECT article FROM article_events WHERE event IN ({}))",
+            &filter.event,
+        );
+        w.any_of(
+            "a.id IN (SELECT article FROM article_topics WHERE topic IN ({}))",
+            &filter.topic,
+        );
+        w.bound(
+            "a.published_at",
+            ">=",
+            filter.published_after.map(Into::into),
+        );
+        w.bound(
+            "a.published_at",
+            "<",
+            filter.published_before.map(Into::into),
+        );
+        w.bound("a.updated_at", ">=", filter.updated_after.map(Into::into));
+        if let Some(q) = &filter.q {
+            q.restrict(&mut w, "articles", "a");
+        }
+        w
     }
-    w.any_of("a.id IN ({})", &filter.ids);
-    w.any_of(
-        "a.id IN (SELECT article FROM article_participants WHERE participant IN ({}))",
-        &filter.participant,
-    );
-    w.any_of(
-        "a.id IN (SELECT article FROM article_events WHERE event IN ({}))",
-        &filter.event,
-    );
-    w.any_of(
-        "a.id IN (SELECT article FROM article_topics WHERE topic IN ({}))",
-        &filter.topic,
-    );
-    w
+
+    fn from_row(row: &Row<'_>) -> rusqlite::Result<Self> {
+        from_row(row)
+    }
 }
 
 fn from_row(row: &Row<'_>) -> rusqlite::Result<Article> {
@@ -135,46 +196,14 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<Article> {
     })
 }
 
-fn cursor_of(a: &Article) -> Cursor {
-    Cursor {
-        key: SortValue::Int(a.published_at.timestamp()),
-        id: a.id.to_string(),
-    }
-}
-
-pub fn list(
-    conn: &Connection,
-    filter: &ArticleFilter,
-    page: &PageRequest,
-) -> Result<Page<Article>> {
-    query::page(
-        conn,
-        SELECT,
-        conditions(filter),
-        SORT,
-        page,
-        from_row,
-        cursor_of,
-    )
-}
-
 /// The article `id` if `visibility` allows it.
 pub fn find(conn: &Connection, id: &ArticleId, visibility: Visibility) -> Result<Option<Article>> {
-    let filter = ArticleFilter {
-        visibility,
-        ids: vec![id.clone()],
-        ..Default::default()
-    };
-    Ok(list(conn, &filter, &PageRequest::first(1))?.items.pop())
+    Ok(find_many(conn, std::slice::from_ref(id), visibility)?.pop())
 }
 
 /// The article `id` if it is public.
 pub fn get(conn: &Connection, id: &ArticleId) -> Result<Option<Article>> {
-    let filter = ArticleFilter {
-        ids: vec![id.clone()],
-        ..Default::default()
-    };
-    Ok(list(conn, &filter, &PageRequest::first(1))?.items.pop())
+    find(conn, id, Visibility::Public)
 }
 
 /// The public articles with these ids, in list order; missing ids are skipped.
@@ -196,13 +225,7 @@ pub fn find_many(
         ids: ids.to_vec(),
         ..Default::default()
     };
-    query::all(
-        conn,
-        SELECT,
-        conditions(&filter),
-        "a.published_at DESC, a.id DESC",
-        from_row,
-    )
+    list::all(conn, &filter)
 }
 
 pub fn exists(conn: &Connection, id: &ArticleId) -> Result<bool> {

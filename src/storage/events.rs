@@ -2,13 +2,15 @@
 
 use rusqlite::{Connection, Row, params};
 
+use chrono::NaiveDate;
+
 use super::Result;
-use super::query::{
-    self, Cursor, Page, PageRequest, Sort, SortValue, Where, json_column, time_column,
-};
+use super::list::{self, Resource};
+use super::query::{Facet, Listing, Sort, Where, json_column, time_column};
 use crate::domain::{ArticleId, Event, EventId, EventKind, Links, NewEvent, ParticipantId, Place};
 
-/// Which events a list holds. Empty vectors filter nothing; several values mean OR.
+/// Which events a list holds. Empty vectors and `None`s filter nothing; several
+/// values of one filter mean OR, different filters AND.
 #[derive(Debug, Default, Clone)]
 pub struct EventFilter {
     pub ids: Vec<EventId>,
@@ -17,38 +19,72 @@ pub struct EventFilter {
     pub participant: Vec<ParticipantId>,
     /// Linked from one of these articles.
     pub article: Vec<ArticleId>,
+    /// Inclusive.
+    pub starts_after: Option<NaiveDate>,
+    /// Exclusive.
+    pub starts_before: Option<NaiveDate>,
 }
 
-const SELECT: &str = "SELECT e.id, e.kind, e.title, e.start_date, e.end_date, e.place_name,
+const COLUMNS: &str = "e.id, e.kind, e.title, e.start_date, e.end_date, e.place_name,
     e.place_city, e.place_country, e.parent, e.updated_at,
     (SELECT json_group_array(json_object('participant', participant, 'role', role)) FROM
         (SELECT participant, role FROM event_participants WHERE event = e.id ORDER BY ord)) AS participants,
     (SELECT json_group_array(id) FROM
-        (SELECT c.id FROM events c WHERE c.parent = e.id ORDER BY c.start_date, c.id)) AS subevents
-    FROM events e";
+        (SELECT c.id FROM events c WHERE c.parent = e.id ORDER BY c.start_date, c.id)) AS subevents";
 
-/// Most recent first.
-const SORT: Sort = Sort {
-    key: "e.start_date",
-    id: "e.id",
-    descending: true,
-};
+impl Resource for Event {
+    type Filter = EventFilter;
+    const LISTING: Listing = Listing {
+        from: "events e",
+        id: "e.id",
+        columns: COLUMNS,
+        deferred: true,
+    };
+    const SORTS: &'static [Sort] = &[
+        Sort::desc("-start_date", "e.start_date"),
+        Sort::asc("start_date", "e.start_date"),
+    ];
+    const FACETS: &'static [Facet] = &[
+        Facet {
+            name: "kind",
+            join: "",
+            value: "e.kind",
+            label: "e.kind",
+            distinct: false,
+        },
+        Facet {
+            name: "participant",
+            join: "JOIN event_participants fx ON fx.event = e.id \
+                   JOIN participants fl ON fl.id = fx.participant",
+            value: "fx.participant",
+            label: "fl.name",
+            distinct: true,
+        },
+    ];
 
-fn conditions(filter: &EventFilter) -> Where {
-    let mut w = Where::default();
-    w.any_of("e.id IN ({})", &filter.ids);
-    let kinds: Vec<&str> = filter.kind.iter().map(|k| k.as_str()).collect();
-    w.any_of("e.kind IN ({})", &kinds);
-    w.any_of("e.parent IN ({})", &filter.parent);
-    w.any_of(
-        "e.id IN (SELECT event FROM event_participants WHERE participant IN ({}))",
-        &filter.participant,
-    );
-    w.any_of(
-        "e.id IN (SELECT event FROM article_events WHERE article IN ({}))",
-        &filter.article,
-    );
-    w
+    fn conditions(filter: &EventFilter) -> Where {
+        let mut w = Where::default();
+        w.any_of("e.id IN ({})", &filter.ids);
+        let kinds: Vec<&str> = filter.kind.iter().map(|k| k.as_str()).collect();
+        w.any_of("e.kind IN ({})", &kinds);
+        w.any_of("e.parent IN ({})", &filter.parent);
+        w.any_of(
+            "e.id IN (SELECT event FROM event_participants WHERE participant IN ({}))",
+            &filter.participant,
+        );
+        w.any_of(
+            "e.id IN (SELECT event FROM article_events WHERE article IN ({}))",
+            &filter.article,
+        );
+        let day = |d: &Option<NaiveDate>| d.map(|d| d.to_string().into());
+        w.bound("e.start_date", ">=", day(&filter.starts_after));
+        w.bound("e.start_date", "<", day(&filter.starts_before));
+        w
+    }
+
+    fn from_row(row: &Row<'_>) -> rusqlite::Result<Self> {
+        from_row(row)
+    }
 }
 
 fn from_row(row: &Row<'_>) -> rusqlite::Result<Event> {
@@ -73,31 +109,8 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<Event> {
     })
 }
 
-fn cursor_of(e: &Event) -> Cursor {
-    Cursor {
-        key: SortValue::Text(e.start_date.to_string()),
-        id: e.id.to_string(),
-    }
-}
-
-pub fn list(conn: &Connection, filter: &EventFilter, page: &PageRequest) -> Result<Page<Event>> {
-    query::page(
-        conn,
-        SELECT,
-        conditions(filter),
-        SORT,
-        page,
-        from_row,
-        cursor_of,
-    )
-}
-
 pub fn get(conn: &Connection, id: &EventId) -> Result<Option<Event>> {
-    let filter = EventFilter {
-        ids: vec![id.clone()],
-        ..Default::default()
-    };
-    Ok(list(conn, &filter, &PageRequest::first(1))?.items.pop())
+    Ok(get_many(conn, std::slice::from_ref(id))?.pop())
 }
 
 pub fn get_many(conn: &Connection, ids: &[EventId]) -> Result<Vec<Event>> {
@@ -108,13 +121,7 @@ pub fn get_many(conn: &Connection, ids: &[EventId]) -> Result<Vec<Event>> {
         ids: ids.to_vec(),
         ..Default::default()
     };
-    query::all(
-        conn,
-        SELECT,
-        conditions(&filter),
-        "e.start_date DESC, e.id DESC",
-        from_row,
-    )
+    list::all(conn, &filter)
 }
 
 pub fn exists(conn: &Connection, id: &EventId) -> Result<bool> {

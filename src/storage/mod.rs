@@ -7,11 +7,17 @@ pub mod articles;
 pub mod changes;
 pub mod edit;
 pub mod events;
+pub mod fts;
+pub mod generate;
 pub mod keys;
+pub mod list;
 pub mod participants;
-mod query;
+pub mod query;
 pub mod quotes;
+pub mod read;
+pub mod search;
 pub mod seed;
+pub mod timeline;
 pub mod topics;
 pub mod webhooks;
 
@@ -24,7 +30,8 @@ use r2d2_sqlite::SqliteConnectionManager;
 use rusqlite::{Connection, OpenFlags};
 use rusqlite_migration::{M, Migrations};
 
-pub use query::{Cursor, Page, PageRequest, SortValue};
+pub use list::{ListRequest, Listed, Resource};
+pub use query::{Cursor, Facet, FacetCount, Page, PageRequest, Sort, SortValue};
 
 /// What can go wrong below the API. None of it is the client's fault.
 #[derive(Debug, thiserror::Error)]
@@ -48,12 +55,16 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("migrations/0001_content.sql")),
         M::up(include_str!("migrations/0002_editorial.sql")),
         M::up(include_str!("migrations/0003_webhooks.sql")),
+        M::up(include_str!("migrations/0004_search.sql")),
     ])
 }
 
 /// Settings applied to every connection, read or write.
 fn init_connection(conn: &mut Connection) -> rusqlite::Result<()> {
     conn.pragma_update(None, "foreign_keys", "ON")?;
+    // Rows replaced by `INSERT OR REPLACE` fire their delete triggers too, so the
+    // full-text indexes drop them (see migrations/0003_search.sql).
+    conn.pragma_update(None, "recursive_triggers", "ON")?;
     // A write is acknowledged only once it is on disk.
     conn.pragma_update(None, "synchronous", "FULL")?;
     conn.busy_timeout(Duration::from_secs(5))?;
@@ -89,15 +100,7 @@ impl Db {
     /// Opens (creating if needed) the database at `path`, migrates it to the current
     /// schema and, when it has never been seeded, loads the fixtures.
     pub fn open(path: &Path, pool_size: u32) -> Result<Self> {
-        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).map_err(|e| {
-                StorageError::Fixtures(format!("cannot create {}: {e}", dir.display()))
-            })?;
-        }
-        let mut conn = Connection::open(path)?;
-        conn.pragma_update_and_check(None, "journal_mode", "WAL", |_| Ok(()))?;
-        Self::prepare(&mut conn)?;
-        drop(conn);
+        drop(open_file(path)?);
         let manager = SqliteConnectionManager::file(path).with_init(init_connection);
         Self::with_manager(manager, pool_size)
     }
@@ -213,6 +216,19 @@ impl Db {
         .await
         .is_ok()
     }
+}
+
+/// Opens (creating if needed) the database file at `path` in WAL mode, migrated to
+/// the current schema and seeded with the fixtures if it never was.
+pub fn open_file(path: &Path) -> Result<Connection> {
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| StorageError::Fixtures(format!("cannot create {}: {e}", dir.display())))?;
+    }
+    let mut conn = Connection::open(path)?;
+    conn.pragma_update_and_check(None, "journal_mode", "WAL", |_| Ok(()))?;
+    Db::prepare(&mut conn)?;
+    Ok(conn)
 }
 
 /// True when `table` has a row with this `id`.

@@ -3,9 +3,10 @@
 use rusqlite::{Connection, Row, params};
 
 use super::Result;
-use super::query::{
-    self, Cursor, Page, PageRequest, Sort, SortValue, Where, json_column, time_column,
-};
+use super::fts::FtsQuery;
+use super::list::{self, Resource};
+use super::query::{Facet, Listing, Sort, Where, json_column, time_column};
+use super::search::rank;
 use crate::domain::{
     ArticleId, EventId, Links, NewParticipant, Participant, ParticipantId, ParticipantKind,
 };
@@ -19,31 +20,53 @@ pub struct ParticipantFilter {
     pub article: Vec<ArticleId>,
     /// Taking part in one of these events.
     pub event: Vec<EventId>,
+    /// The name, an alias or the title match.
+    pub q: Option<FtsQuery>,
 }
 
-const SELECT: &str = "SELECT p.id, p.kind, p.name, p.aliases, p.title, p.affiliation, p.updated_at FROM participants p";
+impl Resource for Participant {
+    type Filter = ParticipantFilter;
+    const LISTING: Listing = Listing {
+        from: "participants p",
+        id: "p.id",
+        columns: "p.id, p.kind, p.name, p.aliases, p.title, p.affiliation, p.updated_at",
+        deferred: false,
+    };
+    const SORTS: &'static [Sort] = &[
+        Sort::asc("name", "p.name"),
+        Sort::desc("-name", "p.name"),
+        Sort::relevance(rank!(participants)),
+    ];
+    const FACETS: &'static [Facet] = &[Facet {
+        name: "kind",
+        join: "",
+        value: "p.kind",
+        label: "p.kind",
+        distinct: false,
+    }];
 
-/// Alphabetical.
-const SORT: Sort = Sort {
-    key: "p.name",
-    id: "p.id",
-    descending: false,
-};
+    fn conditions(filter: &ParticipantFilter) -> Where {
+        let mut w = Where::default();
+        w.any_of("p.id IN ({})", &filter.ids);
+        let kinds: Vec<&str> = filter.kind.iter().map(|k| k.as_str()).collect();
+        w.any_of("p.kind IN ({})", &kinds);
+        w.any_of(
+            "p.id IN (SELECT participant FROM article_participants WHERE article IN ({}))",
+            &filter.article,
+        );
+        w.any_of(
+            "p.id IN (SELECT participant FROM event_participants WHERE event IN ({}))",
+            &filter.event,
+        );
+        if let Some(q) = &filter.q {
+            q.restrict(&mut w, "participants", "p");
+        }
+        w
+    }
 
-fn conditions(filter: &ParticipantFilter) -> Where {
-    let mut w = Where::default();
-    w.any_of("p.id IN ({})", &filter.ids);
-    let kinds: Vec<&str> = filter.kind.iter().map(|k| k.as_str()).collect();
-    w.any_of("p.kind IN ({})", &kinds);
-    w.any_of(
-        "p.id IN (SELECT participant FROM article_participants WHERE article IN ({}))",
-        &filter.article,
-    );
-    w.any_of(
-        "p.id IN (SELECT participant FROM event_participants WHERE event IN ({}))",
-        &filter.event,
-    );
-    w
+    fn from_row(row: &Row<'_>) -> rusqlite::Result<Self> {
+        from_row(row)
+    }
 }
 
 fn from_row(row: &Row<'_>) -> rusqlite::Result<Participant> {
@@ -61,35 +84,8 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<Participant> {
     })
 }
 
-fn cursor_of(p: &Participant) -> Cursor {
-    Cursor {
-        key: SortValue::Text(p.name.clone()),
-        id: p.id.to_string(),
-    }
-}
-
-pub fn list(
-    conn: &Connection,
-    filter: &ParticipantFilter,
-    page: &PageRequest,
-) -> Result<Page<Participant>> {
-    query::page(
-        conn,
-        SELECT,
-        conditions(filter),
-        SORT,
-        page,
-        from_row,
-        cursor_of,
-    )
-}
-
 pub fn get(conn: &Connection, id: &ParticipantId) -> Result<Option<Participant>> {
-    let filter = ParticipantFilter {
-        ids: vec![id.clone()],
-        ..Default::default()
-    };
-    Ok(list(conn, &filter, &PageRequest::first(1))?.items.pop())
+    Ok(get_many(conn, std::slice::from_ref(id))?.pop())
 }
 
 pub fn get_many(conn: &Connection, ids: &[ParticipantId]) -> Result<Vec<Participant>> {
@@ -100,7 +96,7 @@ pub fn get_many(conn: &Connection, ids: &[ParticipantId]) -> Result<Vec<Particip
         ids: ids.to_vec(),
         ..Default::default()
     };
-    query::all(conn, SELECT, conditions(&filter), "p.name, p.id", from_row)
+    list::all(conn, &filter)
 }
 
 pub fn exists(conn: &Connection, id: &ParticipantId) -> Result<bool> {

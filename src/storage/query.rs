@@ -1,10 +1,9 @@
-//! The one way lists are read: conditions, a sort key with the id as tiebreaker, and
-//! keyset pagination ("rows after this key"), never OFFSET.
+//! The vocabulary of list queries: what a list reads (`Listing`), its conditions
+//! (`Where`), its orders (`Sort`, always with the id as tiebreaker), its facets, and
+//! the keyset position a page starts after (`Cursor`). `read` turns them into SQL.
 
+use rusqlite::Row;
 use rusqlite::types::Value;
-use rusqlite::{Connection, Row, params_from_iter};
-
-use super::Result;
 
 /// The value of a row's sort key, as carried in a cursor.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -12,13 +11,44 @@ use super::Result;
 pub enum SortValue {
     Int(i64),
     Text(String),
+    /// A float (a search rank) travels as its bits, `{"f": …}`: a decimal might not
+    /// parse back to the very same value, and the page after would repeat a row.
+    Float(#[serde(with = "float_bits")] f64),
+}
+
+mod float_bits {
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    #[derive(Serialize, Deserialize)]
+    struct Bits {
+        f: u64,
+    }
+
+    pub fn serialize<S: Serializer>(value: &f64, s: S) -> Result<S::Ok, S::Error> {
+        Bits { f: value.to_bits() }.serialize(s)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<f64, D::Error> {
+        Bits::deserialize(d).map(|b| f64::from_bits(b.f))
+    }
 }
 
 impl SortValue {
-    fn to_sql(&self) -> Value {
+    pub(super) fn to_sql(&self) -> Value {
         match self {
             Self::Int(i) => Value::Integer(*i),
+            Self::Float(f) => Value::Real(*f),
             Self::Text(s) => Value::Text(s.clone()),
+        }
+    }
+
+    pub(super) fn from_sql(value: Value) -> Self {
+        match value {
+            Value::Integer(i) => Self::Int(i),
+            Value::Real(f) => Self::Float(f),
+            Value::Text(s) => Self::Text(s),
+            // Sort keys are NOT NULL columns; anything else sorts as the empty text.
+            Value::Null | Value::Blob(_) => Self::Text(String::new()),
         }
     }
 }
@@ -50,17 +80,87 @@ pub struct Page<T> {
     pub next: Option<Cursor>,
 }
 
-/// How a list is ordered: one SQL expression, then the id in the same direction.
+/// What a list reads: where its items come from, their id, their columns.
 #[derive(Debug, Clone, Copy)]
-pub struct Sort {
-    pub key: &'static str,
+pub struct Listing {
+    /// The `FROM` clause, e.g. `articles a`. It may hold `?` placeholders, bound with
+    /// [`Where::bind_source`], unless the listing is `deferred`.
+    pub from: &'static str,
+    /// The unique id expression, the tiebreaker of every sort.
     pub id: &'static str,
-    pub descending: bool,
+    /// The columns `from_row` reads.
+    pub columns: &'static str,
+    /// Read the columns only for the rows of the page, joined back by id once the
+    /// page's keys are known: for costly columns (bodies, relation lists) on lists
+    /// that may need sorting.
+    pub deferred: bool,
 }
 
+/// One way to order a list: its name in the API, an SQL expression, a direction.
+/// The listing's id breaks ties in the same direction.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Sort {
+    pub name: &'static str,
+    pub key: &'static str,
+    pub descending: bool,
+    /// Orders by full-text rank: only for lists filtered by a full-text query.
+    pub relevance: bool,
+}
+
+impl Sort {
+    pub const fn asc(name: &'static str, key: &'static str) -> Self {
+        Self {
+            name,
+            key,
+            descending: false,
+            relevance: false,
+        }
+    }
+
+    pub const fn desc(name: &'static str, key: &'static str) -> Self {
+        Self {
+            descending: true,
+            ..Self::asc(name, key)
+        }
+    }
+
+    /// Best match first: `key` is a bm25 rank, lower is better.
+    pub const fn relevance(key: &'static str) -> Self {
+        Self {
+            relevance: true,
+            ..Self::asc("relevance", key)
+        }
+    }
+}
+
+/// A facet: how many items of a list have each value of a field.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Facet {
+    pub name: &'static str,
+    /// Joins that reach the value from the listing (empty for a column of the item).
+    pub join: &'static str,
+    pub value: &'static str,
+    pub label: &'static str,
+    /// Count distinct items, for joins that can reach one value twice from an item.
+    pub distinct: bool,
+}
+
+/// One value of a facet.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FacetCount {
+    pub value: String,
+    pub label: String,
+    pub count: u64,
+}
+
+/// How many values a facet lists at most, the most frequent first.
+pub const FACET_VALUES: u32 = 100;
+
 /// The conditions of a list query, with their parameters in placeholder order.
-#[derive(Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Where {
+    source_params: Vec<Value>,
+    joins: Vec<String>,
     conditions: Vec<String>,
     params: Vec<Value>,
 }
@@ -85,75 +185,46 @@ impl Where {
         );
     }
 
-    fn sql(&self) -> String {
-        if self.conditions.is_empty() {
-            String::new()
-        } else {
-            format!(" WHERE {}", self.conditions.join(" AND "))
+    /// Adds `column op ?` when `value` is given (a range bound).
+    pub fn bound(&mut self, column: &str, op: &str, value: Option<Value>) {
+        if let Some(value) = value {
+            self.and(format!("{column} {op} ?"), [value]);
         }
     }
-}
 
-/// Reads one page of `select` (a `SELECT … FROM …` without WHERE) under `filter`.
-/// `key_of` returns the sort key and id of an item, to build the next cursor.
-pub fn page<T>(
-    conn: &Connection,
-    select: &str,
-    mut filter: Where,
-    sort: Sort,
-    request: &PageRequest,
-    map: impl Fn(&Row<'_>) -> rusqlite::Result<T>,
-    key_of: impl Fn(&T) -> Cursor,
-) -> Result<Page<T>> {
-    let (cmp, dir) = if sort.descending {
-        ("<", "DESC")
-    } else {
-        (">", "ASC")
-    };
-    if let Some(after) = &request.after {
-        filter.and(
-            format!("({}, {}) {cmp} (?, ?)", sort.key, sort.id),
-            [after.key.to_sql(), Value::Text(after.id.clone())],
-        );
+    /// Joins another table, such as a full-text index, to the listing.
+    pub fn join(&mut self, clause: impl Into<String>) {
+        self.joins.push(clause.into());
     }
-    let sql = format!(
-        "{select}{} ORDER BY {} {dir}, {} {dir} LIMIT {}",
-        filter.sql(),
-        sort.key,
-        sort.id,
-        request.limit + 1
-    );
-    let mut items = all_rows(conn, &sql, &filter.params, map)?;
-    let next = if items.len() > request.limit as usize {
-        items.truncate(request.limit as usize);
-        items.last().map(key_of)
-    } else {
-        None
-    };
-    Ok(Page { items, next })
-}
 
-/// Every row of `select` under `filter`, in `order`.
-pub fn all<T>(
-    conn: &Connection,
-    select: &str,
-    filter: Where,
-    order: &str,
-    map: impl Fn(&Row<'_>) -> rusqlite::Result<T>,
-) -> Result<Vec<T>> {
-    let sql = format!("{select}{} ORDER BY {order}", filter.sql());
-    all_rows(conn, &sql, &filter.params, map)
-}
+    /// Binds the placeholders of the listing's `FROM` clause.
+    pub fn bind_source(&mut self, params: impl IntoIterator<Item = Value>) {
+        self.source_params.extend(params);
+    }
 
-fn all_rows<T>(
-    conn: &Connection,
-    sql: &str,
-    params: &[Value],
-    map: impl Fn(&Row<'_>) -> rusqlite::Result<T>,
-) -> Result<Vec<T>> {
-    let mut stmt = conn.prepare_cached(sql)?;
-    let rows = stmt.query_map(params_from_iter(params.iter()), |row| map(row))?;
-    Ok(rows.collect::<rusqlite::Result<Vec<T>>>()?)
+    /// ` JOIN … WHERE …` after the listing's `FROM`, with `extra_join` last of the joins.
+    pub(super) fn sql(&self, extra_join: &str) -> String {
+        let mut sql = String::new();
+        for join in self.joins.iter().map(String::as_str).chain([extra_join]) {
+            if !join.is_empty() {
+                sql.push(' ');
+                sql.push_str(join);
+            }
+        }
+        if !self.conditions.is_empty() {
+            sql.push_str(" WHERE ");
+            sql.push_str(&self.conditions.join(" AND "));
+        }
+        sql
+    }
+
+    pub(super) fn all_params(&self) -> Vec<Value> {
+        self.source_params
+            .iter()
+            .chain(&self.params)
+            .cloned()
+            .collect()
+    }
 }
 
 /// Reads a JSON array column into a vector, for the relation lists built with

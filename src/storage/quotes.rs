@@ -2,12 +2,18 @@
 
 use rusqlite::{Connection, Row, params};
 
+use chrono::NaiveDate;
+
 use super::Result;
 use super::articles::{Visibility, visible};
-use super::query::{self, Cursor, Page, PageRequest, Sort, SortValue, Where, time_column};
+use super::fts::FtsQuery;
+use super::list::{self, Resource};
+use super::query::{Facet, Listing, Sort, Where, time_column};
+use super::search::rank;
 use crate::domain::{ArticleId, EventId, Links, NewQuote, ParticipantId, Quote, QuoteId, TopicId};
 
-/// Which quotes a list holds. Empty vectors filter nothing; several values mean OR.
+/// Which quotes a list holds. Empty vectors and `None`s filter nothing; several
+/// values of one filter mean OR, different filters AND.
 #[derive(Debug, Default, Clone)]
 pub struct QuoteFilter {
     /// Quotes are seen with their article.
@@ -17,38 +23,84 @@ pub struct QuoteFilter {
     pub article: Vec<ArticleId>,
     pub event: Vec<EventId>,
     pub topic: Vec<TopicId>,
+    /// Inclusive.
+    pub said_after: Option<NaiveDate>,
+    /// Exclusive.
+    pub said_before: Option<NaiveDate>,
+    /// The words or the speaker's name match.
+    pub q: Option<FtsQuery>,
 }
 
-const SELECT: &str =
-    "SELECT q.id, q.text, q.speaker, q.article, q.event, q.topic, q.said_on, q.updated_at,
+const COLUMNS: &str =
+    "q.id, q.text, q.speaker, q.article, q.event, q.topic, q.said_on, q.updated_at,
     (SELECT CAST(j.key AS INTEGER) FROM articles a, json_each(a.body) j
-     WHERE a.id = q.article AND json_extract(j.value, '$.quote_id') = q.id) AS position
-    FROM quotes q";
+     WHERE a.id = q.article AND json_extract(j.value, '$.quote_id') = q.id) AS position";
 
-/// Most recently said first.
-const SORT: Sort = Sort {
-    key: "q.said_on",
-    id: "q.id",
-    descending: true,
-};
+impl Resource for Quote {
+    type Filter = QuoteFilter;
+    const LISTING: Listing = Listing {
+        from: "quotes q",
+        id: "q.id",
+        columns: COLUMNS,
+        deferred: true,
+    };
+    const SORTS: &'static [Sort] = &[
+        Sort::desc("-said_on", "q.said_on"),
+        Sort::asc("said_on", "q.said_on"),
+        Sort::relevance(rank!(quotes)),
+    ];
+    const FACETS: &'static [Facet] = &[
+        Facet {
+            name: "speaker",
+            join: "JOIN participants fl ON fl.id = q.speaker",
+            value: "q.speaker",
+            label: "fl.name",
+            distinct: false,
+        },
+        Facet {
+            name: "topic",
+            join: "LEFT JOIN topics fl ON fl.id = q.topic",
+            value: "q.topic",
+            label: "fl.name",
+            distinct: false,
+        },
+        Facet {
+            name: "event",
+            join: "LEFT JOIN events fl ON fl.id = q.event",
+            value: "q.event",
+            label: "fl.title",
+            distinct: false,
+        },
+    ];
 
-fn conditions(filter: &QuoteFilter) -> Where {
-    let mut w = Where::default();
-    if filter.visibility == Visibility::Public {
-        w.and(
-            format!(
-                "EXISTS (SELECT 1 FROM articles a WHERE a.id = q.article AND {})",
-                visible(filter.visibility)
-            ),
-            [],
-        );
+    fn conditions(filter: &QuoteFilter) -> Where {
+        let mut w = Where::default();
+        if filter.visibility == Visibility::Public {
+            w.and(
+                format!(
+                    "EXISTS (SELECT 1 FROM articles a WHERE a.id = q.article AND {})",
+                    visible(filter.visibility)
+                ),
+                [],
+            );
+        }
+        w.any_of("q.id IN ({})", &filter.ids);
+        w.any_of("q.speaker IN ({})", &filter.speaker);
+        w.any_of("q.article IN ({})", &filter.article);
+        w.any_of("q.event IN ({})", &filter.event);
+        w.any_of("q.topic IN ({})", &filter.topic);
+        let day = |d: &Option<NaiveDate>| d.map(|d| d.to_string().into());
+        w.bound("q.said_on", ">=", day(&filter.said_after));
+        w.bound("q.said_on", "<", day(&filter.said_before));
+        if let Some(q) = &filter.q {
+            q.restrict(&mut w, "quotes", "q");
+        }
+        w
     }
-    w.any_of("q.id IN ({})", &filter.ids);
-    w.any_of("q.speaker IN ({})", &filter.speaker);
-    w.any_of("q.article IN ({})", &filter.article);
-    w.any_of("q.event IN ({})", &filter.event);
-    w.any_of("q.topic IN ({})", &filter.topic);
-    w
+
+    fn from_row(row: &Row<'_>) -> rusqlite::Result<Self> {
+        from_row(row)
+    }
 }
 
 fn from_row(row: &Row<'_>) -> rusqlite::Result<Quote> {
@@ -67,42 +119,14 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<Quote> {
     })
 }
 
-fn cursor_of(q: &Quote) -> Cursor {
-    Cursor {
-        key: SortValue::Text(q.said_on.to_string()),
-        id: q.id.to_string(),
-    }
-}
-
-pub fn list(conn: &Connection, filter: &QuoteFilter, page: &PageRequest) -> Result<Page<Quote>> {
-    query::page(
-        conn,
-        SELECT,
-        conditions(filter),
-        SORT,
-        page,
-        from_row,
-        cursor_of,
-    )
-}
-
 /// The quote `id` if `visibility` allows its article.
 pub fn find(conn: &Connection, id: &QuoteId, visibility: Visibility) -> Result<Option<Quote>> {
-    let filter = QuoteFilter {
-        visibility,
-        ids: vec![id.clone()],
-        ..Default::default()
-    };
-    Ok(list(conn, &filter, &PageRequest::first(1))?.items.pop())
+    Ok(find_many(conn, std::slice::from_ref(id), visibility)?.pop())
 }
 
 /// The quote `id` if its article is public.
 pub fn get(conn: &Connection, id: &QuoteId) -> Result<Option<Quote>> {
-    let filter = QuoteFilter {
-        ids: vec![id.clone()],
-        ..Default::default()
-    };
-    Ok(list(conn, &filter, &PageRequest::first(1))?.items.pop())
+    find(conn, id, Visibility::Public)
 }
 
 /// The public quotes with these ids, in list order; missing ids are skipped.
@@ -120,13 +144,7 @@ pub fn find_many(conn: &Connection, ids: &[QuoteId], visibility: Visibility) -> 
         ids: ids.to_vec(),
         ..Default::default()
     };
-    query::all(
-        conn,
-        SELECT,
-        conditions(&filter),
-        "q.said_on DESC, q.id DESC",
-        from_row,
-    )
+    list::all(conn, &filter)
 }
 
 /// Creates or replaces the quote `id`.

@@ -3,7 +3,8 @@
 use rusqlite::{Connection, Row, params};
 
 use super::Result;
-use super::query::{self, Cursor, Page, PageRequest, Sort, SortValue, Where, time_column};
+use super::list::{self, Resource};
+use super::query::{Facet, Listing, Sort, Where, time_column};
 use crate::domain::{Links, NewTopic, Topic, TopicId};
 
 #[derive(Debug, Default, Clone)]
@@ -11,19 +12,27 @@ pub struct TopicFilter {
     pub ids: Vec<TopicId>,
 }
 
-const SELECT: &str = "SELECT t.id, t.name, t.description, t.updated_at FROM topics t";
+impl Resource for Topic {
+    type Filter = TopicFilter;
+    const LISTING: Listing = Listing {
+        from: "topics t",
+        id: "t.id",
+        columns: "t.id, t.name, t.description, t.updated_at",
+        deferred: false,
+    };
+    /// Alphabetical by id, which is stable and readable.
+    const SORTS: &'static [Sort] = &[Sort::asc("id", "t.id")];
+    const FACETS: &'static [Facet] = &[];
 
-/// Alphabetical by id, which is stable and readable.
-const SORT: Sort = Sort {
-    key: "t.id",
-    id: "t.id",
-    descending: false,
-};
+    fn conditions(filter: &TopicFilter) -> Where {
+        let mut w = Where::default();
+        w.any_of("t.id IN ({})", &filter.ids);
+        w
+    }
 
-fn conditions(filter: &TopicFilter) -> Where {
-    let mut w = Where::default();
-    w.any_of("t.id IN ({})", &filter.ids);
-    w
+    fn from_row(row: &Row<'_>) -> rusqlite::Result<Self> {
+        from_row(row)
+    }
 }
 
 fn from_row(row: &Row<'_>) -> rusqlite::Result<Topic> {
@@ -37,30 +46,8 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<Topic> {
     })
 }
 
-fn cursor_of(t: &Topic) -> Cursor {
-    Cursor {
-        key: SortValue::Text(t.id.to_string()),
-        id: t.id.to_string(),
-    }
-}
-
-pub fn list(conn: &Connection, filter: &TopicFilter, page: &PageRequest) -> Result<Page<Topic>> {
-    query::page(
-        conn,
-        SELECT,
-        conditions(filter),
-        SORT,
-        page,
-        from_row,
-        cursor_of,
-    )
-}
-
 pub fn get(conn: &Connection, id: &TopicId) -> Result<Option<Topic>> {
-    let filter = TopicFilter {
-        ids: vec![id.clone()],
-    };
-    Ok(list(conn, &filter, &PageRequest::first(1))?.items.pop())
+    Ok(get_many(conn, std::slice::from_ref(id))?.pop())
 }
 
 pub fn get_many(conn: &Connection, ids: &[TopicId]) -> Result<Vec<Topic>> {
@@ -68,7 +55,7 @@ pub fn get_many(conn: &Connection, ids: &[TopicId]) -> Result<Vec<Topic>> {
         return Ok(Vec::new());
     }
     let filter = TopicFilter { ids: ids.to_vec() };
-    query::all(conn, SELECT, conditions(&filter), "t.id", from_row)
+    list::all(conn, &filter)
 }
 
 pub fn insert(conn: &Connection, t: &NewTopic, now: i64) -> Result<()> {

@@ -338,6 +338,30 @@ async fn drafts_and_scheduled_articles_are_for_editors_only() {
         .json();
     assert_eq!(drafts["data"].as_array().unwrap().len(), 1);
     assert_problem(&app.get("/v1/articles?status=draft").await, 403);
+    // Nor do search, counts and facets show it to anyone but editors.
+    assert!(app.ids("/v1/search?q=embargoed").await.is_empty());
+    assert!(app.ids("/v1/articles?q=embargoed").await.is_empty());
+    let found = app
+        .request(
+            "GET",
+            "/v1/articles?q=embargoed",
+            &[("Authorization", &editor)],
+        )
+        .await
+        .json();
+    assert_eq!(found["data"][0]["id"], id);
+    assert_eq!(
+        app.get_ok("/v1/articles?count=true").await["page"]["total"],
+        3
+    );
+    let facets = app.get_ok("/v1/articles?facet=topic&limit=1").await;
+    let standing = facets["facets"]["topic"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["value"] == "international-standing")
+        .map(|f| f["count"].clone());
+    assert_eq!(standing, Some(json!(1)), "only the fixture article counts");
 
     // A quote of a draft is as hidden as its article.
     let quote = json!({"id": "draft-quote", "text": "Words of a draft.", "speaker": "aleksandr-lukashenko",
@@ -347,6 +371,11 @@ async fn drafts_and_scheduled_articles_are_for_editors_only() {
         201
     );
     assert_problem(&app.get("/v1/quotes/draft-quote").await, 404);
+    let timeline = app
+        .ids("/v1/participants/aleksandr-lukashenko/timeline")
+        .await;
+    assert!(!timeline.iter().any(|i| i == "draft-quote"), "{timeline:?}");
+    assert!(app.ids("/v1/search?q=draft&type=quote").await.is_empty());
     assert!(
         !app.ids("/v1/quotes")
             .await

@@ -1,0 +1,108 @@
+//! `include=`: the related resources of a page or a resource, side-loaded once each
+//! with one query per type.
+
+use std::collections::BTreeSet;
+
+use chrono::{DateTime, Utc};
+use rusqlite::Connection;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::domain::{
+    Article, ArticleId, Event, EventId, Participant, ParticipantId, Quote, QuoteId, Topic, TopicId,
+};
+use crate::storage::{self, articles, events, participants, quotes, topics};
+
+/// Related resources, grouped by type.
+#[derive(Debug, Default, Serialize, ToSchema)]
+pub struct Included {
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub articles: Vec<Article>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub quotes: Vec<Quote>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub participants: Vec<Participant>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub events: Vec<Event>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub topics: Vec<Topic>,
+}
+
+/// The ids of the related resources to side-load.
+#[derive(Debug, Default)]
+pub struct Wanted {
+    pub articles: BTreeSet<ArticleId>,
+    pub quotes: BTreeSet<QuoteId>,
+    pub participants: BTreeSet<ParticipantId>,
+    pub events: BTreeSet<EventId>,
+    pub topics: BTreeSet<TopicId>,
+}
+
+impl Wanted {
+    /// Loads every wanted resource with one query per type.
+    fn load(self, conn: &Connection) -> storage::Result<Included> {
+        fn ids<T>(set: BTreeSet<T>) -> Vec<T> {
+            set.into_iter().collect()
+        }
+        Ok(Included {
+            articles: articles::get_many(conn, &ids(self.articles))?,
+            quotes: quotes::get_many(conn, &ids(self.quotes))?,
+            participants: participants::get_many(conn, &ids(self.participants))?,
+            events: events::get_many(conn, &ids(self.events))?,
+            topics: topics::get_many(conn, &ids(self.topics))?,
+        })
+    }
+}
+
+/// A resource whose relations can be side-loaded with `include=`.
+pub trait Includable {
+    /// The relation names this resource accepts in `include`.
+    type Relation: Copy + PartialEq + Send + 'static;
+    const RELATIONS: &'static [(&'static str, Self::Relation)];
+    /// Adds the ids that `relation` points to from this item.
+    fn want(&self, relation: Self::Relation, wanted: &mut Wanted);
+    /// When this item last changed, for `Last-Modified`.
+    fn updated_at(&self) -> DateTime<Utc>;
+}
+
+/// Side-loads `relations` of `items`, or nothing when none were asked for.
+pub fn include<T: Includable>(
+    conn: &Connection,
+    items: &[T],
+    relations: &[T::Relation],
+) -> storage::Result<Option<Included>> {
+    if relations.is_empty() {
+        return Ok(None);
+    }
+    let mut wanted = Wanted::default();
+    for item in items {
+        for relation in relations {
+            item.want(*relation, &mut wanted);
+        }
+    }
+    wanted.load(conn).map(Some)
+}
+
+/// The relation of a resource that points to nothing to side-load.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum NoRelation {}
+
+/// Implements [`Includable`] for resources that have nothing to side-load.
+macro_rules! nothing_to_include {
+    ($($resource:ty),*) => {$(
+        impl Includable for $resource {
+            type Relation = NoRelation;
+            const RELATIONS: &'static [(&'static str, NoRelation)] = &[];
+
+            fn want(&self, relation: NoRelation, _: &mut Wanted) {
+                match relation {}
+            }
+
+            fn updated_at(&self) -> DateTime<Utc> {
+                self.updated_at
+            }
+        }
+    )*};
+}
+
+nothing_to_include!(Topic, crate::domain::SearchHit);

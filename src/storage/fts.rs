@@ -1,0 +1,169 @@
+//! What a user types as `q`, turned into an FTS5 query that cannot fail to parse.
+//!
+//! Words are matched as quoted strings, so FTS5's operators and punctuation in the
+//! input are only text: `AND (` searches for the word "and". Supported:
+//! - `food security`: both words, anywhere (AND);
+//! - `"food security"`: the phrase;
+//! - `secur*`, `"food secur"*`: a prefix (of the last word of a phrase);
+//! - `summit OR meeting`: either side (`OR` in capitals, between two terms).
+
+use rusqlite::types::Value;
+
+use super::query::Where;
+
+/// The longest `q` accepted, in characters.
+pub const MAX_LEN: usize = 256;
+/// The most terms (words or phrases) in one query.
+pub const MAX_TERMS: usize = 16;
+
+/// A full-text query in FTS5 syntax, built only by [`FtsQuery::parse`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct FtsQuery(String);
+
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum FtsQueryError {
+    #[error("must contain at least one word or number")]
+    Empty,
+    #[error("must be at most {MAX_LEN} characters long")]
+    TooLong,
+    #[error("must have at most {MAX_TERMS} words or phrases")]
+    TooManyTerms,
+}
+
+enum Item {
+    Term(String),
+    Or,
+}
+
+impl FtsQuery {
+    pub fn parse(text: &str) -> Result<Self, FtsQueryError> {
+        if text.chars().count() > MAX_LEN {
+            return Err(FtsQueryError::TooLong);
+        }
+        let items = tokenize(text);
+        let terms = items.iter().filter(|i| matches!(i, Item::Term(_))).count();
+        if terms == 0 {
+            return Err(FtsQueryError::Empty);
+        }
+        if terms > MAX_TERMS {
+            return Err(FtsQueryError::TooManyTerms);
+        }
+        let mut out = String::new();
+        for (n, item) in items.iter().enumerate() {
+            match item {
+                Item::Term(term) => {
+                    if !out.is_empty() && !out.ends_with(" OR ") {
+                        out.push(' ');
+                    }
+                    out.push_str(term);
+                }
+                // OR only between two terms; elsewhere it is dropped.
+                Item::Or => {
+                    let next_is_term = matches!(items.get(n + 1), Some(Item::Term(_)));
+                    if !out.is_empty() && !out.ends_with(" OR ") && next_is_term {
+                        out.push_str(" OR ");
+                    }
+                }
+            }
+        }
+        Ok(Self(out))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    pub fn to_sql(&self) -> Value {
+        Value::Text(self.0.clone())
+    }
+
+    /// Restricts `w` to the rows of `table` (aliased `alias`) that match, through its
+    /// full-text index `{table}_fts`, which the `relevance` sort then ranks.
+    pub fn restrict(&self, w: &mut Where, table: &str, alias: &str) {
+        w.join(format!(
+            "JOIN {table}_fts ON {table}_fts.rowid = {alias}.rowid"
+        ));
+        w.and(format!("{table}_fts MATCH ?"), [self.to_sql()]);
+    }
+}
+
+/// Splits the input into terms (quoted FTS5 strings) and `OR`s.
+fn tokenize(text: &str) -> Vec<Item> {
+    let mut items = Vec::new();
+    let mut rest = text.trim_start();
+    while let Some(first) = rest.chars().next() {
+        let (body, prefix, after) = if first == '"' {
+            let inner = &rest[1..];
+            let end = inner.find('"').unwrap_or(inner.len());
+            let after = inner[end..].strip_prefix('"').unwrap_or(&inner[end..]);
+            match after.strip_prefix('*') {
+                Some(after) => (&inner[..end], true, after),
+                None => (&inner[..end], false, after),
+            }
+        } else {
+            let end = rest
+                .find(|c: char| c.is_whitespace() || c == '"')
+                .unwrap_or(rest.len());
+            let token = &rest[..end];
+            if token == "OR" {
+                items.push(Item::Or);
+                rest = rest[end..].trim_start();
+                continue;
+            }
+            (token, token.ends_with('*'), &rest[end..])
+        };
+        let words: Vec<&str> = body
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .collect();
+        if !words.is_empty() {
+            let star = if prefix { "*" } else { "" };
+            items.push(Item::Term(format!("\"{}\"{star}", words.join(" "))));
+        }
+        rest = after.trim_start();
+    }
+    items
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fts(q: &str) -> String {
+        FtsQuery::parse(q).unwrap().0
+    }
+
+    #[test]
+    fn words_phrases_prefixes_and_or() {
+        assert_eq!(fts("food security"), r#""food" "security""#);
+        assert_eq!(fts(r#""food security""#), r#""food security""#);
+        assert_eq!(fts("secur*"), r#""secur"*"#);
+        assert_eq!(fts(r#""food secur"*"#), r#""food secur"*"#);
+        assert_eq!(fts("summit OR meeting"), r#""summit" OR "meeting""#);
+        assert_eq!(fts("clear-cut"), r#""clear cut""#);
+        assert_eq!(fts("Lukashenko’s"), r#""Lukashenko s""#);
+    }
+
+    #[test]
+    fn operators_and_punctuation_are_only_text() {
+        assert_eq!(fts("AND ("), r#""AND""#);
+        assert_eq!(fts("OR summit OR"), r#""summit""#);
+        assert_eq!(fts("a OR OR b"), r#""a" OR "b""#);
+        assert_eq!(
+            fts(r#"NEAR(a b) "unterminated"#),
+            r#""NEAR a" "b" "unterminated""#
+        );
+        assert_eq!(fts("col:umn ^start"), r#""col umn" "start""#);
+        for empty in ["", "   ", "\"", "\"\"", "(", "* - : ^", "OR"] {
+            assert_eq!(FtsQuery::parse(empty), Err(FtsQueryError::Empty), "{empty}");
+        }
+        assert_eq!(
+            FtsQuery::parse(&"a ".repeat(20)),
+            Err(FtsQueryError::TooManyTerms)
+        );
+        assert_eq!(
+            FtsQuery::parse(&"a".repeat(300)),
+            Err(FtsQueryError::TooLong)
+        );
+    }
+}
