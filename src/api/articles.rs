@@ -49,17 +49,21 @@ list_query! {
         pub topic: Vec<TopicId>,
         /// Only articles published at or after this time (RFC 3339, or a date meaning
         /// its start in UTC).
+        #[serde(default, deserialize_with = "super::params::non_empty")]
         #[param(example = "2024-07-04")]
         pub published_after: Option<String>,
         /// Only articles published before this time (RFC 3339 or a date).
+        #[serde(default, deserialize_with = "super::params::non_empty")]
         #[param(example = "2024-07-05T00:00:00Z")]
         pub published_before: Option<String>,
         /// Only articles updated at or after this time (RFC 3339 or a date).
+        #[serde(default, deserialize_with = "super::params::non_empty")]
         #[param(example = "2024-07-01T00:00:00Z")]
         pub updated_after: Option<String>,
         /// Full-text search in the headline, summary and body: words (all must match),
         /// `"a phrase"`, `prefix*`, `a OR b`. Operators and punctuation are otherwise
         /// plain text.
+        #[serde(default, deserialize_with = "super::params::non_empty")]
         #[param(example = "\"food security\"")]
         pub q: Option<String>,
         /// Editors only: only articles in this status (`draft`, `published`,

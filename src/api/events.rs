@@ -44,9 +44,11 @@ list_query! {
         #[param(example = json!(["xi-jinping"]))]
         pub participant: Vec<ParticipantId>,
         /// Only events that start on or after this day (`YYYY-MM-DD`).
+        #[serde(default, deserialize_with = "super::params::non_empty")]
         #[param(example = "2024-07-04")]
         pub starts_after: Option<String>,
         /// Only events that start before this day (`YYYY-MM-DD`).
+        #[serde(default, deserialize_with = "super::params::non_empty")]
         #[param(example = "2024-07-05")]
         pub starts_before: Option<String>,
     }

@@ -39,16 +39,20 @@ macro_rules! list_query {
             pub cursor: Option<String>,
             #[doc = $sort_doc]
             #[param(example = $sort_example)]
+            #[serde(default, deserialize_with = "crate::api::params::non_empty")]
             pub sort: Option<String>,
             /// Only these fields of each item, comma-separated; `id` is always kept. An
             /// unknown name is a 400 problem that lists the allowed ones.
             #[param(example = $fields_example)]
+            #[serde(default, deserialize_with = "crate::api::params::non_empty")]
             pub fields: Option<String>,
             /// `true` adds `page.total`: how many items the filters select, over all pages.
             #[param(value_type = Option<bool>, example = true)]
+            #[serde(default, deserialize_with = "crate::api::params::non_empty")]
             pub count: Option<String>,
             #[doc = $facet_doc]
             #[param(example = $facet_example)]
+            #[serde(default, deserialize_with = "crate::api::params::non_empty")]
             pub facet: Option<String>,
             #[doc = $include_doc]
             #[param(example = $include_example)]
@@ -121,7 +125,7 @@ pub fn facets<R: Resource>(value: Option<&str>) -> Result<Vec<Facet>, ApiError> 
 }
 
 /// The names of the fields `T` serializes, from its schema.
-fn field_names<T: PartialSchema>() -> Vec<String> {
+pub fn field_names<T: PartialSchema>() -> Vec<String> {
     match T::schema() {
         RefOr::T(Schema::Object(object)) => object.properties.keys().cloned().collect(),
         _ => Vec::new(),

@@ -38,6 +38,7 @@ list_query! {
         pub kind: Vec<ParticipantKind>,
         /// Full-text search in the name, aliases and title: words (all must match),
         /// `"a phrase"`, `prefix*`, `a OR b`.
+        #[serde(default, deserialize_with = "super::params::non_empty")]
         #[param(example = "lukash*")]
         pub q: Option<String>,
     }

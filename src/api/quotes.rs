@@ -47,13 +47,16 @@ list_query! {
         #[param(example = json!(["food-security"]))]
         pub topic: Vec<TopicId>,
         /// Only quotes said on or after this day (`YYYY-MM-DD`).
+        #[serde(default, deserialize_with = "super::params::non_empty")]
         #[param(example = "2024-07-04")]
         pub said_after: Option<String>,
         /// Only quotes said before this day (`YYYY-MM-DD`).
+        #[serde(default, deserialize_with = "super::params::non_empty")]
         #[param(example = "2024-07-05")]
         pub said_before: Option<String>,
         /// Full-text search in the words, the speaker's name and the topic: words (all must
         /// match), `"a phrase"`, `prefix*`, `a OR b`.
+        #[serde(default, deserialize_with = "super::params::non_empty")]
         #[param(example = "Brazil")]
         pub q: Option<String>,
     }

@@ -29,7 +29,7 @@ list_query! {
         pub q: String,
         /// Only hits of these types, comma-separated: `article`, `quote`,
         /// `participant`, `event` (default: all).
-        #[serde(rename = "type")]
+        #[serde(rename = "type", default, deserialize_with = "super::params::non_empty")]
         #[param(rename = "type", example = "article,quote")]
         pub types: Option<String>,
     }

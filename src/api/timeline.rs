@@ -28,7 +28,7 @@ list_query! {
     {
         /// Only items of these types, comma-separated: `article`, `quote`, `event`
         /// (default: all).
-        #[serde(rename = "type")]
+        #[serde(rename = "type", default, deserialize_with = "super::params::non_empty")]
         #[param(rename = "type", example = "article,quote")]
         pub types: Option<String>,
     }

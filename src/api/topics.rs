@@ -19,9 +19,12 @@ use crate::storage::topics::{self, TopicFilter};
 #[into_params(parameter_in = Query)]
 pub struct TopicListQuery {
     /// Page size, 1 to 100.
+    #[serde(default, deserialize_with = "super::params::whole_number")]
     #[param(minimum = 1, maximum = 100, default = 20)]
     pub limit: Option<u32>,
     /// The `next_cursor` of the previous page.
+    #[serde(default, deserialize_with = "super::params::non_empty")]
+    #[param(pattern = "^[A-Za-z0-9_-]+$")]
     pub cursor: Option<String>,
     /// Topics have no relations to side-load; only an empty value is accepted.
     pub include: Option<String>,

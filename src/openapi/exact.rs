@@ -8,8 +8,11 @@
 use serde_json::{Value, json};
 
 use crate::api::include::Includable;
+use crate::api::listing::field_names;
 use crate::domain::{Article, Event, NewArticle, NewEvent, NewParticipant, NewQuote, Participant};
 use crate::domain::{Quote, Topic};
+use crate::domain::{SearchHit, TimelineEntry};
+use crate::storage::Resource;
 
 /// Applies every rule below to the rendered description.
 pub fn complete(doc: &mut Value) {
@@ -22,8 +25,32 @@ pub fn complete(doc: &mut Value) {
         if method == "get" {
             includes(operation);
             formats(operation);
+            vocabulary(operation);
         }
     });
+    prune_unused_schemas(doc);
+}
+
+/// Drops component schemas nothing refers to: the generic envelopes
+/// (`Collection<SearchHit>` …) inline their item schema, which utoipa also registers.
+fn prune_unused_schemas(doc: &mut Value) {
+    loop {
+        let text = doc.to_string();
+        let Some(schemas) = doc["components"]["schemas"].as_object_mut() else {
+            return;
+        };
+        let unused: Vec<String> = schemas
+            .keys()
+            .filter(|name| !text.contains(&format!("\"#/components/schemas/{name}\"")))
+            .cloned()
+            .collect();
+        if unused.is_empty() {
+            return;
+        }
+        for name in unused {
+            schemas.remove(&name);
+        }
+    }
 }
 
 fn for_each_operation(doc: &mut Value, mut f: impl FnMut(&str, &mut Value)) {
@@ -97,8 +124,95 @@ fn relations(resource: &str) -> Option<Vec<&'static str>> {
         "Participant" => names::<Participant>(),
         "Event" => names::<Event>(),
         "Topic" => names::<Topic>(),
+        "SearchHit" => names::<SearchHit>(),
+        "TimelineEntry" => names::<TimelineEntry>(),
         _ => return None,
     })
+}
+
+/// What the list vocabulary accepts for one resource: its sorts, fields and facets.
+struct Vocabulary {
+    sorts: Vec<&'static str>,
+    fields: Vec<String>,
+    facets: Vec<&'static str>,
+}
+
+fn vocabulary_of(resource: &str) -> Option<Vocabulary> {
+    fn of<R: Resource + utoipa::PartialSchema>() -> Vocabulary {
+        Vocabulary {
+            sorts: R::SORTS.iter().map(|s| s.name).collect(),
+            fields: field_names::<R>(),
+            facets: R::FACETS.iter().map(|f| f.name).collect(),
+        }
+    }
+    Some(match resource {
+        "Article" => of::<Article>(),
+        "Quote" => of::<Quote>(),
+        "Participant" => of::<Participant>(),
+        "Event" => of::<Event>(),
+        "Topic" => of::<Topic>(),
+        "SearchHit" => of::<SearchHit>(),
+        "TimelineEntry" => of::<TimelineEntry>(),
+        _ => return None,
+    })
+}
+
+/// A comma-separated list of names (form style, not exploded).
+fn name_list_schema(param: &mut Value, names: &[&str]) {
+    param["style"] = json!("form");
+    param["explode"] = json!(false);
+    param["schema"] = json!({"type": "array", "minItems": 1,
+        "items": {"type": "string", "enum": names}});
+    param["example"] = json!(names.iter().take(2).collect::<Vec<_>>());
+}
+
+/// The shared list parameters, exactly: `sort`, `fields` and `facet` take only the
+/// names this resource knows, `count` is a boolean, time bounds are RFC 3339 times
+/// or dates, `q` is bounded. (`relevance` needs `q`: JSON Schema cannot say so; the
+/// description does.)
+fn vocabulary(operation: &mut Value) {
+    let resource = resource_of(operation).map(str::to_owned);
+    let Some(words) = resource.as_deref().and_then(vocabulary_of) else {
+        return;
+    };
+    if let Some(param) = parameter(operation, "sort") {
+        param["schema"] = json!({"type": "string", "enum": words.sorts});
+        param["example"] = json!(words.sorts[0]);
+    }
+    if let Some(param) = parameter(operation, "fields") {
+        let fields: Vec<&str> = words.fields.iter().map(String::as_str).collect();
+        name_list_schema(param, &fields);
+    }
+    if let Some(param) = parameter(operation, "facet") {
+        name_list_schema(param, &words.facets);
+    }
+    if let Some(param) = parameter(operation, "count") {
+        param["schema"] = json!({"type": "boolean"});
+    }
+    for name in ["published_after", "published_before", "updated_after"] {
+        if let Some(param) = parameter(operation, name) {
+            param["schema"] = json!({"anyOf": [
+                {"type": "string", "format": "date-time"},
+                {"type": "string", "format": "date"}
+            ]});
+        }
+    }
+    for name in ["said_after", "said_before", "starts_after", "starts_before"] {
+        if let Some(param) = parameter(operation, name) {
+            param["schema"] = json!({"type": "string", "format": "date"});
+        }
+    }
+    if let Some(param) = parameter(operation, "q") {
+        param["schema"] = json!({"type": "string", "minLength": 1,
+            "maxLength": crate::storage::fts::MAX_LEN});
+    }
+    if let Some(param) = parameter(operation, "type") {
+        let names: &[&str] = match resource.as_deref() {
+            Some("SearchHit") => &["article", "quote", "participant", "event"],
+            _ => &["article", "quote", "event"],
+        };
+        name_list_schema(param, names);
+    }
 }
 
 fn parameter<'a>(operation: &'a mut Value, name: &str) -> Option<&'a mut Value> {

@@ -4,7 +4,7 @@
 //     collection's bearer auth;
 //   - path placeholders filled with fixture ids (and, for deletes, the ids that the
 //     collection's own POSTs created), query filters filled with the description's
-//     examples (only `limit` and `include` are sent; the rest are there, disabled,
+//     examples (only `limit`, `include` and required ones are sent; the rest are there, disabled,
 //     to switch on);
 //   - requests ordered so that each folder creates before it reads, and deletes last;
 //   - on every request, a test of the status code and of the response against the
@@ -159,7 +159,9 @@ function fill(request, method, path, operation) {
     if (q.key === 'limit') example = 2;
     if (Array.isArray(example)) example = example.join(',');
     q.value = example === undefined ? '' : String(example);
-    q.disabled = !(q.key === 'limit' || q.key === 'include') || q.value === '';
+    // Required parameters (the `q` of /v1/search) are sent with their example too.
+    const required = Boolean(param && param.required);
+    q.disabled = !(q.key === 'limit' || q.key === 'include' || required) || q.value === '';
     return !(q.key === 'cursor' || q.key === 'since');
   });
   if (!url.query.length) delete url.query;

@@ -4,6 +4,7 @@
 //   npm ci && npm run build && node dist/main.js http://127.0.0.1:8080
 
 import { allQuotesBy, articleWithQuotes, latestArticles, newsdesk } from "./client.js";
+import { searchArticles, searchEverything } from "./search.js";
 
 declare const process: { argv: string[]; env: Record<string, string | undefined> };
 
@@ -43,3 +44,10 @@ check(new Set(ids).size === ids.length, "a quote came twice while following the 
 check(pages.flat().every((q) => q.speaker === speaker), "the speaker filter let another speaker through");
 check(pages.slice(0, -1).every((p) => p.length === 2), "a page before the last one was short");
 console.log(`${speaker}: ${ids.length} quotes over ${pages.length} pages`);
+
+// 4. Search: a phrase across articles, then across every resource.
+const found = await searchArticles(api, '"food security"', 5);
+check(found.some((a) => a.id === "lukashenko-at-sco-summit-astana"), "search missed the summit article");
+const hits = await searchEverything(api, "Brazil");
+check(hits.length > 0 && hits.every((h) => h.snippet.includes("<mark>")), "search hits carry no marked snippet");
+console.log(`search: ${found.length} articles for "food security"; ${hits.map((h) => `${h.type}/${h.id}`).join(", ")} for Brazil`);

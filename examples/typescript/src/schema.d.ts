@@ -117,7 +117,9 @@ export interface paths {
         /**
          * List articles
          * @description Published articles, newest first (`published_at` descending, then id), one page at
-         *     a time: follow `page.next_cursor` or the `Link: rel="next"` header.
+         *     a time: follow `page.next_cursor` or the `Link: rel="next"` header. Filter by
+         *     participant, event, topic, time or full text (`q`); choose the order (`sort`), the
+         *     fields (`fields`); ask for the total (`count=true`) and facets (`facet`).
          */
         get: operations["list_articles"];
         put?: never;
@@ -452,6 +454,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/events/{id}/timeline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * An event's timeline
+         * @description The event's sub-events, the articles about it and the quotes said at it, merged in
+         *     date order (oldest first) and typed (`article`, `quote`, `event`).
+         */
+        get: operations["event_timeline"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/feeds/articles.{format}": {
         parameters: {
             query?: never;
@@ -620,6 +643,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/participants/{id}/timeline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A participant's timeline
+         * @description The events the participant took part in, the articles that name it and its quotes,
+         *     merged in date order (oldest first) and typed (`article`, `quote`, `event`).
+         */
+        get: operations["participant_timeline"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/quotes": {
         parameters: {
             query?: never;
@@ -681,6 +725,28 @@ export interface paths {
          *     works as for `PUT`.
          */
         patch: operations["update_quote"];
+        trace?: never;
+    };
+    "/v1/search": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Search everything
+         * @description Articles (headline, summary, body), quotes (words, speaker's name), participants
+         *     (name, aliases, title) and events (title, place) that match `q`, best first
+         *     (bm25), each hit with its type, id, title, a highlighted snippet and its score.
+         */
+        get: operations["search"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/v1/topics": {
@@ -982,6 +1048,14 @@ export interface components {
                  */
                 version: number;
             }[];
+            /**
+             * @description Per facet asked for with `facet`, its values among the items the filters
+             *     select (over all pages), the most frequent first (at most 100); items without
+             *     a value are not counted.
+             */
+            facets?: {
+                [key: string]: components["schemas"]["FacetValue"][];
+            } | null;
             included?: components["schemas"]["Included"] | null;
             page: components["schemas"]["PageInfo"];
         };
@@ -1005,6 +1079,14 @@ export interface components {
                 /** Format: date-time */
                 updated_at: string;
             }[];
+            /**
+             * @description Per facet asked for with `facet`, its values among the items the filters
+             *     select (over all pages), the most frequent first (at most 100); items without
+             *     a value are not counted.
+             */
+            facets?: {
+                [key: string]: components["schemas"]["FacetValue"][];
+            } | null;
             included?: components["schemas"]["Included"] | null;
             page: components["schemas"]["PageInfo"];
         };
@@ -1039,6 +1121,14 @@ export interface components {
                  */
                 updated_at: string;
             }[];
+            /**
+             * @description Per facet asked for with `facet`, its values among the items the filters
+             *     select (over all pages), the most frequent first (at most 100); items without
+             *     a value are not counted.
+             */
+            facets?: {
+                [key: string]: components["schemas"]["FacetValue"][];
+            } | null;
             included?: components["schemas"]["Included"] | null;
             page: components["schemas"]["PageInfo"];
         };
@@ -1072,6 +1162,83 @@ export interface components {
                 /** Format: date-time */
                 updated_at: string;
             }[];
+            /**
+             * @description Per facet asked for with `facet`, its values among the items the filters
+             *     select (over all pages), the most frequent first (at most 100); items without
+             *     a value are not counted.
+             */
+            facets?: {
+                [key: string]: components["schemas"]["FacetValue"][];
+            } | null;
+            included?: components["schemas"]["Included"] | null;
+            page: components["schemas"]["PageInfo"];
+        };
+        /** @description A page of a collection. */
+        Collection_SearchHit: {
+            data: {
+                /** @example lukashenko-at-sco-summit-astana */
+                id: string;
+                links: components["schemas"]["Links"];
+                /**
+                 * Format: double
+                 * @description How well it matches (bm25); higher is better. Comparable within one search only.
+                 * @example 4.2
+                 */
+                score: number;
+                /**
+                 * @description The best matching passage, HTML-escaped, with the matches in `<mark>…</mark>`.
+                 * @example Speaking about <mark>food</mark> <mark>security</mark>, Aleksandr Lukashenko noted…
+                 */
+                snippet: string;
+                /**
+                 * @description The headline, the speaker and words of a quote, the name or the title.
+                 * @example Aleksandr Lukashenko at the SCO summit in Astana
+                 */
+                title: string;
+                type: components["schemas"]["HitType"];
+                /** Format: date-time */
+                updated_at: string;
+            }[];
+            /**
+             * @description Per facet asked for with `facet`, its values among the items the filters
+             *     select (over all pages), the most frequent first (at most 100); items without
+             *     a value are not counted.
+             */
+            facets?: {
+                [key: string]: components["schemas"]["FacetValue"][];
+            } | null;
+            included?: components["schemas"]["Included"] | null;
+            page: components["schemas"]["PageInfo"];
+        };
+        /** @description A page of a collection. */
+        Collection_TimelineEntry: {
+            data: {
+                /**
+                 * Format: date-time
+                 * @description When it happened: an article's `published_at`, the start of the day a quote was
+                 *     said or an event began (UTC).
+                 */
+                at: string;
+                /** @example lukashenko-xi-meeting-2024 */
+                id: string;
+                links: components["schemas"]["Links"];
+                /**
+                 * @description The headline, the words of a quote, the title of an event.
+                 * @example Meeting of Aleksandr Lukashenko and Xi Jinping
+                 */
+                title: string;
+                type: components["schemas"]["TimelineType"];
+                /** Format: date-time */
+                updated_at: string;
+            }[];
+            /**
+             * @description Per facet asked for with `facet`, its values among the items the filters
+             *     select (over all pages), the most frequent first (at most 100); items without
+             *     a value are not counted.
+             */
+            facets?: {
+                [key: string]: components["schemas"]["FacetValue"][];
+            } | null;
             included?: components["schemas"]["Included"] | null;
             page: components["schemas"]["PageInfo"];
         };
@@ -1090,6 +1257,14 @@ export interface components {
                 /** Format: date-time */
                 updated_at: string;
             }[];
+            /**
+             * @description Per facet asked for with `facet`, its values among the items the filters
+             *     select (over all pages), the most frequent first (at most 100); items without
+             *     a value are not counted.
+             */
+            facets?: {
+                [key: string]: components["schemas"]["FacetValue"][];
+            } | null;
             included?: components["schemas"]["Included"] | null;
             page: components["schemas"]["PageInfo"];
         };
@@ -1209,6 +1384,21 @@ export interface components {
          * @example Shanghai Cooperation Organization summit in Astana
          */
         EventTitle: string;
+        /** @description How many of the selected items have one value of a faceted field. */
+        FacetValue: {
+            /**
+             * Format: int64
+             * @example 9
+             */
+            count: number;
+            /**
+             * @description The value's name for display.
+             * @example Aleksandr Lukashenko
+             */
+            label: string;
+            /** @example aleksandr-lukashenko */
+            value: string;
+        };
         /**
          * @description The feed formats.
          * @enum {string}
@@ -1243,6 +1433,11 @@ export interface components {
              */
             status: string;
         };
+        /**
+         * @description The kinds of resource a search looks through.
+         * @enum {string}
+         */
+        HitType: "article" | "quote" | "participant" | "event";
         /** @description Related resources, grouped by type. */
         Included: {
             articles?: components["schemas"]["Article"][];
@@ -1393,6 +1588,12 @@ export interface components {
             limit: number;
             /** @description Pass as `cursor` to get the next page; `null` on the last page. */
             next_cursor?: string | null;
+            /**
+             * Format: int64
+             * @description How many items the filters select over all pages; only with `count=true`.
+             * @example 11
+             */
+            total?: number | null;
         };
         /** @description A person, organization or country that takes part in events, speaks or is named. */
         Participant: {
@@ -1755,6 +1956,11 @@ export interface components {
          * @example Belarus became a full member of the SCO at the Astana summit.
          */
         Summary: string;
+        /**
+         * @description The kinds of item a timeline merges.
+         * @enum {string}
+         */
+        TimelineType: "article" | "quote" | "event";
         /** @description A subject that articles and quotes are filed under, such as a section of an article. */
         Topic: {
             /** @description What the topic covers. */
@@ -2196,11 +2402,37 @@ export interface operations {
             query?: {
                 /** @description Page size, 1 to 100. */
                 limit?: number;
-                /** @description The `next_cursor` of the previous page. */
+                /** @description The `next_cursor` of the previous page; it holds only for the same `sort`. */
                 cursor?: string;
                 /**
-                 * @description Related resources to side-load into `included`, comma-separated:
-                 *     `quotes`, `participants`, `events`, `topics`.
+                 * @description Order: `-published_at` (newest first, the default without `q`), `published_at`, `-updated_at`, `updated_at`, or `relevance` (best match first; only with `q`, and its default). Ties are broken by id.
+                 * @example -published_at
+                 */
+                sort?: "-published_at" | "published_at" | "-updated_at" | "updated_at" | "relevance";
+                /**
+                 * @description Only these fields of each item, comma-separated; `id` is always kept. An
+                 *     unknown name is a 400 problem that lists the allowed ones.
+                 * @example [
+                 *       "body",
+                 *       "corrections"
+                 *     ]
+                 */
+                fields?: ("body" | "corrections" | "dateline" | "events" | "headline" | "headline_origin" | "id" | "language" | "links" | "participants" | "published_at" | "quotes" | "source" | "status" | "summary" | "topics" | "updated_at" | "version")[];
+                /**
+                 * @description `true` adds `page.total`: how many items the filters select, over all pages.
+                 * @example true
+                 */
+                count?: boolean;
+                /**
+                 * @description Count the selected articles per value of these fields, comma-separated: `topic`, `participant`, `event`.
+                 * @example [
+                 *       "topic",
+                 *       "participant"
+                 *     ]
+                 */
+                facet?: ("topic" | "participant" | "event")[];
+                /**
+                 * @description Related resources to side-load into `included`, comma-separated: `quotes`, `participants`, `events`, `topics`.
                  * @example [
                  *       "quotes",
                  *       "participants"
@@ -2229,9 +2461,32 @@ export interface operations {
                  */
                 topic?: components["schemas"]["TopicId"][];
                 /**
-                 * @description Editors only: only articles in this status (`draft`, `published`, `scheduled`,
-                 *     `withdrawn`). Editors see every status by default; everyone else sees only
-                 *     published articles whose `published_at` has passed.
+                 * @description Only articles published at or after this time (RFC 3339, or a date meaning
+                 *     its start in UTC).
+                 * @example 2024-07-04
+                 */
+                published_after?: string;
+                /**
+                 * @description Only articles published before this time (RFC 3339 or a date).
+                 * @example 2024-07-05T00:00:00Z
+                 */
+                published_before?: string;
+                /**
+                 * @description Only articles updated at or after this time (RFC 3339 or a date).
+                 * @example 2024-07-01T00:00:00Z
+                 */
+                updated_after?: string;
+                /**
+                 * @description Full-text search in the headline, summary and body: words (all must match),
+                 *     `"a phrase"`, `prefix*`, `a OR b`. Operators and punctuation are otherwise
+                 *     plain text.
+                 * @example "food security"
+                 */
+                q?: string;
+                /**
+                 * @description Editors only: only articles in this status (`draft`, `published`,
+                 *     `scheduled`, `withdrawn`). Editors see every status by default; everyone
+                 *     else sees only published articles whose `published_at` has passed.
                  * @example [
                  *       "draft"
                  *     ]
@@ -2629,6 +2884,15 @@ export interface operations {
                  * @example ninjs
                  */
                 format?: "json" | "jsonld" | "ninjs";
+                /**
+                 * @description Only these fields, comma-separated; `id` is always kept. The names are those of
+                 *     the resource's `fields` list parameter. JSON only.
+                 * @example [
+                 *       "body",
+                 *       "corrections"
+                 *     ]
+                 */
+                fields?: ("body" | "corrections" | "dateline" | "events" | "headline" | "headline_origin" | "id" | "language" | "links" | "participants" | "published_at" | "quotes" | "source" | "status" | "summary" | "topics" | "updated_at" | "version")[];
             };
             header?: never;
             path: {
@@ -3351,11 +3615,37 @@ export interface operations {
             query?: {
                 /** @description Page size, 1 to 100. */
                 limit?: number;
-                /** @description The `next_cursor` of the previous page. */
+                /** @description The `next_cursor` of the previous page; it holds only for the same `sort`. */
                 cursor?: string;
                 /**
-                 * @description Related resources to side-load into `included`, comma-separated:
-                 *     `participants`, `parent`, `subevents`.
+                 * @description Order: `-start_date` (most recent first, the default) or `start_date`. Ties are broken by id.
+                 * @example -start_date
+                 */
+                sort?: "-start_date" | "start_date";
+                /**
+                 * @description Only these fields of each item, comma-separated; `id` is always kept. An
+                 *     unknown name is a 400 problem that lists the allowed ones.
+                 * @example [
+                 *       "end_date",
+                 *       "id"
+                 *     ]
+                 */
+                fields?: ("end_date" | "id" | "kind" | "links" | "parent" | "participants" | "place" | "start_date" | "subevents" | "title" | "updated_at")[];
+                /**
+                 * @description `true` adds `page.total`: how many items the filters select, over all pages.
+                 * @example true
+                 */
+                count?: boolean;
+                /**
+                 * @description Count the selected events per value of these fields, comma-separated: `kind`, `participant`.
+                 * @example [
+                 *       "kind",
+                 *       "participant"
+                 *     ]
+                 */
+                facet?: ("kind" | "participant")[];
+                /**
+                 * @description Related resources to side-load into `included`, comma-separated: `participants`, `parent`, `subevents`.
                  * @example [
                  *       "participants",
                  *       "parent"
@@ -3383,6 +3673,16 @@ export interface operations {
                  *     ]
                  */
                 participant?: components["schemas"]["ParticipantId"][];
+                /**
+                 * @description Only events that start on or after this day (`YYYY-MM-DD`).
+                 * @example 2024-07-04
+                 */
+                starts_after?: string;
+                /**
+                 * @description Only events that start before this day (`YYYY-MM-DD`).
+                 * @example 2024-07-05
+                 */
+                starts_before?: string;
             };
             header?: never;
             path: {
@@ -3512,8 +3812,34 @@ export interface operations {
             query?: {
                 /** @description Page size, 1 to 100. */
                 limit?: number;
-                /** @description The `next_cursor` of the previous page. */
+                /** @description The `next_cursor` of the previous page; it holds only for the same `sort`. */
                 cursor?: string;
+                /**
+                 * @description Order: `name` (alphabetical, the default without `q`), `-name`, or `relevance` (best match first; only with `q`, and its default). Ties are broken by id.
+                 * @example name
+                 */
+                sort?: "name" | "-name" | "relevance";
+                /**
+                 * @description Only these fields of each item, comma-separated; `id` is always kept. An
+                 *     unknown name is a 400 problem that lists the allowed ones.
+                 * @example [
+                 *       "affiliation",
+                 *       "aliases"
+                 *     ]
+                 */
+                fields?: ("affiliation" | "aliases" | "id" | "kind" | "links" | "name" | "title" | "updated_at")[];
+                /**
+                 * @description `true` adds `page.total`: how many items the filters select, over all pages.
+                 * @example true
+                 */
+                count?: boolean;
+                /**
+                 * @description Count the selected participants per value of these fields, comma-separated: `kind`.
+                 * @example [
+                 *       "kind"
+                 *     ]
+                 */
+                facet?: "kind"[];
                 /**
                  * @description Related resources to side-load into `included`, comma-separated: `affiliation`.
                  * @example [
@@ -3522,12 +3848,18 @@ export interface operations {
                  */
                 include?: "affiliation"[];
                 /**
-                 * @description Only participants of this kind; repeat for any of several.
+                 * @description Only participants of this kind.
                  * @example [
                  *       "person"
                  *     ]
                  */
                 kind?: components["schemas"]["ParticipantKind"][];
+                /**
+                 * @description Full-text search in the name, aliases and title: words (all must match),
+                 *     `"a phrase"`, `prefix*`, `a OR b`.
+                 * @example lukash*
+                 */
+                q?: string;
             };
             header?: never;
             path: {
@@ -3599,11 +3931,37 @@ export interface operations {
             query?: {
                 /** @description Page size, 1 to 100. */
                 limit?: number;
-                /** @description The `next_cursor` of the previous page. */
+                /** @description The `next_cursor` of the previous page; it holds only for the same `sort`. */
                 cursor?: string;
                 /**
-                 * @description Related resources to side-load into `included`, comma-separated:
-                 *     `speaker`, `article`, `event`, `topic`.
+                 * @description Order: `-said_on` (most recent first, the default without `q`), `said_on`, or `relevance` (best match first; only with `q`, and its default). Ties are broken by id.
+                 * @example -said_on
+                 */
+                sort?: "-said_on" | "said_on" | "relevance";
+                /**
+                 * @description Only these fields of each item, comma-separated; `id` is always kept. An
+                 *     unknown name is a 400 problem that lists the allowed ones.
+                 * @example [
+                 *       "article",
+                 *       "event"
+                 *     ]
+                 */
+                fields?: ("article" | "event" | "id" | "links" | "position" | "said_on" | "speaker" | "text" | "topic" | "updated_at")[];
+                /**
+                 * @description `true` adds `page.total`: how many items the filters select, over all pages.
+                 * @example true
+                 */
+                count?: boolean;
+                /**
+                 * @description Count the selected quotes per value of these fields, comma-separated: `speaker`, `topic`, `event`.
+                 * @example [
+                 *       "speaker",
+                 *       "topic"
+                 *     ]
+                 */
+                facet?: ("speaker" | "topic" | "event")[];
+                /**
+                 * @description Related resources to side-load into `included`, comma-separated: `speaker`, `article`, `event`, `topic`.
                  * @example [
                  *       "speaker",
                  *       "article"
@@ -3638,6 +3996,22 @@ export interface operations {
                  *     ]
                  */
                 topic?: components["schemas"]["TopicId"][];
+                /**
+                 * @description Only quotes said on or after this day (`YYYY-MM-DD`).
+                 * @example 2024-07-04
+                 */
+                said_after?: string;
+                /**
+                 * @description Only quotes said before this day (`YYYY-MM-DD`).
+                 * @example 2024-07-05
+                 */
+                said_before?: string;
+                /**
+                 * @description Full-text search in the words, the speaker's name and the topic: words (all must
+                 *     match), `"a phrase"`, `prefix*`, `a OR b`.
+                 * @example Brazil
+                 */
+                q?: string;
             };
             header?: never;
             path: {
@@ -3968,11 +4342,37 @@ export interface operations {
             query?: {
                 /** @description Page size, 1 to 100. */
                 limit?: number;
-                /** @description The `next_cursor` of the previous page. */
+                /** @description The `next_cursor` of the previous page; it holds only for the same `sort`. */
                 cursor?: string;
                 /**
-                 * @description Related resources to side-load into `included`, comma-separated:
-                 *     `participants`, `parent`, `subevents`.
+                 * @description Order: `-start_date` (most recent first, the default) or `start_date`. Ties are broken by id.
+                 * @example -start_date
+                 */
+                sort?: "-start_date" | "start_date";
+                /**
+                 * @description Only these fields of each item, comma-separated; `id` is always kept. An
+                 *     unknown name is a 400 problem that lists the allowed ones.
+                 * @example [
+                 *       "end_date",
+                 *       "id"
+                 *     ]
+                 */
+                fields?: ("end_date" | "id" | "kind" | "links" | "parent" | "participants" | "place" | "start_date" | "subevents" | "title" | "updated_at")[];
+                /**
+                 * @description `true` adds `page.total`: how many items the filters select, over all pages.
+                 * @example true
+                 */
+                count?: boolean;
+                /**
+                 * @description Count the selected events per value of these fields, comma-separated: `kind`, `participant`.
+                 * @example [
+                 *       "kind",
+                 *       "participant"
+                 *     ]
+                 */
+                facet?: ("kind" | "participant")[];
+                /**
+                 * @description Related resources to side-load into `included`, comma-separated: `participants`, `parent`, `subevents`.
                  * @example [
                  *       "participants",
                  *       "parent"
@@ -4000,6 +4400,16 @@ export interface operations {
                  *     ]
                  */
                 participant?: components["schemas"]["ParticipantId"][];
+                /**
+                 * @description Only events that start on or after this day (`YYYY-MM-DD`).
+                 * @example 2024-07-04
+                 */
+                starts_after?: string;
+                /**
+                 * @description Only events that start before this day (`YYYY-MM-DD`).
+                 * @example 2024-07-05
+                 */
+                starts_before?: string;
             };
             header?: never;
             path?: never;
@@ -4221,6 +4631,15 @@ export interface operations {
                  * @example jsonld
                  */
                 format?: "json" | "jsonld";
+                /**
+                 * @description Only these fields, comma-separated; `id` is always kept. The names are those of
+                 *     the resource's `fields` list parameter. JSON only.
+                 * @example [
+                 *       "end_date",
+                 *       "id"
+                 *     ]
+                 */
+                fields?: ("end_date" | "id" | "kind" | "links" | "parent" | "participants" | "place" | "start_date" | "subevents" | "title" | "updated_at")[];
             };
             header?: never;
             path: {
@@ -4560,11 +4979,37 @@ export interface operations {
             query?: {
                 /** @description Page size, 1 to 100. */
                 limit?: number;
-                /** @description The `next_cursor` of the previous page. */
+                /** @description The `next_cursor` of the previous page; it holds only for the same `sort`. */
                 cursor?: string;
                 /**
-                 * @description Related resources to side-load into `included`, comma-separated:
-                 *     `quotes`, `participants`, `events`, `topics`.
+                 * @description Order: `-published_at` (newest first, the default without `q`), `published_at`, `-updated_at`, `updated_at`, or `relevance` (best match first; only with `q`, and its default). Ties are broken by id.
+                 * @example -published_at
+                 */
+                sort?: "-published_at" | "published_at" | "-updated_at" | "updated_at" | "relevance";
+                /**
+                 * @description Only these fields of each item, comma-separated; `id` is always kept. An
+                 *     unknown name is a 400 problem that lists the allowed ones.
+                 * @example [
+                 *       "body",
+                 *       "corrections"
+                 *     ]
+                 */
+                fields?: ("body" | "corrections" | "dateline" | "events" | "headline" | "headline_origin" | "id" | "language" | "links" | "participants" | "published_at" | "quotes" | "source" | "status" | "summary" | "topics" | "updated_at" | "version")[];
+                /**
+                 * @description `true` adds `page.total`: how many items the filters select, over all pages.
+                 * @example true
+                 */
+                count?: boolean;
+                /**
+                 * @description Count the selected articles per value of these fields, comma-separated: `topic`, `participant`, `event`.
+                 * @example [
+                 *       "topic",
+                 *       "participant"
+                 *     ]
+                 */
+                facet?: ("topic" | "participant" | "event")[];
+                /**
+                 * @description Related resources to side-load into `included`, comma-separated: `quotes`, `participants`, `events`, `topics`.
                  * @example [
                  *       "quotes",
                  *       "participants"
@@ -4593,9 +5038,32 @@ export interface operations {
                  */
                 topic?: components["schemas"]["TopicId"][];
                 /**
-                 * @description Editors only: only articles in this status (`draft`, `published`, `scheduled`,
-                 *     `withdrawn`). Editors see every status by default; everyone else sees only
-                 *     published articles whose `published_at` has passed.
+                 * @description Only articles published at or after this time (RFC 3339, or a date meaning
+                 *     its start in UTC).
+                 * @example 2024-07-04
+                 */
+                published_after?: string;
+                /**
+                 * @description Only articles published before this time (RFC 3339 or a date).
+                 * @example 2024-07-05T00:00:00Z
+                 */
+                published_before?: string;
+                /**
+                 * @description Only articles updated at or after this time (RFC 3339 or a date).
+                 * @example 2024-07-01T00:00:00Z
+                 */
+                updated_after?: string;
+                /**
+                 * @description Full-text search in the headline, summary and body: words (all must match),
+                 *     `"a phrase"`, `prefix*`, `a OR b`. Operators and punctuation are otherwise
+                 *     plain text.
+                 * @example "food security"
+                 */
+                q?: string;
+                /**
+                 * @description Editors only: only articles in this status (`draft`, `published`,
+                 *     `scheduled`, `withdrawn`). Editors see every status by default; everyone
+                 *     else sees only published articles whose `published_at` has passed.
                  * @example [
                  *       "draft"
                  *     ]
@@ -4723,11 +5191,37 @@ export interface operations {
             query?: {
                 /** @description Page size, 1 to 100. */
                 limit?: number;
-                /** @description The `next_cursor` of the previous page. */
+                /** @description The `next_cursor` of the previous page; it holds only for the same `sort`. */
                 cursor?: string;
                 /**
-                 * @description Related resources to side-load into `included`, comma-separated:
-                 *     `participants`, `parent`, `subevents`.
+                 * @description Order: `-start_date` (most recent first, the default) or `start_date`. Ties are broken by id.
+                 * @example -start_date
+                 */
+                sort?: "-start_date" | "start_date";
+                /**
+                 * @description Only these fields of each item, comma-separated; `id` is always kept. An
+                 *     unknown name is a 400 problem that lists the allowed ones.
+                 * @example [
+                 *       "end_date",
+                 *       "id"
+                 *     ]
+                 */
+                fields?: ("end_date" | "id" | "kind" | "links" | "parent" | "participants" | "place" | "start_date" | "subevents" | "title" | "updated_at")[];
+                /**
+                 * @description `true` adds `page.total`: how many items the filters select, over all pages.
+                 * @example true
+                 */
+                count?: boolean;
+                /**
+                 * @description Count the selected events per value of these fields, comma-separated: `kind`, `participant`.
+                 * @example [
+                 *       "kind",
+                 *       "participant"
+                 *     ]
+                 */
+                facet?: ("kind" | "participant")[];
+                /**
+                 * @description Related resources to side-load into `included`, comma-separated: `participants`, `parent`, `subevents`.
                  * @example [
                  *       "participants",
                  *       "parent"
@@ -4755,6 +5249,16 @@ export interface operations {
                  *     ]
                  */
                 participant?: components["schemas"]["ParticipantId"][];
+                /**
+                 * @description Only events that start on or after this day (`YYYY-MM-DD`).
+                 * @example 2024-07-04
+                 */
+                starts_after?: string;
+                /**
+                 * @description Only events that start before this day (`YYYY-MM-DD`).
+                 * @example 2024-07-05
+                 */
+                starts_before?: string;
             };
             header?: never;
             path: {
@@ -4795,8 +5299,34 @@ export interface operations {
             query?: {
                 /** @description Page size, 1 to 100. */
                 limit?: number;
-                /** @description The `next_cursor` of the previous page. */
+                /** @description The `next_cursor` of the previous page; it holds only for the same `sort`. */
                 cursor?: string;
+                /**
+                 * @description Order: `name` (alphabetical, the default without `q`), `-name`, or `relevance` (best match first; only with `q`, and its default). Ties are broken by id.
+                 * @example name
+                 */
+                sort?: "name" | "-name" | "relevance";
+                /**
+                 * @description Only these fields of each item, comma-separated; `id` is always kept. An
+                 *     unknown name is a 400 problem that lists the allowed ones.
+                 * @example [
+                 *       "affiliation",
+                 *       "aliases"
+                 *     ]
+                 */
+                fields?: ("affiliation" | "aliases" | "id" | "kind" | "links" | "name" | "title" | "updated_at")[];
+                /**
+                 * @description `true` adds `page.total`: how many items the filters select, over all pages.
+                 * @example true
+                 */
+                count?: boolean;
+                /**
+                 * @description Count the selected participants per value of these fields, comma-separated: `kind`.
+                 * @example [
+                 *       "kind"
+                 *     ]
+                 */
+                facet?: "kind"[];
                 /**
                  * @description Related resources to side-load into `included`, comma-separated: `affiliation`.
                  * @example [
@@ -4805,12 +5335,18 @@ export interface operations {
                  */
                 include?: "affiliation"[];
                 /**
-                 * @description Only participants of this kind; repeat for any of several.
+                 * @description Only participants of this kind.
                  * @example [
                  *       "person"
                  *     ]
                  */
                 kind?: components["schemas"]["ParticipantKind"][];
+                /**
+                 * @description Full-text search in the name, aliases and title: words (all must match),
+                 *     `"a phrase"`, `prefix*`, `a OR b`.
+                 * @example lukash*
+                 */
+                q?: string;
             };
             header?: never;
             path: {
@@ -4883,11 +5419,37 @@ export interface operations {
             query?: {
                 /** @description Page size, 1 to 100. */
                 limit?: number;
-                /** @description The `next_cursor` of the previous page. */
+                /** @description The `next_cursor` of the previous page; it holds only for the same `sort`. */
                 cursor?: string;
                 /**
-                 * @description Related resources to side-load into `included`, comma-separated:
-                 *     `speaker`, `article`, `event`, `topic`.
+                 * @description Order: `-said_on` (most recent first, the default without `q`), `said_on`, or `relevance` (best match first; only with `q`, and its default). Ties are broken by id.
+                 * @example -said_on
+                 */
+                sort?: "-said_on" | "said_on" | "relevance";
+                /**
+                 * @description Only these fields of each item, comma-separated; `id` is always kept. An
+                 *     unknown name is a 400 problem that lists the allowed ones.
+                 * @example [
+                 *       "article",
+                 *       "event"
+                 *     ]
+                 */
+                fields?: ("article" | "event" | "id" | "links" | "position" | "said_on" | "speaker" | "text" | "topic" | "updated_at")[];
+                /**
+                 * @description `true` adds `page.total`: how many items the filters select, over all pages.
+                 * @example true
+                 */
+                count?: boolean;
+                /**
+                 * @description Count the selected quotes per value of these fields, comma-separated: `speaker`, `topic`, `event`.
+                 * @example [
+                 *       "speaker",
+                 *       "topic"
+                 *     ]
+                 */
+                facet?: ("speaker" | "topic" | "event")[];
+                /**
+                 * @description Related resources to side-load into `included`, comma-separated: `speaker`, `article`, `event`, `topic`.
                  * @example [
                  *       "speaker",
                  *       "article"
@@ -4922,6 +5484,22 @@ export interface operations {
                  *     ]
                  */
                 topic?: components["schemas"]["TopicId"][];
+                /**
+                 * @description Only quotes said on or after this day (`YYYY-MM-DD`).
+                 * @example 2024-07-04
+                 */
+                said_after?: string;
+                /**
+                 * @description Only quotes said before this day (`YYYY-MM-DD`).
+                 * @example 2024-07-05
+                 */
+                said_before?: string;
+                /**
+                 * @description Full-text search in the words, the speaker's name and the topic: words (all must
+                 *     match), `"a phrase"`, `prefix*`, `a OR b`.
+                 * @example Brazil
+                 */
+                q?: string;
             };
             header?: never;
             path: {
@@ -4977,6 +5555,112 @@ export interface operations {
                      *     }
                      */
                     "application/json": components["schemas"]["Collection_Quote"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    event_timeline: {
+        parameters: {
+            query?: {
+                /** @description Page size, 1 to 100. */
+                limit?: number;
+                /** @description The `next_cursor` of the previous page; it holds only for the same `sort`. */
+                cursor?: string;
+                /**
+                 * @description Order: `date` (oldest first, the default) or `-date`. Items of the same time are ordered by type, then id.
+                 * @example date
+                 */
+                sort?: "date" | "-date";
+                /**
+                 * @description Only these fields of each item, comma-separated; `id` is always kept. An
+                 *     unknown name is a 400 problem that lists the allowed ones.
+                 * @example [
+                 *       "at",
+                 *       "id"
+                 *     ]
+                 */
+                fields?: ("at" | "id" | "links" | "title" | "type" | "updated_at")[];
+                /**
+                 * @description `true` adds `page.total`: how many items the filters select, over all pages.
+                 * @example true
+                 */
+                count?: boolean;
+                /**
+                 * @description Count the items per value of these fields, comma-separated: `type`.
+                 * @example [
+                 *       "type"
+                 *     ]
+                 */
+                facet?: "type"[];
+                /**
+                 * @description Side-load the full resources of the items into `included`, comma-separated: `articles`, `quotes`, `events`.
+                 * @example [
+                 *       "articles",
+                 *       "quotes"
+                 *     ]
+                 */
+                include?: ("articles" | "quotes" | "events")[];
+                /**
+                 * @description Only items of these types, comma-separated: `article`, `quote`, `event`
+                 *     (default: all).
+                 * @example [
+                 *       "article",
+                 *       "quote"
+                 *     ]
+                 */
+                type?: ("article" | "quote" | "event")[];
+            };
+            header?: never;
+            path: {
+                /** @description The event's id. */
+                id: components["schemas"]["EventId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of the timeline. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "at": "2024-07-04T00:00:00Z",
+                     *           "id": "lukashenko-supports-xi-initiatives",
+                     *           "links": {
+                     *             "self": "/v1/quotes/lukashenko-supports-xi-initiatives"
+                     *           },
+                     *           "title": "I am very glad that you are about to become the presiding country [in 2025]. It means I will have an extra opportunity to visit the People’s Republic of China next year. I’ve noted down your initiatives that you promote in the Shanghai Cooperation Organization: global security, global development, global civilization, global control of artificial intelligence. You’ve already noticed positive and negative aspects of artificial intelligence. We support all your initiatives by all means. Particularly the key initiative to resolve the Ukrainian crisis. This initiative is consonant with Brazil’s initiative",
+                     *           "type": "quote",
+                     *           "updated_at": "2024-07-05T07:00:00Z"
+                     *         },
+                     *         {
+                     *           "at": "2024-07-04T00:00:00Z",
+                     *           "id": "xi-congratulates-belarus-full-member",
+                     *           "links": {
+                     *             "self": "/v1/quotes/xi-congratulates-belarus-full-member"
+                     *           },
+                     *           "title": "Your country celebrated Independence Day yesterday. Today your country has become a full member of the Shanghai Cooperation Organization. I heartily congratulate you.",
+                     *           "type": "quote",
+                     *           "updated_at": "2024-07-05T07:00:00Z"
+                     *         }
+                     *       ],
+                     *       "page": {
+                     *         "limit": 2,
+                     *         "next_cursor": "eyJzIjoiZGF0ZSIsImsiOjE3MjAwNTEyMDAsImkiOiJxdW90ZS94aS1jb25ncmF0dWxhdGVzLWJlbGFydXMtZnVsbC1tZW1iZXIifQ"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Collection_TimelineEntry"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -5200,8 +5884,34 @@ export interface operations {
             query?: {
                 /** @description Page size, 1 to 100. */
                 limit?: number;
-                /** @description The `next_cursor` of the previous page. */
+                /** @description The `next_cursor` of the previous page; it holds only for the same `sort`. */
                 cursor?: string;
+                /**
+                 * @description Order: `name` (alphabetical, the default without `q`), `-name`, or `relevance` (best match first; only with `q`, and its default). Ties are broken by id.
+                 * @example name
+                 */
+                sort?: "name" | "-name" | "relevance";
+                /**
+                 * @description Only these fields of each item, comma-separated; `id` is always kept. An
+                 *     unknown name is a 400 problem that lists the allowed ones.
+                 * @example [
+                 *       "affiliation",
+                 *       "aliases"
+                 *     ]
+                 */
+                fields?: ("affiliation" | "aliases" | "id" | "kind" | "links" | "name" | "title" | "updated_at")[];
+                /**
+                 * @description `true` adds `page.total`: how many items the filters select, over all pages.
+                 * @example true
+                 */
+                count?: boolean;
+                /**
+                 * @description Count the selected participants per value of these fields, comma-separated: `kind`.
+                 * @example [
+                 *       "kind"
+                 *     ]
+                 */
+                facet?: "kind"[];
                 /**
                  * @description Related resources to side-load into `included`, comma-separated: `affiliation`.
                  * @example [
@@ -5210,12 +5920,18 @@ export interface operations {
                  */
                 include?: "affiliation"[];
                 /**
-                 * @description Only participants of this kind; repeat for any of several.
+                 * @description Only participants of this kind.
                  * @example [
                  *       "person"
                  *     ]
                  */
                 kind?: components["schemas"]["ParticipantKind"][];
+                /**
+                 * @description Full-text search in the name, aliases and title: words (all must match),
+                 *     `"a phrase"`, `prefix*`, `a OR b`.
+                 * @example lukash*
+                 */
+                q?: string;
             };
             header?: never;
             path?: never;
@@ -5356,6 +6072,15 @@ export interface operations {
                  * @example jsonld
                  */
                 format?: "json" | "jsonld";
+                /**
+                 * @description Only these fields, comma-separated; `id` is always kept. The names are those of
+                 *     the resource's `fields` list parameter. JSON only.
+                 * @example [
+                 *       "affiliation",
+                 *       "aliases"
+                 *     ]
+                 */
+                fields?: ("affiliation" | "aliases" | "id" | "kind" | "links" | "name" | "title" | "updated_at")[];
             };
             header?: never;
             path: {
@@ -5616,11 +6341,37 @@ export interface operations {
             query?: {
                 /** @description Page size, 1 to 100. */
                 limit?: number;
-                /** @description The `next_cursor` of the previous page. */
+                /** @description The `next_cursor` of the previous page; it holds only for the same `sort`. */
                 cursor?: string;
                 /**
-                 * @description Related resources to side-load into `included`, comma-separated:
-                 *     `quotes`, `participants`, `events`, `topics`.
+                 * @description Order: `-published_at` (newest first, the default without `q`), `published_at`, `-updated_at`, `updated_at`, or `relevance` (best match first; only with `q`, and its default). Ties are broken by id.
+                 * @example -published_at
+                 */
+                sort?: "-published_at" | "published_at" | "-updated_at" | "updated_at" | "relevance";
+                /**
+                 * @description Only these fields of each item, comma-separated; `id` is always kept. An
+                 *     unknown name is a 400 problem that lists the allowed ones.
+                 * @example [
+                 *       "body",
+                 *       "corrections"
+                 *     ]
+                 */
+                fields?: ("body" | "corrections" | "dateline" | "events" | "headline" | "headline_origin" | "id" | "language" | "links" | "participants" | "published_at" | "quotes" | "source" | "status" | "summary" | "topics" | "updated_at" | "version")[];
+                /**
+                 * @description `true` adds `page.total`: how many items the filters select, over all pages.
+                 * @example true
+                 */
+                count?: boolean;
+                /**
+                 * @description Count the selected articles per value of these fields, comma-separated: `topic`, `participant`, `event`.
+                 * @example [
+                 *       "topic",
+                 *       "participant"
+                 *     ]
+                 */
+                facet?: ("topic" | "participant" | "event")[];
+                /**
+                 * @description Related resources to side-load into `included`, comma-separated: `quotes`, `participants`, `events`, `topics`.
                  * @example [
                  *       "quotes",
                  *       "participants"
@@ -5649,9 +6400,32 @@ export interface operations {
                  */
                 topic?: components["schemas"]["TopicId"][];
                 /**
-                 * @description Editors only: only articles in this status (`draft`, `published`, `scheduled`,
-                 *     `withdrawn`). Editors see every status by default; everyone else sees only
-                 *     published articles whose `published_at` has passed.
+                 * @description Only articles published at or after this time (RFC 3339, or a date meaning
+                 *     its start in UTC).
+                 * @example 2024-07-04
+                 */
+                published_after?: string;
+                /**
+                 * @description Only articles published before this time (RFC 3339 or a date).
+                 * @example 2024-07-05T00:00:00Z
+                 */
+                published_before?: string;
+                /**
+                 * @description Only articles updated at or after this time (RFC 3339 or a date).
+                 * @example 2024-07-01T00:00:00Z
+                 */
+                updated_after?: string;
+                /**
+                 * @description Full-text search in the headline, summary and body: words (all must match),
+                 *     `"a phrase"`, `prefix*`, `a OR b`. Operators and punctuation are otherwise
+                 *     plain text.
+                 * @example "food security"
+                 */
+                q?: string;
+                /**
+                 * @description Editors only: only articles in this status (`draft`, `published`,
+                 *     `scheduled`, `withdrawn`). Editors see every status by default; everyone
+                 *     else sees only published articles whose `published_at` has passed.
                  * @example [
                  *       "draft"
                  *     ]
@@ -5779,11 +6553,37 @@ export interface operations {
             query?: {
                 /** @description Page size, 1 to 100. */
                 limit?: number;
-                /** @description The `next_cursor` of the previous page. */
+                /** @description The `next_cursor` of the previous page; it holds only for the same `sort`. */
                 cursor?: string;
                 /**
-                 * @description Related resources to side-load into `included`, comma-separated:
-                 *     `participants`, `parent`, `subevents`.
+                 * @description Order: `-start_date` (most recent first, the default) or `start_date`. Ties are broken by id.
+                 * @example -start_date
+                 */
+                sort?: "-start_date" | "start_date";
+                /**
+                 * @description Only these fields of each item, comma-separated; `id` is always kept. An
+                 *     unknown name is a 400 problem that lists the allowed ones.
+                 * @example [
+                 *       "end_date",
+                 *       "id"
+                 *     ]
+                 */
+                fields?: ("end_date" | "id" | "kind" | "links" | "parent" | "participants" | "place" | "start_date" | "subevents" | "title" | "updated_at")[];
+                /**
+                 * @description `true` adds `page.total`: how many items the filters select, over all pages.
+                 * @example true
+                 */
+                count?: boolean;
+                /**
+                 * @description Count the selected events per value of these fields, comma-separated: `kind`, `participant`.
+                 * @example [
+                 *       "kind",
+                 *       "participant"
+                 *     ]
+                 */
+                facet?: ("kind" | "participant")[];
+                /**
+                 * @description Related resources to side-load into `included`, comma-separated: `participants`, `parent`, `subevents`.
                  * @example [
                  *       "participants",
                  *       "parent"
@@ -5811,6 +6611,16 @@ export interface operations {
                  *     ]
                  */
                 participant?: components["schemas"]["ParticipantId"][];
+                /**
+                 * @description Only events that start on or after this day (`YYYY-MM-DD`).
+                 * @example 2024-07-04
+                 */
+                starts_after?: string;
+                /**
+                 * @description Only events that start before this day (`YYYY-MM-DD`).
+                 * @example 2024-07-05
+                 */
+                starts_before?: string;
             };
             header?: never;
             path: {
@@ -5940,11 +6750,37 @@ export interface operations {
             query?: {
                 /** @description Page size, 1 to 100. */
                 limit?: number;
-                /** @description The `next_cursor` of the previous page. */
+                /** @description The `next_cursor` of the previous page; it holds only for the same `sort`. */
                 cursor?: string;
                 /**
-                 * @description Related resources to side-load into `included`, comma-separated:
-                 *     `speaker`, `article`, `event`, `topic`.
+                 * @description Order: `-said_on` (most recent first, the default without `q`), `said_on`, or `relevance` (best match first; only with `q`, and its default). Ties are broken by id.
+                 * @example -said_on
+                 */
+                sort?: "-said_on" | "said_on" | "relevance";
+                /**
+                 * @description Only these fields of each item, comma-separated; `id` is always kept. An
+                 *     unknown name is a 400 problem that lists the allowed ones.
+                 * @example [
+                 *       "article",
+                 *       "event"
+                 *     ]
+                 */
+                fields?: ("article" | "event" | "id" | "links" | "position" | "said_on" | "speaker" | "text" | "topic" | "updated_at")[];
+                /**
+                 * @description `true` adds `page.total`: how many items the filters select, over all pages.
+                 * @example true
+                 */
+                count?: boolean;
+                /**
+                 * @description Count the selected quotes per value of these fields, comma-separated: `speaker`, `topic`, `event`.
+                 * @example [
+                 *       "speaker",
+                 *       "topic"
+                 *     ]
+                 */
+                facet?: ("speaker" | "topic" | "event")[];
+                /**
+                 * @description Related resources to side-load into `included`, comma-separated: `speaker`, `article`, `event`, `topic`.
                  * @example [
                  *       "speaker",
                  *       "article"
@@ -5979,6 +6815,22 @@ export interface operations {
                  *     ]
                  */
                 topic?: components["schemas"]["TopicId"][];
+                /**
+                 * @description Only quotes said on or after this day (`YYYY-MM-DD`).
+                 * @example 2024-07-04
+                 */
+                said_after?: string;
+                /**
+                 * @description Only quotes said before this day (`YYYY-MM-DD`).
+                 * @example 2024-07-05
+                 */
+                said_before?: string;
+                /**
+                 * @description Full-text search in the words, the speaker's name and the topic: words (all must
+                 *     match), `"a phrase"`, `prefix*`, `a OR b`.
+                 * @example Brazil
+                 */
+                q?: string;
             };
             header?: never;
             path: {
@@ -6043,16 +6895,148 @@ export interface operations {
             500: components["responses"]["InternalError"];
         };
     };
+    participant_timeline: {
+        parameters: {
+            query?: {
+                /** @description Page size, 1 to 100. */
+                limit?: number;
+                /** @description The `next_cursor` of the previous page; it holds only for the same `sort`. */
+                cursor?: string;
+                /**
+                 * @description Order: `date` (oldest first, the default) or `-date`. Items of the same time are ordered by type, then id.
+                 * @example date
+                 */
+                sort?: "date" | "-date";
+                /**
+                 * @description Only these fields of each item, comma-separated; `id` is always kept. An
+                 *     unknown name is a 400 problem that lists the allowed ones.
+                 * @example [
+                 *       "at",
+                 *       "id"
+                 *     ]
+                 */
+                fields?: ("at" | "id" | "links" | "title" | "type" | "updated_at")[];
+                /**
+                 * @description `true` adds `page.total`: how many items the filters select, over all pages.
+                 * @example true
+                 */
+                count?: boolean;
+                /**
+                 * @description Count the items per value of these fields, comma-separated: `type`.
+                 * @example [
+                 *       "type"
+                 *     ]
+                 */
+                facet?: "type"[];
+                /**
+                 * @description Side-load the full resources of the items into `included`, comma-separated: `articles`, `quotes`, `events`.
+                 * @example [
+                 *       "articles",
+                 *       "quotes"
+                 *     ]
+                 */
+                include?: ("articles" | "quotes" | "events")[];
+                /**
+                 * @description Only items of these types, comma-separated: `article`, `quote`, `event`
+                 *     (default: all).
+                 * @example [
+                 *       "article",
+                 *       "quote"
+                 *     ]
+                 */
+                type?: ("article" | "quote" | "event")[];
+            };
+            header?: never;
+            path: {
+                /** @description The participant's id. */
+                id: components["schemas"]["ParticipantId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of the timeline. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "at": "2024-07-04T00:00:00Z",
+                     *           "id": "lukashenko-xi-meeting-2024",
+                     *           "links": {
+                     *             "self": "/v1/events/lukashenko-xi-meeting-2024"
+                     *           },
+                     *           "title": "Aleksandr Lukashenko meets Xi Jinping on the sidelines of the SCO summit",
+                     *           "type": "event",
+                     *           "updated_at": "2024-07-05T07:00:00Z"
+                     *         },
+                     *         {
+                     *           "at": "2024-07-04T00:00:00Z",
+                     *           "id": "sco-summit-astana-2024",
+                     *           "links": {
+                     *             "self": "/v1/events/sco-summit-astana-2024"
+                     *           },
+                     *           "title": "Shanghai Cooperation Organization summit in Astana",
+                     *           "type": "event",
+                     *           "updated_at": "2024-07-05T07:00:00Z"
+                     *         }
+                     *       ],
+                     *       "page": {
+                     *         "limit": 2,
+                     *         "next_cursor": "eyJzIjoiZGF0ZSIsImsiOjE3MjAwNTEyMDAsImkiOiJldmVudC9zY28tc3VtbWl0LWFzdGFuYS0yMDI0In0"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Collection_TimelineEntry"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
     list_quotes: {
         parameters: {
             query?: {
                 /** @description Page size, 1 to 100. */
                 limit?: number;
-                /** @description The `next_cursor` of the previous page. */
+                /** @description The `next_cursor` of the previous page; it holds only for the same `sort`. */
                 cursor?: string;
                 /**
-                 * @description Related resources to side-load into `included`, comma-separated:
-                 *     `speaker`, `article`, `event`, `topic`.
+                 * @description Order: `-said_on` (most recent first, the default without `q`), `said_on`, or `relevance` (best match first; only with `q`, and its default). Ties are broken by id.
+                 * @example -said_on
+                 */
+                sort?: "-said_on" | "said_on" | "relevance";
+                /**
+                 * @description Only these fields of each item, comma-separated; `id` is always kept. An
+                 *     unknown name is a 400 problem that lists the allowed ones.
+                 * @example [
+                 *       "article",
+                 *       "event"
+                 *     ]
+                 */
+                fields?: ("article" | "event" | "id" | "links" | "position" | "said_on" | "speaker" | "text" | "topic" | "updated_at")[];
+                /**
+                 * @description `true` adds `page.total`: how many items the filters select, over all pages.
+                 * @example true
+                 */
+                count?: boolean;
+                /**
+                 * @description Count the selected quotes per value of these fields, comma-separated: `speaker`, `topic`, `event`.
+                 * @example [
+                 *       "speaker",
+                 *       "topic"
+                 *     ]
+                 */
+                facet?: ("speaker" | "topic" | "event")[];
+                /**
+                 * @description Related resources to side-load into `included`, comma-separated: `speaker`, `article`, `event`, `topic`.
                  * @example [
                  *       "speaker",
                  *       "article"
@@ -6087,6 +7071,22 @@ export interface operations {
                  *     ]
                  */
                 topic?: components["schemas"]["TopicId"][];
+                /**
+                 * @description Only quotes said on or after this day (`YYYY-MM-DD`).
+                 * @example 2024-07-04
+                 */
+                said_after?: string;
+                /**
+                 * @description Only quotes said before this day (`YYYY-MM-DD`).
+                 * @example 2024-07-05
+                 */
+                said_before?: string;
+                /**
+                 * @description Full-text search in the words, the speaker's name and the topic: words (all must
+                 *     match), `"a phrase"`, `prefix*`, `a OR b`.
+                 * @example Brazil
+                 */
+                q?: string;
             };
             header?: never;
             path?: never;
@@ -6229,6 +7229,15 @@ export interface operations {
                  * @example jsonld
                  */
                 format?: "json" | "jsonld";
+                /**
+                 * @description Only these fields, comma-separated; `id` is always kept. The names are those of
+                 *     the resource's `fields` list parameter. JSON only.
+                 * @example [
+                 *       "article",
+                 *       "event"
+                 *     ]
+                 */
+                fields?: ("article" | "event" | "id" | "links" | "position" | "said_on" | "speaker" | "text" | "topic" | "updated_at")[];
             };
             header?: never;
             path: {
@@ -6492,6 +7501,110 @@ export interface operations {
             500: components["responses"]["InternalError"];
         };
     };
+    search: {
+        parameters: {
+            query: {
+                /** @description Page size, 1 to 100. */
+                limit?: number;
+                /** @description The `next_cursor` of the previous page; it holds only for the same `sort`. */
+                cursor?: string;
+                /**
+                 * @description Order: `relevance` (best match first, the only one).
+                 * @example relevance
+                 */
+                sort?: "relevance";
+                /**
+                 * @description Only these fields of each item, comma-separated; `id` is always kept. An
+                 *     unknown name is a 400 problem that lists the allowed ones.
+                 * @example [
+                 *       "id",
+                 *       "links"
+                 *     ]
+                 */
+                fields?: ("id" | "links" | "score" | "snippet" | "title" | "type" | "updated_at")[];
+                /**
+                 * @description `true` adds `page.total`: how many items the filters select, over all pages.
+                 * @example true
+                 */
+                count?: boolean;
+                /**
+                 * @description Count the hits per value of these fields, comma-separated: `type`.
+                 * @example [
+                 *       "type"
+                 *     ]
+                 */
+                facet?: "type"[];
+                /** @description Nothing relates to this resource: only an empty value is accepted. */
+                include?: string[];
+                /**
+                 * @description What to search for: words (all must match), `"a phrase"`, `prefix*`,
+                 *     `a OR b`. Operators and punctuation are otherwise plain text.
+                 * @example "food security"
+                 */
+                q: string;
+                /**
+                 * @description Only hits of these types, comma-separated: `article`, `quote`,
+                 *     `participant`, `event` (default: all).
+                 * @example [
+                 *       "article",
+                 *       "quote"
+                 *     ]
+                 */
+                type?: ("article" | "quote" | "participant" | "event")[];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of hits. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "id": "lukashenko-demolish-walls-of-unipolar-world",
+                     *           "links": {
+                     *             "self": "/v1/quotes/lukashenko-demolish-walls-of-unipolar-world"
+                     *           },
+                     *           "score": 2.974908821707626,
+                     *           "snippet": "We have the power to demolish the walls of the unipolar world, feed people, and eliminate discord and conflicts stemming from social inequality, <mark>food</mark>…",
+                     *           "title": "Aleksandr Lukashenko: “We have the power to demolish the walls of the unipolar world, feed people, and eliminate discord and conflicts stemming from social ineq…",
+                     *           "type": "quote",
+                     *           "updated_at": "2024-07-05T07:00:00Z"
+                     *         },
+                     *         {
+                     *           "id": "lukashenko-at-sco-summit-astana",
+                     *           "links": {
+                     *             "self": "/v1/articles/lukashenko-at-sco-summit-astana"
+                     *           },
+                     *           "score": 0.7697993558573619,
+                     *           "snippet": "…<mark>Food</mark> <mark>security</mark>\nSpeaking about <mark>food</mark> <mark>security</mark>, Aleksandr Lukashenko noted that traditional contributors to <mark>food</mark> insecurity such as climate change and natural disasters are coupled…",
+                     *           "title": "Lukashenko at the SCO summit in Astana: Belarus joins as a full member",
+                     *           "type": "article",
+                     *           "updated_at": "2024-07-05T07:00:00Z"
+                     *         }
+                     *       ],
+                     *       "page": {
+                     *         "limit": 2,
+                     *         "next_cursor": null
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Collection_SearchHit"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
     list_topics: {
         parameters: {
             query?: {
@@ -6562,6 +7675,15 @@ export interface operations {
                  * @example json
                  */
                 format?: "json";
+                /**
+                 * @description Only these fields, comma-separated; `id` is always kept. The names are those of
+                 *     the resource's `fields` list parameter. JSON only.
+                 * @example [
+                 *       "description",
+                 *       "id"
+                 *     ]
+                 */
+                fields?: ("description" | "id" | "links" | "name" | "updated_at")[];
             };
             header?: never;
             path: {
