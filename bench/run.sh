@@ -38,6 +38,7 @@ done = function(s, lat, req) local e = s.errors
   io.write(string.format("%.0f %.3f %.3f %d\n", s.requests / s.duration * 1e6, lat:percentile(50) / 1000,
     lat:percentile(99) / 1000, e.connect + e.read + e.write + e.status + e.timeout)) end
 LUA
+# wrk takes one script: the ones below end with report.lua's `done`.
 # A random article per request: every request misses any cache.
 cat >"$WORK/random.lua" <<'LUA'
 local n = tonumber(os.getenv("ARTICLES"))
@@ -59,6 +60,8 @@ request = function()
   return wrk.format("GET", "/v1/articles/" .. id)
 end
 LUA
+cat "$WORK/report.lua" >>"$WORK/random.lua"
+cat "$WORK/report.lua" >>"$WORK/writes.lua"
 
 load() {  # name path [extra wrk args...]
   local name=$1 path=$2; shift 2
@@ -89,13 +92,13 @@ for N in $SIZES; do
   log "# articles endpoint round req/s p50_ms p99_ms errors"
   for round in $(seq "$ROUNDS"); do
     load row-hot /v1/articles/gen-article-123 -s "$WORK/report.lua"
-    load row-random / -s "$WORK/random.lua" -s "$WORK/report.lua"
+    load row-random / -s "$WORK/random.lua"
     load list "/v1/articles?limit=20&$FIELDS" -s "$WORK/report.lua"
     load list-filtered "/v1/articles?limit=20&topic=$topic&$FIELDS" -s "$WORK/report.lua"
     load search "/v1/articles?q=harbour&limit=20&$FIELDS" -s "$WORK/report.lua"
     load feed /v1/feeds/articles.rss -s "$WORK/report.lua"
     load revalidate-304 /v1/articles/gen-article-123 -H "If-None-Match: $tag" -s "$WORK/report.lua"
-    load write-mix / -s "$WORK/writes.lua" -s "$WORK/report.lua"
+    load write-mix / -s "$WORK/writes.lua"
   done
   log "# $N articles: RSS after load $(( $(rss_kb VmRSS) / 1024 )) MB, peak $(( $(rss_kb VmHWM) / 1024 )) MB"
   kill "$SERVER"; wait "$SERVER" 2>/dev/null || true; SERVER=""

@@ -17,7 +17,7 @@ use crate::representations::Context;
 use crate::representations::feeds::{self, Feed, FeedItem};
 use crate::storage::articles::{self, ArticleFilter};
 use crate::storage::list::{self, ListRequest};
-use crate::storage::quotes::QuoteFilter;
+use crate::storage::quotes::{self, QuoteFilter};
 use crate::storage::{events, participants, topics};
 
 /// The feed formats.
@@ -152,17 +152,10 @@ pub async fn get_article_feed(
         .read(move |conn| {
             let request = ListRequest::first::<Article>(limit);
             let found = list::list::<Article>(conn, &filter, &request)?.page.items;
-            let of = QuoteFilter {
-                article: found.iter().map(|a| a.id.clone()).collect(),
-                ..Default::default()
-            };
-            let quotes = if of.article.is_empty() {
-                Vec::new()
-            } else {
-                list::list::<Quote>(conn, &of, &ListRequest::first::<Quote>(1000))?
-                    .page
-                    .items
-            };
+            // By id (the articles name their quotes): an index lookup per quote, where
+            // a filter on `article` would walk the quotes in date order.
+            let ids: Vec<_> = found.iter().flat_map(|a| a.quotes.iter().cloned()).collect();
+            let quotes = quotes::get_many(conn, &ids)?;
             load(conn, found, quotes)
         })
         .await?;

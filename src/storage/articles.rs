@@ -8,7 +8,7 @@ use super::list::{self, Resource};
 use super::query::{Facet, Listing, Sort, Where, json_column, time_column};
 use super::search::rank;
 use crate::domain::{
-    Article, ArticleId, ArticleStatus, Block, Dateline, EventId, HeadlineOrigin, Links, NewArticle,
+    Article, ArticleId, ArticleStatus, Block, QuoteId, Dateline, EventId, HeadlineOrigin, Links, NewArticle,
     ParticipantId, SourceAttribution, TopicId,
 };
 
@@ -73,9 +73,7 @@ const COLUMNS: &str = "a.id, a.headline, a.headline_origin, a.dateline_place, a.
     (SELECT json_group_array(participant) FROM
         (SELECT participant FROM article_participants WHERE article = a.id ORDER BY ord)) AS participants,
     (SELECT json_group_array(id) FROM
-        (SELECT q.id FROM quotes q WHERE q.article = a.id
-         ORDER BY (SELECT CAST(j.key AS INTEGER) FROM json_each(a.body) j
-                   WHERE json_extract(j.value, '$.quote_id') = q.id) NULLS LAST, q.id)) AS quotes";
+        (SELECT q.id FROM quotes q WHERE q.article = a.id ORDER BY q.id)) AS quotes";
 
 impl Resource for Article {
     type Filter = ArticleFilter;
@@ -159,7 +157,20 @@ impl Resource for Article {
     }
 }
 
+/// The quotes in the order the body carries them, then those it does not, by id.
+/// Done here rather than in SQL, where it meant parsing the body once per quote.
+fn in_body_order(mut quotes: Vec<QuoteId>, body: &[Block]) -> Vec<QuoteId> {
+    let position = |id: &QuoteId| {
+        body.iter()
+            .position(|b| matches!(b, Block::Quote { quote_id, .. } if quote_id == id))
+            .unwrap_or(usize::MAX)
+    };
+    quotes.sort_by_cached_key(|id| (position(id), id.clone()));
+    quotes
+}
+
 fn from_row(row: &Row<'_>) -> rusqlite::Result<Article> {
+    let body = json_column::<Vec<Block>>(row, "body")?;
     let id: ArticleId = row.get("id")?;
     let origin: String = row.get("headline_origin")?;
     let status: String = row.get("status")?;
@@ -191,8 +202,8 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<Article> {
         topics: json_column(row, "topics")?,
         events: json_column(row, "events")?,
         participants: json_column(row, "participants")?,
-        quotes: json_column(row, "quotes")?,
-        body: json_column::<Vec<Block>>(row, "body")?,
+        quotes: in_body_order(json_column(row, "quotes")?, &body),
+        body,
     })
 }
 
