@@ -154,7 +154,10 @@ pub async fn get_article_feed(
             let found = list::list::<Article>(conn, &filter, &request)?.page.items;
             // By id (the articles name their quotes): an index lookup per quote, where
             // a filter on `article` would walk the quotes in date order.
-            let ids: Vec<_> = found.iter().flat_map(|a| a.quotes.iter().cloned()).collect();
+            let ids: Vec<_> = found
+                .iter()
+                .flat_map(|a| a.quotes.iter().cloned())
+                .collect();
             let quotes = quotes::get_many(conn, &ids)?;
             load(conn, found, quotes)
         })

@@ -8,8 +8,8 @@ use super::list::{self, Resource};
 use super::query::{Facet, Listing, Sort, Where, json_column, time_column};
 use super::search::rank;
 use crate::domain::{
-    Article, ArticleId, ArticleStatus, Block, QuoteId, Dateline, EventId, HeadlineOrigin, Links, NewArticle,
-    ParticipantId, SourceAttribution, TopicId,
+    Article, ArticleId, ArticleStatus, Block, Dateline, EventId, HeadlineOrigin, Links, NewArticle,
+    ParticipantId, QuoteId, SourceAttribution, TopicId,
 };
 
 /// Which articles a reader may see.
