@@ -1,10 +1,13 @@
 //! A response cache for anonymous reads: the bytes that left the server (compressed,
 //! with their ETag) are kept under the normalized request, and served again until
 //! the content generation moves, which every committed write does. A request with
-//! `Authorization` never touches it, so drafts cannot leak into it. `X-Cache: hit`
-//! or `miss` says which happened.
+//! `Authorization` never touches it, so drafts cannot leak into it. A response is
+//! kept from the second time it is asked for. `X-Cache: hit` or `miss` says which
+//! happened.
 
-use std::sync::Arc;
+use std::collections::HashSet;
+use std::hash::{Hash, Hasher};
+use std::sync::{Arc, Mutex};
 
 use actix_web::HttpResponse;
 use actix_web::body::{BoxBody, EitherBody, MessageBody, to_bytes};
@@ -37,7 +40,31 @@ impl quick_cache::Weighter<String, Arc<Cached>> for Weight {
 #[derive(Clone)]
 pub struct ResponseCache {
     store: Arc<quick_cache::sync::Cache<String, Arc<Cached>, Weight>>,
+    /// Hashes of requests seen once: a response is kept on its second miss, so a
+    /// stream of one-off requests (a crawl of the archive) costs the cache nothing.
+    seen: Arc<Mutex<HashSet<u64>>>,
     generation: Generation,
+}
+
+/// Requests remembered as seen once, at most; then the memory starts afresh.
+const SEEN: usize = 100_000;
+
+impl ResponseCache {
+    /// True when `key` missed before: worth keeping now.
+    fn admit(&self, key: &str) -> bool {
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        key.hash(&mut hasher);
+        let hash = hasher.finish();
+        let mut seen = self.seen.lock().unwrap_or_else(|p| p.into_inner());
+        if seen.remove(&hash) {
+            return true;
+        }
+        if seen.len() >= SEEN {
+            seen.clear();
+        }
+        seen.insert(hash);
+        false
+    }
 }
 
 impl std::fmt::Debug for ResponseCache {
@@ -56,6 +83,7 @@ impl ResponseCache {
             store: Arc::new(quick_cache::sync::Cache::with_weighter(
                 items, bytes, Weight,
             )),
+            seen: Arc::default(),
             generation,
         }
     }
@@ -94,23 +122,31 @@ pub async fn cache(
     };
     let key = key(&req);
     let generation = cache.generation.current();
-    if let Some(hit) = cache
-        .store
-        .get(&key)
-        .filter(|hit| hit.generation == generation)
-    {
-        return Ok(replay(req, &hit));
-    }
+    // A stale entry means the request was popular before the last write: keep its
+    // new response at once.
+    let stale = match cache.store.get(&key) {
+        Some(hit) if hit.generation == generation => return Ok(replay(req, &hit)),
+        Some(_) => true,
+        None => false,
+    };
     // A revalidation that misses goes through untouched (it may end in a 304).
     let conditional = req.headers().contains_key(header::IF_NONE_MATCH)
         || req.headers().contains_key(header::IF_MODIFIED_SINCE);
-    let response = next.call(req).await?;
+    let mut response = next.call(req).await?;
+    response.headers_mut().insert(
+        header::HeaderName::from_static("x-cache"),
+        header::HeaderValue::from_static("miss"),
+    );
     let public = response
         .headers()
         .get(header::CACHE_CONTROL)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.starts_with("public"));
-    if conditional || response.status() != StatusCode::OK || !public {
+    if conditional
+        || response.status() != StatusCode::OK
+        || !public
+        || !(stale || cache.admit(&key))
+    {
         return Ok(response.map_body(|_, b| EitherBody::left(b.boxed())));
     }
     let (request, response) = response.into_parts();
@@ -125,11 +161,7 @@ pub async fn cache(
         body: body.clone(),
     };
     cache.store.insert(key, Arc::new(entry));
-    let mut response = head.set_body(body.boxed());
-    response.headers_mut().insert(
-        header::HeaderName::from_static("x-cache"),
-        header::HeaderValue::from_static("miss"),
-    );
+    let response = head.set_body(body.boxed());
     Ok(ServiceResponse::new(request, response).map_into_left_body())
 }
 
