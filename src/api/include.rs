@@ -11,6 +11,7 @@ use utoipa::ToSchema;
 use crate::domain::{
     Article, ArticleId, Event, EventId, Participant, ParticipantId, Quote, QuoteId, Topic, TopicId,
 };
+use crate::storage::articles::Visibility;
 use crate::storage::{self, articles, events, participants, quotes, topics};
 
 /// Related resources, grouped by type.
@@ -40,13 +41,13 @@ pub struct Wanted {
 
 impl Wanted {
     /// Loads every wanted resource with one query per type.
-    fn load(self, conn: &Connection) -> storage::Result<Included> {
+    fn load(self, conn: &Connection, visibility: Visibility) -> storage::Result<Included> {
         fn ids<T>(set: BTreeSet<T>) -> Vec<T> {
             set.into_iter().collect()
         }
         Ok(Included {
-            articles: articles::get_many(conn, &ids(self.articles))?,
-            quotes: quotes::get_many(conn, &ids(self.quotes))?,
+            articles: articles::find_many(conn, &ids(self.articles), visibility)?,
+            quotes: quotes::find_many(conn, &ids(self.quotes), visibility)?,
             participants: participants::get_many(conn, &ids(self.participants))?,
             events: events::get_many(conn, &ids(self.events))?,
             topics: topics::get_many(conn, &ids(self.topics))?,
@@ -65,11 +66,13 @@ pub trait Includable {
     fn updated_at(&self) -> DateTime<Utc>;
 }
 
-/// Side-loads `relations` of `items`, or nothing when none were asked for.
+/// Side-loads `relations` of `items`, or nothing when none were asked for; the
+/// articles and quotes among them as far as `visibility` allows.
 pub fn include<T: Includable>(
     conn: &Connection,
     items: &[T],
     relations: &[T::Relation],
+    visibility: Visibility,
 ) -> storage::Result<Option<Included>> {
     if relations.is_empty() {
         return Ok(None);
@@ -80,7 +83,7 @@ pub fn include<T: Includable>(
             item.want(*relation, &mut wanted);
         }
     }
-    wanted.load(conn).map(Some)
+    wanted.load(conn, visibility).map(Some)
 }
 
 /// The relation of a resource that points to nothing to side-load.

@@ -9,6 +9,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::AppState;
+use super::auth::Caller;
 use super::envelope;
 use super::error::{ApiError, ApiResult};
 use super::include::{self, Includable};
@@ -37,12 +38,13 @@ where
     };
     let fields = listing::fields::<R>(params.fields)?;
     let relations = name_list("include", params.include, R::RELATIONS)?;
+    let visibility = Caller::of(req).visibility();
     let limit = request.page.limit;
     let (listed, included) = state
         .db
         .read(move |conn| {
             let listed = storage::list::list::<R>(conn, &filter, &request)?;
-            let included = include::include(conn, &listed.page.items, &relations)?;
+            let included = include::include(conn, &listed.page.items, &relations, visibility)?;
             Ok((listed, included))
         })
         .await?;
@@ -73,13 +75,15 @@ where
         relations = T::RELATIONS.iter().map(|(_, r)| *r).collect();
     }
     let fields = listing::fields::<T>(query.fields.as_deref())?;
+    let visibility = Caller::of(req).visibility();
     let (id, found) = state
         .db
         .read(move |conn| {
             let Some(item) = get(conn, &id)? else {
                 return Ok((id, None));
             };
-            let included = include::include(conn, std::slice::from_ref(&item), &relations)?;
+            let included =
+                include::include(conn, std::slice::from_ref(&item), &relations, visibility)?;
             Ok((id, Some((item, included))))
         })
         .await?;

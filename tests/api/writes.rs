@@ -371,6 +371,18 @@ async fn drafts_and_scheduled_articles_are_for_editors_only() {
         201
     );
     assert_problem(&app.get("/v1/quotes/draft-quote").await, 404);
+    let preview = app
+        .request(
+            "GET",
+            &format!("/v1/articles/{id}?include=quotes"),
+            &[("Authorization", &editor)],
+        )
+        .await
+        .json();
+    assert_eq!(
+        preview["included"]["quotes"][0]["id"], "draft-quote",
+        "an editor previews a draft with its quotes"
+    );
     let timeline = app
         .ids("/v1/participants/aleksandr-lukashenko/timeline")
         .await;
