@@ -120,6 +120,36 @@ fn newest(items: &[FeedItem]) -> DateTime<Utc> {
     items.iter().map(|i| i.updated).max().unwrap_or_default()
 }
 
+/// What a feed is of.
+struct About {
+    /// The collection it follows (`articles`).
+    collection: &'static str,
+    title: &'static str,
+    description: &'static str,
+}
+
+/// Answers with the feed of the items `make` builds from what was loaded.
+fn answer(
+    req: &HttpRequest,
+    format: FeedFormat,
+    loaded: &Loaded,
+    about: About,
+    make: impl FnOnce(&Context<'_>) -> Vec<FeedItem>,
+) -> HttpResponse {
+    let base = base_url(req);
+    let ctx = Context::new(&base, &loaded.participants, &loaded.events, &loaded.topics);
+    let items = make(&ctx);
+    let feed = Feed {
+        title: about.title.to_owned(),
+        description: about.description.to_owned(),
+        home_url: format!("{base}/v1/{}", about.collection),
+        self_url: format!("{base}{}", req.uri()),
+        updated: newest(&items),
+        items,
+    };
+    respond(format, &feed)
+}
+
 /// Feed of articles
 ///
 /// The newest published articles, with their full text as HTML (quotes marked up
@@ -162,18 +192,14 @@ pub async fn get_article_feed(
             load(conn, found, quotes)
         })
         .await?;
-    let base = base_url(&req);
-    let ctx = Context::new(&base, &loaded.participants, &loaded.events, &loaded.topics);
-    let items = feeds::article_items(&loaded.articles, &loaded.quotes, &ctx);
-    let feed = Feed {
-        title: "newsdesk: articles".to_owned(),
-        description: "The newest published articles.".to_owned(),
-        home_url: format!("{base}/v1/articles"),
-        self_url: format!("{base}{}", req.uri()),
-        updated: newest(&items),
-        items,
+    let about = About {
+        collection: "articles",
+        title: "newsdesk: articles",
+        description: "The newest published articles.",
     };
-    Ok(respond(*format, &feed))
+    Ok(answer(&req, *format, &loaded, about, |ctx| {
+        feeds::article_items(&loaded.articles, &loaded.quotes, ctx)
+    }))
 }
 
 /// Feed of quotes
@@ -210,16 +236,12 @@ pub async fn get_quote_feed(
             load(conn, articles, found)
         })
         .await?;
-    let base = base_url(&req);
-    let ctx = Context::new(&base, &loaded.participants, &loaded.events, &loaded.topics);
-    let items = feeds::quote_items(&loaded.quotes, &loaded.articles, &ctx);
-    let feed = Feed {
-        title: "newsdesk: quotes".to_owned(),
-        description: "Verbatim quotes from the newest coverage.".to_owned(),
-        home_url: format!("{base}/v1/quotes"),
-        self_url: format!("{base}{}", req.uri()),
-        updated: newest(&items),
-        items,
+    let about = About {
+        collection: "quotes",
+        title: "newsdesk: quotes",
+        description: "Verbatim quotes from the newest coverage.",
     };
-    Ok(respond(*format, &feed))
+    Ok(answer(&req, *format, &loaded, about, |ctx| {
+        feeds::quote_items(&loaded.quotes, &loaded.articles, ctx)
+    }))
 }
