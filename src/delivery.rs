@@ -57,7 +57,7 @@ fn round(db: &Db, agent: &ureq::Agent, settings: DeliverySettings) -> crate::sto
         // Articles became public: what was cached is stale.
         db.generation().bump();
     }
-    for hook in db.write_blocking(|conn| webhooks::due(conn, now))? {
+    for hook in db.read_blocking(|conn| webhooks::due(conn, now))? {
         deliver(db, agent, &hook, settings)?;
     }
     Ok(())
@@ -70,7 +70,7 @@ fn deliver(
     hook: &Due,
     settings: DeliverySettings,
 ) -> crate::storage::Result<()> {
-    let rows = db.write_blocking(|conn| changes::list(conn, hook.next_seq - 1, &[], BATCH))?;
+    let rows = db.read_blocking(|conn| changes::list(conn, hook.next_seq - 1, &[], BATCH))?;
     for row in rows {
         let seq = row.seq;
         if !hook.types.is_empty() && !hook.types.contains(&row.resource_type) {
@@ -78,7 +78,7 @@ fn deliver(
             continue;
         }
         let entry =
-            db.write_blocking(|conn| changes::entries(conn, vec![row], Visibility::Public))?;
+            db.read_blocking(|conn| changes::entries(conn, vec![row], Visibility::Public))?;
         let delivery = format!("{}-{seq}", hook.id);
         let body = serde_json::to_vec(&json!({
             "delivery": delivery,

@@ -72,15 +72,6 @@ pub fn append(
     Ok(conn.last_insert_rowid())
 }
 
-/// The sequence number of the last change, 0 before any: the content generation.
-pub fn last_seq(conn: &Connection) -> Result<i64> {
-    Ok(
-        conn.query_row("SELECT coalesce(max(seq), 0) FROM changes", [], |r| {
-            r.get(0)
-        })?,
-    )
-}
-
 /// One row of the change log.
 #[derive(Debug, Clone)]
 pub struct Change {

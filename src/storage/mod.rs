@@ -191,6 +191,13 @@ impl Db {
         .map_err(|e| E::from(StorageError::Blocking(e.to_string())))?
     }
 
+    /// Runs `f` with a read connection, on the calling thread: for threads of our own
+    /// (the webhook deliverer), never for actix's async workers.
+    pub fn read_blocking<T>(&self, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
+        let conn = self.pool.get()?;
+        f(&conn)
+    }
+
     /// Runs `f` on the writer connection outside the request path (command-line tools).
     pub fn write_blocking<T>(&self, f: impl FnOnce(&mut Connection) -> Result<T>) -> Result<T> {
         let mut conn = self.writer.lock().unwrap_or_else(|p| p.into_inner());
