@@ -56,6 +56,7 @@ macro_rules! list_query {
             pub facet: Option<String>,
             #[doc = $include_doc]
             #[param(example = $include_example)]
+            #[serde(default, deserialize_with = "crate::api::params::as_given")]
             pub include: Option<String>,
             $($filters)*
         }

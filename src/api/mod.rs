@@ -55,6 +55,7 @@ pub struct AppState {
 pub struct GetQuery {
     /// Related resources to side-load into `included`, comma-separated; the names are
     /// those of the resource's list (`include` there).
+    #[serde(default, deserialize_with = "params::as_given")]
     #[param(example = "quotes")]
     pub include: Option<String>,
     /// The representation, instead of `Accept`: `json` (the default), `jsonld`

@@ -71,6 +71,13 @@ pub fn non_empty<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String
     Ok(Some(text))
 }
 
+/// A text query parameter kept as given, an empty value included (`include=`), where
+/// `serde_html_form` would read it as absent.
+pub fn as_given<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    use serde::Deserialize;
+    Ok(Some(String::deserialize(d)?))
+}
+
 pub const DEFAULT_LIMIT: u32 = 20;
 pub const MAX_LIMIT: u32 = 100;
 

@@ -37,7 +37,7 @@ where
         facets: listing::facets::<R>(params.facet)?,
     };
     let fields = listing::fields::<R>(params.fields)?;
-    let relations = name_list("include", params.include, R::RELATIONS)?;
+    let relations = includes::<R>(params.include)?;
     let visibility = Caller::of(req).visibility();
     let limit = request.page.limit;
     let (listed, included) = state
@@ -70,7 +70,7 @@ where
     G: FnOnce(&Connection, &I) -> storage::Result<Option<T>> + Send + 'static,
 {
     let format = negotiate(req, query.format.as_deref(), T::FORMATS)?;
-    let mut relations = name_list("include", query.include.as_deref(), T::RELATIONS)?;
+    let mut relations = includes::<T>(query.include.as_deref())?;
     if format != Format::Json {
         relations = T::RELATIONS.iter().map(|(_, r)| *r).collect();
     }
@@ -118,4 +118,13 @@ where
     } else {
         Err(ApiError::not_found(resource, &id.to_string()))
     }
+}
+
+/// The relations `include` names. An empty value names nothing, which only a
+/// resource without relations accepts (its one valid value).
+fn includes<T: Includable>(value: Option<&str>) -> ApiResult<Vec<T::Relation>> {
+    if value == Some("") && !T::RELATIONS.is_empty() {
+        return Err(ApiError::invalid("include", "an empty value names nothing"));
+    }
+    name_list("include", value, T::RELATIONS)
 }

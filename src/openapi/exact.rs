@@ -237,7 +237,7 @@ fn includes(operation: &mut Value) {
     param["schema"] = if names.is_empty() {
         json!({"type": "array", "maxItems": 0, "items": {"type": "string"}})
     } else {
-        json!({"type": "array", "items": {"type": "string", "enum": names}})
+        json!({"type": "array", "minItems": 1, "items": {"type": "string", "enum": names}})
     };
     param["example"] = json!(names.iter().take(2).collect::<Vec<_>>());
     if names.is_empty() {
