@@ -120,11 +120,16 @@ where
     }
 }
 
-/// The relations `include` names. An empty value names nothing, which only a
-/// resource without relations accepts (its one valid value).
+/// The relations `include` names. An empty value names nothing and is refused on
+/// every route, as is any value where the resource relates to nothing (the
+/// description then has no `include` parameter at all).
 fn includes<T: Includable>(value: Option<&str>) -> ApiResult<Vec<T::Relation>> {
-    if value == Some("") && !T::RELATIONS.is_empty() {
-        return Err(ApiError::invalid("include", "an empty value names nothing"));
+    match value {
+        Some(_) if T::RELATIONS.is_empty() => Err(ApiError::invalid(
+            "include",
+            "nothing relates to this resource: there is nothing to include",
+        )),
+        Some("") => Err(ApiError::invalid("include", "an empty value names nothing")),
+        _ => name_list("include", value, T::RELATIONS),
     }
-    name_list("include", value, T::RELATIONS)
 }

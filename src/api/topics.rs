@@ -26,8 +26,6 @@ pub struct TopicListQuery {
     #[serde(default, deserialize_with = "super::params::non_empty")]
     #[param(pattern = "^[A-Za-z0-9_-]+$")]
     pub cursor: Option<String>,
-    /// Topics have no relations to side-load; only an empty value is accepted.
-    pub include: Option<String>,
 }
 
 /// List topics
@@ -48,7 +46,6 @@ pub async fn list_topics(
     let params = ListParams {
         limit: query.limit,
         cursor: query.cursor.as_deref(),
-        include: query.include.as_deref(),
         ..Default::default()
     };
     respond::page::<Topic>(&req, &state, params, TopicFilter::default()).await

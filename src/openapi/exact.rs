@@ -224,27 +224,26 @@ fn parameter<'a>(operation: &'a mut Value, name: &str) -> Option<&'a mut Value> 
 }
 
 /// `include` is a comma-separated list (form style, not exploded) of the names the
-/// returned resource relates by; anything else, an empty name included, is a 400.
+/// returned resource relates by; anything else, an empty value included, is a 400.
+/// A resource that relates to nothing takes no `include` at all.
 fn includes(operation: &mut Value) {
     let Some(names) = resource_of(operation).and_then(relations) else {
         return;
     };
+    if names.is_empty() {
+        if let Some(params) = operation["parameters"].as_array_mut() {
+            params.retain(|p| !(p["name"] == "include" && p["in"] == "query"));
+        }
+        return;
+    }
     let Some(param) = parameter(operation, "include") else {
         return;
     };
     param["style"] = json!("form");
     param["explode"] = json!(false);
-    param["schema"] = if names.is_empty() {
-        json!({"type": "array", "maxItems": 0, "items": {"type": "string"}})
-    } else {
-        json!({"type": "array", "minItems": 1, "items": {"type": "string", "enum": names}})
-    };
+    param["schema"] =
+        json!({"type": "array", "minItems": 1, "items": {"type": "string", "enum": names}});
     param["example"] = json!(names.iter().take(2).collect::<Vec<_>>());
-    if names.is_empty() {
-        param["description"] =
-            json!("Nothing relates to this resource: only an empty value is accepted.");
-        param.as_object_mut().map(|p| p.remove("example"));
-    }
 }
 
 /// Single reads negotiate their representation by `Accept` or `format`: the formats

@@ -7534,8 +7534,6 @@ export interface operations {
                  *     ]
                  */
                 facet?: "type"[];
-                /** @description Nothing relates to this resource: only an empty value is accepted. */
-                include?: string[];
                 /**
                  * @description What to search for: words (all must match), `"a phrase"`, `prefix*`,
                  *     `a OR b`. Operators and punctuation are otherwise plain text.
@@ -7612,8 +7610,6 @@ export interface operations {
                 limit?: number;
                 /** @description The `next_cursor` of the previous page. */
                 cursor?: string;
-                /** @description Nothing relates to this resource: only an empty value is accepted. */
-                include?: string[];
             };
             header?: never;
             path?: never;
@@ -7667,8 +7663,6 @@ export interface operations {
     get_topic: {
         parameters: {
             query?: {
-                /** @description Nothing relates to this resource: only an empty value is accepted. */
-                include?: string[];
                 /**
                  * @description The representation, instead of `Accept`: `json` (the default), `jsonld`
                  *     (schema.org JSON-LD; not for topics) or `ninjs` (IPTC ninjs 2.2; articles only).
