@@ -247,7 +247,10 @@ mod tests {
     #[test]
     fn logs_are_coloured_only_on_a_terminal() {
         assert!(colours(true, false));
-        assert!(!colours(false, false), "a file or a pipe gets no escape codes");
+        assert!(
+            !colours(false, false),
+            "a file or a pipe gets no escape codes"
+        );
         assert!(!colours(true, true), "NO_COLOR wins");
     }
 }

@@ -10,6 +10,7 @@ mod http;
 mod lifecycle;
 mod openapi;
 mod query;
+mod repeats;
 mod scale;
 mod storage;
 mod syndication;

@@ -2411,7 +2411,7 @@ export interface operations {
                 sort?: "-published_at" | "published_at" | "-updated_at" | "updated_at" | "relevance";
                 /**
                  * @description Only these fields of each item, comma-separated; `id` is always kept. An
-                 *     unknown name is a 400 problem that lists the allowed ones.
+                 *     unknown name is a 400 problem that lists the allowed ones. A name given twice counts once.
                  * @example [
                  *       "body",
                  *       "corrections"
@@ -2424,7 +2424,7 @@ export interface operations {
                  */
                 count?: boolean;
                 /**
-                 * @description Count the selected articles per value of these fields, comma-separated: `topic`, `participant`, `event`.
+                 * @description Count the selected articles per value of these fields, comma-separated: `topic`, `participant`, `event`. A name given twice counts once.
                  * @example [
                  *       "topic",
                  *       "participant"
@@ -2432,7 +2432,7 @@ export interface operations {
                  */
                 facet?: ("topic" | "participant" | "event")[];
                 /**
-                 * @description Related resources to side-load into `included`, comma-separated: `quotes`, `participants`, `events`, `topics`.
+                 * @description Related resources to side-load into `included`, comma-separated: `quotes`, `participants`, `events`, `topics`. A name given twice counts once.
                  * @example [
                  *       "quotes",
                  *       "participants"
@@ -2871,7 +2871,7 @@ export interface operations {
             query?: {
                 /**
                  * @description Related resources to side-load into `included`, comma-separated; the names are
-                 *     those of the resource's list (`include` there).
+                 *     those of the resource's list (`include` there). A name given twice counts once.
                  * @example [
                  *       "quotes",
                  *       "participants"
@@ -2886,7 +2886,7 @@ export interface operations {
                 format?: "json" | "jsonld" | "ninjs";
                 /**
                  * @description Only these fields, comma-separated; `id` is always kept. The names are those of
-                 *     the resource's `fields` list parameter. JSON only.
+                 *     the resource's `fields` list parameter. JSON only. A name given twice counts once.
                  * @example [
                  *       "body",
                  *       "corrections"
@@ -3624,7 +3624,7 @@ export interface operations {
                 sort?: "-start_date" | "start_date";
                 /**
                  * @description Only these fields of each item, comma-separated; `id` is always kept. An
-                 *     unknown name is a 400 problem that lists the allowed ones.
+                 *     unknown name is a 400 problem that lists the allowed ones. A name given twice counts once.
                  * @example [
                  *       "end_date",
                  *       "id"
@@ -3637,7 +3637,7 @@ export interface operations {
                  */
                 count?: boolean;
                 /**
-                 * @description Count the selected events per value of these fields, comma-separated: `kind`, `participant`.
+                 * @description Count the selected events per value of these fields, comma-separated: `kind`, `participant`. A name given twice counts once.
                  * @example [
                  *       "kind",
                  *       "participant"
@@ -3645,7 +3645,7 @@ export interface operations {
                  */
                 facet?: ("kind" | "participant")[];
                 /**
-                 * @description Related resources to side-load into `included`, comma-separated: `participants`, `parent`, `subevents`.
+                 * @description Related resources to side-load into `included`, comma-separated: `participants`, `parent`, `subevents`. A name given twice counts once.
                  * @example [
                  *       "participants",
                  *       "parent"
@@ -3821,7 +3821,7 @@ export interface operations {
                 sort?: "name" | "-name" | "relevance";
                 /**
                  * @description Only these fields of each item, comma-separated; `id` is always kept. An
-                 *     unknown name is a 400 problem that lists the allowed ones.
+                 *     unknown name is a 400 problem that lists the allowed ones. A name given twice counts once.
                  * @example [
                  *       "affiliation",
                  *       "aliases"
@@ -3834,14 +3834,14 @@ export interface operations {
                  */
                 count?: boolean;
                 /**
-                 * @description Count the selected participants per value of these fields, comma-separated: `kind`.
+                 * @description Count the selected participants per value of these fields, comma-separated: `kind`. A name given twice counts once.
                  * @example [
                  *       "kind"
                  *     ]
                  */
                 facet?: "kind"[];
                 /**
-                 * @description Related resources to side-load into `included`, comma-separated: `affiliation`.
+                 * @description Related resources to side-load into `included`, comma-separated: `affiliation`. A name given twice counts once.
                  * @example [
                  *       "affiliation"
                  *     ]
@@ -3940,7 +3940,7 @@ export interface operations {
                 sort?: "-said_on" | "said_on" | "relevance";
                 /**
                  * @description Only these fields of each item, comma-separated; `id` is always kept. An
-                 *     unknown name is a 400 problem that lists the allowed ones.
+                 *     unknown name is a 400 problem that lists the allowed ones. A name given twice counts once.
                  * @example [
                  *       "article",
                  *       "event"
@@ -3953,7 +3953,7 @@ export interface operations {
                  */
                 count?: boolean;
                 /**
-                 * @description Count the selected quotes per value of these fields, comma-separated: `speaker`, `topic`, `event`.
+                 * @description Count the selected quotes per value of these fields, comma-separated: `speaker`, `topic`, `event`. A name given twice counts once.
                  * @example [
                  *       "speaker",
                  *       "topic"
@@ -3961,7 +3961,7 @@ export interface operations {
                  */
                 facet?: ("speaker" | "topic" | "event")[];
                 /**
-                 * @description Related resources to side-load into `included`, comma-separated: `speaker`, `article`, `event`, `topic`.
+                 * @description Related resources to side-load into `included`, comma-separated: `speaker`, `article`, `event`, `topic`. A name given twice counts once.
                  * @example [
                  *       "speaker",
                  *       "article"
@@ -4351,7 +4351,7 @@ export interface operations {
                 sort?: "-start_date" | "start_date";
                 /**
                  * @description Only these fields of each item, comma-separated; `id` is always kept. An
-                 *     unknown name is a 400 problem that lists the allowed ones.
+                 *     unknown name is a 400 problem that lists the allowed ones. A name given twice counts once.
                  * @example [
                  *       "end_date",
                  *       "id"
@@ -4364,7 +4364,7 @@ export interface operations {
                  */
                 count?: boolean;
                 /**
-                 * @description Count the selected events per value of these fields, comma-separated: `kind`, `participant`.
+                 * @description Count the selected events per value of these fields, comma-separated: `kind`, `participant`. A name given twice counts once.
                  * @example [
                  *       "kind",
                  *       "participant"
@@ -4372,7 +4372,7 @@ export interface operations {
                  */
                 facet?: ("kind" | "participant")[];
                 /**
-                 * @description Related resources to side-load into `included`, comma-separated: `participants`, `parent`, `subevents`.
+                 * @description Related resources to side-load into `included`, comma-separated: `participants`, `parent`, `subevents`. A name given twice counts once.
                  * @example [
                  *       "participants",
                  *       "parent"
@@ -4618,7 +4618,7 @@ export interface operations {
             query?: {
                 /**
                  * @description Related resources to side-load into `included`, comma-separated; the names are
-                 *     those of the resource's list (`include` there).
+                 *     those of the resource's list (`include` there). A name given twice counts once.
                  * @example [
                  *       "participants",
                  *       "parent"
@@ -4633,7 +4633,7 @@ export interface operations {
                 format?: "json" | "jsonld";
                 /**
                  * @description Only these fields, comma-separated; `id` is always kept. The names are those of
-                 *     the resource's `fields` list parameter. JSON only.
+                 *     the resource's `fields` list parameter. JSON only. A name given twice counts once.
                  * @example [
                  *       "end_date",
                  *       "id"
@@ -4988,7 +4988,7 @@ export interface operations {
                 sort?: "-published_at" | "published_at" | "-updated_at" | "updated_at" | "relevance";
                 /**
                  * @description Only these fields of each item, comma-separated; `id` is always kept. An
-                 *     unknown name is a 400 problem that lists the allowed ones.
+                 *     unknown name is a 400 problem that lists the allowed ones. A name given twice counts once.
                  * @example [
                  *       "body",
                  *       "corrections"
@@ -5001,7 +5001,7 @@ export interface operations {
                  */
                 count?: boolean;
                 /**
-                 * @description Count the selected articles per value of these fields, comma-separated: `topic`, `participant`, `event`.
+                 * @description Count the selected articles per value of these fields, comma-separated: `topic`, `participant`, `event`. A name given twice counts once.
                  * @example [
                  *       "topic",
                  *       "participant"
@@ -5009,7 +5009,7 @@ export interface operations {
                  */
                 facet?: ("topic" | "participant" | "event")[];
                 /**
-                 * @description Related resources to side-load into `included`, comma-separated: `quotes`, `participants`, `events`, `topics`.
+                 * @description Related resources to side-load into `included`, comma-separated: `quotes`, `participants`, `events`, `topics`. A name given twice counts once.
                  * @example [
                  *       "quotes",
                  *       "participants"
@@ -5200,7 +5200,7 @@ export interface operations {
                 sort?: "-start_date" | "start_date";
                 /**
                  * @description Only these fields of each item, comma-separated; `id` is always kept. An
-                 *     unknown name is a 400 problem that lists the allowed ones.
+                 *     unknown name is a 400 problem that lists the allowed ones. A name given twice counts once.
                  * @example [
                  *       "end_date",
                  *       "id"
@@ -5213,7 +5213,7 @@ export interface operations {
                  */
                 count?: boolean;
                 /**
-                 * @description Count the selected events per value of these fields, comma-separated: `kind`, `participant`.
+                 * @description Count the selected events per value of these fields, comma-separated: `kind`, `participant`. A name given twice counts once.
                  * @example [
                  *       "kind",
                  *       "participant"
@@ -5221,7 +5221,7 @@ export interface operations {
                  */
                 facet?: ("kind" | "participant")[];
                 /**
-                 * @description Related resources to side-load into `included`, comma-separated: `participants`, `parent`, `subevents`.
+                 * @description Related resources to side-load into `included`, comma-separated: `participants`, `parent`, `subevents`. A name given twice counts once.
                  * @example [
                  *       "participants",
                  *       "parent"
@@ -5308,7 +5308,7 @@ export interface operations {
                 sort?: "name" | "-name" | "relevance";
                 /**
                  * @description Only these fields of each item, comma-separated; `id` is always kept. An
-                 *     unknown name is a 400 problem that lists the allowed ones.
+                 *     unknown name is a 400 problem that lists the allowed ones. A name given twice counts once.
                  * @example [
                  *       "affiliation",
                  *       "aliases"
@@ -5321,14 +5321,14 @@ export interface operations {
                  */
                 count?: boolean;
                 /**
-                 * @description Count the selected participants per value of these fields, comma-separated: `kind`.
+                 * @description Count the selected participants per value of these fields, comma-separated: `kind`. A name given twice counts once.
                  * @example [
                  *       "kind"
                  *     ]
                  */
                 facet?: "kind"[];
                 /**
-                 * @description Related resources to side-load into `included`, comma-separated: `affiliation`.
+                 * @description Related resources to side-load into `included`, comma-separated: `affiliation`. A name given twice counts once.
                  * @example [
                  *       "affiliation"
                  *     ]
@@ -5428,7 +5428,7 @@ export interface operations {
                 sort?: "-said_on" | "said_on" | "relevance";
                 /**
                  * @description Only these fields of each item, comma-separated; `id` is always kept. An
-                 *     unknown name is a 400 problem that lists the allowed ones.
+                 *     unknown name is a 400 problem that lists the allowed ones. A name given twice counts once.
                  * @example [
                  *       "article",
                  *       "event"
@@ -5441,7 +5441,7 @@ export interface operations {
                  */
                 count?: boolean;
                 /**
-                 * @description Count the selected quotes per value of these fields, comma-separated: `speaker`, `topic`, `event`.
+                 * @description Count the selected quotes per value of these fields, comma-separated: `speaker`, `topic`, `event`. A name given twice counts once.
                  * @example [
                  *       "speaker",
                  *       "topic"
@@ -5449,7 +5449,7 @@ export interface operations {
                  */
                 facet?: ("speaker" | "topic" | "event")[];
                 /**
-                 * @description Related resources to side-load into `included`, comma-separated: `speaker`, `article`, `event`, `topic`.
+                 * @description Related resources to side-load into `included`, comma-separated: `speaker`, `article`, `event`, `topic`. A name given twice counts once.
                  * @example [
                  *       "speaker",
                  *       "article"
@@ -5578,7 +5578,7 @@ export interface operations {
                 sort?: "date" | "-date";
                 /**
                  * @description Only these fields of each item, comma-separated; `id` is always kept. An
-                 *     unknown name is a 400 problem that lists the allowed ones.
+                 *     unknown name is a 400 problem that lists the allowed ones. A name given twice counts once.
                  * @example [
                  *       "at",
                  *       "id"
@@ -5591,14 +5591,14 @@ export interface operations {
                  */
                 count?: boolean;
                 /**
-                 * @description Count the items per value of these fields, comma-separated: `type`.
+                 * @description Count the items per value of these fields, comma-separated: `type`. A name given twice counts once.
                  * @example [
                  *       "type"
                  *     ]
                  */
                 facet?: "type"[];
                 /**
-                 * @description Side-load the full resources of the items into `included`, comma-separated: `articles`, `quotes`, `events`.
+                 * @description Side-load the full resources of the items into `included`, comma-separated: `articles`, `quotes`, `events`. A name given twice counts once.
                  * @example [
                  *       "articles",
                  *       "quotes"
@@ -5607,7 +5607,7 @@ export interface operations {
                 include?: ("articles" | "quotes" | "events")[];
                 /**
                  * @description Only items of these types, comma-separated: `article`, `quote`, `event`
-                 *     (default: all).
+                 *     (default: all). A name given twice counts once.
                  * @example [
                  *       "article",
                  *       "quote"
@@ -5893,7 +5893,7 @@ export interface operations {
                 sort?: "name" | "-name" | "relevance";
                 /**
                  * @description Only these fields of each item, comma-separated; `id` is always kept. An
-                 *     unknown name is a 400 problem that lists the allowed ones.
+                 *     unknown name is a 400 problem that lists the allowed ones. A name given twice counts once.
                  * @example [
                  *       "affiliation",
                  *       "aliases"
@@ -5906,14 +5906,14 @@ export interface operations {
                  */
                 count?: boolean;
                 /**
-                 * @description Count the selected participants per value of these fields, comma-separated: `kind`.
+                 * @description Count the selected participants per value of these fields, comma-separated: `kind`. A name given twice counts once.
                  * @example [
                  *       "kind"
                  *     ]
                  */
                 facet?: "kind"[];
                 /**
-                 * @description Related resources to side-load into `included`, comma-separated: `affiliation`.
+                 * @description Related resources to side-load into `included`, comma-separated: `affiliation`. A name given twice counts once.
                  * @example [
                  *       "affiliation"
                  *     ]
@@ -6060,7 +6060,7 @@ export interface operations {
             query?: {
                 /**
                  * @description Related resources to side-load into `included`, comma-separated; the names are
-                 *     those of the resource's list (`include` there).
+                 *     those of the resource's list (`include` there). A name given twice counts once.
                  * @example [
                  *       "affiliation"
                  *     ]
@@ -6074,7 +6074,7 @@ export interface operations {
                 format?: "json" | "jsonld";
                 /**
                  * @description Only these fields, comma-separated; `id` is always kept. The names are those of
-                 *     the resource's `fields` list parameter. JSON only.
+                 *     the resource's `fields` list parameter. JSON only. A name given twice counts once.
                  * @example [
                  *       "affiliation",
                  *       "aliases"
@@ -6350,7 +6350,7 @@ export interface operations {
                 sort?: "-published_at" | "published_at" | "-updated_at" | "updated_at" | "relevance";
                 /**
                  * @description Only these fields of each item, comma-separated; `id` is always kept. An
-                 *     unknown name is a 400 problem that lists the allowed ones.
+                 *     unknown name is a 400 problem that lists the allowed ones. A name given twice counts once.
                  * @example [
                  *       "body",
                  *       "corrections"
@@ -6363,7 +6363,7 @@ export interface operations {
                  */
                 count?: boolean;
                 /**
-                 * @description Count the selected articles per value of these fields, comma-separated: `topic`, `participant`, `event`.
+                 * @description Count the selected articles per value of these fields, comma-separated: `topic`, `participant`, `event`. A name given twice counts once.
                  * @example [
                  *       "topic",
                  *       "participant"
@@ -6371,7 +6371,7 @@ export interface operations {
                  */
                 facet?: ("topic" | "participant" | "event")[];
                 /**
-                 * @description Related resources to side-load into `included`, comma-separated: `quotes`, `participants`, `events`, `topics`.
+                 * @description Related resources to side-load into `included`, comma-separated: `quotes`, `participants`, `events`, `topics`. A name given twice counts once.
                  * @example [
                  *       "quotes",
                  *       "participants"
@@ -6562,7 +6562,7 @@ export interface operations {
                 sort?: "-start_date" | "start_date";
                 /**
                  * @description Only these fields of each item, comma-separated; `id` is always kept. An
-                 *     unknown name is a 400 problem that lists the allowed ones.
+                 *     unknown name is a 400 problem that lists the allowed ones. A name given twice counts once.
                  * @example [
                  *       "end_date",
                  *       "id"
@@ -6575,7 +6575,7 @@ export interface operations {
                  */
                 count?: boolean;
                 /**
-                 * @description Count the selected events per value of these fields, comma-separated: `kind`, `participant`.
+                 * @description Count the selected events per value of these fields, comma-separated: `kind`, `participant`. A name given twice counts once.
                  * @example [
                  *       "kind",
                  *       "participant"
@@ -6583,7 +6583,7 @@ export interface operations {
                  */
                 facet?: ("kind" | "participant")[];
                 /**
-                 * @description Related resources to side-load into `included`, comma-separated: `participants`, `parent`, `subevents`.
+                 * @description Related resources to side-load into `included`, comma-separated: `participants`, `parent`, `subevents`. A name given twice counts once.
                  * @example [
                  *       "participants",
                  *       "parent"
@@ -6759,7 +6759,7 @@ export interface operations {
                 sort?: "-said_on" | "said_on" | "relevance";
                 /**
                  * @description Only these fields of each item, comma-separated; `id` is always kept. An
-                 *     unknown name is a 400 problem that lists the allowed ones.
+                 *     unknown name is a 400 problem that lists the allowed ones. A name given twice counts once.
                  * @example [
                  *       "article",
                  *       "event"
@@ -6772,7 +6772,7 @@ export interface operations {
                  */
                 count?: boolean;
                 /**
-                 * @description Count the selected quotes per value of these fields, comma-separated: `speaker`, `topic`, `event`.
+                 * @description Count the selected quotes per value of these fields, comma-separated: `speaker`, `topic`, `event`. A name given twice counts once.
                  * @example [
                  *       "speaker",
                  *       "topic"
@@ -6780,7 +6780,7 @@ export interface operations {
                  */
                 facet?: ("speaker" | "topic" | "event")[];
                 /**
-                 * @description Related resources to side-load into `included`, comma-separated: `speaker`, `article`, `event`, `topic`.
+                 * @description Related resources to side-load into `included`, comma-separated: `speaker`, `article`, `event`, `topic`. A name given twice counts once.
                  * @example [
                  *       "speaker",
                  *       "article"
@@ -6909,7 +6909,7 @@ export interface operations {
                 sort?: "date" | "-date";
                 /**
                  * @description Only these fields of each item, comma-separated; `id` is always kept. An
-                 *     unknown name is a 400 problem that lists the allowed ones.
+                 *     unknown name is a 400 problem that lists the allowed ones. A name given twice counts once.
                  * @example [
                  *       "at",
                  *       "id"
@@ -6922,14 +6922,14 @@ export interface operations {
                  */
                 count?: boolean;
                 /**
-                 * @description Count the items per value of these fields, comma-separated: `type`.
+                 * @description Count the items per value of these fields, comma-separated: `type`. A name given twice counts once.
                  * @example [
                  *       "type"
                  *     ]
                  */
                 facet?: "type"[];
                 /**
-                 * @description Side-load the full resources of the items into `included`, comma-separated: `articles`, `quotes`, `events`.
+                 * @description Side-load the full resources of the items into `included`, comma-separated: `articles`, `quotes`, `events`. A name given twice counts once.
                  * @example [
                  *       "articles",
                  *       "quotes"
@@ -6938,7 +6938,7 @@ export interface operations {
                 include?: ("articles" | "quotes" | "events")[];
                 /**
                  * @description Only items of these types, comma-separated: `article`, `quote`, `event`
-                 *     (default: all).
+                 *     (default: all). A name given twice counts once.
                  * @example [
                  *       "article",
                  *       "quote"
@@ -7015,7 +7015,7 @@ export interface operations {
                 sort?: "-said_on" | "said_on" | "relevance";
                 /**
                  * @description Only these fields of each item, comma-separated; `id` is always kept. An
-                 *     unknown name is a 400 problem that lists the allowed ones.
+                 *     unknown name is a 400 problem that lists the allowed ones. A name given twice counts once.
                  * @example [
                  *       "article",
                  *       "event"
@@ -7028,7 +7028,7 @@ export interface operations {
                  */
                 count?: boolean;
                 /**
-                 * @description Count the selected quotes per value of these fields, comma-separated: `speaker`, `topic`, `event`.
+                 * @description Count the selected quotes per value of these fields, comma-separated: `speaker`, `topic`, `event`. A name given twice counts once.
                  * @example [
                  *       "speaker",
                  *       "topic"
@@ -7036,7 +7036,7 @@ export interface operations {
                  */
                 facet?: ("speaker" | "topic" | "event")[];
                 /**
-                 * @description Related resources to side-load into `included`, comma-separated: `speaker`, `article`, `event`, `topic`.
+                 * @description Related resources to side-load into `included`, comma-separated: `speaker`, `article`, `event`, `topic`. A name given twice counts once.
                  * @example [
                  *       "speaker",
                  *       "article"
@@ -7216,7 +7216,7 @@ export interface operations {
             query?: {
                 /**
                  * @description Related resources to side-load into `included`, comma-separated; the names are
-                 *     those of the resource's list (`include` there).
+                 *     those of the resource's list (`include` there). A name given twice counts once.
                  * @example [
                  *       "speaker",
                  *       "article"
@@ -7231,7 +7231,7 @@ export interface operations {
                 format?: "json" | "jsonld";
                 /**
                  * @description Only these fields, comma-separated; `id` is always kept. The names are those of
-                 *     the resource's `fields` list parameter. JSON only.
+                 *     the resource's `fields` list parameter. JSON only. A name given twice counts once.
                  * @example [
                  *       "article",
                  *       "event"
@@ -7515,7 +7515,7 @@ export interface operations {
                 sort?: "relevance";
                 /**
                  * @description Only these fields of each item, comma-separated; `id` is always kept. An
-                 *     unknown name is a 400 problem that lists the allowed ones.
+                 *     unknown name is a 400 problem that lists the allowed ones. A name given twice counts once.
                  * @example [
                  *       "id",
                  *       "links"
@@ -7528,7 +7528,7 @@ export interface operations {
                  */
                 count?: boolean;
                 /**
-                 * @description Count the hits per value of these fields, comma-separated: `type`.
+                 * @description Count the hits per value of these fields, comma-separated: `type`. A name given twice counts once.
                  * @example [
                  *       "type"
                  *     ]
@@ -7542,7 +7542,7 @@ export interface operations {
                 q: string;
                 /**
                  * @description Only hits of these types, comma-separated: `article`, `quote`,
-                 *     `participant`, `event` (default: all).
+                 *     `participant`, `event` (default: all). A name given twice counts once.
                  * @example [
                  *       "article",
                  *       "quote"
@@ -7671,7 +7671,7 @@ export interface operations {
                 format?: "json";
                 /**
                  * @description Only these fields, comma-separated; `id` is always kept. The names are those of
-                 *     the resource's `fields` list parameter. JSON only.
+                 *     the resource's `fields` list parameter. JSON only. A name given twice counts once.
                  * @example [
                  *       "description",
                  *       "id"
