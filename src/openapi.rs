@@ -371,7 +371,8 @@ fn add_error_responses(doc: &mut Value) {
                 refer("422", "ValidationFailed");
                 refer("400", "BadRequest");
             }
-            if path.starts_with("/v1/") {
+            // The API and its root count against the rate limits.
+            if path.starts_with("/v1/") || path == "/v1" || path == "/" {
                 refer("429", "TooManyRequests");
             }
             let responses = &mut operation["responses"];

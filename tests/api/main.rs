@@ -11,6 +11,7 @@ mod lifecycle;
 mod openapi;
 mod query;
 mod repeats;
+mod root;
 mod scale;
 mod storage;
 mod syndication;

@@ -4,6 +4,29 @@
  */
 
 export interface paths {
+    "/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The API root
+         * @description The service's name and version, and a link to every collection, the search, the
+         *     feeds, the change log, the docs, this description and the health checks, each
+         *     with a line on what it is. Links are paths on this server. A client that prefers
+         *     `text/html` to JSON (a browser) is redirected to the interactive docs at `/docs`.
+         */
+        get: operations["get_root"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/healthz": {
         parameters: {
             query?: never;
@@ -99,6 +122,26 @@ export interface paths {
          *     instance out of rotation then.
          */
         get: operations["readyz"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The API root, under /v1
+         * @description The same index as `/`, where the versioned paths begin.
+         */
+        get: operations["get_v1_root"];
         put?: never;
         post?: never;
         delete?: never;
@@ -847,6 +890,23 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** @description The service and where everything is. */
+        ApiIndex: {
+            /** @description What the service is, in a sentence. */
+            description: string;
+            /** @description Everything served, by name. Each `href` is a path on this server. */
+            links: components["schemas"]["IndexLinks"];
+            /**
+             * @description The service's name.
+             * @example newsdesk
+             */
+            name: string;
+            /**
+             * @description The version of the server (semver).
+             * @example 0.1.0
+             */
+            version: string;
+        };
         /** @description A news article. */
         Article: {
             body: components["schemas"]["Block"][];
@@ -1445,6 +1505,36 @@ export interface components {
             participants?: components["schemas"]["Participant"][];
             quotes?: components["schemas"]["Quote"][];
             topics?: components["schemas"]["Topic"][];
+        };
+        /** @description A path on this server and what is there. */
+        IndexLink: {
+            /**
+             * @description What is there, in one line.
+             * @example News articles, newest first.
+             */
+            description: string;
+            /**
+             * @description The path, relative to the server this index came from.
+             * @example /v1/articles
+             */
+            href: string;
+        };
+        /** @description The collections, search, feeds, change log, documentation and health checks. */
+        IndexLinks: {
+            article_feed: components["schemas"]["IndexLink"];
+            articles: components["schemas"]["IndexLink"];
+            changes: components["schemas"]["IndexLink"];
+            docs: components["schemas"]["IndexLink"];
+            events: components["schemas"]["IndexLink"];
+            health: components["schemas"]["IndexLink"];
+            openapi: components["schemas"]["IndexLink"];
+            participants: components["schemas"]["IndexLink"];
+            quote_feed: components["schemas"]["IndexLink"];
+            quotes: components["schemas"]["IndexLink"];
+            readiness: components["schemas"]["IndexLink"];
+            search: components["schemas"]["IndexLink"];
+            topics: components["schemas"]["IndexLink"];
+            webhooks: components["schemas"]["IndexLink"];
         };
         /**
          * @description A BCP 47 language tag such as `en` or `pt-BR`.
@@ -2251,6 +2341,103 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    get_root: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The index of the API. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "description": "A typed news content API: articles, verbatim quotes, participants and events, with search, feeds and syndication.",
+                     *       "links": {
+                     *         "article_feed": {
+                     *           "description": "Published articles as Atom; `articles.rss` and `articles.json` (JSON Feed) too.",
+                     *           "href": "/v1/feeds/articles.atom"
+                     *         },
+                     *         "articles": {
+                     *           "description": "News articles, newest first: filter, search with `q`, sort, side-load with `include`.",
+                     *           "href": "/v1/articles"
+                     *         },
+                     *         "changes": {
+                     *           "description": "Every create, update and delete in order, to mirror the content (`since=`).",
+                     *           "href": "/v1/changes"
+                     *         },
+                     *         "docs": {
+                     *           "description": "Interactive documentation: try every request from the browser.",
+                     *           "href": "/docs"
+                     *         },
+                     *         "events": {
+                     *           "description": "Summits, accessions and meetings, with their participants and roles.",
+                     *           "href": "/v1/events"
+                     *         },
+                     *         "health": {
+                     *           "description": "Liveness: 200 while the process serves HTTP.",
+                     *           "href": "/healthz"
+                     *         },
+                     *         "openapi": {
+                     *           "description": "The OpenAPI 3.1 description of everything here.",
+                     *           "href": "/openapi.json"
+                     *         },
+                     *         "participants": {
+                     *           "description": "People, organizations and countries.",
+                     *           "href": "/v1/participants"
+                     *         },
+                     *         "quote_feed": {
+                     *           "description": "Quotes of published articles as Atom; `quotes.rss` and `quotes.json` too.",
+                     *           "href": "/v1/feeds/quotes.atom"
+                     *         },
+                     *         "quotes": {
+                     *           "description": "Verbatim quotes, each with its speaker, article, event and topic.",
+                     *           "href": "/v1/quotes"
+                     *         },
+                     *         "readiness": {
+                     *           "description": "Readiness: 200 when the database answers.",
+                     *           "href": "/readyz"
+                     *         },
+                     *         "search": {
+                     *           "description": "Full-text search across articles, quotes, participants and events: `?q=`.",
+                     *           "href": "/v1/search"
+                     *         },
+                     *         "topics": {
+                     *           "description": "The subjects articles and quotes are filed under.",
+                     *           "href": "/v1/topics"
+                     *         },
+                     *         "webhooks": {
+                     *           "description": "Signed push notifications of every change (editor key).",
+                     *           "href": "/v1/webhooks"
+                     *         }
+                     *       },
+                     *       "name": "newsdesk",
+                     *       "version": "0.1.0"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiIndex"];
+                };
+            };
+            /** @description `Accept` prefers HTML: the interactive docs. */
+            303: {
+                headers: {
+                    /** @description `/docs/` */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthorized"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
     healthz: {
         parameters: {
             query?: never;
@@ -2395,6 +2582,103 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+        };
+    };
+    get_v1_root: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The index of the API. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "description": "A typed news content API: articles, verbatim quotes, participants and events, with search, feeds and syndication.",
+                     *       "links": {
+                     *         "article_feed": {
+                     *           "description": "Published articles as Atom; `articles.rss` and `articles.json` (JSON Feed) too.",
+                     *           "href": "/v1/feeds/articles.atom"
+                     *         },
+                     *         "articles": {
+                     *           "description": "News articles, newest first: filter, search with `q`, sort, side-load with `include`.",
+                     *           "href": "/v1/articles"
+                     *         },
+                     *         "changes": {
+                     *           "description": "Every create, update and delete in order, to mirror the content (`since=`).",
+                     *           "href": "/v1/changes"
+                     *         },
+                     *         "docs": {
+                     *           "description": "Interactive documentation: try every request from the browser.",
+                     *           "href": "/docs"
+                     *         },
+                     *         "events": {
+                     *           "description": "Summits, accessions and meetings, with their participants and roles.",
+                     *           "href": "/v1/events"
+                     *         },
+                     *         "health": {
+                     *           "description": "Liveness: 200 while the process serves HTTP.",
+                     *           "href": "/healthz"
+                     *         },
+                     *         "openapi": {
+                     *           "description": "The OpenAPI 3.1 description of everything here.",
+                     *           "href": "/openapi.json"
+                     *         },
+                     *         "participants": {
+                     *           "description": "People, organizations and countries.",
+                     *           "href": "/v1/participants"
+                     *         },
+                     *         "quote_feed": {
+                     *           "description": "Quotes of published articles as Atom; `quotes.rss` and `quotes.json` too.",
+                     *           "href": "/v1/feeds/quotes.atom"
+                     *         },
+                     *         "quotes": {
+                     *           "description": "Verbatim quotes, each with its speaker, article, event and topic.",
+                     *           "href": "/v1/quotes"
+                     *         },
+                     *         "readiness": {
+                     *           "description": "Readiness: 200 when the database answers.",
+                     *           "href": "/readyz"
+                     *         },
+                     *         "search": {
+                     *           "description": "Full-text search across articles, quotes, participants and events: `?q=`.",
+                     *           "href": "/v1/search"
+                     *         },
+                     *         "topics": {
+                     *           "description": "The subjects articles and quotes are filed under.",
+                     *           "href": "/v1/topics"
+                     *         },
+                     *         "webhooks": {
+                     *           "description": "Signed push notifications of every change (editor key).",
+                     *           "href": "/v1/webhooks"
+                     *         }
+                     *       },
+                     *       "name": "newsdesk",
+                     *       "version": "0.1.0"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiIndex"];
+                };
+            };
+            /** @description `Accept` prefers HTML: the interactive docs. */
+            303: {
+                headers: {
+                    /** @description `/docs/` */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthorized"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
         };
     };
     list_articles: {
