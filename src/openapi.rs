@@ -52,7 +52,8 @@ mod exact;
         FieldError,
         ProblemType,
         crate::api::changes::ResourceType,
-        crate::api::feeds::FeedFormat
+        crate::api::feeds::FeedFormat,
+        crate::api::root::ApiIndex
     )),
     modifiers(&SecuritySchemes)
 )]

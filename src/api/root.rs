@@ -5,7 +5,7 @@
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, get};
 use serde::Serialize;
-use utoipa::ToSchema;
+use utoipa::{IntoResponses, ToSchema};
 
 use super::negotiate::quality;
 
@@ -115,6 +115,19 @@ const INDEX: ApiIndex = ApiIndex {
     },
 };
 
+/// What both roots answer.
+#[derive(IntoResponses)]
+// Only describes the responses (`index` builds them): never constructed.
+#[allow(dead_code, clippy::large_enum_variant)]
+enum RootResponses {
+    /// The index of the API.
+    #[response(status = 200)]
+    Index(ApiIndex),
+    /// `Accept` prefers HTML: the interactive docs.
+    #[response(status = 303, headers(("Location" = String, description = "`/docs/`")))]
+    Docs,
+}
+
 /// Where a browser is sent.
 const DOCS: &str = "/docs/";
 
@@ -124,14 +137,7 @@ const DOCS: &str = "/docs/";
 /// feeds, the change log, the docs, this description and the health checks, each
 /// with a line on what it is. Links are paths on this server. A client that prefers
 /// `text/html` to JSON (a browser) is redirected to the interactive docs at `/docs`.
-#[utoipa::path(
-    tag = "service",
-    responses(
-        (status = 200, description = "The index of the API.", body = ApiIndex),
-        (status = 303, description = "`Accept` prefers HTML: the interactive docs.",
-            headers(("Location" = String, description = "`/docs/`")))
-    )
-)]
+#[utoipa::path(tag = "service", responses(RootResponses))]
 #[get("/")]
 pub async fn get_root(req: HttpRequest) -> HttpResponse {
     index(&req)
@@ -140,14 +146,7 @@ pub async fn get_root(req: HttpRequest) -> HttpResponse {
 /// The API root, under /v1
 ///
 /// The same index as `/`, where the versioned paths begin.
-#[utoipa::path(
-    tag = "service",
-    responses(
-        (status = 200, description = "The index of the API.", body = ApiIndex),
-        (status = 303, description = "`Accept` prefers HTML: the interactive docs.",
-            headers(("Location" = String, description = "`/docs/`")))
-    )
-)]
+#[utoipa::path(tag = "service", responses(RootResponses))]
 #[get("")]
 pub async fn get_v1_root(req: HttpRequest) -> HttpResponse {
     index(&req)
