@@ -29,9 +29,10 @@ mod exact;
             `count=true` (`page.total`), `facet` (`facets`), `include` (related resources \
             side-loaded once each into `included`) and, where the text is searchable, `q` \
             (full text). An unknown parameter or value is a 400 problem that names it; every \
-            error is an RFC 9457 `application/problem+json` document.",
-        license(name = "MIT", identifier = "MIT"),
-        contact(name = "newsdesk maintainers", url = "https://example.org/newsdesk")
+            error is an RFC 9457 `application/problem+json` document. A name given twice in \
+            a comma-separated list counts once; a parameter that takes one value, given two \
+            different ones, is a 400 problem.",
+        license(name = "MIT", identifier = "MIT")
     ),
     servers((url = "/", description = "The server that serves this description.")),
     tags(
@@ -51,7 +52,8 @@ mod exact;
         FieldError,
         ProblemType,
         crate::api::changes::ResourceType,
-        crate::api::feeds::FeedFormat
+        crate::api::feeds::FeedFormat,
+        crate::api::root::ApiIndex
     )),
     modifiers(&SecuritySchemes)
 )]
@@ -370,7 +372,8 @@ fn add_error_responses(doc: &mut Value) {
                 refer("422", "ValidationFailed");
                 refer("400", "BadRequest");
             }
-            if path.starts_with("/v1/") {
+            // The API and its root count against the rate limits.
+            if path.starts_with("/v1/") || path == "/v1" || path == "/" {
                 refer("429", "TooManyRequests");
             }
             let responses = &mut operation["responses"];

@@ -18,6 +18,7 @@ pub mod participants;
 pub mod quotes;
 pub mod ratelimit;
 mod respond;
+pub mod root;
 pub mod routing;
 pub mod search;
 pub mod timeline;
@@ -74,6 +75,7 @@ pub struct GetQuery {
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(
         utoipa_actix_web::scope("/v1")
+            .service(root::get_v1_root)
             .service(articles::list_articles)
             .service(articles::get_article)
             .service(articles::list_article_quotes)
@@ -123,6 +125,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(edit::events::update_event)
             .service(edit::events::delete_event),
     )
+    .service(root::get_root)
     .service(meta::healthz)
     .service(meta::readyz)
     .service(meta::get_openapi)

@@ -108,6 +108,34 @@ pub fn negotiate(
     })
 }
 
+/// The quality `accept` gives `media` (`type/subtype`, lower case): that of the most
+/// specific range that matches it (RFC 9110 §12.5.1), 0 when none does.
+pub fn quality(accept: &str, media: &str) -> f32 {
+    let kind = media.split('/').next().unwrap_or(media);
+    let mut best: Option<(u8, f32)> = None;
+    for range in accept.split(',') {
+        let mut parts = range.split(';').map(str::trim);
+        let range = parts.next().unwrap_or("").to_ascii_lowercase();
+        let specificity = if range == media {
+            2
+        } else if range.strip_suffix("/*") == Some(kind) {
+            1
+        } else if range == "*/*" {
+            0
+        } else {
+            continue;
+        };
+        let q = parts
+            .filter_map(|p| p.strip_prefix("q="))
+            .find_map(|q| q.parse::<f32>().ok())
+            .unwrap_or(1.0);
+        if best.is_none_or(|(s, _)| specificity > s) {
+            best = Some((specificity, q));
+        }
+    }
+    best.map_or(0.0, |(_, q)| q)
+}
+
 /// A resource that has representations besides its JSON.
 pub trait Represent {
     /// The formats offered, JSON first.
@@ -180,3 +208,23 @@ pub fn base_url(req: &HttpRequest) -> String {
 /// The configured public URL, if any.
 #[derive(Debug, Clone, Default)]
 pub struct PublicUrl(pub Option<String>);
+
+#[cfg(test)]
+mod tests {
+    use super::quality;
+
+    #[test]
+    fn the_most_specific_range_gives_the_quality() {
+        let browser = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8";
+        assert_eq!(quality(browser, "text/html"), 1.0);
+        assert_eq!(quality(browser, "application/json"), 0.8);
+        assert_eq!(quality("*/*", "text/html"), 1.0);
+        assert_eq!(quality("application/json", "text/html"), 0.0);
+        assert_eq!(
+            quality("application/json;q=0.1, */*", "application/json"),
+            0.1
+        );
+        assert_eq!(quality("text/*;q=0.5", "text/html"), 0.5);
+        assert_eq!(quality("", "text/html"), 0.0);
+    }
+}

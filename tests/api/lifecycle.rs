@@ -137,3 +137,37 @@ async fn sigterm_lets_the_request_in_flight_finish() {
         "the acknowledged write is on disk"
     );
 }
+
+#[actix_web::test]
+async fn logs_written_to_a_file_have_no_colour_codes() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("newsdesk.db");
+    let log_path = dir.path().join("server.log");
+    let log = std::fs::File::create(&log_path).unwrap();
+    let mut server = newsdesk(&["serve", "--bind", "127.0.0.1:0", "--db"])
+        .arg(&db)
+        .env("NEWSDESK_LOG", "info")
+        .env_remove("NO_COLOR")
+        .stdout(log)
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut written = String::new();
+    for _ in 0..200 {
+        written = std::fs::read_to_string(&log_path).unwrap();
+        if written.contains("serving") {
+            break;
+        }
+        sleep(Duration::from_millis(50)).await;
+    }
+    Command::new("kill")
+        .args(["-TERM", &server.id().to_string()])
+        .status()
+        .unwrap();
+    server.wait().unwrap();
+    assert!(written.contains("serving"), "the server logged: {written}");
+    assert!(
+        !written.contains('\u{1b}'),
+        "no ANSI escape codes in a file: {written:?}"
+    );
+}

@@ -10,6 +10,8 @@ mod http;
 mod lifecycle;
 mod openapi;
 mod query;
+mod repeats;
+mod root;
 mod scale;
 mod storage;
 mod syndication;

@@ -4,6 +4,29 @@
  */
 
 export interface paths {
+    "/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The API root
+         * @description The service's name and version, and a link to every collection, the search, the
+         *     feeds, the change log, the docs, this description and the health checks, each
+         *     with a line on what it is. Links are paths on this server. A client that prefers
+         *     `text/html` to JSON (a browser) is redirected to the interactive docs at `/docs`.
+         */
+        get: operations["get_root"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/healthz": {
         parameters: {
             query?: never;
@@ -99,6 +122,26 @@ export interface paths {
          *     instance out of rotation then.
          */
         get: operations["readyz"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The API root, under /v1
+         * @description The same index as `/`, where the versioned paths begin.
+         */
+        get: operations["get_v1_root"];
         put?: never;
         post?: never;
         delete?: never;
@@ -847,6 +890,23 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** @description The service and where everything is. */
+        ApiIndex: {
+            /** @description What the service is, in a sentence. */
+            description: string;
+            /** @description Everything served, by name. Each `href` is a path on this server. */
+            links: components["schemas"]["IndexLinks"];
+            /**
+             * @description The service's name.
+             * @example newsdesk
+             */
+            name: string;
+            /**
+             * @description The version of the server (semver).
+             * @example 0.1.0
+             */
+            version: string;
+        };
         /** @description A news article. */
         Article: {
             body: components["schemas"]["Block"][];
@@ -1445,6 +1505,36 @@ export interface components {
             participants?: components["schemas"]["Participant"][];
             quotes?: components["schemas"]["Quote"][];
             topics?: components["schemas"]["Topic"][];
+        };
+        /** @description A path on this server and what is there. */
+        IndexLink: {
+            /**
+             * @description What is there, in one line.
+             * @example News articles, newest first.
+             */
+            description: string;
+            /**
+             * @description The path, relative to the server this index came from.
+             * @example /v1/articles
+             */
+            href: string;
+        };
+        /** @description The collections, search, feeds, change log, documentation and health checks. */
+        IndexLinks: {
+            article_feed: components["schemas"]["IndexLink"];
+            articles: components["schemas"]["IndexLink"];
+            changes: components["schemas"]["IndexLink"];
+            docs: components["schemas"]["IndexLink"];
+            events: components["schemas"]["IndexLink"];
+            health: components["schemas"]["IndexLink"];
+            openapi: components["schemas"]["IndexLink"];
+            participants: components["schemas"]["IndexLink"];
+            quote_feed: components["schemas"]["IndexLink"];
+            quotes: components["schemas"]["IndexLink"];
+            readiness: components["schemas"]["IndexLink"];
+            search: components["schemas"]["IndexLink"];
+            topics: components["schemas"]["IndexLink"];
+            webhooks: components["schemas"]["IndexLink"];
         };
         /**
          * @description A BCP 47 language tag such as `en` or `pt-BR`.
@@ -2251,6 +2341,103 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    get_root: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The index of the API. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "description": "A typed news content API: articles, verbatim quotes, participants and events, with search, feeds and syndication.",
+                     *       "links": {
+                     *         "article_feed": {
+                     *           "description": "Published articles as Atom; `articles.rss` and `articles.json` (JSON Feed) too.",
+                     *           "href": "/v1/feeds/articles.atom"
+                     *         },
+                     *         "articles": {
+                     *           "description": "News articles, newest first: filter, search with `q`, sort, side-load with `include`.",
+                     *           "href": "/v1/articles"
+                     *         },
+                     *         "changes": {
+                     *           "description": "Every create, update and delete in order, to mirror the content (`since=`).",
+                     *           "href": "/v1/changes"
+                     *         },
+                     *         "docs": {
+                     *           "description": "Interactive documentation: try every request from the browser.",
+                     *           "href": "/docs"
+                     *         },
+                     *         "events": {
+                     *           "description": "Summits, accessions and meetings, with their participants and roles.",
+                     *           "href": "/v1/events"
+                     *         },
+                     *         "health": {
+                     *           "description": "Liveness: 200 while the process serves HTTP.",
+                     *           "href": "/healthz"
+                     *         },
+                     *         "openapi": {
+                     *           "description": "The OpenAPI 3.1 description of everything here.",
+                     *           "href": "/openapi.json"
+                     *         },
+                     *         "participants": {
+                     *           "description": "People, organizations and countries.",
+                     *           "href": "/v1/participants"
+                     *         },
+                     *         "quote_feed": {
+                     *           "description": "Quotes of published articles as Atom; `quotes.rss` and `quotes.json` too.",
+                     *           "href": "/v1/feeds/quotes.atom"
+                     *         },
+                     *         "quotes": {
+                     *           "description": "Verbatim quotes, each with its speaker, article, event and topic.",
+                     *           "href": "/v1/quotes"
+                     *         },
+                     *         "readiness": {
+                     *           "description": "Readiness: 200 when the database answers.",
+                     *           "href": "/readyz"
+                     *         },
+                     *         "search": {
+                     *           "description": "Full-text search across articles, quotes, participants and events: `?q=`.",
+                     *           "href": "/v1/search"
+                     *         },
+                     *         "topics": {
+                     *           "description": "The subjects articles and quotes are filed under.",
+                     *           "href": "/v1/topics"
+                     *         },
+                     *         "webhooks": {
+                     *           "description": "Signed push notifications of every change (editor key).",
+                     *           "href": "/v1/webhooks"
+                     *         }
+                     *       },
+                     *       "name": "newsdesk",
+                     *       "version": "0.1.0"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiIndex"];
+                };
+            };
+            /** @description `Accept` prefers HTML: the interactive docs. */
+            303: {
+                headers: {
+                    /** @description `/docs/` */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthorized"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
     healthz: {
         parameters: {
             query?: never;
@@ -2397,6 +2584,103 @@ export interface operations {
             };
         };
     };
+    get_v1_root: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The index of the API. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "description": "A typed news content API: articles, verbatim quotes, participants and events, with search, feeds and syndication.",
+                     *       "links": {
+                     *         "article_feed": {
+                     *           "description": "Published articles as Atom; `articles.rss` and `articles.json` (JSON Feed) too.",
+                     *           "href": "/v1/feeds/articles.atom"
+                     *         },
+                     *         "articles": {
+                     *           "description": "News articles, newest first: filter, search with `q`, sort, side-load with `include`.",
+                     *           "href": "/v1/articles"
+                     *         },
+                     *         "changes": {
+                     *           "description": "Every create, update and delete in order, to mirror the content (`since=`).",
+                     *           "href": "/v1/changes"
+                     *         },
+                     *         "docs": {
+                     *           "description": "Interactive documentation: try every request from the browser.",
+                     *           "href": "/docs"
+                     *         },
+                     *         "events": {
+                     *           "description": "Summits, accessions and meetings, with their participants and roles.",
+                     *           "href": "/v1/events"
+                     *         },
+                     *         "health": {
+                     *           "description": "Liveness: 200 while the process serves HTTP.",
+                     *           "href": "/healthz"
+                     *         },
+                     *         "openapi": {
+                     *           "description": "The OpenAPI 3.1 description of everything here.",
+                     *           "href": "/openapi.json"
+                     *         },
+                     *         "participants": {
+                     *           "description": "People, organizations and countries.",
+                     *           "href": "/v1/participants"
+                     *         },
+                     *         "quote_feed": {
+                     *           "description": "Quotes of published articles as Atom; `quotes.rss` and `quotes.json` too.",
+                     *           "href": "/v1/feeds/quotes.atom"
+                     *         },
+                     *         "quotes": {
+                     *           "description": "Verbatim quotes, each with its speaker, article, event and topic.",
+                     *           "href": "/v1/quotes"
+                     *         },
+                     *         "readiness": {
+                     *           "description": "Readiness: 200 when the database answers.",
+                     *           "href": "/readyz"
+                     *         },
+                     *         "search": {
+                     *           "description": "Full-text search across articles, quotes, participants and events: `?q=`.",
+                     *           "href": "/v1/search"
+                     *         },
+                     *         "topics": {
+                     *           "description": "The subjects articles and quotes are filed under.",
+                     *           "href": "/v1/topics"
+                     *         },
+                     *         "webhooks": {
+                     *           "description": "Signed push notifications of every change (editor key).",
+                     *           "href": "/v1/webhooks"
+                     *         }
+                     *       },
+                     *       "name": "newsdesk",
+                     *       "version": "0.1.0"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiIndex"];
+                };
+            };
+            /** @description `Accept` prefers HTML: the interactive docs. */
+            303: {
+                headers: {
+                    /** @description `/docs/` */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthorized"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
     list_articles: {
         parameters: {
             query?: {
@@ -2411,7 +2695,7 @@ export interface operations {
                 sort?: "-published_at" | "published_at" | "-updated_at" | "updated_at" | "relevance";
                 /**
                  * @description Only these fields of each item, comma-separated; `id` is always kept. An
-                 *     unknown name is a 400 problem that lists the allowed ones.
+                 *     unknown name is a 400 problem that lists the allowed ones. A name given twice counts once.
                  * @example [
                  *       "body",
                  *       "corrections"
@@ -2424,7 +2708,7 @@ export interface operations {
                  */
                 count?: boolean;
                 /**
-                 * @description Count the selected articles per value of these fields, comma-separated: `topic`, `participant`, `event`.
+                 * @description Count the selected articles per value of these fields, comma-separated: `topic`, `participant`, `event`. A name given twice counts once.
                  * @example [
                  *       "topic",
                  *       "participant"
@@ -2432,7 +2716,7 @@ export interface operations {
                  */
                 facet?: ("topic" | "participant" | "event")[];
                 /**
-                 * @description Related resources to side-load into `included`, comma-separated: `quotes`, `participants`, `events`, `topics`.
+                 * @description Related resources to side-load into `included`, comma-separated: `quotes`, `participants`, `events`, `topics`. A name given twice counts once.
                  * @example [
                  *       "quotes",
                  *       "participants"
@@ -2871,7 +3155,7 @@ export interface operations {
             query?: {
                 /**
                  * @description Related resources to side-load into `included`, comma-separated; the names are
-                 *     those of the resource's list (`include` there).
+                 *     those of the resource's list (`include` there). A name given twice counts once.
                  * @example [
                  *       "quotes",
                  *       "participants"
@@ -2886,7 +3170,7 @@ export interface operations {
                 format?: "json" | "jsonld" | "ninjs";
                 /**
                  * @description Only these fields, comma-separated; `id` is always kept. The names are those of
-                 *     the resource's `fields` list parameter. JSON only.
+                 *     the resource's `fields` list parameter. JSON only. A name given twice counts once.
                  * @example [
                  *       "body",
                  *       "corrections"
@@ -3624,7 +3908,7 @@ export interface operations {
                 sort?: "-start_date" | "start_date";
                 /**
                  * @description Only these fields of each item, comma-separated; `id` is always kept. An
-                 *     unknown name is a 400 problem that lists the allowed ones.
+                 *     unknown name is a 400 problem that lists the allowed ones. A name given twice counts once.
                  * @example [
                  *       "end_date",
                  *       "id"
@@ -3637,7 +3921,7 @@ export interface operations {
                  */
                 count?: boolean;
                 /**
-                 * @description Count the selected events per value of these fields, comma-separated: `kind`, `participant`.
+                 * @description Count the selected events per value of these fields, comma-separated: `kind`, `participant`. A name given twice counts once.
                  * @example [
                  *       "kind",
                  *       "participant"
@@ -3645,7 +3929,7 @@ export interface operations {
                  */
                 facet?: ("kind" | "participant")[];
                 /**
-                 * @description Related resources to side-load into `included`, comma-separated: `participants`, `parent`, `subevents`.
+                 * @description Related resources to side-load into `included`, comma-separated: `participants`, `parent`, `subevents`. A name given twice counts once.
                  * @example [
                  *       "participants",
                  *       "parent"
@@ -3821,7 +4105,7 @@ export interface operations {
                 sort?: "name" | "-name" | "relevance";
                 /**
                  * @description Only these fields of each item, comma-separated; `id` is always kept. An
-                 *     unknown name is a 400 problem that lists the allowed ones.
+                 *     unknown name is a 400 problem that lists the allowed ones. A name given twice counts once.
                  * @example [
                  *       "affiliation",
                  *       "aliases"
@@ -3834,14 +4118,14 @@ export interface operations {
                  */
                 count?: boolean;
                 /**
-                 * @description Count the selected participants per value of these fields, comma-separated: `kind`.
+                 * @description Count the selected participants per value of these fields, comma-separated: `kind`. A name given twice counts once.
                  * @example [
                  *       "kind"
                  *     ]
                  */
                 facet?: "kind"[];
                 /**
-                 * @description Related resources to side-load into `included`, comma-separated: `affiliation`.
+                 * @description Related resources to side-load into `included`, comma-separated: `affiliation`. A name given twice counts once.
                  * @example [
                  *       "affiliation"
                  *     ]
@@ -3940,7 +4224,7 @@ export interface operations {
                 sort?: "-said_on" | "said_on" | "relevance";
                 /**
                  * @description Only these fields of each item, comma-separated; `id` is always kept. An
-                 *     unknown name is a 400 problem that lists the allowed ones.
+                 *     unknown name is a 400 problem that lists the allowed ones. A name given twice counts once.
                  * @example [
                  *       "article",
                  *       "event"
@@ -3953,7 +4237,7 @@ export interface operations {
                  */
                 count?: boolean;
                 /**
-                 * @description Count the selected quotes per value of these fields, comma-separated: `speaker`, `topic`, `event`.
+                 * @description Count the selected quotes per value of these fields, comma-separated: `speaker`, `topic`, `event`. A name given twice counts once.
                  * @example [
                  *       "speaker",
                  *       "topic"
@@ -3961,7 +4245,7 @@ export interface operations {
                  */
                 facet?: ("speaker" | "topic" | "event")[];
                 /**
-                 * @description Related resources to side-load into `included`, comma-separated: `speaker`, `article`, `event`, `topic`.
+                 * @description Related resources to side-load into `included`, comma-separated: `speaker`, `article`, `event`, `topic`. A name given twice counts once.
                  * @example [
                  *       "speaker",
                  *       "article"
@@ -4351,7 +4635,7 @@ export interface operations {
                 sort?: "-start_date" | "start_date";
                 /**
                  * @description Only these fields of each item, comma-separated; `id` is always kept. An
-                 *     unknown name is a 400 problem that lists the allowed ones.
+                 *     unknown name is a 400 problem that lists the allowed ones. A name given twice counts once.
                  * @example [
                  *       "end_date",
                  *       "id"
@@ -4364,7 +4648,7 @@ export interface operations {
                  */
                 count?: boolean;
                 /**
-                 * @description Count the selected events per value of these fields, comma-separated: `kind`, `participant`.
+                 * @description Count the selected events per value of these fields, comma-separated: `kind`, `participant`. A name given twice counts once.
                  * @example [
                  *       "kind",
                  *       "participant"
@@ -4372,7 +4656,7 @@ export interface operations {
                  */
                 facet?: ("kind" | "participant")[];
                 /**
-                 * @description Related resources to side-load into `included`, comma-separated: `participants`, `parent`, `subevents`.
+                 * @description Related resources to side-load into `included`, comma-separated: `participants`, `parent`, `subevents`. A name given twice counts once.
                  * @example [
                  *       "participants",
                  *       "parent"
@@ -4618,7 +4902,7 @@ export interface operations {
             query?: {
                 /**
                  * @description Related resources to side-load into `included`, comma-separated; the names are
-                 *     those of the resource's list (`include` there).
+                 *     those of the resource's list (`include` there). A name given twice counts once.
                  * @example [
                  *       "participants",
                  *       "parent"
@@ -4633,7 +4917,7 @@ export interface operations {
                 format?: "json" | "jsonld";
                 /**
                  * @description Only these fields, comma-separated; `id` is always kept. The names are those of
-                 *     the resource's `fields` list parameter. JSON only.
+                 *     the resource's `fields` list parameter. JSON only. A name given twice counts once.
                  * @example [
                  *       "end_date",
                  *       "id"
@@ -4988,7 +5272,7 @@ export interface operations {
                 sort?: "-published_at" | "published_at" | "-updated_at" | "updated_at" | "relevance";
                 /**
                  * @description Only these fields of each item, comma-separated; `id` is always kept. An
-                 *     unknown name is a 400 problem that lists the allowed ones.
+                 *     unknown name is a 400 problem that lists the allowed ones. A name given twice counts once.
                  * @example [
                  *       "body",
                  *       "corrections"
@@ -5001,7 +5285,7 @@ export interface operations {
                  */
                 count?: boolean;
                 /**
-                 * @description Count the selected articles per value of these fields, comma-separated: `topic`, `participant`, `event`.
+                 * @description Count the selected articles per value of these fields, comma-separated: `topic`, `participant`, `event`. A name given twice counts once.
                  * @example [
                  *       "topic",
                  *       "participant"
@@ -5009,7 +5293,7 @@ export interface operations {
                  */
                 facet?: ("topic" | "participant" | "event")[];
                 /**
-                 * @description Related resources to side-load into `included`, comma-separated: `quotes`, `participants`, `events`, `topics`.
+                 * @description Related resources to side-load into `included`, comma-separated: `quotes`, `participants`, `events`, `topics`. A name given twice counts once.
                  * @example [
                  *       "quotes",
                  *       "participants"
@@ -5200,7 +5484,7 @@ export interface operations {
                 sort?: "-start_date" | "start_date";
                 /**
                  * @description Only these fields of each item, comma-separated; `id` is always kept. An
-                 *     unknown name is a 400 problem that lists the allowed ones.
+                 *     unknown name is a 400 problem that lists the allowed ones. A name given twice counts once.
                  * @example [
                  *       "end_date",
                  *       "id"
@@ -5213,7 +5497,7 @@ export interface operations {
                  */
                 count?: boolean;
                 /**
-                 * @description Count the selected events per value of these fields, comma-separated: `kind`, `participant`.
+                 * @description Count the selected events per value of these fields, comma-separated: `kind`, `participant`. A name given twice counts once.
                  * @example [
                  *       "kind",
                  *       "participant"
@@ -5221,7 +5505,7 @@ export interface operations {
                  */
                 facet?: ("kind" | "participant")[];
                 /**
-                 * @description Related resources to side-load into `included`, comma-separated: `participants`, `parent`, `subevents`.
+                 * @description Related resources to side-load into `included`, comma-separated: `participants`, `parent`, `subevents`. A name given twice counts once.
                  * @example [
                  *       "participants",
                  *       "parent"
@@ -5308,7 +5592,7 @@ export interface operations {
                 sort?: "name" | "-name" | "relevance";
                 /**
                  * @description Only these fields of each item, comma-separated; `id` is always kept. An
-                 *     unknown name is a 400 problem that lists the allowed ones.
+                 *     unknown name is a 400 problem that lists the allowed ones. A name given twice counts once.
                  * @example [
                  *       "affiliation",
                  *       "aliases"
@@ -5321,14 +5605,14 @@ export interface operations {
                  */
                 count?: boolean;
                 /**
-                 * @description Count the selected participants per value of these fields, comma-separated: `kind`.
+                 * @description Count the selected participants per value of these fields, comma-separated: `kind`. A name given twice counts once.
                  * @example [
                  *       "kind"
                  *     ]
                  */
                 facet?: "kind"[];
                 /**
-                 * @description Related resources to side-load into `included`, comma-separated: `affiliation`.
+                 * @description Related resources to side-load into `included`, comma-separated: `affiliation`. A name given twice counts once.
                  * @example [
                  *       "affiliation"
                  *     ]
@@ -5428,7 +5712,7 @@ export interface operations {
                 sort?: "-said_on" | "said_on" | "relevance";
                 /**
                  * @description Only these fields of each item, comma-separated; `id` is always kept. An
-                 *     unknown name is a 400 problem that lists the allowed ones.
+                 *     unknown name is a 400 problem that lists the allowed ones. A name given twice counts once.
                  * @example [
                  *       "article",
                  *       "event"
@@ -5441,7 +5725,7 @@ export interface operations {
                  */
                 count?: boolean;
                 /**
-                 * @description Count the selected quotes per value of these fields, comma-separated: `speaker`, `topic`, `event`.
+                 * @description Count the selected quotes per value of these fields, comma-separated: `speaker`, `topic`, `event`. A name given twice counts once.
                  * @example [
                  *       "speaker",
                  *       "topic"
@@ -5449,7 +5733,7 @@ export interface operations {
                  */
                 facet?: ("speaker" | "topic" | "event")[];
                 /**
-                 * @description Related resources to side-load into `included`, comma-separated: `speaker`, `article`, `event`, `topic`.
+                 * @description Related resources to side-load into `included`, comma-separated: `speaker`, `article`, `event`, `topic`. A name given twice counts once.
                  * @example [
                  *       "speaker",
                  *       "article"
@@ -5578,7 +5862,7 @@ export interface operations {
                 sort?: "date" | "-date";
                 /**
                  * @description Only these fields of each item, comma-separated; `id` is always kept. An
-                 *     unknown name is a 400 problem that lists the allowed ones.
+                 *     unknown name is a 400 problem that lists the allowed ones. A name given twice counts once.
                  * @example [
                  *       "at",
                  *       "id"
@@ -5591,14 +5875,14 @@ export interface operations {
                  */
                 count?: boolean;
                 /**
-                 * @description Count the items per value of these fields, comma-separated: `type`.
+                 * @description Count the items per value of these fields, comma-separated: `type`. A name given twice counts once.
                  * @example [
                  *       "type"
                  *     ]
                  */
                 facet?: "type"[];
                 /**
-                 * @description Side-load the full resources of the items into `included`, comma-separated: `articles`, `quotes`, `events`.
+                 * @description Side-load the full resources of the items into `included`, comma-separated: `articles`, `quotes`, `events`. A name given twice counts once.
                  * @example [
                  *       "articles",
                  *       "quotes"
@@ -5607,7 +5891,7 @@ export interface operations {
                 include?: ("articles" | "quotes" | "events")[];
                 /**
                  * @description Only items of these types, comma-separated: `article`, `quote`, `event`
-                 *     (default: all).
+                 *     (default: all). A name given twice counts once.
                  * @example [
                  *       "article",
                  *       "quote"
@@ -5893,7 +6177,7 @@ export interface operations {
                 sort?: "name" | "-name" | "relevance";
                 /**
                  * @description Only these fields of each item, comma-separated; `id` is always kept. An
-                 *     unknown name is a 400 problem that lists the allowed ones.
+                 *     unknown name is a 400 problem that lists the allowed ones. A name given twice counts once.
                  * @example [
                  *       "affiliation",
                  *       "aliases"
@@ -5906,14 +6190,14 @@ export interface operations {
                  */
                 count?: boolean;
                 /**
-                 * @description Count the selected participants per value of these fields, comma-separated: `kind`.
+                 * @description Count the selected participants per value of these fields, comma-separated: `kind`. A name given twice counts once.
                  * @example [
                  *       "kind"
                  *     ]
                  */
                 facet?: "kind"[];
                 /**
-                 * @description Related resources to side-load into `included`, comma-separated: `affiliation`.
+                 * @description Related resources to side-load into `included`, comma-separated: `affiliation`. A name given twice counts once.
                  * @example [
                  *       "affiliation"
                  *     ]
@@ -6060,7 +6344,7 @@ export interface operations {
             query?: {
                 /**
                  * @description Related resources to side-load into `included`, comma-separated; the names are
-                 *     those of the resource's list (`include` there).
+                 *     those of the resource's list (`include` there). A name given twice counts once.
                  * @example [
                  *       "affiliation"
                  *     ]
@@ -6074,7 +6358,7 @@ export interface operations {
                 format?: "json" | "jsonld";
                 /**
                  * @description Only these fields, comma-separated; `id` is always kept. The names are those of
-                 *     the resource's `fields` list parameter. JSON only.
+                 *     the resource's `fields` list parameter. JSON only. A name given twice counts once.
                  * @example [
                  *       "affiliation",
                  *       "aliases"
@@ -6350,7 +6634,7 @@ export interface operations {
                 sort?: "-published_at" | "published_at" | "-updated_at" | "updated_at" | "relevance";
                 /**
                  * @description Only these fields of each item, comma-separated; `id` is always kept. An
-                 *     unknown name is a 400 problem that lists the allowed ones.
+                 *     unknown name is a 400 problem that lists the allowed ones. A name given twice counts once.
                  * @example [
                  *       "body",
                  *       "corrections"
@@ -6363,7 +6647,7 @@ export interface operations {
                  */
                 count?: boolean;
                 /**
-                 * @description Count the selected articles per value of these fields, comma-separated: `topic`, `participant`, `event`.
+                 * @description Count the selected articles per value of these fields, comma-separated: `topic`, `participant`, `event`. A name given twice counts once.
                  * @example [
                  *       "topic",
                  *       "participant"
@@ -6371,7 +6655,7 @@ export interface operations {
                  */
                 facet?: ("topic" | "participant" | "event")[];
                 /**
-                 * @description Related resources to side-load into `included`, comma-separated: `quotes`, `participants`, `events`, `topics`.
+                 * @description Related resources to side-load into `included`, comma-separated: `quotes`, `participants`, `events`, `topics`. A name given twice counts once.
                  * @example [
                  *       "quotes",
                  *       "participants"
@@ -6562,7 +6846,7 @@ export interface operations {
                 sort?: "-start_date" | "start_date";
                 /**
                  * @description Only these fields of each item, comma-separated; `id` is always kept. An
-                 *     unknown name is a 400 problem that lists the allowed ones.
+                 *     unknown name is a 400 problem that lists the allowed ones. A name given twice counts once.
                  * @example [
                  *       "end_date",
                  *       "id"
@@ -6575,7 +6859,7 @@ export interface operations {
                  */
                 count?: boolean;
                 /**
-                 * @description Count the selected events per value of these fields, comma-separated: `kind`, `participant`.
+                 * @description Count the selected events per value of these fields, comma-separated: `kind`, `participant`. A name given twice counts once.
                  * @example [
                  *       "kind",
                  *       "participant"
@@ -6583,7 +6867,7 @@ export interface operations {
                  */
                 facet?: ("kind" | "participant")[];
                 /**
-                 * @description Related resources to side-load into `included`, comma-separated: `participants`, `parent`, `subevents`.
+                 * @description Related resources to side-load into `included`, comma-separated: `participants`, `parent`, `subevents`. A name given twice counts once.
                  * @example [
                  *       "participants",
                  *       "parent"
@@ -6759,7 +7043,7 @@ export interface operations {
                 sort?: "-said_on" | "said_on" | "relevance";
                 /**
                  * @description Only these fields of each item, comma-separated; `id` is always kept. An
-                 *     unknown name is a 400 problem that lists the allowed ones.
+                 *     unknown name is a 400 problem that lists the allowed ones. A name given twice counts once.
                  * @example [
                  *       "article",
                  *       "event"
@@ -6772,7 +7056,7 @@ export interface operations {
                  */
                 count?: boolean;
                 /**
-                 * @description Count the selected quotes per value of these fields, comma-separated: `speaker`, `topic`, `event`.
+                 * @description Count the selected quotes per value of these fields, comma-separated: `speaker`, `topic`, `event`. A name given twice counts once.
                  * @example [
                  *       "speaker",
                  *       "topic"
@@ -6780,7 +7064,7 @@ export interface operations {
                  */
                 facet?: ("speaker" | "topic" | "event")[];
                 /**
-                 * @description Related resources to side-load into `included`, comma-separated: `speaker`, `article`, `event`, `topic`.
+                 * @description Related resources to side-load into `included`, comma-separated: `speaker`, `article`, `event`, `topic`. A name given twice counts once.
                  * @example [
                  *       "speaker",
                  *       "article"
@@ -6909,7 +7193,7 @@ export interface operations {
                 sort?: "date" | "-date";
                 /**
                  * @description Only these fields of each item, comma-separated; `id` is always kept. An
-                 *     unknown name is a 400 problem that lists the allowed ones.
+                 *     unknown name is a 400 problem that lists the allowed ones. A name given twice counts once.
                  * @example [
                  *       "at",
                  *       "id"
@@ -6922,14 +7206,14 @@ export interface operations {
                  */
                 count?: boolean;
                 /**
-                 * @description Count the items per value of these fields, comma-separated: `type`.
+                 * @description Count the items per value of these fields, comma-separated: `type`. A name given twice counts once.
                  * @example [
                  *       "type"
                  *     ]
                  */
                 facet?: "type"[];
                 /**
-                 * @description Side-load the full resources of the items into `included`, comma-separated: `articles`, `quotes`, `events`.
+                 * @description Side-load the full resources of the items into `included`, comma-separated: `articles`, `quotes`, `events`. A name given twice counts once.
                  * @example [
                  *       "articles",
                  *       "quotes"
@@ -6938,7 +7222,7 @@ export interface operations {
                 include?: ("articles" | "quotes" | "events")[];
                 /**
                  * @description Only items of these types, comma-separated: `article`, `quote`, `event`
-                 *     (default: all).
+                 *     (default: all). A name given twice counts once.
                  * @example [
                  *       "article",
                  *       "quote"
@@ -7015,7 +7299,7 @@ export interface operations {
                 sort?: "-said_on" | "said_on" | "relevance";
                 /**
                  * @description Only these fields of each item, comma-separated; `id` is always kept. An
-                 *     unknown name is a 400 problem that lists the allowed ones.
+                 *     unknown name is a 400 problem that lists the allowed ones. A name given twice counts once.
                  * @example [
                  *       "article",
                  *       "event"
@@ -7028,7 +7312,7 @@ export interface operations {
                  */
                 count?: boolean;
                 /**
-                 * @description Count the selected quotes per value of these fields, comma-separated: `speaker`, `topic`, `event`.
+                 * @description Count the selected quotes per value of these fields, comma-separated: `speaker`, `topic`, `event`. A name given twice counts once.
                  * @example [
                  *       "speaker",
                  *       "topic"
@@ -7036,7 +7320,7 @@ export interface operations {
                  */
                 facet?: ("speaker" | "topic" | "event")[];
                 /**
-                 * @description Related resources to side-load into `included`, comma-separated: `speaker`, `article`, `event`, `topic`.
+                 * @description Related resources to side-load into `included`, comma-separated: `speaker`, `article`, `event`, `topic`. A name given twice counts once.
                  * @example [
                  *       "speaker",
                  *       "article"
@@ -7216,7 +7500,7 @@ export interface operations {
             query?: {
                 /**
                  * @description Related resources to side-load into `included`, comma-separated; the names are
-                 *     those of the resource's list (`include` there).
+                 *     those of the resource's list (`include` there). A name given twice counts once.
                  * @example [
                  *       "speaker",
                  *       "article"
@@ -7231,7 +7515,7 @@ export interface operations {
                 format?: "json" | "jsonld";
                 /**
                  * @description Only these fields, comma-separated; `id` is always kept. The names are those of
-                 *     the resource's `fields` list parameter. JSON only.
+                 *     the resource's `fields` list parameter. JSON only. A name given twice counts once.
                  * @example [
                  *       "article",
                  *       "event"
@@ -7515,7 +7799,7 @@ export interface operations {
                 sort?: "relevance";
                 /**
                  * @description Only these fields of each item, comma-separated; `id` is always kept. An
-                 *     unknown name is a 400 problem that lists the allowed ones.
+                 *     unknown name is a 400 problem that lists the allowed ones. A name given twice counts once.
                  * @example [
                  *       "id",
                  *       "links"
@@ -7528,7 +7812,7 @@ export interface operations {
                  */
                 count?: boolean;
                 /**
-                 * @description Count the hits per value of these fields, comma-separated: `type`.
+                 * @description Count the hits per value of these fields, comma-separated: `type`. A name given twice counts once.
                  * @example [
                  *       "type"
                  *     ]
@@ -7542,7 +7826,7 @@ export interface operations {
                 q: string;
                 /**
                  * @description Only hits of these types, comma-separated: `article`, `quote`,
-                 *     `participant`, `event` (default: all).
+                 *     `participant`, `event` (default: all). A name given twice counts once.
                  * @example [
                  *       "article",
                  *       "quote"
@@ -7671,7 +7955,7 @@ export interface operations {
                 format?: "json";
                 /**
                  * @description Only these fields, comma-separated; `id` is always kept. The names are those of
-                 *     the resource's `fields` list parameter. JSON only.
+                 *     the resource's `fields` list parameter. JSON only. A name given twice counts once.
                  * @example [
                  *       "description",
                  *       "id"
