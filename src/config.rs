@@ -91,6 +91,11 @@ pub struct Settings {
     #[arg(long, env = "NEWSDESK_WEBHOOK_RETRY", default_value_t = 5)]
     pub webhook_retry: u64,
 
+    /// Lets webhooks deliver to loopback, private, link-local and other internal
+    /// addresses (intranets, tests); by default those are refused.
+    #[arg(long, env = "NEWSDESK_WEBHOOK_ALLOW_PRIVATE")]
+    pub webhook_allow_private: bool,
+
     /// The absolute URL clients reach newsdesk at (e.g. `https://api.example.org`),
     /// for links in feeds and JSON-LD; by default the request's scheme and host.
     #[arg(long, env = "NEWSDESK_PUBLIC_URL")]
@@ -128,6 +133,7 @@ impl Settings {
             cors_origins: vec!["*".to_owned()],
             rate_limit: 100_000,
             webhook_retry: 1,
+            webhook_allow_private: false,
             response_cache_mb: 16,
             public_url: None,
             partner_rate_limit: 100_000,

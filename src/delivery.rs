@@ -70,7 +70,7 @@ fn deliver(
     hook: &Due,
     settings: DeliverySettings,
 ) -> crate::storage::Result<()> {
-    let rows = db.read_blocking(|conn| changes::list(conn, hook.next_seq - 1, &[], BATCH))?;
+    let rows = db.read_blocking(|conn| changes::list(conn, hook.next_seq - 1, &[], BATCH, Visibility::Public))?;
     for row in rows {
         let seq = row.seq;
         if !hook.types.is_empty() && !hook.types.contains(&row.resource_type) {

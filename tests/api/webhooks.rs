@@ -17,7 +17,7 @@ type Received = (String, String, Vec<u8>);
 
 /// A partner's endpoint: records what it receives, and fails while `failures` > 0.
 #[derive(Clone, Default)]
-struct Receiver {
+pub(crate) struct Receiver {
     received: Arc<Mutex<Vec<Received>>>,
     failures: Arc<AtomicUsize>,
 }
@@ -43,7 +43,7 @@ async fn receive(req: HttpRequest, body: web::Bytes, rx: web::Data<Receiver>) ->
 }
 
 impl Receiver {
-    fn start(&self) -> String {
+    pub(crate) fn start(&self) -> String {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let url = format!("http://{}/hook", listener.local_addr().unwrap());
         let data = web::Data::new(self.clone());
@@ -61,7 +61,7 @@ impl Receiver {
     }
 
     /// Waits until `count` requests have arrived and none is left to fail.
-    async fn wait_for(&self, count: usize) -> Vec<Received> {
+    pub(crate) async fn wait_for(&self, count: usize) -> Vec<Received> {
         for _ in 0..100 {
             let got = self.received.lock().unwrap().clone();
             if got.len() >= count && self.failures.load(Ordering::SeqCst) == 0 {
@@ -76,7 +76,7 @@ impl Receiver {
     }
 }
 
-async fn subscribe(app: &TestApp, key: &str, url: &str, types: Value) -> Value {
+pub(crate) async fn subscribe(app: &TestApp, key: &str, url: &str, types: Value) -> Value {
     let reply = app
         .write(
             "POST",
