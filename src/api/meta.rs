@@ -28,17 +28,26 @@ pub async fn healthz() -> HttpResponse {
 
 /// Readiness
 ///
-/// Answers 200 when the database answers a query, 503 when it does not: take the
-/// instance out of rotation then.
+/// Answers 200 when the database answers a query and the background tasks
+/// (scheduled publication, webhook delivery) are running; 503 when the database
+/// does not answer, or a task's last round failed (it is restarted meanwhile) or
+/// none finished for long: take the instance out of rotation then.
 #[utoipa::path(
     tag = "service",
     responses(
         (status = 200, description = "Ready to serve.", body = Health),
-        (status = 503, description = "The database is unusable.", body = Problem, content_type = "application/problem+json")
+        (status = 503, description = "The database is unusable, or a background task is failing.", body = Problem, content_type = "application/problem+json")
     )
 )]
 #[get("/readyz")]
 pub async fn readyz(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+    let problems = state.background.problems();
+    if !problems.is_empty() {
+        return Err(ApiError::Unavailable(format!(
+            "A background task is failing ({}); see the server's log.",
+            problems.join("; ")
+        )));
+    }
     if state.db.ping().await {
         Ok(HttpResponse::Ok()
             .insert_header((actix_web::http::header::CACHE_CONTROL, "no-store"))

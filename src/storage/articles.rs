@@ -12,8 +12,8 @@ use crate::domain::{
     ParticipantId, QuoteId, SourceAttribution, TopicId,
 };
 
-pub use super::visibility::{Visibility, visible};
 use super::visibility::PUBLIC_ARTICLE;
+pub use super::visibility::{Visibility, visible};
 
 fn status_condition(status: ArticleStatus) -> &'static str {
     match status {

@@ -185,9 +185,25 @@ pub fn announce_due(conn: &Connection, now: i64) -> Result<usize> {
             .query_map([article], |r| r.get(0))?
             .collect::<rusqlite::Result<_>>()?;
         for quote in quotes {
-            append(conn, "quote", &quote, Operation::Update, Reason::Published, now, None)?;
+            append(
+                conn,
+                "quote",
+                &quote,
+                Operation::Update,
+                Reason::Published,
+                now,
+                None,
+            )?;
         }
-        append(conn, "article", article, Operation::Update, Reason::Published, now, None)?;
+        append(
+            conn,
+            "article",
+            article,
+            Operation::Update,
+            Reason::Published,
+            now,
+            None,
+        )?;
     }
     conn.execute(
         "INSERT INTO meta (key, value) VALUES ('due_announced_until', ?1)

@@ -5,11 +5,11 @@ use rusqlite::{Connection, Row, params};
 use chrono::NaiveDate;
 
 use super::Result;
-use super::visibility::{Visibility, visible_quote};
 use super::fts::FtsQuery;
 use super::list::{self, Resource};
 use super::query::{Facet, Listing, Sort, Where, time_column};
 use super::search::rank;
+use super::visibility::{Visibility, visible_quote};
 use crate::domain::{ArticleId, EventId, Links, NewQuote, ParticipantId, Quote, QuoteId, TopicId};
 
 /// Which quotes a list holds. Empty vectors and `None`s filter nothing; several

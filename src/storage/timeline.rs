@@ -6,8 +6,8 @@ use rusqlite::Row;
 use rusqlite::types::Value;
 
 use super::list::Resource;
-use super::visibility::{public_article, public_quote};
 use super::query::{Facet, Listing, Sort, Where, time_column};
+use super::visibility::{public_article, public_quote};
 use crate::domain::{EventId, Links, ParticipantId, TimelineEntry, TimelineType};
 
 /// Whose timeline.

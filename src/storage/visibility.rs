@@ -26,7 +26,11 @@ pub enum Visibility {
 macro_rules! public_article {
     ($a:literal) => {
         concat!(
-            "(", $a, ".status = 'published' AND ", $a, ".published_at <= unixepoch())"
+            "(",
+            $a,
+            ".status = 'published' AND ",
+            $a,
+            ".published_at <= unixepoch())"
         )
     };
 }
@@ -36,8 +40,11 @@ macro_rules! public_article {
 macro_rules! public_quote {
     ($q:literal) => {
         concat!(
-            "EXISTS (SELECT 1 FROM articles qa WHERE qa.id = ", $q, ".article AND ",
-            $crate::storage::visibility::public_article!("qa"), ")"
+            "EXISTS (SELECT 1 FROM articles qa WHERE qa.id = ",
+            $q,
+            ".article AND ",
+            $crate::storage::visibility::public_article!("qa"),
+            ")"
         )
     };
 }
@@ -68,7 +75,11 @@ pub fn visible_quote(visibility: Visibility) -> &'static str {
 pub fn is_public(conn: &Connection, kind: &str, id: &str) -> Result<bool> {
     let sql = match kind {
         "article" => format!("SELECT 1 FROM articles a WHERE a.id = ?1 AND {PUBLIC_ARTICLE}"),
-        "quote" => concat!("SELECT 1 FROM quotes q WHERE q.id = ?1 AND ", public_quote!("q")).to_owned(),
+        "quote" => concat!(
+            "SELECT 1 FROM quotes q WHERE q.id = ?1 AND ",
+            public_quote!("q")
+        )
+        .to_owned(),
         "participant" => "SELECT 1 FROM participants WHERE id = ?1".to_owned(),
         "event" => "SELECT 1 FROM events WHERE id = ?1".to_owned(),
         _ => return Ok(true),

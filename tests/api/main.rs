@@ -15,5 +15,6 @@ mod storage;
 mod syndication;
 mod timeline;
 mod visibility;
+mod webhook_guard;
 mod webhooks;
 mod writes;

@@ -5,7 +5,7 @@
 use serde_json::{Value, json};
 
 use crate::helpers::{Role, TestApp, assert_problem, spawn_app_with};
-use crate::webhooks::{Receiver, subscribe};
+use crate::webhooks::{Receiver, spawn_app_delivering_locally, subscribe};
 
 /// Distinctive words, one per hidden article: in its id, headline, body and quote.
 const WORDS: [(&str, &str); 3] = [
@@ -53,20 +53,35 @@ async fn hidden_article(app: &TestApp, key: &str, id: &str, word: &str, status: 
         "body": [{"type": "paragraph", "text": format!("Nobody knows of {word} yet.")}]
     });
     let reply = app.write("POST", "/v1/articles", key, &article).await;
-    assert_eq!(reply.status, 201, "{}", String::from_utf8_lossy(&reply.body));
+    assert_eq!(
+        reply.status,
+        201,
+        "{}",
+        String::from_utf8_lossy(&reply.body)
+    );
     let quote = json!({
         "id": format!("{id}-quote"), "text": format!("The {word} is near."), "speaker": "aleksandr-lukashenko",
         "article": id, "event": "sco-summit-astana-2024", "topic": "international-standing", "said_on": "2024-07-05"
     });
     let reply = app.write("POST", "/v1/quotes", key, &quote).await;
-    assert_eq!(reply.status, 201, "{}", String::from_utf8_lossy(&reply.body));
+    assert_eq!(
+        reply.status,
+        201,
+        "{}",
+        String::from_utf8_lossy(&reply.body)
+    );
     let change = match status {
         "scheduled" => json!({"status": "scheduled", "published_at": "2999-01-01T00:00:00Z"}),
         other => json!({"status": other}),
     };
     let path = format!("/v1/articles/{id}");
     let reply = app.write("PATCH", &path, key, &change).await;
-    assert_eq!(reply.status, 200, "{}", String::from_utf8_lossy(&reply.body));
+    assert_eq!(
+        reply.status,
+        200,
+        "{}",
+        String::from_utf8_lossy(&reply.body)
+    );
 }
 
 /// Every route's status and body, as `auth` (none, or a partner's key) reads it.
@@ -110,10 +125,7 @@ fn assert_no_trace(route: &str, body: &str) {
 
 #[actix_web::test]
 async fn what_was_never_public_leaves_no_trace() {
-    let app = spawn_app_with(tempfile::tempdir().unwrap(), |s| {
-        s.webhook_allow_private = true;
-    })
-    .await;
+    let app = spawn_app_delivering_locally(tempfile::tempdir().unwrap()).await;
     let editor = app.key(Role::Editor, "desk");
     let partner = format!("Bearer {}", app.key(Role::Partner, "mirror"));
     let receiver = Receiver::default();
@@ -132,7 +144,11 @@ async fn what_was_never_public_leaves_no_trace() {
         let after = snapshot(&app, auth).await;
         for ((route, status, body), old) in after.iter().zip(&before[i]) {
             assert_no_trace(route, body);
-            assert_eq!(&(route.clone(), *status, body.clone()), old, "{route} changed");
+            assert_eq!(
+                &(route.clone(), *status, body.clone()),
+                old,
+                "{route} changed"
+            );
         }
         for (_, word) in WORDS {
             let article = format!("/v1/articles/secret-{word}");
@@ -175,9 +191,16 @@ async fn what_was_never_public_leaves_no_trace() {
         .await;
     let log = String::from_utf8_lossy(&log.body).into_owned();
     for (_, word) in WORDS {
-        assert!(log.contains(&format!("secret-{word}")), "editors see {word}");
+        assert!(
+            log.contains(&format!("secret-{word}")),
+            "editors see {word}"
+        );
         let reply = app
-            .request("GET", &format!("/v1/articles/secret-{word}/quotes"), &[("Authorization", &auth)])
+            .request(
+                "GET",
+                &format!("/v1/articles/secret-{word}/quotes"),
+                &[("Authorization", &auth)],
+            )
             .await;
         assert_eq!(reply.status, 200);
     }
@@ -186,7 +209,9 @@ async fn what_was_never_public_leaves_no_trace() {
 /// Changes of the public history since `since`, as (operation, reason, tombstone).
 async fn public_changes(app: &TestApp, since: i64, id: &str) -> Vec<(String, String, bool)> {
     let page = app
-        .get_ok(&format!("/v1/changes?since={since}&type=article&limit=1000"))
+        .get_ok(&format!(
+            "/v1/changes?since={since}&type=article&limit=1000"
+        ))
         .await;
     page["data"]
         .as_array()
@@ -214,9 +239,18 @@ async fn an_article_enters_the_public_log_when_published_and_leaves_with_a_reaso
         .unwrap();
     hidden_article(&app, &editor, "secret-merger", "merger", "draft").await;
     let path = "/v1/articles/secret-merger";
-    app.write("PATCH", path, &editor, &json!({"summary": "Still a draft."}))
-        .await;
-    assert!(public_changes(&app, start, "secret-merger").await.is_empty());
+    app.write(
+        "PATCH",
+        path,
+        &editor,
+        &json!({"summary": "Still a draft."}),
+    )
+    .await;
+    assert!(
+        public_changes(&app, start, "secret-merger")
+            .await
+            .is_empty()
+    );
     app.write("PATCH", path, &editor, &json!({"status": "published"}))
         .await;
     app.write("PATCH", path, &editor, &json!({"status": "draft"}))
@@ -230,12 +264,20 @@ async fn an_article_enters_the_public_log_when_published_and_leaves_with_a_reaso
         &json!({"status": "scheduled", "published_at": "2999-01-01T00:00:00Z"}),
     )
     .await;
-    app.write("PATCH", path, &editor, &json!({"status": "published", "published_at": "2024-07-06T00:00:00Z"}))
-        .await;
+    app.write(
+        "PATCH",
+        path,
+        &editor,
+        &json!({"status": "published", "published_at": "2024-07-06T00:00:00Z"}),
+    )
+    .await;
     app.write("PATCH", path, &editor, &json!({"status": "withdrawn"}))
         .await;
     let seen = public_changes(&app, start, "secret-merger").await;
-    let seen: Vec<(&str, &str)> = seen.iter().map(|(o, r, _)| (o.as_str(), r.as_str())).collect();
+    let seen: Vec<(&str, &str)> = seen
+        .iter()
+        .map(|(o, r, _)| (o.as_str(), r.as_str()))
+        .collect();
     assert_eq!(
         seen,
         [

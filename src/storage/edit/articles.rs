@@ -127,7 +127,6 @@ impl Editable for Article {
     }
 }
 
-
 fn check_article_refs(
     conn: &Connection,
     id: &ArticleId,
