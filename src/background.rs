@@ -23,6 +23,16 @@ struct TaskState {
     /// Rounds in a row that panicked.
     failures: u32,
     restarts: u64,
+    rounds: u64,
+}
+
+/// What `/readyz` tells of one background task.
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct TaskReport {
+    /// Rounds finished since the start.
+    pub rounds: u64,
+    /// Rounds that panicked, each followed by a restart.
+    pub restarts: u64,
 }
 
 impl Health {
@@ -55,10 +65,24 @@ impl Health {
             .collect()
     }
 
+    /// Each task's rounds and restarts, by name.
+    pub fn report(&self) -> BTreeMap<String, TaskReport> {
+        let tasks = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        tasks
+            .iter()
+            .map(|(name, t)| {
+                let report = TaskReport {
+                    rounds: t.rounds,
+                    restarts: t.restarts,
+                };
+                (name.to_string(), report)
+            })
+            .collect()
+    }
+
     /// How many times the task `name` was restarted after a panic.
     pub fn restarts(&self, name: &str) -> u64 {
-        let tasks = self.0.lock().unwrap_or_else(|e| e.into_inner());
-        tasks.get(name).map_or(0, |t| t.restarts)
+        self.report().get(name).map_or(0, |t| t.restarts)
     }
 }
 
@@ -84,6 +108,7 @@ pub fn spawn(
             last_ok: Instant::now(),
             failures: 0,
             restarts: 0,
+            rounds: 0,
         },
     );
     let health = health.clone();
@@ -97,6 +122,7 @@ pub fn spawn(
                         health.update(name, |t| {
                             t.last_ok = Instant::now();
                             t.failures = 0;
+                            t.rounds += 1;
                         });
                         wait = every;
                     }

@@ -4,8 +4,11 @@ use actix_web::{HttpResponse, get, web};
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use std::collections::BTreeMap;
+
 use super::AppState;
 use super::error::{ApiError, ApiResult, Problem, ProblemType, problem_type};
+use crate::background::TaskReport;
 
 /// A health report.
 #[derive(Debug, Serialize, ToSchema)]
@@ -13,6 +16,10 @@ pub struct Health {
     /// `ok` when healthy.
     #[schema(example = "ok")]
     pub status: &'static str,
+    /// Readiness only: each background task (`publication`, `webhooks`) with the
+    /// rounds it finished and the restarts after a panic.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tasks: Option<BTreeMap<String, TaskReport>>,
 }
 
 /// Liveness
@@ -23,7 +30,10 @@ pub struct Health {
 pub async fn healthz() -> HttpResponse {
     HttpResponse::Ok()
         .insert_header((actix_web::http::header::CACHE_CONTROL, "no-store"))
-        .json(Health { status: "ok" })
+        .json(Health {
+            status: "ok",
+            tasks: None,
+        })
 }
 
 /// Readiness
@@ -51,7 +61,10 @@ pub async fn readyz(state: web::Data<AppState>) -> Result<HttpResponse, ApiError
     if state.db.ping().await {
         Ok(HttpResponse::Ok()
             .insert_header((actix_web::http::header::CACHE_CONTROL, "no-store"))
-            .json(Health { status: "ok" }))
+            .json(Health {
+                status: "ok",
+                tasks: Some(state.background.report()),
+            }))
     } else {
         Err(ApiError::Unavailable(
             "The database does not answer; see the server's log.".to_owned(),

@@ -1,6 +1,7 @@
 //! One integration test binary (one link step) that drives the real application
 //! over HTTP, each test on a fresh database.
 
+mod background;
 mod changes;
 mod collections;
 mod errors;

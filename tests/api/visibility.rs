@@ -2,6 +2,8 @@
 //! public, each with a quote, leave no trace for anonymous clients and partners on
 //! any route: every response is the same as before they existed.
 
+use std::time::Duration;
+
 use serde_json::{Value, json};
 
 use crate::helpers::{Role, TestApp, assert_problem, spawn_app_with};
@@ -289,4 +291,46 @@ async fn an_article_enters_the_public_log_when_published_and_leaves_with_a_reaso
             ("update", "withdrawn"),
         ]
     );
+}
+
+#[actix_web::test]
+async fn a_scheduled_article_enters_the_public_log_when_it_falls_due() {
+    let app = spawn_app_with(tempfile::tempdir().unwrap(), |_| {}).await;
+    let editor = app.key(Role::Editor, "desk");
+    let start = app.get_ok("/v1/changes?limit=1000").await["page"]["next_cursor"]
+        .as_str()
+        .unwrap()
+        .parse::<i64>()
+        .unwrap();
+    hidden_article(&app, &editor, "secret-soon", "soon", "draft").await;
+    let soon = (chrono::Utc::now() + chrono::Duration::seconds(2)).to_rfc3339();
+    let reply = app
+        .write(
+            "PATCH",
+            "/v1/articles/secret-soon",
+            &editor,
+            &json!({"status": "scheduled", "published_at": soon}),
+        )
+        .await;
+    assert_eq!(
+        reply.status,
+        200,
+        "{}",
+        String::from_utf8_lossy(&reply.body)
+    );
+    assert!(public_changes(&app, start, "secret-soon").await.is_empty());
+    for _ in 0..100 {
+        let seen = public_changes(&app, start, "secret-soon").await;
+        if !seen.is_empty() {
+            assert_eq!(seen, [("create".to_owned(), "published".to_owned(), false)]);
+            let quotes = app
+                .get_ok(&format!("/v1/changes?since={start}&type=quote"))
+                .await;
+            assert_eq!(quotes["data"][0]["id"], "secret-soon-quote");
+            assert_eq!(quotes["data"][0]["operation"], "create");
+            return;
+        }
+        actix_web::rt::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("the scheduled article never appeared");
 }
