@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use serde_json::{Value, json};
 
-use crate::helpers::{Role, TestApp, assert_problem, spawn_app_with};
+use crate::helpers::{Role, TestApp, assert_problem, spawn_app};
 use crate::webhooks::{Receiver, spawn_app_delivering_locally, subscribe};
 
 /// Distinctive words, one per hidden article: in its id, headline, body and quote.
@@ -208,6 +208,18 @@ async fn what_was_never_public_leaves_no_trace() {
     }
 }
 
+/// A server, an editor key, and where its public log ends.
+async fn at_end_of_log() -> (TestApp, String, i64) {
+    let app = spawn_app().await;
+    let editor = app.key(Role::Editor, "desk");
+    let start = app.get_ok("/v1/changes?limit=1000").await["page"]["next_cursor"]
+        .as_str()
+        .unwrap()
+        .parse::<i64>()
+        .unwrap();
+    (app, editor, start)
+}
+
 /// Changes of the public history since `since`, as (operation, reason, tombstone).
 async fn public_changes(app: &TestApp, since: i64, id: &str) -> Vec<(String, String, bool)> {
     let page = app
@@ -232,13 +244,7 @@ async fn public_changes(app: &TestApp, since: i64, id: &str) -> Vec<(String, Str
 
 #[actix_web::test]
 async fn an_article_enters_the_public_log_when_published_and_leaves_with_a_reason() {
-    let app = spawn_app_with(tempfile::tempdir().unwrap(), |_| {}).await;
-    let editor = app.key(Role::Editor, "desk");
-    let start = app.get_ok("/v1/changes?limit=1000").await["page"]["next_cursor"]
-        .as_str()
-        .unwrap()
-        .parse::<i64>()
-        .unwrap();
+    let (app, editor, start) = at_end_of_log().await;
     hidden_article(&app, &editor, "secret-merger", "merger", "draft").await;
     let path = "/v1/articles/secret-merger";
     app.write(
@@ -295,13 +301,7 @@ async fn an_article_enters_the_public_log_when_published_and_leaves_with_a_reaso
 
 #[actix_web::test]
 async fn a_scheduled_article_enters_the_public_log_when_it_falls_due() {
-    let app = spawn_app_with(tempfile::tempdir().unwrap(), |_| {}).await;
-    let editor = app.key(Role::Editor, "desk");
-    let start = app.get_ok("/v1/changes?limit=1000").await["page"]["next_cursor"]
-        .as_str()
-        .unwrap()
-        .parse::<i64>()
-        .unwrap();
+    let (app, editor, start) = at_end_of_log().await;
     hidden_article(&app, &editor, "secret-soon", "soon", "draft").await;
     let soon = (chrono::Utc::now() + chrono::Duration::seconds(2)).to_rfc3339();
     let reply = app
