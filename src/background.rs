@@ -14,7 +14,11 @@ const MAX_BACKOFF: Duration = Duration::from_secs(30);
 
 /// How the background tasks are doing; shared with `/readyz`.
 #[derive(Debug, Clone, Default)]
-pub struct Health(Arc<Mutex<BTreeMap<&'static str, TaskState>>>);
+pub struct Health {
+    tasks: Arc<Mutex<BTreeMap<&'static str, TaskState>>>,
+    /// A task made to panic in every round, to test the supervision end to end.
+    faulty: Option<&'static str>,
+}
 
 #[derive(Debug, Clone)]
 struct TaskState {
@@ -36,8 +40,16 @@ pub struct TaskReport {
 }
 
 impl Health {
+    /// Health for tasks of which `faulty`, if any, panics in every round.
+    pub fn new(faulty: Option<&'static str>) -> Self {
+        Self {
+            faulty,
+            ..Self::default()
+        }
+    }
+
     fn update(&self, name: &'static str, change: impl FnOnce(&mut TaskState)) {
-        let mut tasks = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        let mut tasks = self.tasks.lock().unwrap_or_else(|e| e.into_inner());
         if let Some(state) = tasks.get_mut(name) {
             change(state);
         }
@@ -45,7 +57,7 @@ impl Health {
 
     /// The tasks that are failing or stalled, with why; empty when all is well.
     pub fn problems(&self) -> Vec<String> {
-        let tasks = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        let tasks = self.tasks.lock().unwrap_or_else(|e| e.into_inner());
         tasks
             .iter()
             .filter_map(|(name, t)| {
@@ -67,7 +79,7 @@ impl Health {
 
     /// Each task's rounds and restarts, by name.
     pub fn report(&self) -> BTreeMap<String, TaskReport> {
-        let tasks = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        let tasks = self.tasks.lock().unwrap_or_else(|e| e.into_inner());
         tasks
             .iter()
             .map(|(name, t)| {
@@ -101,23 +113,32 @@ pub fn spawn(
     mut round: impl FnMut() + Send + 'static,
 ) -> Task {
     let (stop, stopped) = mpsc::channel::<()>();
-    health.0.lock().unwrap_or_else(|e| e.into_inner()).insert(
-        name,
-        TaskState {
-            every,
-            last_ok: Instant::now(),
-            failures: 0,
-            restarts: 0,
-            rounds: 0,
-        },
-    );
+    health
+        .tasks
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .insert(
+            name,
+            TaskState {
+                every,
+                last_ok: Instant::now(),
+                failures: 0,
+                restarts: 0,
+                rounds: 0,
+            },
+        );
     let health = health.clone();
     std::thread::Builder::new()
         .name(name.into())
         .spawn(move || {
             let mut wait = every;
+            let faulty = health.faulty == Some(name);
             while let Err(RecvTimeoutError::Timeout) = stopped.recv_timeout(wait) {
-                match catch_unwind(AssertUnwindSafe(&mut round)) {
+                let run = || {
+                    assert!(!faulty, "a fault injected for a test");
+                    round()
+                };
+                match catch_unwind(AssertUnwindSafe(run)) {
                     Ok(()) => {
                         health.update(name, |t| {
                             t.last_ok = Instant::now();

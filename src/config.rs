@@ -112,6 +112,12 @@ pub struct Settings {
     #[arg(long, env = "NEWSDESK_RESPONSE_CACHE_MB", default_value_t = 64)]
     pub response_cache_mb: u64,
 
+    /// For tests of the supervision only: the background task of this name panics
+    /// in every round.
+    #[arg(skip)]
+    #[doc(hidden)]
+    pub panic_in_task: Option<&'static str>,
+
     /// Log line format.
     #[arg(long, env = "NEWSDESK_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
     pub log_format: LogFormat,
@@ -141,6 +147,7 @@ impl Settings {
             webhook_retry: 1,
             webhook_allow_private: false,
             webhook_concurrency: 8,
+            panic_in_task: None,
             response_cache_mb: 16,
             public_url: None,
             partner_rate_limit: 100_000,

@@ -166,7 +166,7 @@ impl Application {
     /// Opens the database (migrating and seeding it if needed) and binds the listener.
     pub async fn build(settings: &Settings) -> Result<Self, Box<dyn std::error::Error>> {
         let db = Db::open(&settings.db, settings.db_pool())?;
-        let health = crate::background::Health::default();
+        let health = crate::background::Health::new(settings.panic_in_task);
         let tasks = [
             crate::publication::start(db.clone(), settings.publication_poll(), &health),
             crate::delivery::start(db.clone(), settings.delivery(), &health),

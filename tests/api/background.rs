@@ -1,9 +1,9 @@
-//! Background tasks: they report to `/readyz`, and scheduled publication writes
-//! nothing while nothing falls due.
+//! Background tasks: they report to `/readyz`, which fails while one keeps
+//! panicking, and scheduled publication writes nothing while nothing falls due.
 
 use std::time::Duration;
 
-use crate::helpers::{TestApp, spawn_app};
+use crate::helpers::{TestApp, assert_problem, spawn_app, spawn_app_with};
 
 /// The rounds `/readyz` reports for the task `name`.
 async fn rounds(app: &TestApp, name: &str) -> u64 {
@@ -36,4 +36,29 @@ async fn publication_writes_nothing_when_nothing_is_due() {
     let before = version();
     rounds_pass(&app, "publication", 3).await;
     assert_eq!(version(), before, "no commit by anyone");
+}
+
+#[actix_web::test]
+async fn a_task_that_keeps_panicking_takes_the_instance_out_of_rotation() {
+    let app = spawn_app_with(tempfile::tempdir().unwrap(), |s| {
+        s.panic_in_task = Some("publication");
+    })
+    .await;
+    for _ in 0..200 {
+        let ready = app.get("/readyz").await;
+        if ready.status == 503 {
+            let problem = assert_problem(&ready, 503);
+            let detail = problem["detail"].as_str().unwrap();
+            assert!(detail.contains("publication"), "{detail}");
+            assert!(
+                !detail.contains("webhooks"),
+                "the other task runs on: {detail}"
+            );
+            // The server still serves, and the task is retried, not abandoned.
+            assert_eq!(app.get("/v1/articles").await.status, 200);
+            return;
+        }
+        actix_web::rt::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("/readyz never noticed");
 }
