@@ -16,6 +16,8 @@ pub struct HttpSettings {
     pub cors_origins: Vec<String>,
     /// The absolute URL clients reach the API at; absent: the request's own host.
     pub public_url: Option<String>,
+    /// Webhooks may be registered for internal addresses.
+    pub webhook_allow_private: bool,
     /// Shared by every worker, so a client's quota is one whatever worker serves it.
     pub limits: crate::api::ratelimit::Limits,
 }
@@ -91,6 +93,15 @@ pub struct Settings {
     #[arg(long, env = "NEWSDESK_WEBHOOK_RETRY", default_value_t = 5)]
     pub webhook_retry: u64,
 
+    /// Webhook subscriptions served at once; each has at most one delivery in flight.
+    #[arg(long, env = "NEWSDESK_WEBHOOK_CONCURRENCY", default_value_t = 8)]
+    pub webhook_concurrency: usize,
+
+    /// Lets webhooks deliver to loopback, private, link-local and other internal
+    /// addresses (intranets, tests); by default those are refused.
+    #[arg(long, env = "NEWSDESK_WEBHOOK_ALLOW_PRIVATE")]
+    pub webhook_allow_private: bool,
+
     /// The absolute URL clients reach newsdesk at (e.g. `https://api.example.org`),
     /// for links in feeds and JSON-LD; by default the request's scheme and host.
     #[arg(long, env = "NEWSDESK_PUBLIC_URL")]
@@ -100,6 +111,12 @@ pub struct Settings {
     /// the response cache off.
     #[arg(long, env = "NEWSDESK_RESPONSE_CACHE_MB", default_value_t = 64)]
     pub response_cache_mb: u64,
+
+    /// For tests of the supervision only: the background task of this name panics
+    /// in every round.
+    #[arg(skip)]
+    #[doc(hidden)]
+    pub panic_in_task: Option<&'static str>,
 
     /// Log line format.
     #[arg(long, env = "NEWSDESK_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
@@ -128,6 +145,9 @@ impl Settings {
             cors_origins: vec!["*".to_owned()],
             rate_limit: 100_000,
             webhook_retry: 1,
+            webhook_allow_private: false,
+            webhook_concurrency: 8,
+            panic_in_task: None,
             response_cache_mb: 16,
             public_url: None,
             partner_rate_limit: 100_000,
@@ -155,6 +175,7 @@ impl Settings {
             },
             cors_origins: self.cors_origins.clone(),
             public_url: self.public_url.clone(),
+            webhook_allow_private: self.webhook_allow_private,
             limits: crate::api::ratelimit::Limits::new(crate::api::ratelimit::Quotas {
                 anonymous: self.rate_limit,
                 partner: self.partner_rate_limit,
@@ -166,7 +187,14 @@ impl Settings {
         crate::delivery::DeliverySettings {
             poll: Duration::from_millis(250),
             retry_base: Duration::from_secs(self.webhook_retry),
+            concurrency: self.webhook_concurrency,
+            allow_private: self.webhook_allow_private,
         }
+    }
+
+    /// How often scheduled articles are checked for having fallen due.
+    pub fn publication_poll(&self) -> Duration {
+        Duration::from_millis(500)
     }
 
     pub fn shutdown_grace(&self) -> Duration {

@@ -146,6 +146,7 @@ pub async fn render() -> Result<String, Box<dyn std::error::Error>> {
         routes,
         metrics: crate::http::Metrics::new(),
         responses: crate::http::cache::ResponseCache::new(0, Default::default()),
+        background: Default::default(),
         clock: || {
             chrono::DateTime::from_timestamp(crate::storage::seed::FIXTURE_TIME + 86_400, 0)
                 .unwrap_or_default()

@@ -50,6 +50,9 @@ pub fn app(
         .app_data(web::Data::new(api::negotiate::PublicUrl(
             http.public_url.clone(),
         )))
+        .app_data(web::Data::new(api::webhooks::Destinations {
+            allow_private: http.webhook_allow_private,
+        }))
         .app_data(routing::path_config())
         .app_data(routing::query_config())
         .app_data(routing::json_config(http.max_body))
@@ -129,7 +132,11 @@ async fn head_as_get(
 }
 
 /// Application state for `db`: the routes and the rendered OpenAPI description.
-pub async fn state(db: Db, cache_bytes: u64) -> Result<AppState, Box<dyn std::error::Error>> {
+pub async fn state(
+    db: Db,
+    cache_bytes: u64,
+    background: crate::background::Health,
+) -> Result<AppState, Box<dyn std::error::Error>> {
     let doc = crate::openapi::describe();
     let routes = Arc::new(routing::RouteTable::from_openapi(&doc));
     // The committed description is the rendered one (a test holds them equal), so
@@ -143,6 +150,7 @@ pub async fn state(db: Db, cache_bytes: u64) -> Result<AppState, Box<dyn std::er
         metrics: Metrics::new(),
         clock: chrono::Utc::now,
         responses,
+        background,
     })
 }
 
@@ -150,16 +158,20 @@ pub async fn state(db: Db, cache_bytes: u64) -> Result<AppState, Box<dyn std::er
 pub struct Application {
     server: Server,
     address: SocketAddr,
-    /// Runs as long as the server does.
-    _deliverer: crate::delivery::Deliverer,
+    /// The background tasks; they run as long as the server does.
+    _tasks: [crate::background::Task; 2],
 }
 
 impl Application {
     /// Opens the database (migrating and seeding it if needed) and binds the listener.
     pub async fn build(settings: &Settings) -> Result<Self, Box<dyn std::error::Error>> {
         let db = Db::open(&settings.db, settings.db_pool())?;
-        let deliverer = crate::delivery::start(db.clone(), settings.delivery());
-        let state = state(db, settings.response_cache_mb * 1024 * 1024).await?;
+        let health = crate::background::Health::new(settings.panic_in_task);
+        let tasks = [
+            crate::publication::start(db.clone(), settings.publication_poll(), &health),
+            crate::delivery::start(db.clone(), settings.delivery(), &health),
+        ];
+        let state = state(db, settings.response_cache_mb * 1024 * 1024, health).await?;
         let listener = TcpListener::bind(&settings.bind)?;
         let address = listener.local_addr()?;
         let http = settings.http();
@@ -171,7 +183,7 @@ impl Application {
         Ok(Self {
             server,
             address,
-            _deliverer: deliverer,
+            _tasks: tasks,
         })
     }
 

@@ -47,6 +47,8 @@ pub struct AppState {
     pub clock: fn() -> chrono::DateTime<chrono::Utc>,
     /// Anonymous responses, kept until the next write.
     pub responses: crate::http::cache::ResponseCache,
+    /// How the background tasks are doing, for `/readyz`.
+    pub background: crate::background::Health,
 }
 
 /// Query parameters of a single-resource read.

@@ -102,12 +102,13 @@ where
         .body(body.to_string()))
 }
 
-/// 404 unless `exists` finds `id`: a relation of a missing resource is not an empty list.
+/// 404 unless `exists` finds `id`: a relation of a missing resource (or of one the
+/// reader may not see) is not an empty list.
 pub async fn ensure<I>(
     state: &AppState,
     resource: &'static str,
     id: &I,
-    exists: fn(&Connection, &I) -> storage::Result<bool>,
+    exists: impl FnOnce(&Connection, &I) -> storage::Result<bool> + Send + 'static,
 ) -> ApiResult<()>
 where
     I: Display + Clone + Send + 'static,

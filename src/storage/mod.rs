@@ -19,6 +19,7 @@ pub mod search;
 pub mod seed;
 pub mod timeline;
 pub mod topics;
+pub mod visibility;
 pub mod webhooks;
 
 use std::path::Path;
@@ -56,6 +57,7 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("migrations/0002_editorial.sql")),
         M::up(include_str!("migrations/0003_webhooks.sql")),
         M::up(include_str!("migrations/0004_search.sql")),
+        M::up(include_str!("migrations/0005_change_audience.sql")),
     ])
 }
 

@@ -1,6 +1,7 @@
 //! One integration test binary (one link step) that drives the real application
 //! over HTTP, each test on a fresh database.
 
+mod background;
 mod changes;
 mod collections;
 mod errors;
@@ -16,5 +17,7 @@ mod scale;
 mod storage;
 mod syndication;
 mod timeline;
+mod visibility;
+mod webhook_guard;
 mod webhooks;
 mod writes;

@@ -118,8 +118,10 @@ export interface paths {
         };
         /**
          * Readiness
-         * @description Answers 200 when the database answers a query, 503 when it does not: take the
-         *     instance out of rotation then.
+         * @description Answers 200 when the database answers a query and the background tasks
+         *     (scheduled publication, webhook delivery) are running; 503 when the database
+         *     does not answer, or a task's last round failed (it is restarted meanwhile) or
+         *     none finished for long: take the instance out of rotation then.
          */
         get: operations["readyz"];
         put?: never;
@@ -342,8 +344,14 @@ export interface paths {
          *     resource as it is now, or `tombstone: true` when it is gone for you (deleted, or
          *     no longer public). To mirror the content, start without `since`, then for each
          *     entry upsert `data` or delete the tombstoned resource, and poll with
-         *     `since=page.next_cursor`. Without an editor key, drafts and withdrawn articles
-         *     (and their quotes) appear only as tombstones.
+         *     `since=page.next_cursor`.
+         *
+         *     Without an editor key this is the public history: an article (and its quotes)
+         *     appears when it is published, or when its scheduled time comes, as a `create`;
+         *     it leaves with a tombstone and its reason (`withdrawn`, `unpublished`,
+         *     `deleted`) only if it was public. Drafts and scheduled articles that were never
+         *     public leave no entry at all. With an editor key, every change is listed,
+         *     drafts included, with the name of the key that made it.
          */
         get: operations["list_changes"];
         put?: never;
@@ -853,6 +861,16 @@ export interface paths {
          *     delivery that fails (no answer, or not 2xx) is retried with exponential backoff,
          *     and later changes wait behind it, so they arrive in order. Deliveries survive
          *     restarts. The `secret` is in this response only: keep it.
+         *
+         *     Webhooks cannot reach inside the network newsdesk runs in: a `url` whose host is,
+         *     or resolves to, a loopback, private, link-local, unique-local, multicast or
+         *     unspecified address (in any spelling: `127.1`, `0x7f000001`, `[::ffff:127.0.0.1]`,
+         *     `localhost` …) is refused with 422 naming `url`, and each delivery checks the
+         *     address it connects to again. Redirects are not followed: a 3xx is a failure.
+         *     `delivery.last_error` names the class of a failure only (`connection refused`,
+         *     `timeout`, `refused: private address`, `HTTP 500` …), never what the receiver
+         *     answered. A server started with `--webhook-allow-private` lets intranet
+         *     receivers through.
          */
         post: operations["create_webhook"];
         delete?: never;
@@ -1024,12 +1042,15 @@ export interface components {
             /** @example lukashenko-meets-xi-jinping-astana */
             id: string;
             /**
-             * @description `create`, `update` or `delete`.
+             * @description `create`, `update` or `delete`. Without an editor key, the first change you
+             *     see of a resource (a draft published, a scheduled article falling due) is a
+             *     `create`.
              * @example update
              */
             operation: string;
             /**
-             * @description `created`, `updated`, `corrected`, `published`, `withdrawn` or `deleted`.
+             * @description `created`, `updated`, `corrected`, `published`, `withdrawn`, `unpublished` or
+             *     `deleted`.
              * @example corrected
              */
             reason: string;
@@ -1492,6 +1513,13 @@ export interface components {
              * @example ok
              */
             status: string;
+            /**
+             * @description Readiness only: each background task (`publication`, `webhooks`) with the
+             *     rounds it finished and the restarts after a panic.
+             */
+            tasks?: {
+                [key: string]: components["schemas"]["TaskReport"];
+            } | null;
         };
         /**
          * @description The kinds of resource a search looks through.
@@ -2046,6 +2074,19 @@ export interface components {
          * @example Belarus became a full member of the SCO at the Astana summit.
          */
         Summary: string;
+        /** @description What `/readyz` tells of one background task. */
+        TaskReport: {
+            /**
+             * Format: int64
+             * @description Rounds that panicked, each followed by a restart.
+             */
+            restarts: number;
+            /**
+             * Format: int64
+             * @description Rounds finished since the start.
+             */
+            rounds: number;
+        };
         /**
          * @description The kinds of item a timeline merges.
          * @enum {string}
@@ -2565,7 +2606,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "status": "ok"
+                     *       "status": "ok",
+                     *       "tasks": {}
                      *     }
                      */
                     "application/json": components["schemas"]["Health"];
@@ -2573,7 +2615,7 @@ export interface operations {
             };
             401: components["responses"]["Unauthorized"];
             500: components["responses"]["InternalError"];
-            /** @description The database is unusable. */
+            /** @description The database is unusable, or a background task is failing. */
             503: {
                 headers: {
                     [name: string]: unknown;
