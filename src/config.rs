@@ -14,15 +14,17 @@ pub struct HttpSettings {
     pub cache: CachePolicy,
     /// `*` alone allows any origin.
     pub cors_origins: Vec<String>,
-    /// The absolute URL clients reach the API at; absent: the request's own host.
-    pub public_url: Option<String>,
+    /// The absolute URL links are made from.
+    pub public_url: crate::http::origin::PublicUrl,
+    /// Peers whose forwarding headers name the client.
+    pub trusted_proxies: crate::http::origin::TrustedProxies,
     /// Shared by every worker, so a client's quota is one whatever worker serves it.
     pub limits: crate::api::ratelimit::Limits,
 }
 
 impl Default for HttpSettings {
     fn default() -> Self {
-        Settings::for_tests(PathBuf::new()).http()
+        Settings::for_tests(PathBuf::new()).http(([127, 0, 0, 1], 8080).into())
     }
 }
 
@@ -92,9 +94,22 @@ pub struct Settings {
     pub webhook_retry: u64,
 
     /// The absolute URL clients reach newsdesk at (e.g. `https://api.example.org`),
-    /// for links in feeds and JSON-LD; by default the request's scheme and host.
-    #[arg(long, env = "NEWSDESK_PUBLIC_URL")]
+    /// the one source of scheme and host in links. Without it, `Link` headers are
+    /// relative and feeds and JSON-LD link to the bind address; never to the
+    /// request's `Host` or `Forwarded` headers.
+    #[arg(long, env = "NEWSDESK_PUBLIC_URL", value_parser = crate::http::origin::parse_public_url)]
     pub public_url: Option<String>,
+
+    /// Proxies (CIDR networks or addresses, comma-separated) whose `Forwarded` or
+    /// `X-Forwarded-For` header names the client's IP address, for rate limits; from
+    /// any other peer these headers are ignored.
+    #[arg(
+        long,
+        env = "NEWSDESK_TRUSTED_PROXIES",
+        value_delimiter = ',',
+        value_parser = crate::http::origin::parse_network
+    )]
+    pub trusted_proxies: Vec<ipnet::IpNet>,
 
     /// Megabytes of anonymous responses kept in memory until the next write; 0 turns
     /// the response cache off.
@@ -130,6 +145,7 @@ impl Settings {
             webhook_retry: 1,
             response_cache_mb: 16,
             public_url: None,
+            trusted_proxies: Vec::new(),
             partner_rate_limit: 100_000,
             log_format: LogFormat::Text,
         }
@@ -144,8 +160,8 @@ impl Settings {
         self.db_pool.unwrap_or(2 * self.workers() as u32)
     }
 
-    /// The HTTP behaviour these settings ask for.
-    pub fn http(&self) -> HttpSettings {
+    /// The HTTP behaviour these settings ask for, for a server listening on `bound`.
+    pub fn http(&self, bound: std::net::SocketAddr) -> HttpSettings {
         HttpSettings {
             max_body: self.max_body,
             cache: CachePolicy {
@@ -154,7 +170,8 @@ impl Settings {
                 stale_while_revalidate: self.cache_stale_while_revalidate,
             },
             cors_origins: self.cors_origins.clone(),
-            public_url: self.public_url.clone(),
+            public_url: crate::http::origin::PublicUrl::new(self.public_url.as_deref(), bound),
+            trusted_proxies: crate::http::origin::TrustedProxies(self.trusted_proxies.clone()),
             limits: crate::api::ratelimit::Limits::new(crate::api::ratelimit::Quotas {
                 anonymous: self.rate_limit,
                 partner: self.partner_rate_limit,

@@ -47,9 +47,8 @@ pub fn app(
         .app_data(responses)
         .app_data(web::Data::new(http.cache.clone()))
         .app_data(web::Data::new(http.limits.clone()))
-        .app_data(web::Data::new(api::negotiate::PublicUrl(
-            http.public_url.clone(),
-        )))
+        .app_data(web::Data::new(http.public_url.clone()))
+        .app_data(web::Data::new(http.trusted_proxies.clone()))
         .app_data(routing::path_config())
         .app_data(routing::query_config())
         .app_data(routing::json_config(http.max_body))
@@ -162,7 +161,7 @@ impl Application {
         let state = state(db, settings.response_cache_mb * 1024 * 1024).await?;
         let listener = TcpListener::bind(&settings.bind)?;
         let address = listener.local_addr()?;
-        let http = settings.http();
+        let http = settings.http(address);
         let server = HttpServer::new(move || app(state.clone(), http.clone()))
             .workers(settings.workers())
             .shutdown_timeout(settings.shutdown_grace().as_secs())

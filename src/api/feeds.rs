@@ -143,7 +143,11 @@ fn answer(
         title: about.title.to_owned(),
         description: about.description.to_owned(),
         home_url: format!("{base}/v1/{}", about.collection),
-        self_url: format!("{base}{}", req.uri()),
+        // Path and query only: an absolute-form request target names a host too.
+        self_url: match req.query_string() {
+            "" => format!("{base}{}", req.path()),
+            query => format!("{base}{}?{query}", req.path()),
+        },
         updated: newest(&items),
         items,
     };

@@ -8,6 +8,7 @@ use serde_json::Value;
 use super::error::ApiError;
 use super::include::Included;
 use crate::domain::{Article, Event, Participant, Quote, Topic};
+use crate::http::origin::PublicUrl;
 use crate::representations::{Context, jsonld, ninjs};
 
 /// A representation a single resource can be served in.
@@ -164,19 +165,10 @@ impl Represent for Topic {
     }
 }
 
-/// The absolute URL newsdesk is reached at: `--public-url`, else this request's
-/// scheme and host.
+/// The absolute URL newsdesk is reached at, from configuration alone (see
+/// [`crate::http::origin`]).
 pub fn base_url(req: &HttpRequest) -> String {
-    if let Some(url) = req
-        .app_data::<actix_web::web::Data<PublicUrl>>()
-        .and_then(|u| u.0.clone())
-    {
-        return url.trim_end_matches('/').to_owned();
-    }
-    let info = req.connection_info();
-    format!("{}://{}", info.scheme(), info.host())
+    req.app_data::<actix_web::web::Data<PublicUrl>>()
+        .map_or("", |u| u.absolute())
+        .to_owned()
 }
-
-/// The configured public URL, if any.
-#[derive(Debug, Clone, Default)]
-pub struct PublicUrl(pub Option<String>);

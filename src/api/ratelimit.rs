@@ -19,6 +19,7 @@ use governor::{Quota, RateLimiter};
 
 use super::auth::Caller;
 use super::error::ApiError;
+use crate::http::origin::{TrustedProxies, quota_key};
 use crate::storage::keys::Role;
 
 type Keyed =
@@ -88,12 +89,23 @@ fn quota_of(req: &ServiceRequest, quotas: Quotas) -> Option<(&'static str, Strin
         }
         Caller::Anonymous => {
             let n = NonZeroU32::new(quotas.anonymous)?;
-            let ip = req
-                .peer_addr()
-                .map_or_else(|| "unknown".to_owned(), |a| a.ip().to_string());
-            Some(("anonymous", format!("ip:{ip}"), n))
+            Some(("anonymous", client_key(req), n))
         }
     }
+}
+
+/// The quota key of the client behind `req`: its address by the trusted-proxy rule,
+/// IPv6 by /64.
+pub fn client_key(req: &ServiceRequest) -> String {
+    let peer = req.peer_addr().map(|a| a.ip());
+    let ip = match req.app_data::<web::Data<TrustedProxies>>() {
+        Some(trusted) => trusted.client_ip(peer, req.headers()),
+        None => peer,
+    };
+    ip.map_or_else(
+        || "ip:unknown".to_owned(),
+        |ip| format!("ip:{}", quota_key(ip)),
+    )
 }
 
 pub async fn limit(

@@ -1,6 +1,7 @@
 //! One integration test binary (one link step) that drives the real application
 //! over HTTP, each test on a fresh database.
 
+mod abuse;
 mod changes;
 mod collections;
 mod errors;
@@ -9,6 +10,7 @@ mod helpers;
 mod http;
 mod lifecycle;
 mod openapi;
+mod poisoning;
 mod query;
 mod scale;
 mod storage;
