@@ -18,13 +18,18 @@ pub struct HttpSettings {
     pub public_url: crate::http::origin::PublicUrl,
     /// Peers whose forwarding headers name the client.
     pub trusted_proxies: crate::http::origin::TrustedProxies,
+    /// `/metrics` is served on its own listener (`--metrics-bind`), not here.
+    pub metrics_elsewhere: bool,
+    /// The docs page keeps the key given to "Authorize" in the browser's storage.
+    pub docs_remember_key: bool,
     /// Shared by every worker, so a client's quota is one whatever worker serves it.
     pub limits: crate::api::ratelimit::Limits,
 }
 
 impl Default for HttpSettings {
     fn default() -> Self {
-        Settings::for_tests(PathBuf::new()).http(([127, 0, 0, 1], 8080).into())
+        // Unspecified, as a container binds: links say `localhost`.
+        Settings::for_tests(PathBuf::new()).http(([0, 0, 0, 0], 8080).into())
     }
 }
 
@@ -116,6 +121,16 @@ pub struct Settings {
     #[arg(long, env = "NEWSDESK_RESPONSE_CACHE_MB", default_value_t = 64)]
     pub response_cache_mb: u64,
 
+    /// Serve `/metrics` on this address and port instead (e.g. `127.0.0.1:9100`),
+    /// keeping it off the API's listener and so off the public network.
+    #[arg(long, env = "NEWSDESK_METRICS_BIND")]
+    pub metrics_bind: Option<String>,
+
+    /// Let the interactive docs at `/docs` keep the key given to "Authorize" in the
+    /// browser's local storage across reloads (by default it is forgotten).
+    #[arg(long, env = "NEWSDESK_DOCS_REMEMBER_KEY")]
+    pub docs_remember_key: bool,
+
     /// Log line format.
     #[arg(long, env = "NEWSDESK_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
     pub log_format: LogFormat,
@@ -146,6 +161,8 @@ impl Settings {
             response_cache_mb: 16,
             public_url: None,
             trusted_proxies: Vec::new(),
+            metrics_bind: None,
+            docs_remember_key: false,
             partner_rate_limit: 100_000,
             log_format: LogFormat::Text,
         }
@@ -172,6 +189,8 @@ impl Settings {
             cors_origins: self.cors_origins.clone(),
             public_url: crate::http::origin::PublicUrl::new(self.public_url.as_deref(), bound),
             trusted_proxies: crate::http::origin::TrustedProxies(self.trusted_proxies.clone()),
+            metrics_elsewhere: self.metrics_bind.is_some(),
+            docs_remember_key: self.docs_remember_key,
             limits: crate::api::ratelimit::Limits::new(crate::api::ratelimit::Quotas {
                 anonymous: self.rate_limit,
                 partner: self.partner_rate_limit,

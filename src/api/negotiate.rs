@@ -165,6 +165,22 @@ impl Represent for Topic {
     }
 }
 
+/// `value` as JSON that can sit inside an HTML `<script>` element (where JSON-LD
+/// goes): `<`, `>` and `&` are written as `\u003c`, `\u003e` and `\u0026`, so no
+/// stored text can close the element. Outside strings JSON has none of them.
+pub fn embeddable(value: &Value) -> String {
+    let mut out = String::new();
+    for c in value.to_string().chars() {
+        match c {
+            '<' => out.push_str("\\u003c"),
+            '>' => out.push_str("\\u003e"),
+            '&' => out.push_str("\\u0026"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 /// The absolute URL newsdesk is reached at, from configuration alone (see
 /// [`crate::http::origin`]).
 pub fn base_url(req: &HttpRequest) -> String {

@@ -4,6 +4,7 @@
 mod abuse;
 mod changes;
 mod collections;
+mod embedding;
 mod errors;
 mod fixtures;
 mod helpers;

@@ -34,7 +34,9 @@ export interface paths {
         /**
          * Metrics
          * @description Prometheus text exposition: request counts and latency histograms by method, route
-         *     template and status, and the database pool's connections.
+         *     template and status, and the database pool's connections. Labels are bounded:
+         *     routes are templates (`/v1/articles/{id}`), methods outside the standard ones are
+         *     `OTHER`. With `--metrics-bind` this is served on that listener only.
          */
         get: operations["get_metrics"];
         put?: never;
@@ -2298,6 +2300,15 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized"];
+            /** @description Metrics are served on the `--metrics-bind` listener instead. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             500: components["responses"]["InternalError"];
         };
     };
