@@ -111,7 +111,7 @@ fn respond(format: FeedFormat, feed: &Feed) -> HttpResponse {
         .content_type(media)
         .insert_header((
             header::LAST_MODIFIED,
-            header::HttpDate::from(std::time::SystemTime::from(feed.updated)).to_string(),
+            crate::representations::http_date(feed.updated),
         ))
         .body(body)
 }

@@ -96,8 +96,7 @@ where
         .content_type(format.media_type())
         .insert_header((
             actix_web::http::header::LAST_MODIFIED,
-            actix_web::http::header::HttpDate::from(std::time::SystemTime::from(item.updated_at()))
-                .to_string(),
+            crate::representations::http_date(item.updated_at()),
         ))
         .body(negotiate::embeddable(&body)))
 }

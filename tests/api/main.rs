@@ -15,6 +15,7 @@ mod poisoning;
 mod query;
 mod scale;
 mod storage;
+mod stored_input;
 mod syndication;
 mod timeline;
 mod webhooks;

@@ -912,7 +912,8 @@ export interface components {
             participants?: components["schemas"]["ParticipantId"][] | null;
             /**
              * Format: date-time
-             * @description Defaults to the time of the write. Must not be in the future for `published`.
+             * @description Defaults to the time of the write. Must not be in the future for `published`;
+             *     in the years 1 to 9999.
              */
             published_at?: string | null;
             /** @description Set by the server: accepted as read and ignored. */
@@ -1292,7 +1293,10 @@ export interface components {
         CorrectionNote: string;
         /** @description The place and day an article was filed from. */
         Dateline: {
-            /** Format: date */
+            /**
+             * Format: date
+             * @description In the years 1 to 9999.
+             */
             date: string;
             /**
              * @description Absent when the source gives only a date.
@@ -1368,7 +1372,10 @@ export interface components {
             participants?: components["schemas"]["EventParticipant"][] | null;
             /** @description Defaults to an unknown place. */
             place?: components["schemas"]["Place"] | null;
-            /** Format: date */
+            /**
+             * Format: date
+             * @description In the years 1 to 9999.
+             */
             start_date?: string;
             /** @description Set by the server: accepted as read and ignored. */
             subevents?: unknown;
@@ -1489,7 +1496,8 @@ export interface components {
             participants?: components["schemas"]["ParticipantId"][] | null;
             /**
              * Format: date-time
-             * @description Defaults to the time of the write. Must not be in the future for `published`.
+             * @description Defaults to the time of the write. Must not be in the future for `published`;
+             *     in the years 1 to 9999.
              */
             published_at?: string | null;
             /** @description Set by the server: accepted as read and ignored. */
@@ -1524,7 +1532,10 @@ export interface components {
             participants?: components["schemas"]["EventParticipant"][] | null;
             /** @description Defaults to an unknown place. */
             place?: components["schemas"]["Place"] | null;
-            /** Format: date */
+            /**
+             * Format: date
+             * @description In the years 1 to 9999.
+             */
             start_date: string;
             /** @description Set by the server: accepted as read and ignored. */
             subevents?: unknown;
@@ -1561,7 +1572,10 @@ export interface components {
             links?: unknown;
             /** @description Set by the server: accepted as read and ignored. */
             position?: unknown;
-            /** Format: date */
+            /**
+             * Format: date
+             * @description In the years 1 to 9999.
+             */
             said_on: string;
             /** @description Must be an existing participant. */
             speaker: components["schemas"]["ParticipantId"];
@@ -1746,7 +1760,10 @@ export interface components {
             links?: unknown;
             /** @description Set by the server: accepted as read and ignored. */
             position?: unknown;
-            /** Format: date */
+            /**
+             * Format: date
+             * @description In the years 1 to 9999.
+             */
             said_on?: string;
             /** @description Must be an existing participant. */
             speaker?: components["schemas"]["ParticipantId"];
@@ -1951,6 +1968,10 @@ export interface components {
             name?: string | null;
             /** @description What the original page says about its source. */
             note?: string | null;
+            /**
+             * @description An absolute `http` or `https` URL.
+             * @example https://president.gov.by/en/events
+             */
             url?: string | null;
         };
         /**
