@@ -52,6 +52,16 @@ pub struct Settings {
     #[arg(long, env = "NEWSDESK_DB_POOL")]
     pub db_pool: Option<u32>,
 
+    /// Milliseconds one database read may run before it is stopped and answered with
+    /// a 503 problem (`Retry-After`); a read also waits at most 5 s for a connection.
+    #[arg(
+        long,
+        env = "NEWSDESK_STATEMENT_TIMEOUT_MS",
+        default_value_t = 5000,
+        value_parser = clap::value_parser!(u64).range(1..)
+    )]
+    pub statement_timeout_ms: u64,
+
     /// Seconds that requests in flight get to finish after SIGTERM or SIGINT.
     #[arg(long, env = "NEWSDESK_SHUTDOWN_GRACE", default_value_t = 10)]
     pub shutdown_grace: u64,
@@ -151,6 +161,7 @@ impl Settings {
             workers: Some(2),
             db_pool: Some(4),
             shutdown_grace: 5,
+            statement_timeout_ms: 5000,
             max_body: 1024 * 1024,
             cache_max_age: 60,
             cache_s_maxage: 300,
@@ -203,6 +214,12 @@ impl Settings {
             poll: Duration::from_millis(250),
             retry_base: Duration::from_secs(self.webhook_retry),
         }
+    }
+
+    /// The statement deadline of reads. (Tests may set 0: every read past its
+    /// deadline at its first check.)
+    pub fn statement_timeout(&self) -> Duration {
+        Duration::from_millis(self.statement_timeout_ms)
     }
 
     pub fn shutdown_grace(&self) -> Duration {

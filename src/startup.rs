@@ -186,7 +186,8 @@ pub struct Application {
 impl Application {
     /// Opens the database (migrating and seeding it if needed) and binds the listener.
     pub async fn build(settings: &Settings) -> Result<Self, Box<dyn std::error::Error>> {
-        let db = Db::open(&settings.db, settings.db_pool())?;
+        let db =
+            Db::open(&settings.db, settings.db_pool())?.with_deadline(settings.statement_timeout());
         let deliverer = crate::delivery::start(db.clone(), settings.delivery());
         let state = state(db, settings.response_cache_mb * 1024 * 1024).await?;
         let listener = TcpListener::bind(&settings.bind)?;

@@ -94,6 +94,31 @@ fn quota_of(req: &ServiceRequest, quotas: Quotas) -> Option<(&'static str, Strin
     }
 }
 
+/// Counts a request whose key was refused against its client's anonymous quota, so
+/// that guessing keys costs the guesser like any other request; once that quota is
+/// spent, the answer is the 429 returned here instead of the 401.
+pub fn charge_failed_key(req: &ServiceRequest) -> Option<ApiError> {
+    let limits = req.app_data::<web::Data<Limits>>()?;
+    let per_minute = NonZeroU32::new(limits.quotas.anonymous)?;
+    let not_until = limits
+        .limiter(per_minute)
+        .check_key(&client_key(req))
+        .err()?;
+    let retry_after = seconds_until(&not_until);
+    Some(ApiError::TooManyRequests {
+        detail: format!(
+            "This client sent refused keys and may make {per_minute} requests a minute (anonymous quota); retry in {retry_after} s."
+        ),
+        retry_after,
+    })
+}
+
+/// Whole seconds, at least one, until a limiter lets a request through.
+fn seconds_until(not_until: &governor::NotUntil<governor::clock::QuantaInstant>) -> u64 {
+    let wait = not_until.wait_time_from(DefaultClock::default().now());
+    (wait.as_secs() + u64::from(wait.subsec_nanos() > 0)).max(1)
+}
+
 /// The quota key of the client behind `req`: its address by the trusted-proxy rule,
 /// IPv6 by /64.
 pub fn client_key(req: &ServiceRequest) -> String {
@@ -128,9 +153,8 @@ pub async fn limit(
             (Ok(()), r, refill(q - r))
         }
         Err(not_until) => {
-            let wait = not_until.wait_time_from(DefaultClock::default().now());
-            let seconds = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
-            (Err(seconds.max(1)), 0, seconds.max(1))
+            let seconds = seconds_until(&not_until);
+            (Err(seconds), 0, seconds)
         }
     };
     let mut response = match status {

@@ -2222,6 +2222,25 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
+        /** @description The database cannot answer now: a query ran past the statement deadline (`--statement-timeout-ms`), every connection is busy or a write holds the lock. Retry after `Retry-After` seconds. */
+        Unavailable: {
+            headers: {
+                /** @description Seconds to wait before retrying. */
+                "Retry-After"?: number;
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "detail": "The query took longer than the server allows; narrow it or retry later.",
+                 *       "status": 503,
+                 *       "title": "Service unavailable",
+                 *       "type": "/problems/unavailable"
+                 *     }
+                 */
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
         /** @description The body is not JSON. */
         UnsupportedMediaType: {
             headers: {
@@ -2299,6 +2318,7 @@ export interface operations {
             };
             401: components["responses"]["Unauthorized"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     get_metrics: {
@@ -2331,6 +2351,7 @@ export interface operations {
                 };
             };
             500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     get_openapi: {
@@ -2353,6 +2374,7 @@ export interface operations {
             };
             401: components["responses"]["Unauthorized"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     get_problem_type: {
@@ -2391,6 +2413,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     readyz: {
@@ -2510,8 +2533,8 @@ export interface operations {
                 updated_after?: string;
                 /**
                  * @description Full-text search in the headline, summary and body: words (all must match),
-                 *     `"a phrase"`, `prefix*`, `a OR b`. Operators and punctuation are otherwise
-                 *     plain text.
+                 *     `"a phrase"`, `prefix*` (at least two characters before the `*`), `a OR b`.
+                 *     Operators and punctuation are otherwise plain text.
                  * @example "food security"
                  */
                 q?: string;
@@ -2777,6 +2800,7 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     create_article: {
@@ -2896,6 +2920,7 @@ export interface operations {
             422: components["responses"]["ValidationFailed"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     get_article: {
@@ -3251,6 +3276,7 @@ export interface operations {
             406: components["responses"]["NotAcceptable"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     replace_article: {
@@ -3470,6 +3496,7 @@ export interface operations {
             422: components["responses"]["ValidationFailed"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     delete_article: {
@@ -3502,6 +3529,7 @@ export interface operations {
             412: components["responses"]["PreconditionFailed"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     update_article: {
@@ -3640,6 +3668,7 @@ export interface operations {
             422: components["responses"]["ValidationFailed"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     list_article_events: {
@@ -3837,6 +3866,7 @@ export interface operations {
             404: components["responses"]["NotFound"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     list_article_participants: {
@@ -3888,7 +3918,7 @@ export interface operations {
                 kind?: components["schemas"]["ParticipantKind"][];
                 /**
                  * @description Full-text search in the name, aliases and title: words (all must match),
-                 *     `"a phrase"`, `prefix*`, `a OR b`.
+                 *     `"a phrase"`, `prefix*` (at least two characters before the `*`), `a OR b`.
                  * @example lukash*
                  */
                 q?: string;
@@ -3956,6 +3986,7 @@ export interface operations {
             404: components["responses"]["NotFound"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     list_article_quotes: {
@@ -4040,7 +4071,8 @@ export interface operations {
                 said_before?: string;
                 /**
                  * @description Full-text search in the words, the speaker's name and the topic: words (all must
-                 *     match), `"a phrase"`, `prefix*`, `a OR b`.
+                 *     match), `"a phrase"`, `prefix*` (at least two characters before the `*`),
+                 *     `a OR b`.
                  * @example Brazil
                  */
                 q?: string;
@@ -4106,6 +4138,7 @@ export interface operations {
             404: components["responses"]["NotFound"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     list_article_versions: {
@@ -4153,6 +4186,7 @@ export interface operations {
             404: components["responses"]["NotFound"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     get_article_version: {
@@ -4268,6 +4302,7 @@ export interface operations {
             404: components["responses"]["NotFound"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     list_changes: {
@@ -4367,6 +4402,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     list_events: {
@@ -4560,6 +4596,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     create_event: {
@@ -4643,6 +4680,7 @@ export interface operations {
             422: components["responses"]["ValidationFailed"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     get_event: {
@@ -4778,6 +4816,7 @@ export interface operations {
             406: components["responses"]["NotAcceptable"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     replace_event: {
@@ -4893,6 +4932,7 @@ export interface operations {
             422: components["responses"]["ValidationFailed"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     delete_event: {
@@ -4925,6 +4965,7 @@ export interface operations {
             412: components["responses"]["PreconditionFailed"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     update_event: {
@@ -5004,6 +5045,7 @@ export interface operations {
             422: components["responses"]["ValidationFailed"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     list_event_articles: {
@@ -5087,8 +5129,8 @@ export interface operations {
                 updated_after?: string;
                 /**
                  * @description Full-text search in the headline, summary and body: words (all must match),
-                 *     `"a phrase"`, `prefix*`, `a OR b`. Operators and punctuation are otherwise
-                 *     plain text.
+                 *     `"a phrase"`, `prefix*` (at least two characters before the `*`), `a OR b`.
+                 *     Operators and punctuation are otherwise plain text.
                  * @example "food security"
                  */
                 q?: string;
@@ -5216,6 +5258,7 @@ export interface operations {
             404: components["responses"]["NotFound"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     list_event_subevents: {
@@ -5324,6 +5367,7 @@ export interface operations {
             404: components["responses"]["NotFound"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     list_event_participants: {
@@ -5375,7 +5419,7 @@ export interface operations {
                 kind?: components["schemas"]["ParticipantKind"][];
                 /**
                  * @description Full-text search in the name, aliases and title: words (all must match),
-                 *     `"a phrase"`, `prefix*`, `a OR b`.
+                 *     `"a phrase"`, `prefix*` (at least two characters before the `*`), `a OR b`.
                  * @example lukash*
                  */
                 q?: string;
@@ -5444,6 +5488,7 @@ export interface operations {
             404: components["responses"]["NotFound"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     list_event_quotes: {
@@ -5528,7 +5573,8 @@ export interface operations {
                 said_before?: string;
                 /**
                  * @description Full-text search in the words, the speaker's name and the topic: words (all must
-                 *     match), `"a phrase"`, `prefix*`, `a OR b`.
+                 *     match), `"a phrase"`, `prefix*` (at least two characters before the `*`),
+                 *     `a OR b`.
                  * @example Brazil
                  */
                 q?: string;
@@ -5594,6 +5640,7 @@ export interface operations {
             404: components["responses"]["NotFound"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     event_timeline: {
@@ -5700,6 +5747,7 @@ export interface operations {
             404: components["responses"]["NotFound"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     get_article_feed: {
@@ -5802,6 +5850,7 @@ export interface operations {
             404: components["responses"]["NotFound"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     get_quote_feed: {
@@ -5909,6 +5958,7 @@ export interface operations {
             404: components["responses"]["NotFound"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     list_participants: {
@@ -5960,7 +6010,7 @@ export interface operations {
                 kind?: components["schemas"]["ParticipantKind"][];
                 /**
                  * @description Full-text search in the name, aliases and title: words (all must match),
-                 *     `"a phrase"`, `prefix*`, `a OR b`.
+                 *     `"a phrase"`, `prefix*` (at least two characters before the `*`), `a OR b`.
                  * @example lukash*
                  */
                 q?: string;
@@ -6025,6 +6075,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     create_participant: {
@@ -6085,6 +6136,7 @@ export interface operations {
             422: components["responses"]["ValidationFailed"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     get_participant: {
@@ -6179,6 +6231,7 @@ export interface operations {
             406: components["responses"]["NotAcceptable"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     replace_participant: {
@@ -6268,6 +6321,7 @@ export interface operations {
             422: components["responses"]["ValidationFailed"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     delete_participant: {
@@ -6300,6 +6354,7 @@ export interface operations {
             412: components["responses"]["PreconditionFailed"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     update_participant: {
@@ -6366,6 +6421,7 @@ export interface operations {
             422: components["responses"]["ValidationFailed"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     list_participant_articles: {
@@ -6449,8 +6505,8 @@ export interface operations {
                 updated_after?: string;
                 /**
                  * @description Full-text search in the headline, summary and body: words (all must match),
-                 *     `"a phrase"`, `prefix*`, `a OR b`. Operators and punctuation are otherwise
-                 *     plain text.
+                 *     `"a phrase"`, `prefix*` (at least two characters before the `*`), `a OR b`.
+                 *     Operators and punctuation are otherwise plain text.
                  * @example "food security"
                  */
                 q?: string;
@@ -6578,6 +6634,7 @@ export interface operations {
             404: components["responses"]["NotFound"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     list_participant_events: {
@@ -6775,6 +6832,7 @@ export interface operations {
             404: components["responses"]["NotFound"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     list_participant_quotes: {
@@ -6859,7 +6917,8 @@ export interface operations {
                 said_before?: string;
                 /**
                  * @description Full-text search in the words, the speaker's name and the topic: words (all must
-                 *     match), `"a phrase"`, `prefix*`, `a OR b`.
+                 *     match), `"a phrase"`, `prefix*` (at least two characters before the `*`),
+                 *     `a OR b`.
                  * @example Brazil
                  */
                 q?: string;
@@ -6925,6 +6984,7 @@ export interface operations {
             404: components["responses"]["NotFound"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     participant_timeline: {
@@ -7031,6 +7091,7 @@ export interface operations {
             404: components["responses"]["NotFound"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     list_quotes: {
@@ -7115,7 +7176,8 @@ export interface operations {
                 said_before?: string;
                 /**
                  * @description Full-text search in the words, the speaker's name and the topic: words (all must
-                 *     match), `"a phrase"`, `prefix*`, `a OR b`.
+                 *     match), `"a phrase"`, `prefix*` (at least two characters before the `*`),
+                 *     `a OR b`.
                  * @example Brazil
                  */
                 q?: string;
@@ -7177,6 +7239,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     create_quote: {
@@ -7241,6 +7304,7 @@ export interface operations {
             422: components["responses"]["ValidationFailed"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     get_quote: {
@@ -7347,6 +7411,7 @@ export interface operations {
             406: components["responses"]["NotAcceptable"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     replace_quote: {
@@ -7434,6 +7499,7 @@ export interface operations {
             422: components["responses"]["ValidationFailed"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     delete_quote: {
@@ -7466,6 +7532,7 @@ export interface operations {
             412: components["responses"]["PreconditionFailed"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     update_quote: {
@@ -7531,6 +7598,7 @@ export interface operations {
             422: components["responses"]["ValidationFailed"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     search: {
@@ -7567,8 +7635,9 @@ export interface operations {
                  */
                 facet?: "type"[];
                 /**
-                 * @description What to search for: words (all must match), `"a phrase"`, `prefix*`,
-                 *     `a OR b`. Operators and punctuation are otherwise plain text.
+                 * @description What to search for: words (all must match), `"a phrase"`, `prefix*` (at least
+                 *     two characters before the `*`), `a OR b`. Operators and punctuation are
+                 *     otherwise plain text.
                  * @example "food security"
                  */
                 q: string;
@@ -7633,6 +7702,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     list_topics: {
@@ -7690,6 +7760,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     get_topic: {
@@ -7748,6 +7819,7 @@ export interface operations {
             406: components["responses"]["NotAcceptable"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     list_webhooks: {
@@ -7796,6 +7868,7 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     create_webhook: {
@@ -7862,6 +7935,7 @@ export interface operations {
             422: components["responses"]["ValidationFailed"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     get_webhook: {
@@ -7913,6 +7987,7 @@ export interface operations {
             404: components["responses"]["NotFound"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     delete_webhook: {
@@ -7942,6 +8017,7 @@ export interface operations {
             412: components["responses"]["PreconditionFailed"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
 }
