@@ -7,6 +7,7 @@ mod collections;
 mod embedding;
 mod errors;
 mod fixtures;
+mod fuzz;
 mod helpers;
 mod http;
 mod lifecycle;
