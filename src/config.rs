@@ -53,7 +53,7 @@ pub struct Settings {
     pub db_pool: Option<u32>,
 
     /// Milliseconds one database read may run before it is stopped and answered with
-    /// a 503 problem (`Retry-After`); a read also waits at most 5 s for a connection.
+    /// a 503 problem (`Retry-After`); a read also waits at most this long for a connection.
     #[arg(
         long,
         env = "NEWSDESK_STATEMENT_TIMEOUT_MS",

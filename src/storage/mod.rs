@@ -144,7 +144,7 @@ impl Db {
 
     fn with_manager(manager: impl Fn() -> SqliteConnectionManager, pool_size: u32) -> Result<Self> {
         // One more connection than the readers: the writer keeps it for good. A read
-        // waits for a free connection as long as it may then run, and no longer.
+        // waits for a free connection as long as it may then run (`read_in`).
         let pool = Pool::builder()
             .max_size(pool_size.max(1) + 1)
             .min_idle(Some(pool_size.max(1) + 1))
@@ -205,7 +205,8 @@ impl Db {
         F: FnOnce(&Connection) -> Result<T> + Send + 'static,
     {
         actix_web::web::block(move || {
-            let conn: PooledConnection<_> = pool.get()?;
+            // Waiting for a connection counts against the same deadline.
+            let conn: PooledConnection<_> = pool.get_timeout(deadline)?;
             let _deadline = deadline::Deadline::start(&conn, deadline);
             f(&conn)
         })
@@ -244,7 +245,7 @@ impl Db {
     /// Runs `f` with a read connection, on the calling thread: for threads of our own
     /// (the webhook deliverer), never for actix's async workers.
     pub fn read_blocking<T>(&self, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
-        let conn = self.pool.get()?;
+        let conn = self.pool.get_timeout(self.deadline)?;
         let _deadline = deadline::Deadline::start(&conn, self.deadline);
         f(&conn)
     }
@@ -293,4 +294,27 @@ pub fn open_file(path: &Path) -> Result<Connection> {
 fn row_exists(conn: &Connection, table: &str, id: &str) -> Result<bool> {
     let sql = format!("SELECT EXISTS (SELECT 1 FROM {table} WHERE id = ?1)");
     Ok(conn.prepare_cached(&sql)?.query_row([id], |r| r.get(0))?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[actix_web::test]
+    async fn key_checks_do_not_wait_for_a_busy_read_pool() {
+        let db = Db::open_in_memory()
+            .unwrap()
+            .with_deadline(Duration::from_millis(50));
+        // Hold every read connection, as long reads would.
+        let held: Vec<_> = std::iter::from_fn(|| db.pool.try_get()).collect();
+        assert!(!held.is_empty());
+        let count = |conn: &Connection| {
+            Ok(conn.query_row("SELECT count(*) FROM api_keys", [], |r| r.get::<_, i64>(0))?)
+        };
+        let read = db.read(count).await.unwrap_err();
+        assert_eq!(read.overload(), Some(Overload::Pool));
+        assert!(db.read_keys(count).await.is_ok());
+        drop(held);
+        assert!(db.read(count).await.is_ok());
+    }
 }
