@@ -335,10 +335,22 @@ fn add_error_responses(doc: &mut Value) {
             ApiError::TooManyRequests { detail: "This client may make 1200 requests a minute (anonymous quota); retry in 3 s.".into(), retry_after: 3 },
             "Over the rate limit; see `Retry-After`, `RateLimit` and `RateLimit-Policy`.",
         ),
+        "Unavailable": problem(
+            ApiError::Overloaded(crate::storage::Overload::Deadline),
+            "The database cannot answer now: a query ran past the statement deadline \
+             (`--statement-timeout-ms`), every connection is busy or a write holds the lock. \
+             Retry after `Retry-After` seconds.",
+        ),
         "InternalError": problem(
             ApiError::Storage(crate::storage::StorageError::Blocking("example".into())),
             "The server failed; the request changed nothing.",
         ),
+    });
+    doc["components"]["responses"]["Unavailable"]["headers"] = json!({
+        "Retry-After": {
+            "description": "Seconds to wait before retrying.",
+            "schema": {"type": "integer", "minimum": 0}
+        }
     });
     let Some(paths) = doc["paths"].as_object_mut() else {
         return;
@@ -383,6 +395,10 @@ fn add_error_responses(doc: &mut Value) {
             }
             if path.contains('{') {
                 responses["404"] = json!({"$ref": "#/components/responses/NotFound"});
+            }
+            // Every operation may read the database, if only to check a key.
+            if responses.get("503").is_none() {
+                responses["503"] = json!({"$ref": "#/components/responses/Unavailable"});
             }
             responses["500"] = json!({"$ref": "#/components/responses/InternalError"});
         }

@@ -61,8 +61,8 @@ list_query! {
         #[param(example = "2024-07-01T00:00:00Z")]
         pub updated_after: Option<String>,
         /// Full-text search in the headline, summary and body: words (all must match),
-        /// `"a phrase"`, `prefix*`, `a OR b`. Operators and punctuation are otherwise
-        /// plain text.
+        /// `"a phrase"`, `prefix*` (at least two characters before the `*`), `a OR b`.
+        /// Operators and punctuation are otherwise plain text.
         #[serde(default, deserialize_with = "super::params::non_empty")]
         #[param(example = "\"food security\"")]
         pub q: Option<String>,

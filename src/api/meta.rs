@@ -86,20 +86,35 @@ pub async fn get_openapi(state: web::Data<AppState>) -> HttpResponse {
 /// Metrics
 ///
 /// Prometheus text exposition: request counts and latency histograms by method, route
-/// template and status, and the database pool's connections.
+/// template and status, and the database pool's connections. Labels are bounded:
+/// routes are templates (`/v1/articles/{id}`), methods outside the standard ones are
+/// `OTHER`. With `--metrics-bind` this is served on that listener only.
 #[utoipa::path(
     tag = "service",
     responses((status = 200, description = "Prometheus text format 0.0.4.", content_type = "text/plain; version=0.0.4", body = String,
-        example = "newsdesk_http_requests_total{method=\"GET\",route=\"/v1/articles\",status=\"200\"} 1"))
+        example = "newsdesk_http_requests_total{method=\"GET\",route=\"/v1/articles\",status=\"200\"} 1"),
+        (status = 404, description = "Metrics are served on the `--metrics-bind` listener instead.", body = Problem, content_type = "application/problem+json"))
 )]
 #[get("/metrics")]
-pub async fn get_metrics(state: web::Data<AppState>) -> HttpResponse {
+pub async fn get_metrics(
+    state: web::Data<AppState>,
+    here: web::Data<MetricsHere>,
+) -> ApiResult<HttpResponse> {
+    if !here.0 {
+        return Err(ApiError::NotFound(
+            "Metrics are served on their own listener (`--metrics-bind`).".to_owned(),
+        ));
+    }
     let (open, idle) = state.db.pool_state();
-    HttpResponse::Ok()
+    Ok(HttpResponse::Ok()
         .content_type("text/plain; version=0.0.4")
         .insert_header((actix_web::http::header::CACHE_CONTROL, "no-store"))
-        .body(state.metrics.render(open, idle))
+        .body(state.metrics.render(open, idle)))
 }
+
+/// Whether this listener serves `/metrics`: not the API's under `--metrics-bind`.
+#[derive(Debug, Clone, Copy)]
+pub struct MetricsHere(pub bool);
 
 /// Describe a problem type
 ///

@@ -8,6 +8,7 @@ use serde_json::Value;
 use super::error::ApiError;
 use super::include::Included;
 use crate::domain::{Article, Event, Participant, Quote, Topic};
+use crate::http::origin::PublicUrl;
 use crate::representations::{Context, jsonld, ninjs};
 
 /// A representation a single resource can be served in.
@@ -192,22 +193,29 @@ impl Represent for Topic {
     }
 }
 
-/// The absolute URL newsdesk is reached at: `--public-url`, else this request's
-/// scheme and host.
-pub fn base_url(req: &HttpRequest) -> String {
-    if let Some(url) = req
-        .app_data::<actix_web::web::Data<PublicUrl>>()
-        .and_then(|u| u.0.clone())
-    {
-        return url.trim_end_matches('/').to_owned();
+/// `value` as JSON that can sit inside an HTML `<script>` element (where JSON-LD
+/// goes): `<`, `>` and `&` are written as `\u003c`, `\u003e` and `\u0026`, so no
+/// stored text can close the element. Outside strings JSON has none of them.
+pub fn embeddable(value: &Value) -> String {
+    let mut out = String::new();
+    for c in value.to_string().chars() {
+        match c {
+            '<' => out.push_str("\\u003c"),
+            '>' => out.push_str("\\u003e"),
+            '&' => out.push_str("\\u0026"),
+            c => out.push(c),
+        }
     }
-    let info = req.connection_info();
-    format!("{}://{}", info.scheme(), info.host())
+    out
 }
 
-/// The configured public URL, if any.
-#[derive(Debug, Clone, Default)]
-pub struct PublicUrl(pub Option<String>);
+/// The absolute URL newsdesk is reached at, from configuration alone (see
+/// [`crate::http::origin`]).
+pub fn base_url(req: &HttpRequest) -> String {
+    req.app_data::<actix_web::web::Data<PublicUrl>>()
+        .map_or("", |u| u.absolute())
+        .to_owned()
+}
 
 #[cfg(test)]
 mod tests {

@@ -57,7 +57,9 @@ export interface paths {
         /**
          * Metrics
          * @description Prometheus text exposition: request counts and latency histograms by method, route
-         *     template and status, and the database pool's connections.
+         *     template and status, and the database pool's connections. Labels are bounded:
+         *     routes are templates (`/v1/articles/{id}`), methods outside the standard ones are
+         *     `OTHER`. With `--metrics-bind` this is served on that listener only.
          */
         get: operations["get_metrics"];
         put?: never;
@@ -988,7 +990,8 @@ export interface components {
             participants?: components["schemas"]["ParticipantId"][] | null;
             /**
              * Format: date-time
-             * @description Defaults to the time of the write. Must not be in the future for `published`.
+             * @description Defaults to the time of the write. Must not be in the future for `published`;
+             *     in the years 1 to 9999.
              */
             published_at?: string | null;
             /** @description Set by the server: accepted as read and ignored. */
@@ -1371,7 +1374,10 @@ export interface components {
         CorrectionNote: string;
         /** @description The place and day an article was filed from. */
         Dateline: {
-            /** Format: date */
+            /**
+             * Format: date
+             * @description In the years 1 to 9999.
+             */
             date: string;
             /**
              * @description Absent when the source gives only a date.
@@ -1447,7 +1453,10 @@ export interface components {
             participants?: components["schemas"]["EventParticipant"][] | null;
             /** @description Defaults to an unknown place. */
             place?: components["schemas"]["Place"] | null;
-            /** Format: date */
+            /**
+             * Format: date
+             * @description In the years 1 to 9999.
+             */
             start_date?: string;
             /** @description Set by the server: accepted as read and ignored. */
             subevents?: unknown;
@@ -1605,7 +1614,8 @@ export interface components {
             participants?: components["schemas"]["ParticipantId"][] | null;
             /**
              * Format: date-time
-             * @description Defaults to the time of the write. Must not be in the future for `published`.
+             * @description Defaults to the time of the write. Must not be in the future for `published`;
+             *     in the years 1 to 9999.
              */
             published_at?: string | null;
             /** @description Set by the server: accepted as read and ignored. */
@@ -1640,7 +1650,10 @@ export interface components {
             participants?: components["schemas"]["EventParticipant"][] | null;
             /** @description Defaults to an unknown place. */
             place?: components["schemas"]["Place"] | null;
-            /** Format: date */
+            /**
+             * Format: date
+             * @description In the years 1 to 9999.
+             */
             start_date: string;
             /** @description Set by the server: accepted as read and ignored. */
             subevents?: unknown;
@@ -1677,7 +1690,10 @@ export interface components {
             links?: unknown;
             /** @description Set by the server: accepted as read and ignored. */
             position?: unknown;
-            /** Format: date */
+            /**
+             * Format: date
+             * @description In the years 1 to 9999.
+             */
             said_on: string;
             /** @description Must be an existing participant. */
             speaker: components["schemas"]["ParticipantId"];
@@ -1862,7 +1878,10 @@ export interface components {
             links?: unknown;
             /** @description Set by the server: accepted as read and ignored. */
             position?: unknown;
-            /** Format: date */
+            /**
+             * Format: date
+             * @description In the years 1 to 9999.
+             */
             said_on?: string;
             /** @description Must be an existing participant. */
             speaker?: components["schemas"]["ParticipantId"];
@@ -2067,6 +2086,10 @@ export interface components {
             name?: string | null;
             /** @description What the original page says about its source. */
             note?: string | null;
+            /**
+             * @description An absolute `http` or `https` URL.
+             * @example https://president.gov.by/en/events
+             */
             url?: string | null;
         };
         /**
@@ -2330,6 +2353,25 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
+        /** @description The database cannot answer now: a query ran past the statement deadline (`--statement-timeout-ms`), every connection is busy or a write holds the lock. Retry after `Retry-After` seconds. */
+        Unavailable: {
+            headers: {
+                /** @description Seconds to wait before retrying. */
+                "Retry-After"?: number;
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "detail": "The query took longer than the server allows; narrow it or retry later.",
+                 *       "status": 503,
+                 *       "title": "Service unavailable",
+                 *       "type": "/problems/unavailable"
+                 *     }
+                 */
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
         /** @description The body is not JSON. */
         UnsupportedMediaType: {
             headers: {
@@ -2477,6 +2519,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     healthz: {
@@ -2504,6 +2547,7 @@ export interface operations {
             };
             401: components["responses"]["Unauthorized"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     get_metrics: {
@@ -2526,7 +2570,17 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized"];
+            /** @description Metrics are served on the `--metrics-bind` listener instead. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     get_openapi: {
@@ -2549,6 +2603,7 @@ export interface operations {
             };
             401: components["responses"]["Unauthorized"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     get_problem_type: {
@@ -2587,6 +2642,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     readyz: {
@@ -2721,6 +2777,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     list_articles: {
@@ -2804,8 +2861,8 @@ export interface operations {
                 updated_after?: string;
                 /**
                  * @description Full-text search in the headline, summary and body: words (all must match),
-                 *     `"a phrase"`, `prefix*`, `a OR b`. Operators and punctuation are otherwise
-                 *     plain text.
+                 *     `"a phrase"`, `prefix*` (at least two characters before the `*`), `a OR b`.
+                 *     Operators and punctuation are otherwise plain text.
                  * @example "food security"
                  */
                 q?: string;
@@ -3071,6 +3128,7 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     create_article: {
@@ -3190,6 +3248,7 @@ export interface operations {
             422: components["responses"]["ValidationFailed"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     get_article: {
@@ -3545,6 +3604,7 @@ export interface operations {
             406: components["responses"]["NotAcceptable"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     replace_article: {
@@ -3764,6 +3824,7 @@ export interface operations {
             422: components["responses"]["ValidationFailed"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     delete_article: {
@@ -3796,6 +3857,7 @@ export interface operations {
             412: components["responses"]["PreconditionFailed"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     update_article: {
@@ -3934,6 +3996,7 @@ export interface operations {
             422: components["responses"]["ValidationFailed"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     list_article_events: {
@@ -4131,6 +4194,7 @@ export interface operations {
             404: components["responses"]["NotFound"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     list_article_participants: {
@@ -4182,7 +4246,7 @@ export interface operations {
                 kind?: components["schemas"]["ParticipantKind"][];
                 /**
                  * @description Full-text search in the name, aliases and title: words (all must match),
-                 *     `"a phrase"`, `prefix*`, `a OR b`.
+                 *     `"a phrase"`, `prefix*` (at least two characters before the `*`), `a OR b`.
                  * @example lukash*
                  */
                 q?: string;
@@ -4250,6 +4314,7 @@ export interface operations {
             404: components["responses"]["NotFound"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     list_article_quotes: {
@@ -4334,7 +4399,8 @@ export interface operations {
                 said_before?: string;
                 /**
                  * @description Full-text search in the words, the speaker's name and the topic: words (all must
-                 *     match), `"a phrase"`, `prefix*`, `a OR b`.
+                 *     match), `"a phrase"`, `prefix*` (at least two characters before the `*`),
+                 *     `a OR b`.
                  * @example Brazil
                  */
                 q?: string;
@@ -4400,6 +4466,7 @@ export interface operations {
             404: components["responses"]["NotFound"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     list_article_versions: {
@@ -4447,6 +4514,7 @@ export interface operations {
             404: components["responses"]["NotFound"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     get_article_version: {
@@ -4562,6 +4630,7 @@ export interface operations {
             404: components["responses"]["NotFound"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     list_changes: {
@@ -4661,6 +4730,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     list_events: {
@@ -4854,6 +4924,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     create_event: {
@@ -4937,6 +5008,7 @@ export interface operations {
             422: components["responses"]["ValidationFailed"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     get_event: {
@@ -5072,6 +5144,7 @@ export interface operations {
             406: components["responses"]["NotAcceptable"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     replace_event: {
@@ -5187,6 +5260,7 @@ export interface operations {
             422: components["responses"]["ValidationFailed"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     delete_event: {
@@ -5219,6 +5293,7 @@ export interface operations {
             412: components["responses"]["PreconditionFailed"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     update_event: {
@@ -5298,6 +5373,7 @@ export interface operations {
             422: components["responses"]["ValidationFailed"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     list_event_articles: {
@@ -5381,8 +5457,8 @@ export interface operations {
                 updated_after?: string;
                 /**
                  * @description Full-text search in the headline, summary and body: words (all must match),
-                 *     `"a phrase"`, `prefix*`, `a OR b`. Operators and punctuation are otherwise
-                 *     plain text.
+                 *     `"a phrase"`, `prefix*` (at least two characters before the `*`), `a OR b`.
+                 *     Operators and punctuation are otherwise plain text.
                  * @example "food security"
                  */
                 q?: string;
@@ -5510,6 +5586,7 @@ export interface operations {
             404: components["responses"]["NotFound"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     list_event_subevents: {
@@ -5618,6 +5695,7 @@ export interface operations {
             404: components["responses"]["NotFound"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     list_event_participants: {
@@ -5669,7 +5747,7 @@ export interface operations {
                 kind?: components["schemas"]["ParticipantKind"][];
                 /**
                  * @description Full-text search in the name, aliases and title: words (all must match),
-                 *     `"a phrase"`, `prefix*`, `a OR b`.
+                 *     `"a phrase"`, `prefix*` (at least two characters before the `*`), `a OR b`.
                  * @example lukash*
                  */
                 q?: string;
@@ -5738,6 +5816,7 @@ export interface operations {
             404: components["responses"]["NotFound"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     list_event_quotes: {
@@ -5822,7 +5901,8 @@ export interface operations {
                 said_before?: string;
                 /**
                  * @description Full-text search in the words, the speaker's name and the topic: words (all must
-                 *     match), `"a phrase"`, `prefix*`, `a OR b`.
+                 *     match), `"a phrase"`, `prefix*` (at least two characters before the `*`),
+                 *     `a OR b`.
                  * @example Brazil
                  */
                 q?: string;
@@ -5888,6 +5968,7 @@ export interface operations {
             404: components["responses"]["NotFound"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     event_timeline: {
@@ -5994,6 +6075,7 @@ export interface operations {
             404: components["responses"]["NotFound"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     get_article_feed: {
@@ -6096,6 +6178,7 @@ export interface operations {
             404: components["responses"]["NotFound"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     get_quote_feed: {
@@ -6203,6 +6286,7 @@ export interface operations {
             404: components["responses"]["NotFound"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     list_participants: {
@@ -6254,7 +6338,7 @@ export interface operations {
                 kind?: components["schemas"]["ParticipantKind"][];
                 /**
                  * @description Full-text search in the name, aliases and title: words (all must match),
-                 *     `"a phrase"`, `prefix*`, `a OR b`.
+                 *     `"a phrase"`, `prefix*` (at least two characters before the `*`), `a OR b`.
                  * @example lukash*
                  */
                 q?: string;
@@ -6319,6 +6403,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     create_participant: {
@@ -6379,6 +6464,7 @@ export interface operations {
             422: components["responses"]["ValidationFailed"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     get_participant: {
@@ -6473,6 +6559,7 @@ export interface operations {
             406: components["responses"]["NotAcceptable"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     replace_participant: {
@@ -6562,6 +6649,7 @@ export interface operations {
             422: components["responses"]["ValidationFailed"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     delete_participant: {
@@ -6594,6 +6682,7 @@ export interface operations {
             412: components["responses"]["PreconditionFailed"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     update_participant: {
@@ -6660,6 +6749,7 @@ export interface operations {
             422: components["responses"]["ValidationFailed"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     list_participant_articles: {
@@ -6743,8 +6833,8 @@ export interface operations {
                 updated_after?: string;
                 /**
                  * @description Full-text search in the headline, summary and body: words (all must match),
-                 *     `"a phrase"`, `prefix*`, `a OR b`. Operators and punctuation are otherwise
-                 *     plain text.
+                 *     `"a phrase"`, `prefix*` (at least two characters before the `*`), `a OR b`.
+                 *     Operators and punctuation are otherwise plain text.
                  * @example "food security"
                  */
                 q?: string;
@@ -6872,6 +6962,7 @@ export interface operations {
             404: components["responses"]["NotFound"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     list_participant_events: {
@@ -7069,6 +7160,7 @@ export interface operations {
             404: components["responses"]["NotFound"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     list_participant_quotes: {
@@ -7153,7 +7245,8 @@ export interface operations {
                 said_before?: string;
                 /**
                  * @description Full-text search in the words, the speaker's name and the topic: words (all must
-                 *     match), `"a phrase"`, `prefix*`, `a OR b`.
+                 *     match), `"a phrase"`, `prefix*` (at least two characters before the `*`),
+                 *     `a OR b`.
                  * @example Brazil
                  */
                 q?: string;
@@ -7219,6 +7312,7 @@ export interface operations {
             404: components["responses"]["NotFound"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     participant_timeline: {
@@ -7325,6 +7419,7 @@ export interface operations {
             404: components["responses"]["NotFound"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     list_quotes: {
@@ -7409,7 +7504,8 @@ export interface operations {
                 said_before?: string;
                 /**
                  * @description Full-text search in the words, the speaker's name and the topic: words (all must
-                 *     match), `"a phrase"`, `prefix*`, `a OR b`.
+                 *     match), `"a phrase"`, `prefix*` (at least two characters before the `*`),
+                 *     `a OR b`.
                  * @example Brazil
                  */
                 q?: string;
@@ -7471,6 +7567,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     create_quote: {
@@ -7535,6 +7632,7 @@ export interface operations {
             422: components["responses"]["ValidationFailed"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     get_quote: {
@@ -7641,6 +7739,7 @@ export interface operations {
             406: components["responses"]["NotAcceptable"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     replace_quote: {
@@ -7728,6 +7827,7 @@ export interface operations {
             422: components["responses"]["ValidationFailed"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     delete_quote: {
@@ -7760,6 +7860,7 @@ export interface operations {
             412: components["responses"]["PreconditionFailed"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     update_quote: {
@@ -7825,6 +7926,7 @@ export interface operations {
             422: components["responses"]["ValidationFailed"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     search: {
@@ -7861,8 +7963,9 @@ export interface operations {
                  */
                 facet?: "type"[];
                 /**
-                 * @description What to search for: words (all must match), `"a phrase"`, `prefix*`,
-                 *     `a OR b`. Operators and punctuation are otherwise plain text.
+                 * @description What to search for: words (all must match), `"a phrase"`, `prefix*` (at least
+                 *     two characters before the `*`), `a OR b`. Operators and punctuation are
+                 *     otherwise plain text.
                  * @example "food security"
                  */
                 q: string;
@@ -7927,6 +8030,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     list_topics: {
@@ -7984,6 +8088,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     get_topic: {
@@ -8042,6 +8147,7 @@ export interface operations {
             406: components["responses"]["NotAcceptable"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     list_webhooks: {
@@ -8090,6 +8196,7 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     create_webhook: {
@@ -8156,6 +8263,7 @@ export interface operations {
             422: components["responses"]["ValidationFailed"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     get_webhook: {
@@ -8207,6 +8315,7 @@ export interface operations {
             404: components["responses"]["NotFound"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     delete_webhook: {
@@ -8236,6 +8345,7 @@ export interface operations {
             412: components["responses"]["PreconditionFailed"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
 }
