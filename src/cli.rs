@@ -29,7 +29,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Serve the API (what runs when no command is given).
-    Serve(Settings),
+    Serve(Box<Settings>),
     /// Print the OpenAPI description to standard output.
     Openapi,
     /// Manage API keys: editors write, partners read with their own quota.
@@ -93,7 +93,7 @@ pub enum KeysAction {
 
 pub fn run(cli: Cli) -> ExitCode {
     let result = match cli.command {
-        Some(Command::Serve(settings)) => serve(settings),
+        Some(Command::Serve(settings)) => serve(*settings),
         None => serve(cli.serve),
         Some(Command::Openapi) => print_openapi(),
         Some(Command::Keys { db, action }) => manage_keys(&db, action),
