@@ -5,6 +5,7 @@
 
 pub mod articles;
 pub mod changes;
+pub mod check;
 pub mod edit;
 pub mod events;
 pub mod fts;
@@ -15,6 +16,7 @@ pub mod participants;
 pub mod query;
 pub mod quotes;
 pub mod read;
+pub mod schema;
 pub mod search;
 pub mod seed;
 pub mod timeline;
@@ -28,7 +30,6 @@ use std::time::Duration;
 use r2d2::{Pool, PooledConnection};
 use r2d2_sqlite::SqliteConnectionManager;
 use rusqlite::{Connection, OpenFlags};
-use rusqlite_migration::{M, Migrations};
 
 pub use list::{ListRequest, Listed, Resource};
 pub use query::{Cursor, Facet, FacetCount, Page, PageRequest, Sort, SortValue};
@@ -46,18 +47,19 @@ pub enum StorageError {
     Blocking(String),
     #[error("fixtures: {0}")]
     Fixtures(String),
+    #[error(
+        "{path} has schema version {found}, newer than the {known} this newsdesk knows: \
+         it was written by a newer release. Run that release (or newer), or restore a \
+         backup; the file was left untouched"
+    )]
+    SchemaTooNew {
+        path: String,
+        found: u32,
+        known: u32,
+    },
 }
 
 pub type Result<T, E = StorageError> = std::result::Result<T, E>;
-
-fn migrations() -> Migrations<'static> {
-    Migrations::new(vec![
-        M::up(include_str!("migrations/0001_content.sql")),
-        M::up(include_str!("migrations/0002_editorial.sql")),
-        M::up(include_str!("migrations/0003_webhooks.sql")),
-        M::up(include_str!("migrations/0004_search.sql")),
-    ])
-}
 
 /// Settings applied to every connection, read or write.
 fn init_connection(conn: &mut Connection) -> rusqlite::Result<()> {
@@ -144,7 +146,7 @@ impl Db {
 
     fn prepare(conn: &mut Connection) -> Result<()> {
         init_connection(conn)?;
-        migrations().to_latest(conn)?;
+        schema::migrations().to_latest(conn)?;
         seed::load_if_unseeded(conn)
     }
 
@@ -233,6 +235,7 @@ pub fn open_file(path: &Path) -> Result<Connection> {
             .map_err(|e| StorageError::Fixtures(format!("cannot create {}: {e}", dir.display())))?;
     }
     let mut conn = Connection::open(path)?;
+    schema::refuse_newer(&conn, path)?;
     conn.pragma_update_and_check(None, "journal_mode", "WAL", |_| Ok(()))?;
     Db::prepare(&mut conn)?;
     Ok(conn)

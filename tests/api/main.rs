@@ -14,5 +14,6 @@ mod scale;
 mod storage;
 mod syndication;
 mod timeline;
+mod upgrade;
 mod webhooks;
 mod writes;

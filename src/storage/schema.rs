@@ -1,0 +1,113 @@
+//! The schema's versions: the migrations, in order, and what they would do to a file.
+//!
+//! SQLite's `user_version` counts the migrations applied. A database with a higher
+//! count than this binary knows was written by a newer newsdesk: it is refused before
+//! anything (even the journal mode) is changed, since migrating it down is impossible
+//! and writing to it with an older understanding of its tables could corrupt it.
+
+use std::path::Path;
+
+use rusqlite::{Connection, OpenFlags};
+use rusqlite_migration::{M, Migrations};
+
+use super::{Result, StorageError};
+
+/// Every migration, oldest first: its file name, for people, and its SQL.
+const MIGRATIONS: &[(&str, &str)] = &[
+    ("0001_content", include_str!("migrations/0001_content.sql")),
+    (
+        "0002_editorial",
+        include_str!("migrations/0002_editorial.sql"),
+    ),
+    (
+        "0003_webhooks",
+        include_str!("migrations/0003_webhooks.sql"),
+    ),
+    ("0004_search", include_str!("migrations/0004_search.sql")),
+    (
+        "0005_log_earlier_content",
+        include_str!("migrations/0005_log_earlier_content.sql"),
+    ),
+];
+
+/// The schema version this binary writes: the number of migrations it knows.
+pub fn latest() -> u32 {
+    MIGRATIONS.len() as u32
+}
+
+pub(super) fn migrations() -> Migrations<'static> {
+    Migrations::new(MIGRATIONS.iter().map(|(_, sql)| M::up(sql)).collect())
+}
+
+/// The database's schema version (`PRAGMA user_version`).
+pub fn version(conn: &Connection) -> Result<u32> {
+    Ok(conn.query_row("PRAGMA user_version", [], |r| r.get(0))?)
+}
+
+/// Fails, touching nothing, when the database is from a newer schema than this binary's.
+pub fn refuse_newer(conn: &Connection, path: &Path) -> Result<()> {
+    let found = version(conn)?;
+    if found > latest() {
+        return Err(StorageError::SchemaTooNew {
+            path: path.display().to_string(),
+            found,
+            known: latest(),
+        });
+    }
+    Ok(())
+}
+
+/// What `migrate` would do to a database file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Plan {
+    /// The schema version the file is at; 0 for a new or empty file.
+    pub current: u32,
+    /// The version this binary migrates to.
+    pub latest: u32,
+    /// The migrations that would run, in order.
+    pub pending: Vec<&'static str>,
+}
+
+/// Reads what migrating `path` would do, without writing to it (nor creating it).
+pub fn plan(path: &Path) -> Result<Plan> {
+    let current = if path.exists() {
+        let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+        refuse_newer(&conn, path)?;
+        version(&conn)?
+    } else {
+        0
+    };
+    Ok(Plan {
+        current,
+        latest: latest(),
+        pending: MIGRATIONS[current as usize..]
+            .iter()
+            .map(|(name, _)| *name)
+            .collect(),
+    })
+}
+
+/// Migrates the file at `path` (creating it if missing) to the latest schema; returns
+/// what it ran. Loading the fixtures is left to the server's first start.
+pub fn migrate(path: &Path) -> Result<Plan> {
+    let plan = plan(path)?;
+    let mut conn = Connection::open(path)?;
+    refuse_newer(&conn, path)?;
+    conn.pragma_update_and_check(None, "journal_mode", "WAL", |_| Ok(()))?;
+    super::init_connection(&mut conn)?;
+    migrations().to_latest(&mut conn)?;
+    Ok(plan)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_migrations_are_valid_and_numbered_in_order() {
+        migrations().validate().expect("valid migrations");
+        for (i, (name, _)) in MIGRATIONS.iter().enumerate() {
+            assert!(name.starts_with(&format!("{:04}_", i + 1)), "{name}");
+        }
+    }
+}
