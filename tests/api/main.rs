@@ -7,6 +7,7 @@ mod errors;
 mod fixtures;
 mod helpers;
 mod http;
+mod integrity;
 mod lifecycle;
 mod openapi;
 mod query;
