@@ -18,6 +18,8 @@ pub struct HttpSettings {
     pub public_url: Option<String>,
     /// Shared by every worker, so a client's quota is one whatever worker serves it.
     pub limits: crate::api::ratelimit::Limits,
+    /// Shared by every worker: the cap counts the whole server's requests.
+    pub in_flight: crate::api::shed::InFlight,
 }
 
 impl Default for HttpSettings {
@@ -101,6 +103,11 @@ pub struct Settings {
     #[arg(long, env = "NEWSDESK_RESPONSE_CACHE_MB", default_value_t = 64)]
     pub response_cache_mb: u64,
 
+    /// API requests (`/v1/…`) in flight at once; past it, requests are answered 503
+    /// with `Retry-After` at once rather than queued. 0 for no cap.
+    #[arg(long, env = "NEWSDESK_MAX_IN_FLIGHT", default_value_t = 1024)]
+    pub max_in_flight: usize,
+
     /// Log line format.
     #[arg(long, env = "NEWSDESK_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
     pub log_format: LogFormat,
@@ -131,6 +138,7 @@ impl Settings {
             response_cache_mb: 16,
             public_url: None,
             partner_rate_limit: 100_000,
+            max_in_flight: 1024,
             log_format: LogFormat::Text,
         }
     }
@@ -159,6 +167,7 @@ impl Settings {
                 anonymous: self.rate_limit,
                 partner: self.partner_rate_limit,
             }),
+            in_flight: crate::api::shed::InFlight::new(self.max_in_flight),
         }
     }
 

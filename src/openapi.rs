@@ -332,6 +332,20 @@ fn add_error_responses(doc: &mut Value) {
             ApiError::TooManyRequests { detail: "This client may make 1200 requests a minute (anonymous quota); retry in 3 s.".into(), retry_after: 3 },
             "Over the rate limit; see `Retry-After`, `RateLimit` and `RateLimit-Policy`.",
         ),
+        "InsufficientStorage": problem(
+            ApiError::Storage(crate::storage::StorageError::Sqlite(rusqlite::Error::SqliteFailure(
+                rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_FULL),
+                None,
+            ))),
+            "The database's disk is full: the write stored nothing. Retry after `Retry-After` \
+             seconds, once space is freed.",
+        ),
+        "Unavailable": problem(
+            ApiError::Overloaded("The server has 1024 requests in flight, its limit; retry in 1 s.".into()),
+            "The server sheds the request (too many in flight), or, for a write, its storage \
+             cannot be written now (read-only, or failing) and the write stored nothing. Retry \
+             after `Retry-After` seconds.",
+        ),
         "InternalError": problem(
             ApiError::Storage(crate::storage::StorageError::Blocking("example".into())),
             "The server failed; the request changed nothing.",
@@ -363,6 +377,12 @@ fn add_error_responses(doc: &mut Value) {
             }
             if matches!(method.as_str(), "put" | "patch" | "delete") {
                 refer("412", "PreconditionFailed");
+            }
+            if path.starts_with("/v1/") {
+                refer("503", "Unavailable");
+                if method != "get" {
+                    refer("507", "InsufficientStorage");
+                }
             }
             if has_body {
                 refer("413", "PayloadTooLarge");

@@ -14,7 +14,7 @@ use actix_web::middleware::from_fn;
 use actix_web::{App, HttpServer, web};
 use utoipa_actix_web::AppExt;
 
-use crate::api::{self, AppState, auth, ratelimit, routing};
+use crate::api::{self, AppState, auth, ratelimit, routing, shed};
 use crate::config::{HttpSettings, Settings};
 use crate::http::cache::{self, ResponseCache};
 use crate::http::{Metrics, conditional, observe};
@@ -47,6 +47,7 @@ pub fn app(
         .app_data(responses)
         .app_data(web::Data::new(http.cache.clone()))
         .app_data(web::Data::new(http.limits.clone()))
+        .app_data(web::Data::new(http.in_flight.clone()))
         .app_data(web::Data::new(api::negotiate::PublicUrl(
             http.public_url.clone(),
         )))
@@ -60,6 +61,8 @@ pub fn app(
         .wrap(from_fn(cache::cache))
         .wrap(from_fn(ratelimit::limit))
         .wrap(from_fn(auth::authenticate))
+        // Inside the logs, metrics and CORS, so a shed request is seen and readable.
+        .wrap(from_fn(shed::shed))
         .wrap(cors(&http.cors_origins))
         .wrap(from_fn(observe::observe))
         .wrap(from_fn(head_as_get))

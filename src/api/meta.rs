@@ -28,26 +28,34 @@ pub async fn healthz() -> HttpResponse {
 
 /// Readiness
 ///
-/// Answers 200 when the database answers a query, 503 when it does not: take the
-/// instance out of rotation then.
+/// Answers 200 when the database answers a query and its file system can take
+/// writes; 503 when it cannot, saying why (the database does not answer, its disk is
+/// full, its file system is read-only): take the instance out of rotation then. Reads
+/// may still work while writes cannot. It answers 200 again, without a restart, once
+/// the cause is gone.
 #[utoipa::path(
     tag = "service",
     responses(
         (status = 200, description = "Ready to serve.", body = Health),
-        (status = 503, description = "The database is unusable.", body = Problem, content_type = "application/problem+json")
+        (status = 503, description = "The database is unusable, or its storage cannot take writes; `detail` says why.", body = Problem, content_type = "application/problem+json")
     )
 )]
 #[get("/readyz")]
 pub async fn readyz(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
-    if state.db.ping().await {
-        Ok(HttpResponse::Ok()
-            .insert_header((actix_web::http::header::CACHE_CONTROL, "no-store"))
-            .json(Health { status: "ok" }))
-    } else {
-        Err(ApiError::Unavailable(
+    if !state.db.ping().await {
+        return Err(ApiError::Unavailable(
             "The database does not answer; see the server's log.".to_owned(),
-        ))
+        ));
     }
+    let db = state.db.clone();
+    if let Ok(Some(why)) = web::block(move || db.unwritable()).await {
+        return Err(ApiError::Unavailable(format!(
+            "Writes cannot succeed: the database's {why}. Reads still work."
+        )));
+    }
+    Ok(HttpResponse::Ok()
+        .insert_header((actix_web::http::header::CACHE_CONTROL, "no-store"))
+        .json(Health { status: "ok" }))
 }
 
 /// The OpenAPI description

@@ -20,6 +20,7 @@ pub mod ratelimit;
 mod respond;
 pub mod routing;
 pub mod search;
+pub mod shed;
 pub mod timeline;
 pub mod topics;
 pub mod webhooks;

@@ -19,6 +19,7 @@ pub mod read;
 pub mod schema;
 pub mod search;
 pub mod seed;
+pub mod space;
 pub mod timeline;
 pub mod topics;
 pub mod webhooks;
@@ -33,6 +34,7 @@ use rusqlite::{Connection, OpenFlags};
 
 pub use list::{ListRequest, Listed, Resource};
 pub use query::{Cursor, Facet, FacetCount, Page, PageRequest, Sort, SortValue};
+pub use space::StorageFault;
 
 /// What can go wrong below the API. None of it is the client's fault.
 #[derive(Debug, thiserror::Error)]
@@ -96,6 +98,8 @@ pub struct Db {
     pool: Pool<SqliteConnectionManager>,
     writer: Arc<Mutex<PooledConnection<SqliteConnectionManager>>>,
     generation: Generation,
+    /// The database file; `None` in memory.
+    path: Option<Arc<std::path::PathBuf>>,
 }
 
 impl Db {
@@ -104,7 +108,9 @@ impl Db {
     pub fn open(path: &Path, pool_size: u32) -> Result<Self> {
         drop(open_file(path)?);
         let manager = SqliteConnectionManager::file(path).with_init(init_connection);
-        Self::with_manager(manager, pool_size)
+        let mut db = Self::with_manager(manager, pool_size)?;
+        db.path = Some(Arc::new(path.to_owned()));
+        Ok(db)
     }
 
     /// A private in-memory database with the fixtures loaded, for examples and tests.
@@ -141,6 +147,7 @@ impl Db {
             pool,
             writer,
             generation: Generation::default(),
+            path: None,
         })
     }
 
@@ -215,6 +222,13 @@ impl Db {
     pub fn pool_state(&self) -> (u32, u32) {
         let state = self.pool.state();
         (state.connections, state.idle_connections)
+    }
+
+    /// Why the database's file system cannot take writes now (full, read-only), if so.
+    pub fn unwritable(&self) -> Option<String> {
+        self.path
+            .as_deref()
+            .and_then(|path| space::unwritable(path))
     }
 
     /// True when the database answers a trivial query.

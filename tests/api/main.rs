@@ -4,12 +4,14 @@
 mod changes;
 mod collections;
 mod errors;
+mod faults;
 mod fixtures;
 mod helpers;
 mod http;
 mod integrity;
 mod lifecycle;
 mod openapi;
+mod overload;
 mod query;
 mod scale;
 mod storage;
