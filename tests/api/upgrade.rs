@@ -3,17 +3,15 @@
 //! refused untouched. `tests/data/README.md` says how the old file was made.
 
 use std::path::Path;
-use std::process::Command;
 
 use crate::changes::{mirror, served};
 use crate::helpers::{TestApp, spawn_app, spawn_app_in};
 
 const FIRST_RELEASE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/schema-v1.db");
 
+/// Runs the binary to its end.
 pub(crate) fn newsdesk(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_newsdesk"))
-        .args(args)
-        .env("NEWSDESK_LOG", "warn")
+    crate::lifecycle::newsdesk(args)
         .output()
         .expect("newsdesk runs")
 }
