@@ -1,4 +1,5 @@
-//! The command line: `serve` (the default), `openapi`, `keys`, `generate`, `healthcheck`.
+//! The command line: `serve` (the default), `openapi`, `keys`, `generate`, `migrate`,
+//! `check`, `healthcheck`.
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -59,6 +60,24 @@ pub enum Command {
         #[arg(long, default_value_t = 1)]
         seed: u64,
     },
+    /// Migrate a database file to this release's schema. With --check, only say which
+    /// migrations would run, and exit 1 when any would.
+    Migrate {
+        /// SQLite database file.
+        #[arg(long, env = "NEWSDESK_DB", default_value = "data/newsdesk.db")]
+        db: std::path::PathBuf,
+        /// Change nothing: list the migrations that would run.
+        #[arg(long)]
+        check: bool,
+    },
+    /// Check a database file's integrity (SQLite's own, the references, the full-text
+    /// indexes, the change log and the webhook outbox); exit 1 on any problem. Safe
+    /// while a server runs on the file.
+    Check {
+        /// SQLite database file.
+        #[arg(long, env = "NEWSDESK_DB", default_value = "data/newsdesk.db")]
+        db: std::path::PathBuf,
+    },
     /// Exit 0 when the server at --url answers /readyz with 200, 1 otherwise (for container health checks).
     Healthcheck {
         /// Base URL of the server.
@@ -99,6 +118,8 @@ pub fn run(cli: Cli) -> ExitCode {
         Some(Command::Keys { db, action }) => manage_keys(&db, action),
         Some(Command::Healthcheck { url }) => healthcheck(&url),
         Some(Command::Generate { db, articles, seed }) => generate(&db, articles, seed),
+        Some(Command::Migrate { db, check }) => migrate(&db, check),
+        Some(Command::Check { db }) => check(&db),
     };
     match result {
         Ok(code) => code,
@@ -188,6 +209,47 @@ fn generate(db: &std::path::Path, articles: u64, seed: u64) -> CliResult {
         println!("  {step} at {:.1} s", at.as_secs_f64());
     }
     Ok(ExitCode::SUCCESS)
+}
+
+fn migrate(db: &std::path::Path, check: bool) -> CliResult {
+    use crate::storage::schema;
+    let plan = if check {
+        schema::plan(db)?
+    } else {
+        schema::migrate(db)?
+    };
+    println!(
+        "{}: schema version {}; this newsdesk's is {}.",
+        db.display(),
+        plan.current,
+        plan.latest
+    );
+    match (plan.pending.is_empty(), check) {
+        (true, _) => println!("Up to date: nothing to run."),
+        (false, true) => println!("Would run: {}.", plan.pending.join(", ")),
+        (false, false) => println!("Ran: {}.", plan.pending.join(", ")),
+    }
+    Ok(if check && !plan.pending.is_empty() {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn check(db: &std::path::Path) -> CliResult {
+    let outcomes = crate::storage::check::check_file(db)?;
+    for outcome in &outcomes {
+        let verdict = if outcome.ok() { "ok" } else { "FAILED" };
+        println!("{verdict}\t{}", outcome.name);
+        for problem in &outcome.problems {
+            println!("\t- {problem}");
+        }
+    }
+    Ok(if outcomes.iter().all(|o| o.ok()) {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
 }
 
 /// A minimal HTTP/1.1 GET over TCP, so the container image needs no curl.

@@ -26,6 +26,8 @@ pub struct HttpSettings {
     pub webhook_allow_private: bool,
     /// Shared by every worker, so a client's quota is one whatever worker serves it.
     pub limits: crate::api::ratelimit::Limits,
+    /// Shared by every worker: the cap counts the whole server's requests.
+    pub in_flight: crate::api::shed::InFlight,
 }
 
 impl Default for HttpSettings {
@@ -157,6 +159,10 @@ pub struct Settings {
     /// browser's local storage across reloads (by default it is forgotten).
     #[arg(long, env = "NEWSDESK_DOCS_REMEMBER_KEY")]
     pub docs_remember_key: bool,
+    /// API requests (`/v1/…`) in flight at once; past it, requests are answered 503
+    /// with `Retry-After` at once rather than queued. 0 for no cap.
+    #[arg(long, env = "NEWSDESK_MAX_IN_FLIGHT", default_value_t = 1024)]
+    pub max_in_flight: usize,
 
     /// Log line format.
     #[arg(long, env = "NEWSDESK_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
@@ -195,6 +201,7 @@ impl Settings {
             metrics_bind: None,
             docs_remember_key: false,
             partner_rate_limit: 100_000,
+            max_in_flight: 1024,
             log_format: LogFormat::Text,
         }
     }
@@ -227,6 +234,7 @@ impl Settings {
                 anonymous: self.rate_limit,
                 partner: self.partner_rate_limit,
             }),
+            in_flight: crate::api::shed::InFlight::new(self.max_in_flight),
         }
     }
 

@@ -335,11 +335,21 @@ fn add_error_responses(doc: &mut Value) {
             ApiError::TooManyRequests { detail: "This client may make 1200 requests a minute (anonymous quota); retry in 3 s.".into(), retry_after: 3 },
             "Over the rate limit; see `Retry-After`, `RateLimit` and `RateLimit-Policy`.",
         ),
+        "InsufficientStorage": problem(
+            ApiError::Storage(crate::storage::StorageError::Sqlite(rusqlite::Error::SqliteFailure(
+                rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_FULL),
+                None,
+            ))),
+            "The database's disk is full: the write stored nothing. Retry after `Retry-After` \
+             seconds, once space is freed.",
+        ),
         "Unavailable": problem(
             ApiError::Overloaded(crate::storage::Overload::Deadline),
-            "The database cannot answer now: a query ran past the statement deadline \
-             (`--statement-timeout-ms`), every connection is busy or a write holds the lock. \
-             Retry after `Retry-After` seconds.",
+            "The server cannot answer now: a query ran past the statement deadline \
+             (`--statement-timeout-ms`), every connection is busy or a write holds the lock, \
+             the server sheds the request (too many in flight), or, for a write, its storage \
+             cannot be written now (read-only, or failing) and the write stored nothing. Retry \
+             after `Retry-After` seconds.",
         ),
         "InternalError": problem(
             ApiError::Storage(crate::storage::StorageError::Blocking("example".into())),
@@ -378,6 +388,12 @@ fn add_error_responses(doc: &mut Value) {
             }
             if matches!(method.as_str(), "put" | "patch" | "delete") {
                 refer("412", "PreconditionFailed");
+            }
+            if path.starts_with("/v1/") {
+                refer("503", "Unavailable");
+                if method != "get" {
+                    refer("507", "InsufficientStorage");
+                }
             }
             if has_body {
                 refer("413", "PayloadTooLarge");

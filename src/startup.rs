@@ -14,7 +14,7 @@ use actix_web::middleware::{DefaultHeaders, from_fn};
 use actix_web::{App, HttpServer, web};
 use utoipa_actix_web::AppExt;
 
-use crate::api::{self, AppState, auth, meta, ratelimit, routing};
+use crate::api::{self, AppState, auth, meta, ratelimit, routing, shed};
 use crate::config::{HttpSettings, Settings};
 use crate::http::cache::{self, ResponseCache};
 use crate::http::{Metrics, conditional, observe};
@@ -53,6 +53,7 @@ pub fn app(
         .app_data(web::Data::new(api::webhooks::Destinations {
             allow_private: http.webhook_allow_private,
         }))
+        .app_data(web::Data::new(http.in_flight.clone()))
         .app_data(routing::path_config())
         .app_data(routing::query_config())
         .app_data(routing::json_config(http.max_body))
@@ -63,6 +64,8 @@ pub fn app(
         .wrap(from_fn(cache::cache))
         .wrap(from_fn(ratelimit::limit))
         .wrap(from_fn(auth::authenticate))
+        // Inside the logs, metrics and CORS, so a shed request is seen and readable.
+        .wrap(from_fn(shed::shed))
         .wrap(cors(&http.cors_origins))
         .wrap(from_fn(observe::observe))
         .wrap(from_fn(head_as_get))

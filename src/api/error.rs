@@ -8,7 +8,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::storage::edit::EditError;
-use crate::storage::{Overload, StorageError};
+use crate::storage::{Overload, StorageError, StorageFault};
 
 pub type ApiResult<T> = Result<T, ApiError>;
 
@@ -65,6 +65,9 @@ pub enum ApiError {
     TooManyRequests { detail: String, retry_after: u64 },
     #[error("{0}")]
     Unavailable(String),
+    /// Too many requests in flight (see `api::shed`).
+    #[error("{0}")]
+    Shed(String),
     #[error("{0}")]
     PayloadTooLarge(String),
     #[error("{0}")]
@@ -121,9 +124,15 @@ impl ApiError {
             Self::Unprocessable(_) => "validation-failed",
             Self::TooManyRequests { .. } => "rate-limited",
             Self::Unavailable(_) | Self::Overloaded(_) => "unavailable",
+            Self::Shed(_) => "overloaded",
             Self::PayloadTooLarge(_) => "payload-too-large",
             Self::UnsupportedMediaType(_) => "unsupported-media-type",
-            Self::Storage(_) => "internal-error",
+            Self::Storage(e) => match e.fault() {
+                Some(StorageFault::Full) => "insufficient-storage",
+                Some(StorageFault::ReadOnly) => "storage-read-only",
+                Some(StorageFault::Io) => "storage-failed",
+                None => "internal-error",
+            },
         };
         problem_type(slug).expect("every error kind is in PROBLEM_TYPES")
     }
@@ -135,6 +144,12 @@ impl ApiError {
             Self::Unprocessable(errors) => (self.to_string(), errors.clone()),
             Self::MethodNotAllowed { allow } => (
                 format!("This resource allows only {}.", allow.join(", ")),
+                Vec::new(),
+            ),
+            Self::Storage(e) if e.fault().is_some() => (
+                "The write was refused whole: nothing of it was stored. Reads still work; \
+                 retry once the storage recovers (`/readyz` says when)."
+                    .to_owned(),
                 Vec::new(),
             ),
             // The cause is logged, never shown: it may reveal internals.
@@ -183,11 +198,21 @@ impl ResponseError for ApiError {
             Self::Overloaded(_) => {
                 response.insert_header((header::RETRY_AFTER, OVERLOAD_RETRY_AFTER.to_string()));
             }
+            Self::Storage(e) if e.fault().is_some() => {
+                response.insert_header((header::RETRY_AFTER, STORAGE_RETRY_AFTER.to_string()));
+            }
+            Self::Shed(_) => {
+                response.insert_header((header::RETRY_AFTER, super::shed::RETRY_AFTER.to_string()));
+            }
             _ => {}
         }
         response.body(serde_json::to_string(&self.problem()).unwrap_or_default())
     }
 }
+
+/// Seconds a client waits before retrying a write the storage refused: a person or a
+/// script has to free space or remount, which takes a while.
+const STORAGE_RETRY_AFTER: u64 = 30;
 
 impl From<EditError> for ApiError {
     fn from(e: EditError) -> Self {
@@ -304,6 +329,37 @@ pub static PROBLEM_TYPES: &[ProblemType] = &[
             database connection is busy, the database is locked by a write, or (`/readyz`) it does not \
             answer. Wait the seconds in `Retry-After`, when given, and retry; a query that keeps running \
             out of time should be narrowed.",
+    },
+    ProblemType {
+        slug: "overloaded",
+        title: "Overloaded",
+        status: 503,
+        description: "The server has as many requests in flight as it is set to take \
+            (`--max-in-flight`) and sheds this one rather than queue it. Retry after `Retry-After` \
+            seconds.",
+    },
+    ProblemType {
+        slug: "storage-read-only",
+        title: "Storage read-only",
+        status: 503,
+        description: "The database's storage cannot be written now (its file system turned read-only). The \
+            write was refused whole and stored nothing; reads still work. Retry after `Retry-After` \
+            seconds; `/readyz` answers 200 again once writes can succeed.",
+    },
+    ProblemType {
+        slug: "storage-failed",
+        title: "Storage failure",
+        status: 503,
+        description: "The operating system failed to read, write or sync the database's storage. The write \
+            was refused whole and stored nothing. Retry after `Retry-After` seconds.",
+    },
+    ProblemType {
+        slug: "insufficient-storage",
+        title: "Insufficient storage",
+        status: 507,
+        description: "The database's disk is full. The write was refused whole and stored nothing; reads \
+            still work. Retry after `Retry-After` seconds, once space is freed (`/readyz` answers 200 \
+            again then); no restart is needed.",
     },
     ProblemType {
         slug: "internal-error",

@@ -38,15 +38,18 @@ pub async fn healthz() -> HttpResponse {
 
 /// Readiness
 ///
-/// Answers 200 when the database answers a query and the background tasks
-/// (scheduled publication, webhook delivery) are running; 503 when the database
-/// does not answer, or a task's last round failed (it is restarted meanwhile) or
-/// none finished for long: take the instance out of rotation then.
+/// Answers 200 when the database answers a query, its file system can take writes,
+/// and the background tasks (scheduled publication, webhook delivery) are running;
+/// 503 when not, saying why (the database does not answer, its disk is full, its
+/// file system is read-only, a task's last round failed — it is restarted meanwhile —
+/// or none finished for long): take the instance out of rotation then. Reads may
+/// still work while writes cannot. It answers 200 again, without a restart, once the
+/// cause is gone.
 #[utoipa::path(
     tag = "service",
     responses(
         (status = 200, description = "Ready to serve.", body = Health),
-        (status = 503, description = "The database is unusable, or a background task is failing.", body = Problem, content_type = "application/problem+json")
+        (status = 503, description = "The database is unusable, its storage cannot take writes, or a background task is failing; `detail` says why.", body = Problem, content_type = "application/problem+json")
     )
 )]
 #[get("/readyz")]
@@ -58,18 +61,23 @@ pub async fn readyz(state: web::Data<AppState>) -> Result<HttpResponse, ApiError
             problems.join("; ")
         )));
     }
-    if state.db.ping().await {
-        Ok(HttpResponse::Ok()
-            .insert_header((actix_web::http::header::CACHE_CONTROL, "no-store"))
-            .json(Health {
-                status: "ok",
-                tasks: Some(state.background.report()),
-            }))
-    } else {
-        Err(ApiError::Unavailable(
+    if !state.db.ping().await {
+        return Err(ApiError::Unavailable(
             "The database does not answer; see the server's log.".to_owned(),
-        ))
+        ));
     }
+    let db = state.db.clone();
+    if let Ok(Some(why)) = web::block(move || db.unwritable()).await {
+        return Err(ApiError::Unavailable(format!(
+            "Writes cannot succeed: the database's {why}. Reads still work."
+        )));
+    }
+    Ok(HttpResponse::Ok()
+        .insert_header((actix_web::http::header::CACHE_CONTROL, "no-store"))
+        .json(Health {
+            status: "ok",
+            tasks: Some(state.background.report()),
+        }))
 }
 
 /// The OpenAPI description

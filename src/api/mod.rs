@@ -21,6 +21,7 @@ mod respond;
 pub mod root;
 pub mod routing;
 pub mod search;
+pub mod shed;
 pub mod timeline;
 pub mod topics;
 pub mod webhooks;

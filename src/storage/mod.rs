@@ -5,6 +5,7 @@
 
 pub mod articles;
 pub mod changes;
+pub mod check;
 mod deadline;
 pub mod edit;
 pub mod events;
@@ -16,8 +17,10 @@ pub mod participants;
 pub mod query;
 pub mod quotes;
 pub mod read;
+pub mod schema;
 pub mod search;
 pub mod seed;
+pub mod space;
 pub mod timeline;
 pub mod topics;
 pub mod visibility;
@@ -30,11 +33,11 @@ use std::time::Duration;
 use r2d2::{Pool, PooledConnection};
 use r2d2_sqlite::SqliteConnectionManager;
 use rusqlite::{Connection, OpenFlags};
-use rusqlite_migration::{M, Migrations};
 
 pub use deadline::Overload;
 pub use list::{ListRequest, Listed, Resource};
 pub use query::{Cursor, Facet, FacetCount, Page, PageRequest, Sort, SortValue};
+pub use space::StorageFault;
 
 /// What can go wrong below the API. None of it is the client's fault.
 #[derive(Debug, thiserror::Error)]
@@ -49,20 +52,19 @@ pub enum StorageError {
     Blocking(String),
     #[error("fixtures: {0}")]
     Fixtures(String),
+    #[error(
+        "{path} has schema version {found}, newer than the {known} this newsdesk knows: \
+         it was written by a newer release. Run that release (or newer), or restore a \
+         backup; the file was left untouched"
+    )]
+    SchemaTooNew {
+        path: String,
+        found: u32,
+        known: u32,
+    },
 }
 
 pub type Result<T, E = StorageError> = std::result::Result<T, E>;
-
-fn migrations() -> Migrations<'static> {
-    Migrations::new(vec![
-        M::up(include_str!("migrations/0001_content.sql")),
-        M::up(include_str!("migrations/0002_editorial.sql")),
-        M::up(include_str!("migrations/0003_webhooks.sql")),
-        M::up(include_str!("migrations/0004_search.sql")),
-        M::up(include_str!("migrations/0005_change_audience.sql")),
-        M::up(include_str!("migrations/0006_prefix_indexes.sql")),
-    ])
-}
 
 /// Settings applied to every connection, read or write.
 fn init_connection(conn: &mut Connection) -> rusqlite::Result<()> {
@@ -103,6 +105,8 @@ pub struct Db {
     generation: Generation,
     /// How long one read may run (see [`deadline`]).
     deadline: Duration,
+    /// The database file; `None` in memory.
+    path: Option<Arc<std::path::PathBuf>>,
 }
 
 /// The default statement deadline.
@@ -116,7 +120,9 @@ impl Db {
     pub fn open(path: &Path, pool_size: u32) -> Result<Self> {
         drop(open_file(path)?);
         let manager = || SqliteConnectionManager::file(path).with_init(init_connection);
-        Self::with_manager(manager, pool_size)
+        let mut db = Self::with_manager(manager, pool_size)?;
+        db.path = Some(Arc::new(path.to_owned()));
+        Ok(db)
     }
 
     /// A private in-memory database with the fixtures loaded, for examples and tests.
@@ -164,6 +170,7 @@ impl Db {
             writer,
             generation: Generation::default(),
             deadline: DEADLINE,
+            path: None,
         })
     }
 
@@ -175,7 +182,7 @@ impl Db {
 
     fn prepare(conn: &mut Connection) -> Result<()> {
         init_connection(conn)?;
-        migrations().to_latest(conn)?;
+        schema::migrations().to_latest(conn)?;
         seed::load_if_unseeded(conn)
     }
 
@@ -269,6 +276,13 @@ impl Db {
         (state.connections, state.idle_connections)
     }
 
+    /// Why the database's file system cannot take writes now (full, read-only), if so.
+    pub fn unwritable(&self) -> Option<String> {
+        self.path
+            .as_deref()
+            .and_then(|path| space::unwritable(path))
+    }
+
     /// True when the database answers a trivial query.
     pub async fn ping(&self) -> bool {
         self.read(|conn| {
@@ -287,6 +301,7 @@ pub fn open_file(path: &Path) -> Result<Connection> {
             .map_err(|e| StorageError::Fixtures(format!("cannot create {}: {e}", dir.display())))?;
     }
     let mut conn = Connection::open(path)?;
+    schema::refuse_newer(&conn, path)?;
     conn.pragma_update_and_check(None, "journal_mode", "WAL", |_| Ok(()))?;
     Db::prepare(&mut conn)?;
     Ok(conn)

@@ -64,7 +64,7 @@ async fn random_writes(app: &TestApp, key: &str, seed: u64, count: usize) {
 }
 
 /// What the API serves: every resource of the four collections, by type and id.
-async fn served(app: &TestApp) -> BTreeMap<(String, String), Value> {
+pub(crate) async fn served(app: &TestApp) -> BTreeMap<(String, String), Value> {
     let mut all = BTreeMap::new();
     for (kind, path) in [
         ("article", "/v1/articles"),
@@ -83,7 +83,7 @@ async fn served(app: &TestApp) -> BTreeMap<(String, String), Value> {
 }
 
 /// A partner's mirror, fed from the changes feed in pages of `limit`.
-async fn mirror(app: &TestApp, limit: u32) -> (BTreeMap<(String, String), Value>, i64) {
+pub(crate) async fn mirror(app: &TestApp, limit: u32) -> (BTreeMap<(String, String), Value>, i64) {
     let mut copy = BTreeMap::new();
     let mut since = String::new();
     let mut last_seq = 0;

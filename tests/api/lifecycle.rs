@@ -10,7 +10,7 @@ use actix_web::rt::time::sleep;
 use newsdesk::domain::ParticipantId;
 use newsdesk::storage::{Db, participants};
 
-fn newsdesk(args: &[&str]) -> Command {
+pub(crate) fn newsdesk(args: &[&str]) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_newsdesk"));
     command.args(args).env("NEWSDESK_LOG", "warn");
     command

@@ -120,10 +120,13 @@ export interface paths {
         };
         /**
          * Readiness
-         * @description Answers 200 when the database answers a query and the background tasks
-         *     (scheduled publication, webhook delivery) are running; 503 when the database
-         *     does not answer, or a task's last round failed (it is restarted meanwhile) or
-         *     none finished for long: take the instance out of rotation then.
+         * @description Answers 200 when the database answers a query, its file system can take writes,
+         *     and the background tasks (scheduled publication, webhook delivery) are running;
+         *     503 when not, saying why (the database does not answer, its disk is full, its
+         *     file system is read-only, a task's last round failed — it is restarted meanwhile —
+         *     or none finished for long): take the instance out of rotation then. Reads may
+         *     still work while writes cannot. It answers 200 again, without a restart, once the
+         *     cause is gone.
          */
         get: operations["readyz"];
         put?: never;
@@ -2234,6 +2237,23 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
+        /** @description The database's disk is full: the write stored nothing. Retry after `Retry-After` seconds, once space is freed. */
+        InsufficientStorage: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "detail": "The write was refused whole: nothing of it was stored. Reads still work; retry once the storage recovers (`/readyz` says when).",
+                 *       "status": 507,
+                 *       "title": "Insufficient storage",
+                 *       "type": "/problems/insufficient-storage"
+                 *     }
+                 */
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
         /** @description The server failed; the request changed nothing. */
         InternalError: {
             headers: {
@@ -2353,7 +2373,7 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description The database cannot answer now: a query ran past the statement deadline (`--statement-timeout-ms`), every connection is busy or a write holds the lock. Retry after `Retry-After` seconds. */
+        /** @description The server cannot answer now: a query ran past the statement deadline (`--statement-timeout-ms`), every connection is busy or a write holds the lock, the server sheds the request (too many in flight), or, for a write, its storage cannot be written now (read-only, or failing) and the write stored nothing. Retry after `Retry-After` seconds. */
         Unavailable: {
             headers: {
                 /** @description Seconds to wait before retrying. */
@@ -2671,7 +2691,7 @@ export interface operations {
             };
             401: components["responses"]["Unauthorized"];
             500: components["responses"]["InternalError"];
-            /** @description The database is unusable, or a background task is failing. */
+            /** @description The database is unusable, its storage cannot take writes, or a background task is failing; `detail` says why. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -3249,6 +3269,7 @@ export interface operations {
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
+            507: components["responses"]["InsufficientStorage"];
         };
     };
     get_article: {
@@ -3825,6 +3846,7 @@ export interface operations {
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
+            507: components["responses"]["InsufficientStorage"];
         };
     };
     delete_article: {
@@ -3858,6 +3880,7 @@ export interface operations {
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
+            507: components["responses"]["InsufficientStorage"];
         };
     };
     update_article: {
@@ -3997,6 +4020,7 @@ export interface operations {
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
+            507: components["responses"]["InsufficientStorage"];
         };
     };
     list_article_events: {
@@ -5009,6 +5033,7 @@ export interface operations {
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
+            507: components["responses"]["InsufficientStorage"];
         };
     };
     get_event: {
@@ -5261,6 +5286,7 @@ export interface operations {
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
+            507: components["responses"]["InsufficientStorage"];
         };
     };
     delete_event: {
@@ -5294,6 +5320,7 @@ export interface operations {
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
+            507: components["responses"]["InsufficientStorage"];
         };
     };
     update_event: {
@@ -5374,6 +5401,7 @@ export interface operations {
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
+            507: components["responses"]["InsufficientStorage"];
         };
     };
     list_event_articles: {
@@ -6465,6 +6493,7 @@ export interface operations {
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
+            507: components["responses"]["InsufficientStorage"];
         };
     };
     get_participant: {
@@ -6650,6 +6679,7 @@ export interface operations {
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
+            507: components["responses"]["InsufficientStorage"];
         };
     };
     delete_participant: {
@@ -6683,6 +6713,7 @@ export interface operations {
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
+            507: components["responses"]["InsufficientStorage"];
         };
     };
     update_participant: {
@@ -6750,6 +6781,7 @@ export interface operations {
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
+            507: components["responses"]["InsufficientStorage"];
         };
     };
     list_participant_articles: {
@@ -7633,6 +7665,7 @@ export interface operations {
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
+            507: components["responses"]["InsufficientStorage"];
         };
     };
     get_quote: {
@@ -7828,6 +7861,7 @@ export interface operations {
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
+            507: components["responses"]["InsufficientStorage"];
         };
     };
     delete_quote: {
@@ -7861,6 +7895,7 @@ export interface operations {
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
+            507: components["responses"]["InsufficientStorage"];
         };
     };
     update_quote: {
@@ -7927,6 +7962,7 @@ export interface operations {
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
+            507: components["responses"]["InsufficientStorage"];
         };
     };
     search: {
@@ -8264,6 +8300,7 @@ export interface operations {
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
+            507: components["responses"]["InsufficientStorage"];
         };
     };
     get_webhook: {
@@ -8346,6 +8383,7 @@ export interface operations {
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
+            507: components["responses"]["InsufficientStorage"];
         };
     };
 }

@@ -107,6 +107,8 @@ pub fn generate(path: &Path, articles: u64, seed: u64) -> Result<Generated> {
     })?;
     let mut steps = vec![("written", started.elapsed())];
     tx.execute_batch(&set_aside)?;
+    // Mirrors and webhooks learn of content from the change log: log the corpus too.
+    super::schema::log_unlogged_content(&tx)?;
     tx.execute(
         "INSERT INTO meta (key, value) VALUES ('generated', ?1)",
         [format!("articles={articles} seed={seed}")],
