@@ -25,7 +25,10 @@ RUN groupadd --system --gid 10001 newsdesk \
     && mkdir -p /data && chown 10001:10001 /data
 COPY --from=build /src/target/release/newsdesk /usr/local/bin/newsdesk
 USER 10001:10001
+# Links in feeds and JSON-LD use NEWSDESK_PUBLIC_URL, never the request's Host:
+# override it with the URL readers reach the container at.
 ENV NEWSDESK_BIND=0.0.0.0:8080 \
+    NEWSDESK_PUBLIC_URL=http://localhost:8080 \
     NEWSDESK_DB=/data/newsdesk.db \
     NEWSDESK_HEALTHCHECK_URL=http://127.0.0.1:8080
 VOLUME ["/data"]

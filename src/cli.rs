@@ -29,7 +29,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Serve the API (what runs when no command is given).
-    Serve(Settings),
+    Serve(Box<Settings>),
     /// Print the OpenAPI description to standard output.
     Openapi,
     /// Manage API keys: editors write, partners read with their own quota.
@@ -93,7 +93,7 @@ pub enum KeysAction {
 
 pub fn run(cli: Cli) -> ExitCode {
     let result = match cli.command {
-        Some(Command::Serve(settings)) => serve(settings),
+        Some(Command::Serve(settings)) => serve(*settings),
         None => serve(cli.serve),
         Some(Command::Openapi) => print_openapi(),
         Some(Command::Keys { db, action }) => manage_keys(&db, action),
@@ -218,11 +218,39 @@ fn healthcheck(url: &str) -> CliResult {
 }
 
 fn init_logging(format: LogFormat) {
+    use std::io::IsTerminal;
     let filter = tracing_subscriber::EnvFilter::try_from_env("NEWSDESK_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    let builder = tracing_subscriber::fmt().with_env_filter(filter);
+    let ansi = colours(
+        std::io::stdout().is_terminal(),
+        std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()),
+    );
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_ansi(ansi);
     match format {
         LogFormat::Json => builder.json().init(),
         LogFormat::Text => builder.init(),
+    }
+}
+
+/// Log lines are coloured only for a person at a terminal: a file, a pipe or a log
+/// collector gets plain text, and `NO_COLOR` (https://no-color.org) turns colours off.
+fn colours(stdout_is_terminal: bool, no_color: bool) -> bool {
+    stdout_is_terminal && !no_color
+}
+
+#[cfg(test)]
+mod tests {
+    use super::colours;
+
+    #[test]
+    fn logs_are_coloured_only_on_a_terminal() {
+        assert!(colours(true, false));
+        assert!(
+            !colours(false, false),
+            "a file or a pipe gets no escape codes"
+        );
+        assert!(!colours(true, true), "NO_COLOR wins");
     }
 }

@@ -14,15 +14,24 @@ pub struct HttpSettings {
     pub cache: CachePolicy,
     /// `*` alone allows any origin.
     pub cors_origins: Vec<String>,
-    /// The absolute URL clients reach the API at; absent: the request's own host.
-    pub public_url: Option<String>,
+    /// The absolute URL links are made from.
+    pub public_url: crate::http::origin::PublicUrl,
+    /// Peers whose forwarding headers name the client.
+    pub trusted_proxies: crate::http::origin::TrustedProxies,
+    /// `/metrics` is served on its own listener (`--metrics-bind`), not here.
+    pub metrics_elsewhere: bool,
+    /// The docs page keeps the key given to "Authorize" in the browser's storage.
+    pub docs_remember_key: bool,
+    /// Webhooks may be registered for internal addresses.
+    pub webhook_allow_private: bool,
     /// Shared by every worker, so a client's quota is one whatever worker serves it.
     pub limits: crate::api::ratelimit::Limits,
 }
 
 impl Default for HttpSettings {
     fn default() -> Self {
-        Settings::for_tests(PathBuf::new()).http()
+        // Unspecified, as a container binds: links say `localhost`.
+        Settings::for_tests(PathBuf::new()).http(([0, 0, 0, 0], 8080).into())
     }
 }
 
@@ -44,6 +53,16 @@ pub struct Settings {
     /// Read connections in the database pool (default: two per core).
     #[arg(long, env = "NEWSDESK_DB_POOL")]
     pub db_pool: Option<u32>,
+
+    /// Milliseconds one database read may run before it is stopped and answered with
+    /// a 503 problem (`Retry-After`); a read also waits at most this long for a connection.
+    #[arg(
+        long,
+        env = "NEWSDESK_STATEMENT_TIMEOUT_MS",
+        default_value_t = 5000,
+        value_parser = clap::value_parser!(u64).range(1..)
+    )]
+    pub statement_timeout_ms: u64,
 
     /// Seconds that requests in flight get to finish after SIGTERM or SIGINT.
     #[arg(long, env = "NEWSDESK_SHUTDOWN_GRACE", default_value_t = 10)]
@@ -91,15 +110,53 @@ pub struct Settings {
     #[arg(long, env = "NEWSDESK_WEBHOOK_RETRY", default_value_t = 5)]
     pub webhook_retry: u64,
 
+    /// Webhook subscriptions served at once; each has at most one delivery in flight.
+    #[arg(long, env = "NEWSDESK_WEBHOOK_CONCURRENCY", default_value_t = 8)]
+    pub webhook_concurrency: usize,
+
+    /// Lets webhooks deliver to loopback, private, link-local and other internal
+    /// addresses (intranets, tests); by default those are refused.
+    #[arg(long, env = "NEWSDESK_WEBHOOK_ALLOW_PRIVATE")]
+    pub webhook_allow_private: bool,
+
     /// The absolute URL clients reach newsdesk at (e.g. `https://api.example.org`),
-    /// for links in feeds and JSON-LD; by default the request's scheme and host.
-    #[arg(long, env = "NEWSDESK_PUBLIC_URL")]
+    /// the one source of scheme and host in links. Without it, `Link` headers are
+    /// relative and feeds and JSON-LD link to the bind address; never to the
+    /// request's `Host` or `Forwarded` headers.
+    #[arg(long, env = "NEWSDESK_PUBLIC_URL", value_parser = crate::http::origin::parse_public_url)]
     pub public_url: Option<String>,
+
+    /// Proxies (CIDR networks or addresses, comma-separated) whose `Forwarded` or
+    /// `X-Forwarded-For` header names the client's IP address, for rate limits; from
+    /// any other peer these headers are ignored.
+    #[arg(
+        long,
+        env = "NEWSDESK_TRUSTED_PROXIES",
+        value_delimiter = ',',
+        value_parser = crate::http::origin::parse_network
+    )]
+    pub trusted_proxies: Vec<ipnet::IpNet>,
 
     /// Megabytes of anonymous responses kept in memory until the next write; 0 turns
     /// the response cache off.
     #[arg(long, env = "NEWSDESK_RESPONSE_CACHE_MB", default_value_t = 64)]
     pub response_cache_mb: u64,
+
+    /// For tests of the supervision only: the background task of this name panics
+    /// in every round.
+    #[arg(skip)]
+    #[doc(hidden)]
+    pub panic_in_task: Option<&'static str>,
+
+    /// Serve `/metrics` on this address and port instead (e.g. `127.0.0.1:9100`),
+    /// keeping it off the API's listener and so off the public network.
+    #[arg(long, env = "NEWSDESK_METRICS_BIND")]
+    pub metrics_bind: Option<String>,
+
+    /// Let the interactive docs at `/docs` keep the key given to "Authorize" in the
+    /// browser's local storage across reloads (by default it is forgotten).
+    #[arg(long, env = "NEWSDESK_DOCS_REMEMBER_KEY")]
+    pub docs_remember_key: bool,
 
     /// Log line format.
     #[arg(long, env = "NEWSDESK_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
@@ -121,6 +178,7 @@ impl Settings {
             workers: Some(2),
             db_pool: Some(4),
             shutdown_grace: 5,
+            statement_timeout_ms: 5000,
             max_body: 1024 * 1024,
             cache_max_age: 60,
             cache_s_maxage: 300,
@@ -128,8 +186,14 @@ impl Settings {
             cors_origins: vec!["*".to_owned()],
             rate_limit: 100_000,
             webhook_retry: 1,
+            webhook_allow_private: false,
+            webhook_concurrency: 8,
+            panic_in_task: None,
             response_cache_mb: 16,
             public_url: None,
+            trusted_proxies: Vec::new(),
+            metrics_bind: None,
+            docs_remember_key: false,
             partner_rate_limit: 100_000,
             log_format: LogFormat::Text,
         }
@@ -144,8 +208,8 @@ impl Settings {
         self.db_pool.unwrap_or(2 * self.workers() as u32)
     }
 
-    /// The HTTP behaviour these settings ask for.
-    pub fn http(&self) -> HttpSettings {
+    /// The HTTP behaviour these settings ask for, for a server listening on `bound`.
+    pub fn http(&self, bound: std::net::SocketAddr) -> HttpSettings {
         HttpSettings {
             max_body: self.max_body,
             cache: CachePolicy {
@@ -154,7 +218,11 @@ impl Settings {
                 stale_while_revalidate: self.cache_stale_while_revalidate,
             },
             cors_origins: self.cors_origins.clone(),
-            public_url: self.public_url.clone(),
+            public_url: crate::http::origin::PublicUrl::new(self.public_url.as_deref(), bound),
+            trusted_proxies: crate::http::origin::TrustedProxies(self.trusted_proxies.clone()),
+            metrics_elsewhere: self.metrics_bind.is_some(),
+            docs_remember_key: self.docs_remember_key,
+            webhook_allow_private: self.webhook_allow_private,
             limits: crate::api::ratelimit::Limits::new(crate::api::ratelimit::Quotas {
                 anonymous: self.rate_limit,
                 partner: self.partner_rate_limit,
@@ -166,7 +234,20 @@ impl Settings {
         crate::delivery::DeliverySettings {
             poll: Duration::from_millis(250),
             retry_base: Duration::from_secs(self.webhook_retry),
+            concurrency: self.webhook_concurrency,
+            allow_private: self.webhook_allow_private,
         }
+    }
+
+    /// How often scheduled articles are checked for having fallen due.
+    pub fn publication_poll(&self) -> Duration {
+        Duration::from_millis(500)
+    }
+
+    /// The statement deadline of reads. (Tests may set 0: every read past its
+    /// deadline at its first check.)
+    pub fn statement_timeout(&self) -> Duration {
+        Duration::from_millis(self.statement_timeout_ms)
     }
 
     pub fn shutdown_grace(&self) -> Duration {

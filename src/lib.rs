@@ -5,12 +5,14 @@
 //! change log in the background.
 
 pub mod api;
+pub mod background;
 pub mod cli;
 pub mod config;
 pub mod delivery;
 pub mod domain;
 pub mod http;
 pub mod openapi;
+pub mod publication;
 pub mod representations;
 pub mod startup;
 pub mod storage;

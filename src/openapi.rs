@@ -29,9 +29,10 @@ mod exact;
             `count=true` (`page.total`), `facet` (`facets`), `include` (related resources \
             side-loaded once each into `included`) and, where the text is searchable, `q` \
             (full text). An unknown parameter or value is a 400 problem that names it; every \
-            error is an RFC 9457 `application/problem+json` document.",
-        license(name = "MIT", identifier = "MIT"),
-        contact(name = "newsdesk maintainers", url = "https://example.org/newsdesk")
+            error is an RFC 9457 `application/problem+json` document. A name given twice in \
+            a comma-separated list counts once; a parameter that takes one value, given two \
+            different ones, is a 400 problem.",
+        license(name = "MIT", identifier = "MIT")
     ),
     servers((url = "/", description = "The server that serves this description.")),
     tags(
@@ -51,7 +52,8 @@ mod exact;
         FieldError,
         ProblemType,
         crate::api::changes::ResourceType,
-        crate::api::feeds::FeedFormat
+        crate::api::feeds::FeedFormat,
+        crate::api::root::ApiIndex
     )),
     modifiers(&SecuritySchemes)
 )]
@@ -144,6 +146,7 @@ pub async fn render() -> Result<String, Box<dyn std::error::Error>> {
         routes,
         metrics: crate::http::Metrics::new(),
         responses: crate::http::cache::ResponseCache::new(0, Default::default()),
+        background: Default::default(),
         clock: || {
             chrono::DateTime::from_timestamp(crate::storage::seed::FIXTURE_TIME + 86_400, 0)
                 .unwrap_or_default()
@@ -332,10 +335,22 @@ fn add_error_responses(doc: &mut Value) {
             ApiError::TooManyRequests { detail: "This client may make 1200 requests a minute (anonymous quota); retry in 3 s.".into(), retry_after: 3 },
             "Over the rate limit; see `Retry-After`, `RateLimit` and `RateLimit-Policy`.",
         ),
+        "Unavailable": problem(
+            ApiError::Overloaded(crate::storage::Overload::Deadline),
+            "The database cannot answer now: a query ran past the statement deadline \
+             (`--statement-timeout-ms`), every connection is busy or a write holds the lock. \
+             Retry after `Retry-After` seconds.",
+        ),
         "InternalError": problem(
             ApiError::Storage(crate::storage::StorageError::Blocking("example".into())),
             "The server failed; the request changed nothing.",
         ),
+    });
+    doc["components"]["responses"]["Unavailable"]["headers"] = json!({
+        "Retry-After": {
+            "description": "Seconds to wait before retrying.",
+            "schema": {"type": "integer", "minimum": 0}
+        }
     });
     let Some(paths) = doc["paths"].as_object_mut() else {
         return;
@@ -370,7 +385,8 @@ fn add_error_responses(doc: &mut Value) {
                 refer("422", "ValidationFailed");
                 refer("400", "BadRequest");
             }
-            if path.starts_with("/v1/") {
+            // The API and its root count against the rate limits.
+            if path.starts_with("/v1/") || path == "/v1" || path == "/" {
                 refer("429", "TooManyRequests");
             }
             let responses = &mut operation["responses"];
@@ -379,6 +395,10 @@ fn add_error_responses(doc: &mut Value) {
             }
             if path.contains('{') {
                 responses["404"] = json!({"$ref": "#/components/responses/NotFound"});
+            }
+            // Every operation may read the database, if only to check a key.
+            if responses.get("503").is_none() {
+                responses["503"] = json!({"$ref": "#/components/responses/Unavailable"});
             }
             responses["500"] = json!({"$ref": "#/components/responses/InternalError"});
         }

@@ -10,11 +10,11 @@ use actix_web::dev::{Server, ServiceFactory, ServiceRequest, ServiceResponse};
 use actix_web::http::Method;
 use actix_web::http::header;
 use actix_web::middleware::Compress;
-use actix_web::middleware::from_fn;
+use actix_web::middleware::{DefaultHeaders, from_fn};
 use actix_web::{App, HttpServer, web};
 use utoipa_actix_web::AppExt;
 
-use crate::api::{self, AppState, auth, ratelimit, routing};
+use crate::api::{self, AppState, auth, meta, ratelimit, routing};
 use crate::config::{HttpSettings, Settings};
 use crate::http::cache::{self, ResponseCache};
 use crate::http::{Metrics, conditional, observe};
@@ -40,16 +40,19 @@ pub fn app(
     let metrics = web::Data::new(state.metrics.clone());
     let responses = web::Data::new(state.responses.clone());
     // The last `wrap` is the outermost: a request passes them bottom-up.
-    app.service(docs())
+    app.service(docs(http.docs_remember_key))
         .route("/docs", web::get().to(to_docs))
         .app_data(web::Data::new(state))
         .app_data(metrics)
         .app_data(responses)
         .app_data(web::Data::new(http.cache.clone()))
         .app_data(web::Data::new(http.limits.clone()))
-        .app_data(web::Data::new(api::negotiate::PublicUrl(
-            http.public_url.clone(),
-        )))
+        .app_data(web::Data::new(http.public_url.clone()))
+        .app_data(web::Data::new(http.trusted_proxies.clone()))
+        .app_data(web::Data::new(meta::MetricsHere(!http.metrics_elsewhere)))
+        .app_data(web::Data::new(api::webhooks::Destinations {
+            allow_private: http.webhook_allow_private,
+        }))
         .app_data(routing::path_config())
         .app_data(routing::query_config())
         .app_data(routing::json_config(http.max_body))
@@ -63,14 +66,41 @@ pub fn app(
         .wrap(cors(&http.cors_origins))
         .wrap(from_fn(observe::observe))
         .wrap(from_fn(head_as_get))
+        .wrap(nosniff())
+}
+
+/// Every response says that its `Content-Type` is meant: no browser may sniff a
+/// problem or a feed into HTML.
+fn nosniff() -> DefaultHeaders {
+    DefaultHeaders::new().add((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+}
+
+/// The listener of `--metrics-bind`: `/metrics` alone.
+fn metrics_app(
+    state: AppState,
+) -> App<
+    impl ServiceFactory<
+        ServiceRequest,
+        Config = (),
+        Response = ServiceResponse<impl MessageBody>,
+        Error = actix_web::Error,
+        InitError = (),
+    >,
+> {
+    App::new()
+        .app_data(web::Data::new(state))
+        .app_data(web::Data::new(meta::MetricsHere(true)))
+        .service(meta::get_metrics)
+        .wrap(nosniff())
 }
 
 /// Interactive docs (Swagger UI, served from the binary: no CDN) over `/openapi.json`.
-/// "Authorize" takes a bearer key, and "Try it out" calls this server.
-fn docs() -> utoipa_swagger_ui::SwaggerUi {
+/// "Authorize" takes a bearer key, and "Try it out" calls this server. The key stays
+/// out of the browser's storage unless `remember_key` (`--docs-remember-key`).
+fn docs(remember_key: bool) -> utoipa_swagger_ui::SwaggerUi {
     let config = utoipa_swagger_ui::Config::new(["/openapi.json"])
         .try_it_out_enabled(true)
-        .persist_authorization(true)
+        .persist_authorization(remember_key)
         .display_request_duration(true);
     utoipa_swagger_ui::SwaggerUi::new("/docs/{_:.*}").config(config)
 }
@@ -129,7 +159,11 @@ async fn head_as_get(
 }
 
 /// Application state for `db`: the routes and the rendered OpenAPI description.
-pub async fn state(db: Db, cache_bytes: u64) -> Result<AppState, Box<dyn std::error::Error>> {
+pub async fn state(
+    db: Db,
+    cache_bytes: u64,
+    background: crate::background::Health,
+) -> Result<AppState, Box<dyn std::error::Error>> {
     let doc = crate::openapi::describe();
     let routes = Arc::new(routing::RouteTable::from_openapi(&doc));
     // The committed description is the rendered one (a test holds them equal), so
@@ -143,6 +177,7 @@ pub async fn state(db: Db, cache_bytes: u64) -> Result<AppState, Box<dyn std::er
         metrics: Metrics::new(),
         clock: chrono::Utc::now,
         responses,
+        background,
     })
 }
 
@@ -150,19 +185,40 @@ pub async fn state(db: Db, cache_bytes: u64) -> Result<AppState, Box<dyn std::er
 pub struct Application {
     server: Server,
     address: SocketAddr,
-    /// Runs as long as the server does.
-    _deliverer: crate::delivery::Deliverer,
+    /// The background tasks; they run as long as the server does.
+    _tasks: [crate::background::Task; 2],
+    /// The `--metrics-bind` listener, if any, and its address.
+    metrics: Option<(Server, SocketAddr)>,
 }
 
 impl Application {
     /// Opens the database (migrating and seeding it if needed) and binds the listener.
     pub async fn build(settings: &Settings) -> Result<Self, Box<dyn std::error::Error>> {
-        let db = Db::open(&settings.db, settings.db_pool())?;
-        let deliverer = crate::delivery::start(db.clone(), settings.delivery());
-        let state = state(db, settings.response_cache_mb * 1024 * 1024).await?;
+        let db =
+            Db::open(&settings.db, settings.db_pool())?.with_deadline(settings.statement_timeout());
+        let health = crate::background::Health::new(settings.panic_in_task);
+        let tasks = [
+            crate::publication::start(db.clone(), settings.publication_poll(), &health),
+            crate::delivery::start(db.clone(), settings.delivery(), &health),
+        ];
+        let state = state(db, settings.response_cache_mb * 1024 * 1024, health).await?;
         let listener = TcpListener::bind(&settings.bind)?;
         let address = listener.local_addr()?;
-        let http = settings.http();
+        let http = settings.http(address);
+        let metrics = match &settings.metrics_bind {
+            Some(bind) => {
+                let listener = TcpListener::bind(bind)?;
+                let address = listener.local_addr()?;
+                let state = state.clone();
+                let server = HttpServer::new(move || metrics_app(state.clone()))
+                    .workers(1)
+                    .listen(listener)?
+                    .disable_signals()
+                    .run();
+                Some((server, address))
+            }
+            None => None,
+        };
         let server = HttpServer::new(move || app(state.clone(), http.clone()))
             .workers(settings.workers())
             .shutdown_timeout(settings.shutdown_grace().as_secs())
@@ -171,12 +227,18 @@ impl Application {
         Ok(Self {
             server,
             address,
-            _deliverer: deliverer,
+            _tasks: tasks,
+            metrics,
         })
     }
 
     pub fn address(&self) -> SocketAddr {
         self.address
+    }
+
+    /// The address of the `--metrics-bind` listener, when there is one.
+    pub fn metrics_address(&self) -> Option<SocketAddr> {
+        self.metrics.as_ref().map(|(_, address)| *address)
     }
 
     pub fn port(&self) -> u16 {
@@ -191,6 +253,14 @@ impl Application {
     /// Serves until stopped by a signal (SIGTERM, SIGINT) or the handle, letting
     /// requests in flight finish within the grace period.
     pub async fn run(self) -> std::io::Result<()> {
-        self.server.await
+        let Some((metrics, _)) = self.metrics else {
+            return self.server.await;
+        };
+        // The metrics listener lives as long as the API's.
+        let handle = metrics.handle();
+        actix_web::rt::spawn(metrics);
+        let result = self.server.await;
+        handle.stop(true).await;
+        result
     }
 }

@@ -61,8 +61,8 @@ list_query! {
         #[param(example = "2024-07-01T00:00:00Z")]
         pub updated_after: Option<String>,
         /// Full-text search in the headline, summary and body: words (all must match),
-        /// `"a phrase"`, `prefix*`, `a OR b`. Operators and punctuation are otherwise
-        /// plain text.
+        /// `"a phrase"`, `prefix*` (at least two characters before the `*`), `a OR b`.
+        /// Operators and punctuation are otherwise plain text.
         #[serde(default, deserialize_with = "super::params::non_empty")]
         #[param(example = "\"food security\"")]
         pub q: Option<String>,
@@ -188,6 +188,16 @@ pub async fn get_article(
     .await
 }
 
+/// 404 unless the caller may see the article: the relations of a draft answer as
+/// those of an id that does not exist.
+async fn ensure_visible(req: &HttpRequest, state: &AppState, id: &ArticleId) -> ApiResult<()> {
+    let visibility = Caller::of(req).visibility();
+    respond::ensure(state, "article", id, move |conn, id| {
+        articles::is_visible(conn, id, visibility)
+    })
+    .await
+}
+
 /// List an article's quotes
 ///
 /// The quotes the article reports; accepts the parameters of the quote list.
@@ -204,7 +214,7 @@ pub async fn list_article_quotes(
     Query(query): Query<QuoteListQuery>,
 ) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
-    respond::ensure(&state, "article", &id, articles::exists).await?;
+    ensure_visible(&req, &state, &id).await?;
     let filter = crate::storage::quotes::QuoteFilter {
         article: vec![id],
         ..Default::default()
@@ -229,7 +239,7 @@ pub async fn list_article_participants(
     Query(query): Query<ParticipantListQuery>,
 ) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
-    respond::ensure(&state, "article", &id, articles::exists).await?;
+    ensure_visible(&req, &state, &id).await?;
     let filter = crate::storage::participants::ParticipantFilter {
         article: vec![id],
         ..Default::default()
@@ -253,7 +263,7 @@ pub async fn list_article_events(
     Query(query): Query<EventListQuery>,
 ) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
-    respond::ensure(&state, "article", &id, articles::exists).await?;
+    ensure_visible(&req, &state, &id).await?;
     let filter = crate::storage::events::EventFilter {
         article: vec![id],
         ..Default::default()

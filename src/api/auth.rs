@@ -58,8 +58,17 @@ pub async fn authenticate(
             req.extensions_mut().insert(caller);
             Ok(next.call(req).await?.map_into_left_body())
         }
-        // Answered here, so the outer layers (CORS, logs) still see a response.
-        Err(error) => Ok(req.error_response(error).map_into_right_body()),
+        // Answered here, so the outer layers (CORS, logs) still see a response. A
+        // refused key costs its sender's address a request of its quota.
+        Err(error) => {
+            let error = match error {
+                ApiError::Unauthorized(_) => {
+                    super::ratelimit::charge_failed_key(&req).unwrap_or(error)
+                }
+                other => other,
+            };
+            Ok(req.error_response(error).map_into_right_body())
+        }
     }
 }
 
@@ -84,7 +93,7 @@ async fn identify(req: &ServiceRequest) -> Result<Caller, ApiError> {
     };
     match state
         .db
-        .read(move |conn| keys::verify(conn, &token))
+        .read_keys(move |conn| keys::verify(conn, &token))
         .await?
     {
         Some(key) => Ok(Caller::Key(key)),

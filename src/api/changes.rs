@@ -77,8 +77,14 @@ pub struct ChangeList {
 /// resource as it is now, or `tombstone: true` when it is gone for you (deleted, or
 /// no longer public). To mirror the content, start without `since`, then for each
 /// entry upsert `data` or delete the tombstoned resource, and poll with
-/// `since=page.next_cursor`. Without an editor key, drafts and withdrawn articles
-/// (and their quotes) appear only as tombstones.
+/// `since=page.next_cursor`.
+///
+/// Without an editor key this is the public history: an article (and its quotes)
+/// appears when it is published, or when its scheduled time comes, as a `create`;
+/// it leaves with a tombstone and its reason (`withdrawn`, `unpublished`,
+/// `deleted`) only if it was public. Drafts and scheduled articles that were never
+/// public leave no entry at all. With an editor key, every change is listed,
+/// drafts included, with the name of the key that made it.
 #[utoipa::path(
     tag = "changes",
     params(ChangesQuery),
@@ -108,7 +114,7 @@ pub async fn list_changes(
     let (entries, more) = state
         .db
         .read(move |conn| {
-            let mut rows = changes::list(conn, since, &types, limit + 1)?;
+            let mut rows = changes::list(conn, since, &types, limit + 1, visibility)?;
             let more = rows.len() > limit as usize;
             rows.truncate(limit as usize);
             Ok((changes::entries(conn, rows, visibility)?, more))

@@ -189,13 +189,16 @@ fn last_modified<T: Includable>(
     }
 }
 
-/// The request's own URL with `cursor` replaced.
+/// The request's own URL with `cursor` replaced: a path, or absolute under a
+/// configured `--public-url`; never from the request's `Host`.
 fn next_url(req: &HttpRequest, cursor: &str) -> String {
     let mut pairs: Vec<(String, String)> =
         serde_html_form::from_str(req.query_string()).unwrap_or_default();
     pairs.retain(|(k, _)| k != "cursor");
     pairs.push(("cursor".to_owned(), cursor.to_owned()));
     let query = serde_html_form::to_string(&pairs).unwrap_or_default();
-    let info = req.connection_info();
-    format!("{}://{}{}?{query}", info.scheme(), info.host(), req.path())
+    let base = req
+        .app_data::<actix_web::web::Data<crate::http::origin::PublicUrl>>()
+        .map_or("", |u| u.relative());
+    format!("{base}{}?{query}", req.path())
 }

@@ -7,8 +7,8 @@ use actix_web::{HttpResponse, ResponseError};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::storage::StorageError;
 use crate::storage::edit::EditError;
+use crate::storage::{Overload, StorageError};
 
 pub type ApiResult<T> = Result<T, ApiError>;
 
@@ -69,8 +69,28 @@ pub enum ApiError {
     PayloadTooLarge(String),
     #[error("{0}")]
     UnsupportedMediaType(String),
+    /// The database cannot answer now (deadline, pool, lock): a 503 to retry.
+    #[error("{}", .0.detail())]
+    Overloaded(Overload),
     #[error(transparent)]
-    Storage(#[from] StorageError),
+    Storage(StorageError),
+}
+
+/// Seconds a client is asked to wait after an overload: long enough for the queries
+/// ahead of it to finish.
+pub const OVERLOAD_RETRY_AFTER: u64 = 1;
+
+impl From<StorageError> for ApiError {
+    /// An overload is the server's state, not a fault: 503, never 500.
+    fn from(e: StorageError) -> Self {
+        match e.overload() {
+            Some(overload) => {
+                tracing::warn!(error = %e, "database overloaded");
+                Self::Overloaded(overload)
+            }
+            None => Self::Storage(e),
+        }
+    }
 }
 
 impl ApiError {
@@ -100,7 +120,7 @@ impl ApiError {
             Self::PreconditionFailed(_) => "precondition-failed",
             Self::Unprocessable(_) => "validation-failed",
             Self::TooManyRequests { .. } => "rate-limited",
-            Self::Unavailable(_) => "unavailable",
+            Self::Unavailable(_) | Self::Overloaded(_) => "unavailable",
             Self::PayloadTooLarge(_) => "payload-too-large",
             Self::UnsupportedMediaType(_) => "unsupported-media-type",
             Self::Storage(_) => "internal-error",
@@ -160,6 +180,9 @@ impl ResponseError for ApiError {
             Self::TooManyRequests { retry_after, .. } => {
                 response.insert_header((header::RETRY_AFTER, retry_after.to_string()));
             }
+            Self::Overloaded(_) => {
+                response.insert_header((header::RETRY_AFTER, OVERLOAD_RETRY_AFTER.to_string()));
+            }
             _ => {}
         }
         response.body(serde_json::to_string(&self.problem()).unwrap_or_default())
@@ -175,7 +198,7 @@ impl From<EditError> for ApiError {
             EditError::PreconditionFailed => Self::PreconditionFailed(
                 "The resource has changed since the version `If-Match` names.".to_owned(),
             ),
-            EditError::Storage(e) => Self::Storage(e),
+            EditError::Storage(e) => Self::from(e),
         }
     }
 }
@@ -277,8 +300,10 @@ pub static PROBLEM_TYPES: &[ProblemType] = &[
         slug: "unavailable",
         title: "Service unavailable",
         status: 503,
-        description: "The server cannot serve now, for instance because its database does not answer \
-            (`/readyz`). Retry later.",
+        description: "The server cannot serve now: a query ran past the statement deadline, every \
+            database connection is busy, the database is locked by a write, or (`/readyz`) it does not \
+            answer. Wait the seconds in `Retry-After`, when given, and retry; a query that keeps running \
+            out of time should be narrowed.",
     },
     ProblemType {
         slug: "internal-error",
@@ -290,4 +315,36 @@ pub static PROBLEM_TYPES: &[ProblemType] = &[
 
 pub fn problem_type(slug: &str) -> Option<&'static ProblemType> {
     PROBLEM_TYPES.iter().find(|p| p.slug == slug)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sqlite(code: std::ffi::c_int) -> StorageError {
+        StorageError::Sqlite(rusqlite::Error::SqliteFailure(
+            rusqlite::ffi::Error::new(code),
+            None,
+        ))
+    }
+
+    #[test]
+    fn overloads_are_503s_to_retry_and_faults_500s() {
+        for cause in [
+            sqlite(rusqlite::ffi::SQLITE_BUSY),
+            sqlite(rusqlite::ffi::SQLITE_LOCKED),
+            sqlite(rusqlite::ffi::SQLITE_INTERRUPT),
+        ] {
+            let response = ApiError::from(cause).error_response();
+            assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
+            assert_eq!(
+                response.headers().get(header::RETRY_AFTER).unwrap(),
+                &OVERLOAD_RETRY_AFTER.to_string()
+            );
+        }
+        let fault = ApiError::from(sqlite(rusqlite::ffi::SQLITE_CORRUPT));
+        assert_eq!(fault.status_code(), StatusCode::INTERNAL_SERVER_ERROR);
+        let edit = ApiError::from(EditError::Storage(sqlite(rusqlite::ffi::SQLITE_BUSY)));
+        assert_eq!(edit.status_code(), StatusCode::SERVICE_UNAVAILABLE);
+    }
 }

@@ -111,7 +111,7 @@ fn respond(format: FeedFormat, feed: &Feed) -> HttpResponse {
         .content_type(media)
         .insert_header((
             header::LAST_MODIFIED,
-            header::HttpDate::from(std::time::SystemTime::from(feed.updated)).to_string(),
+            crate::representations::http_date(feed.updated),
         ))
         .body(body)
 }
@@ -143,7 +143,11 @@ fn answer(
         title: about.title.to_owned(),
         description: about.description.to_owned(),
         home_url: format!("{base}/v1/{}", about.collection),
-        self_url: format!("{base}{}", req.uri()),
+        // Path and query only: an absolute-form request target names a host too.
+        self_url: match req.query_string() {
+            "" => format!("{base}{}", req.path()),
+            query => format!("{base}{}?{query}", req.path()),
+        },
         updated: newest(&items),
         items,
     };

@@ -4,8 +4,11 @@ use actix_web::{HttpResponse, get, web};
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use std::collections::BTreeMap;
+
 use super::AppState;
 use super::error::{ApiError, ApiResult, Problem, ProblemType, problem_type};
+use crate::background::TaskReport;
 
 /// A health report.
 #[derive(Debug, Serialize, ToSchema)]
@@ -13,6 +16,10 @@ pub struct Health {
     /// `ok` when healthy.
     #[schema(example = "ok")]
     pub status: &'static str,
+    /// Readiness only: each background task (`publication`, `webhooks`) with the
+    /// rounds it finished and the restarts after a panic.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tasks: Option<BTreeMap<String, TaskReport>>,
 }
 
 /// Liveness
@@ -23,26 +30,41 @@ pub struct Health {
 pub async fn healthz() -> HttpResponse {
     HttpResponse::Ok()
         .insert_header((actix_web::http::header::CACHE_CONTROL, "no-store"))
-        .json(Health { status: "ok" })
+        .json(Health {
+            status: "ok",
+            tasks: None,
+        })
 }
 
 /// Readiness
 ///
-/// Answers 200 when the database answers a query, 503 when it does not: take the
-/// instance out of rotation then.
+/// Answers 200 when the database answers a query and the background tasks
+/// (scheduled publication, webhook delivery) are running; 503 when the database
+/// does not answer, or a task's last round failed (it is restarted meanwhile) or
+/// none finished for long: take the instance out of rotation then.
 #[utoipa::path(
     tag = "service",
     responses(
         (status = 200, description = "Ready to serve.", body = Health),
-        (status = 503, description = "The database is unusable.", body = Problem, content_type = "application/problem+json")
+        (status = 503, description = "The database is unusable, or a background task is failing.", body = Problem, content_type = "application/problem+json")
     )
 )]
 #[get("/readyz")]
 pub async fn readyz(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+    let problems = state.background.problems();
+    if !problems.is_empty() {
+        return Err(ApiError::Unavailable(format!(
+            "A background task is failing ({}); see the server's log.",
+            problems.join("; ")
+        )));
+    }
     if state.db.ping().await {
         Ok(HttpResponse::Ok()
             .insert_header((actix_web::http::header::CACHE_CONTROL, "no-store"))
-            .json(Health { status: "ok" }))
+            .json(Health {
+                status: "ok",
+                tasks: Some(state.background.report()),
+            }))
     } else {
         Err(ApiError::Unavailable(
             "The database does not answer; see the server's log.".to_owned(),
@@ -64,20 +86,35 @@ pub async fn get_openapi(state: web::Data<AppState>) -> HttpResponse {
 /// Metrics
 ///
 /// Prometheus text exposition: request counts and latency histograms by method, route
-/// template and status, and the database pool's connections.
+/// template and status, and the database pool's connections. Labels are bounded:
+/// routes are templates (`/v1/articles/{id}`), methods outside the standard ones are
+/// `OTHER`. With `--metrics-bind` this is served on that listener only.
 #[utoipa::path(
     tag = "service",
     responses((status = 200, description = "Prometheus text format 0.0.4.", content_type = "text/plain; version=0.0.4", body = String,
-        example = "newsdesk_http_requests_total{method=\"GET\",route=\"/v1/articles\",status=\"200\"} 1"))
+        example = "newsdesk_http_requests_total{method=\"GET\",route=\"/v1/articles\",status=\"200\"} 1"),
+        (status = 404, description = "Metrics are served on the `--metrics-bind` listener instead.", body = Problem, content_type = "application/problem+json"))
 )]
 #[get("/metrics")]
-pub async fn get_metrics(state: web::Data<AppState>) -> HttpResponse {
+pub async fn get_metrics(
+    state: web::Data<AppState>,
+    here: web::Data<MetricsHere>,
+) -> ApiResult<HttpResponse> {
+    if !here.0 {
+        return Err(ApiError::NotFound(
+            "Metrics are served on their own listener (`--metrics-bind`).".to_owned(),
+        ));
+    }
     let (open, idle) = state.db.pool_state();
-    HttpResponse::Ok()
+    Ok(HttpResponse::Ok()
         .content_type("text/plain; version=0.0.4")
         .insert_header((actix_web::http::header::CACHE_CONTROL, "no-store"))
-        .body(state.metrics.render(open, idle))
+        .body(state.metrics.render(open, idle)))
 }
+
+/// Whether this listener serves `/metrics`: not the API's under `--metrics-bind`.
+#[derive(Debug, Clone, Copy)]
+pub struct MetricsHere(pub bool);
 
 /// Describe a problem type
 ///

@@ -18,6 +18,7 @@ pub mod participants;
 pub mod quotes;
 pub mod ratelimit;
 mod respond;
+pub mod root;
 pub mod routing;
 pub mod search;
 pub mod timeline;
@@ -46,6 +47,8 @@ pub struct AppState {
     pub clock: fn() -> chrono::DateTime<chrono::Utc>,
     /// Anonymous responses, kept until the next write.
     pub responses: crate::http::cache::ResponseCache,
+    /// How the background tasks are doing, for `/readyz`.
+    pub background: crate::background::Health,
 }
 
 /// Query parameters of a single-resource read.
@@ -74,6 +77,7 @@ pub struct GetQuery {
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(
         utoipa_actix_web::scope("/v1")
+            .service(root::get_v1_root)
             .service(articles::list_articles)
             .service(articles::get_article)
             .service(articles::list_article_quotes)
@@ -123,6 +127,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(edit::events::update_event)
             .service(edit::events::delete_event),
     )
+    .service(root::get_root)
     .service(meta::healthz)
     .service(meta::readyz)
     .service(meta::get_openapi)

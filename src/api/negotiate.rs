@@ -8,6 +8,7 @@ use serde_json::Value;
 use super::error::ApiError;
 use super::include::Included;
 use crate::domain::{Article, Event, Participant, Quote, Topic};
+use crate::http::origin::PublicUrl;
 use crate::representations::{Context, jsonld, ninjs};
 
 /// A representation a single resource can be served in.
@@ -108,6 +109,34 @@ pub fn negotiate(
     })
 }
 
+/// The quality `accept` gives `media` (`type/subtype`, lower case): that of the most
+/// specific range that matches it (RFC 9110 §12.5.1), 0 when none does.
+pub fn quality(accept: &str, media: &str) -> f32 {
+    let kind = media.split('/').next().unwrap_or(media);
+    let mut best: Option<(u8, f32)> = None;
+    for range in accept.split(',') {
+        let mut parts = range.split(';').map(str::trim);
+        let range = parts.next().unwrap_or("").to_ascii_lowercase();
+        let specificity = if range == media {
+            2
+        } else if range.strip_suffix("/*") == Some(kind) {
+            1
+        } else if range == "*/*" {
+            0
+        } else {
+            continue;
+        };
+        let q = parts
+            .filter_map(|p| p.strip_prefix("q="))
+            .find_map(|q| q.parse::<f32>().ok())
+            .unwrap_or(1.0);
+        if best.is_none_or(|(s, _)| specificity > s) {
+            best = Some((specificity, q));
+        }
+    }
+    best.map_or(0.0, |(_, q)| q)
+}
+
 /// A resource that has representations besides its JSON.
 pub trait Represent {
     /// The formats offered, JSON first.
@@ -164,19 +193,46 @@ impl Represent for Topic {
     }
 }
 
-/// The absolute URL newsdesk is reached at: `--public-url`, else this request's
-/// scheme and host.
-pub fn base_url(req: &HttpRequest) -> String {
-    if let Some(url) = req
-        .app_data::<actix_web::web::Data<PublicUrl>>()
-        .and_then(|u| u.0.clone())
-    {
-        return url.trim_end_matches('/').to_owned();
+/// `value` as JSON that can sit inside an HTML `<script>` element (where JSON-LD
+/// goes): `<`, `>` and `&` are written as `\u003c`, `\u003e` and `\u0026`, so no
+/// stored text can close the element. Outside strings JSON has none of them.
+pub fn embeddable(value: &Value) -> String {
+    let mut out = String::new();
+    for c in value.to_string().chars() {
+        match c {
+            '<' => out.push_str("\\u003c"),
+            '>' => out.push_str("\\u003e"),
+            '&' => out.push_str("\\u0026"),
+            c => out.push(c),
+        }
     }
-    let info = req.connection_info();
-    format!("{}://{}", info.scheme(), info.host())
+    out
 }
 
-/// The configured public URL, if any.
-#[derive(Debug, Clone, Default)]
-pub struct PublicUrl(pub Option<String>);
+/// The absolute URL newsdesk is reached at, from configuration alone (see
+/// [`crate::http::origin`]).
+pub fn base_url(req: &HttpRequest) -> String {
+    req.app_data::<actix_web::web::Data<PublicUrl>>()
+        .map_or("", |u| u.absolute())
+        .to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::quality;
+
+    #[test]
+    fn the_most_specific_range_gives_the_quality() {
+        let browser = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8";
+        assert_eq!(quality(browser, "text/html"), 1.0);
+        assert_eq!(quality(browser, "application/json"), 0.8);
+        assert_eq!(quality("*/*", "text/html"), 1.0);
+        assert_eq!(quality("application/json", "text/html"), 0.0);
+        assert_eq!(
+            quality("application/json;q=0.1, */*", "application/json"),
+            0.1
+        );
+        assert_eq!(quality("text/*;q=0.5", "text/html"), 0.5);
+        assert_eq!(quality("", "text/html"), 0.0);
+    }
+}

@@ -8,7 +8,7 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde::de::DeserializeOwned;
 
-use super::error::ApiError;
+use super::error::{ApiError, FieldError};
 use crate::storage::{Cursor, PageRequest, SortValue};
 
 /// Like `web::Query`, but repeated keys fill vectors (`participant=a&participant=b`)
@@ -20,12 +20,76 @@ impl<T: DeserializeOwned> FromRequest for Query<T> {
     type Future = Ready<Result<Self, ApiError>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        ready(
-            serde_html_form::from_str::<T>(req.query_string())
-                .map(Query)
-                .map_err(|e| query_error(&e.to_string())),
-        )
+        ready(parse_query(req.query_string()).map(Query))
     }
+}
+
+/// Parses a query string into `T`. The same pair given twice (`sort=name&sort=name`)
+/// counts once, as it costs nothing to understand; a parameter that takes one value
+/// given two different ones (`sort=name&sort=-name`) is ambiguous, and a 400 problem
+/// that names it.
+pub fn parse_query<T: DeserializeOwned>(query: &str) -> Result<T, ApiError> {
+    if let Ok(value) = serde_html_form::from_str::<T>(query) {
+        return Ok(value);
+    }
+    let pairs: Vec<(String, String)> = url::form_urlencoded::parse(query.as_bytes())
+        .into_owned()
+        .collect();
+    let mut unique: Vec<(String, String)> = Vec::with_capacity(pairs.len());
+    for pair in pairs {
+        if !unique.contains(&pair) {
+            unique.push(pair);
+        }
+    }
+    let error = match serde_html_form::from_str::<T>(&encode(unique.iter())) {
+        Ok(value) => return Ok(value),
+        Err(e) => e.to_string(),
+    };
+    // A key whose first value alone makes the error go (or change) is one that takes
+    // a single value and was given several.
+    let mut repeated: Vec<&str> = Vec::new();
+    for (i, (key, _)) in unique.iter().enumerate() {
+        if unique[..i].iter().any(|(k, _)| k == key) && !repeated.contains(&key.as_str()) {
+            repeated.push(key);
+        }
+    }
+    let ambiguous: Vec<FieldError> = repeated
+        .into_iter()
+        .filter(|key| {
+            let mut seen = false;
+            let first_only = unique.iter().filter(|(k, _)| {
+                let later = k == key && seen;
+                seen |= k == key;
+                !later
+            });
+            serde_html_form::from_str::<T>(&encode(first_only))
+                .err()
+                .is_none_or(|e| e.to_string() != error)
+        })
+        .map(|key| {
+            FieldError::new(
+                key,
+                "given more than once with different values; it takes one",
+            )
+        })
+        .collect();
+    if ambiguous.is_empty() {
+        return Err(query_error(&error));
+    }
+    let names: Vec<String> = ambiguous.iter().map(|e| format!("`{}`", e.field)).collect();
+    Err(ApiError::BadRequest {
+        detail: format!(
+            "Invalid {}: given more than once with different values; it takes one.",
+            names.join(", ")
+        ),
+        errors: ambiguous,
+    })
+}
+
+fn encode<'a>(pairs: impl Iterator<Item = &'a (String, String)>) -> String {
+    url::form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(pairs)
+        .finish()
 }
 
 /// Turns serde's message into a problem naming the parameter when serde names it.

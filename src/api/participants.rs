@@ -37,7 +37,7 @@ list_query! {
         #[param(example = json!(["person"]))]
         pub kind: Vec<ParticipantKind>,
         /// Full-text search in the name, aliases and title: words (all must match),
-        /// `"a phrase"`, `prefix*`, `a OR b`.
+        /// `"a phrase"`, `prefix*` (at least two characters before the `*`), `a OR b`.
         #[serde(default, deserialize_with = "super::params::non_empty")]
         #[param(example = "lukash*")]
         pub q: Option<String>,

@@ -55,7 +55,8 @@ list_query! {
         #[param(example = "2024-07-05")]
         pub said_before: Option<String>,
         /// Full-text search in the words, the speaker's name and the topic: words (all must
-        /// match), `"a phrase"`, `prefix*`, `a OR b`.
+        /// match), `"a phrase"`, `prefix*` (at least two characters before the `*`),
+        /// `a OR b`.
         #[serde(default, deserialize_with = "super::params::non_empty")]
         #[param(example = "Brazil")]
         pub q: Option<String>,

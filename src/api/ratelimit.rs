@@ -19,6 +19,7 @@ use governor::{Quota, RateLimiter};
 
 use super::auth::Caller;
 use super::error::ApiError;
+use crate::http::origin::{TrustedProxies, quota_key};
 use crate::storage::keys::Role;
 
 type Keyed =
@@ -88,12 +89,48 @@ fn quota_of(req: &ServiceRequest, quotas: Quotas) -> Option<(&'static str, Strin
         }
         Caller::Anonymous => {
             let n = NonZeroU32::new(quotas.anonymous)?;
-            let ip = req
-                .peer_addr()
-                .map_or_else(|| "unknown".to_owned(), |a| a.ip().to_string());
-            Some(("anonymous", format!("ip:{ip}"), n))
+            Some(("anonymous", client_key(req), n))
         }
     }
+}
+
+/// Counts a request whose key was refused against its client's anonymous quota, so
+/// that guessing keys costs the guesser like any other request; once that quota is
+/// spent, the answer is the 429 returned here instead of the 401.
+pub fn charge_failed_key(req: &ServiceRequest) -> Option<ApiError> {
+    let limits = req.app_data::<web::Data<Limits>>()?;
+    let per_minute = NonZeroU32::new(limits.quotas.anonymous)?;
+    let not_until = limits
+        .limiter(per_minute)
+        .check_key(&client_key(req))
+        .err()?;
+    let retry_after = seconds_until(&not_until);
+    Some(ApiError::TooManyRequests {
+        detail: format!(
+            "This client sent refused keys and may make {per_minute} requests a minute (anonymous quota); retry in {retry_after} s."
+        ),
+        retry_after,
+    })
+}
+
+/// Whole seconds, at least one, until a limiter lets a request through.
+fn seconds_until(not_until: &governor::NotUntil<governor::clock::QuantaInstant>) -> u64 {
+    let wait = not_until.wait_time_from(DefaultClock::default().now());
+    (wait.as_secs() + u64::from(wait.subsec_nanos() > 0)).max(1)
+}
+
+/// The quota key of the client behind `req`: its address by the trusted-proxy rule,
+/// IPv6 by /64.
+pub fn client_key(req: &ServiceRequest) -> String {
+    let peer = req.peer_addr().map(|a| a.ip());
+    let ip = match req.app_data::<web::Data<TrustedProxies>>() {
+        Some(trusted) => trusted.client_ip(peer, req.headers()),
+        None => peer,
+    };
+    ip.map_or_else(
+        || "ip:unknown".to_owned(),
+        |ip| format!("ip:{}", quota_key(ip)),
+    )
 }
 
 pub async fn limit(
@@ -116,9 +153,8 @@ pub async fn limit(
             (Ok(()), r, refill(q - r))
         }
         Err(not_until) => {
-            let wait = not_until.wait_time_from(DefaultClock::default().now());
-            let seconds = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
-            (Err(seconds.max(1)), 0, seconds.max(1))
+            let seconds = seconds_until(&not_until);
+            (Err(seconds), 0, seconds)
         }
     };
     let mut response = match status {

@@ -14,7 +14,7 @@ use super::envelope;
 use super::error::{ApiError, ApiResult};
 use super::include::{self, Includable};
 use super::listing::{self, ListParams};
-use super::negotiate::{Format, Represent, base_url, negotiate};
+use super::negotiate::{self, Format, Represent, base_url, negotiate};
 use super::params::{name_list, page_request};
 use crate::storage::{self, ListRequest, Resource};
 
@@ -96,18 +96,18 @@ where
         .content_type(format.media_type())
         .insert_header((
             actix_web::http::header::LAST_MODIFIED,
-            actix_web::http::header::HttpDate::from(std::time::SystemTime::from(item.updated_at()))
-                .to_string(),
+            crate::representations::http_date(item.updated_at()),
         ))
-        .body(body.to_string()))
+        .body(negotiate::embeddable(&body)))
 }
 
-/// 404 unless `exists` finds `id`: a relation of a missing resource is not an empty list.
+/// 404 unless `exists` finds `id`: a relation of a missing resource (or of one the
+/// reader may not see) is not an empty list.
 pub async fn ensure<I>(
     state: &AppState,
     resource: &'static str,
     id: &I,
-    exists: fn(&Connection, &I) -> storage::Result<bool>,
+    exists: impl FnOnce(&Connection, &I) -> storage::Result<bool> + Send + 'static,
 ) -> ApiResult<()>
 where
     I: Display + Clone + Send + 'static,

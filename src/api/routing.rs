@@ -68,7 +68,7 @@ pub async fn unmatched(
             allow: allow.to_vec(),
         }),
         None => Err(ApiError::NotFound(format!(
-            "Nothing is served at `{}`; see /openapi.json for the routes.",
+            "Nothing is served at `{}`; `/` lists what is, and /openapi.json describes it.",
             req.path()
         ))),
     }

@@ -23,8 +23,9 @@ list_query! {
         fields example "type,id,title";
     }
     {
-        /// What to search for: words (all must match), `"a phrase"`, `prefix*`,
-        /// `a OR b`. Operators and punctuation are otherwise plain text.
+        /// What to search for: words (all must match), `"a phrase"`, `prefix*` (at least
+        /// two characters before the `*`), `a OR b`. Operators and punctuation are
+        /// otherwise plain text.
         #[param(example = "\"food security\"")]
         pub q: String,
         /// Only hits of these types, comma-separated: `article`, `quote`,

@@ -10,8 +10,16 @@ use super::AppState;
 use super::auth::Editor;
 use super::envelope::Single;
 use super::error::{ApiError, ApiResult};
+use crate::delivery::address;
+use crate::domain::FieldError;
 use crate::domain::webhook::{NewWebhook, Webhook};
 use crate::storage::webhooks;
+
+/// Where webhooks may deliver: set from `--webhook-allow-private`.
+#[derive(Debug, Clone, Copy)]
+pub struct Destinations {
+    pub allow_private: bool,
+}
 
 /// All subscriptions.
 #[derive(Debug, Serialize, ToSchema)]
@@ -29,6 +37,16 @@ pub struct WebhookList {
 /// delivery that fails (no answer, or not 2xx) is retried with exponential backoff,
 /// and later changes wait behind it, so they arrive in order. Deliveries survive
 /// restarts. The `secret` is in this response only: keep it.
+///
+/// Webhooks cannot reach inside the network newsdesk runs in: a `url` whose host is,
+/// or resolves to, a loopback, private, link-local, unique-local, multicast or
+/// unspecified address (in any spelling: `127.1`, `0x7f000001`, `[::ffff:127.0.0.1]`,
+/// `localhost` …) is refused with 422 naming `url`, and each delivery checks the
+/// address it connects to again. Redirects are not followed: a 3xx is a failure.
+/// `delivery.last_error` names the class of a failure only (`connection refused`,
+/// `timeout`, `refused: private address`, `HTTP 500` …), never what the receiver
+/// answered. A server started with `--webhook-allow-private` lets intranet
+/// receivers through.
 #[utoipa::path(
     tag = "webhooks",
     request_body(content = NewWebhook, content_type = "application/json",
@@ -40,11 +58,25 @@ pub struct WebhookList {
 #[post("/webhooks")]
 pub async fn create_webhook(
     state: web::Data<AppState>,
+    destinations: web::Data<Destinations>,
     editor: Editor,
     body: web::Json<Value>,
 ) -> ApiResult<HttpResponse> {
     let hook =
         NewWebhook::from_json(body.into_inner()).map_err(|e| ApiError::Unprocessable(e.0))?;
+    if !destinations.allow_private {
+        // Resolving a name blocks: off the async workers.
+        let url = hook.url.clone();
+        let checked = web::block(move || address::check_url(&url))
+            .await
+            .map_err(|e| ApiError::from(crate::storage::StorageError::Blocking(e.to_string())))?;
+        if let Err(refused) = checked {
+            return Err(ApiError::Unprocessable(vec![FieldError::new(
+                "url",
+                format!("{refused}: webhooks cannot reach inside the network"),
+            )]));
+        }
+    }
     let now = (state.clock)().timestamp();
     let by = editor.0.name;
     let created = state

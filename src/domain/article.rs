@@ -4,6 +4,7 @@ use utoipa::ToSchema;
 
 use serde_json::Value;
 
+use super::checked::InRange;
 use super::input::{Fields, Invalid, bounded_text};
 use super::{ArticleId, EventId, Links, ParticipantId, QuoteId, TopicId};
 
@@ -24,6 +25,8 @@ pub struct Dateline {
     /// Absent when the source gives only a date.
     #[schema(example = "Astana")]
     pub place: Option<String>,
+    /// In the years 1 to 9999.
+    #[serde(deserialize_with = "super::checked::in_range")]
     pub date: NaiveDate,
 }
 
@@ -33,6 +36,9 @@ pub struct Dateline {
 #[serde(deny_unknown_fields)]
 pub struct SourceAttribution {
     pub name: Option<String>,
+    /// An absolute `http` or `https` URL.
+    #[serde(default, deserialize_with = "super::checked::web_url")]
+    #[schema(example = "https://president.gov.by/en/events")]
     pub url: Option<String>,
     /// What the original page says about its source.
     pub note: Option<String>,
@@ -178,7 +184,8 @@ pub struct NewArticle {
     /// Defaults to `published`. `scheduled` needs a future `published_at`.
     #[schema(required = false)]
     pub status: ArticleStatus,
-    /// Defaults to the time of the write. Must not be in the future for `published`.
+    /// Defaults to the time of the write. Must not be in the future for `published`;
+    /// in the years 1 to 9999.
     pub published_at: Option<DateTime<Utc>>,
     #[schema(required = false)]
     pub summary: Summary,
@@ -214,7 +221,9 @@ impl NewArticle {
             .unwrap_or(HeadlineOrigin::Source);
         let dateline = f.required("dateline").unwrap_or_default();
         let status = f.optional("status").unwrap_or_default();
-        let published_at: Option<DateTime<Utc>> = f.optional("published_at");
+        let published_at = f
+            .optional::<InRange<DateTime<Utc>>>("published_at")
+            .map(|t| t.0);
         let summary = f.optional("summary").unwrap_or_default();
         let language = f.optional("language").unwrap_or_default();
         let source = f.optional("source").unwrap_or_default();

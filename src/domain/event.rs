@@ -4,6 +4,7 @@ use utoipa::ToSchema;
 
 use serde_json::Value;
 
+use super::checked::InRange;
 use super::input::{Fields, Invalid, bounded_text};
 use super::{EventId, Links, ParticipantId};
 
@@ -133,6 +134,7 @@ pub struct NewEvent {
     pub id: Option<EventId>,
     pub kind: EventKind,
     pub title: EventTitle,
+    /// In the years 1 to 9999.
     pub start_date: NaiveDate,
     /// Defaults to `start_date`; not before it.
     pub end_date: Option<NaiveDate>,
@@ -156,8 +158,10 @@ impl NewEvent {
             id: f.optional("id"),
             kind: f.required("kind").unwrap_or_default(),
             title: f.required("title").unwrap_or_default(),
-            start_date: f.required("start_date").unwrap_or_default(),
-            end_date: f.optional("end_date"),
+            start_date: f
+                .required::<InRange<NaiveDate>>("start_date")
+                .map_or_else(NaiveDate::default, |d| d.0),
+            end_date: f.optional::<InRange<NaiveDate>>("end_date").map(|d| d.0),
             place: f.optional("place").unwrap_or_default(),
             parent: f.optional("parent"),
             participants: f.optional("participants").unwrap_or_default(),

@@ -2,6 +2,7 @@
 //! and, through `utoipa::ToSchema`, the schemas of the OpenAPI description.
 
 pub mod article;
+pub mod checked;
 pub mod event;
 pub mod ids;
 pub mod input;

@@ -4,6 +4,7 @@ use utoipa::ToSchema;
 
 use serde_json::Value;
 
+use super::checked::InRange;
 use super::input::{Fields, Invalid, bounded_text};
 use super::{ArticleId, EventId, Links, ParticipantId, QuoteId, TopicId};
 
@@ -52,6 +53,7 @@ pub struct NewQuote {
     pub event: Option<EventId>,
     /// Must be an existing topic, when given.
     pub topic: Option<TopicId>,
+    /// In the years 1 to 9999.
     pub said_on: NaiveDate,
 }
 
@@ -67,7 +69,7 @@ impl NewQuote {
         let article = f.required("article");
         let event = f.optional("event");
         let topic = f.optional("topic");
-        let said_on = f.required("said_on");
+        let said_on = f.required::<InRange<NaiveDate>>("said_on").map(|d| d.0);
         f.finish()?;
         let (Some(text), Some(speaker), Some(article), Some(said_on)) =
             (text, speaker, article, said_on)

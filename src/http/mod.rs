@@ -5,6 +5,7 @@
 pub mod cache;
 pub mod conditional;
 pub mod observe;
+pub mod origin;
 
 pub use conditional::CachePolicy;
 pub use observe::Metrics;

@@ -103,6 +103,18 @@ fn request_id(req: &ServiceRequest) -> String {
         .unwrap_or_else(|| uuid::Uuid::new_v4().to_string())
 }
 
+/// The method as a metric label: the standard ones, else `OTHER`, so that clients
+/// cannot add label values (a series each) by inventing methods.
+fn method_label(method: &actix_web::http::Method) -> &'static str {
+    const KNOWN: [&str; 9] = [
+        "GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE", "CONNECT",
+    ];
+    KNOWN
+        .into_iter()
+        .find(|known| *known == method.as_str())
+        .unwrap_or("OTHER")
+}
+
 /// Tags the request with an id, then logs and counts its response.
 pub async fn observe(
     req: ServiceRequest,
@@ -111,7 +123,7 @@ pub async fn observe(
     let started = Instant::now();
     let id = request_id(&req);
     let metrics = req.app_data::<web::Data<Metrics>>().cloned();
-    let method = req.method().to_string();
+    let method = method_label(req.method()).to_owned();
     let mut response = next.call(req).await?;
     // The route template, not the path: ids would make labels unbounded.
     let route = response

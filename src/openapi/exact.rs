@@ -157,13 +157,18 @@ fn vocabulary_of(resource: &str) -> Option<Vocabulary> {
     })
 }
 
-/// A comma-separated list of names (form style, not exploded).
+/// A comma-separated list of names (form style, not exploded). A name given twice
+/// counts once: the array does not declare `uniqueItems`, as the server takes
+/// `fields=id,id` and clients may send it.
 fn name_list_schema(param: &mut Value, names: &[&str]) {
     param["style"] = json!("form");
     param["explode"] = json!(false);
     param["schema"] = json!({"type": "array", "minItems": 1,
         "items": {"type": "string", "enum": names}});
     param["example"] = json!(names.iter().take(2).collect::<Vec<_>>());
+    let description = param["description"].as_str().unwrap_or_default();
+    param["description"] =
+        json!(format!("{description} A name given twice counts once.").trim_start());
 }
 
 /// The shared list parameters, exactly: `sort`, `fields` and `facet` take only the
@@ -239,11 +244,7 @@ fn includes(operation: &mut Value) {
     let Some(param) = parameter(operation, "include") else {
         return;
     };
-    param["style"] = json!("form");
-    param["explode"] = json!(false);
-    param["schema"] =
-        json!({"type": "array", "minItems": 1, "items": {"type": "string", "enum": names}});
-    param["example"] = json!(names.iter().take(2).collect::<Vec<_>>());
+    name_list_schema(param, &names);
 }
 
 /// Single reads negotiate their representation by `Accept` or `format`: the formats

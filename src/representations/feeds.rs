@@ -131,7 +131,7 @@ pub fn rss(feed: &Feed) -> String {
                 value: item.id.clone(),
                 permalink: false,
             }),
-            pub_date: Some(item.published.to_rfc2822()),
+            pub_date: Some(super::rfc2822(item.published)),
             categories: item
                 .categories
                 .iter()
@@ -158,7 +158,7 @@ pub fn rss(feed: &Feed) -> String {
         link: feed.home_url.clone(),
         description: feed.description.clone(),
         language: Some("en".to_owned()),
-        last_build_date: Some(feed.updated.to_rfc2822()),
+        last_build_date: Some(super::rfc2822(feed.updated)),
         generator: Some("newsdesk".to_owned()),
         docs: Some("https://www.rssboard.org/rss-specification".to_owned()),
         atom_ext: Some(AtomExtension {

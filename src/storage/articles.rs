@@ -1,6 +1,6 @@
 //! Articles and their links to topics, events and participants.
 
-use rusqlite::{Connection, Row, params};
+use rusqlite::{Connection, OptionalExtension, Row, params};
 
 use super::Result;
 use super::fts::FtsQuery;
@@ -12,29 +12,14 @@ use crate::domain::{
     ParticipantId, QuoteId, SourceAttribution, TopicId,
 };
 
-/// Which articles a reader may see.
-#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
-pub enum Visibility {
-    /// Published and due: what anonymous clients and partners see.
-    #[default]
-    Public,
-    /// Every status: what editors see.
-    Everything,
-}
-
-/// The SQL condition on `a` (an `articles` row) that `visibility` allows.
-pub fn visible(visibility: Visibility) -> &'static str {
-    match visibility {
-        Visibility::Public => "(a.status = 'published' AND a.published_at <= unixepoch())",
-        Visibility::Everything => "1",
-    }
-}
+use super::visibility::PUBLIC_ARTICLE;
+pub use super::visibility::{Visibility, visible};
 
 fn status_condition(status: ArticleStatus) -> &'static str {
     match status {
         ArticleStatus::Draft => "a.status = 'draft'",
         ArticleStatus::Withdrawn => "a.status = 'withdrawn'",
-        ArticleStatus::Published => "(a.status = 'published' AND a.published_at <= unixepoch())",
+        ArticleStatus::Published => PUBLIC_ARTICLE,
         ArticleStatus::Scheduled => "(a.status = 'published' AND a.published_at > unixepoch())",
     }
 }
@@ -237,6 +222,18 @@ pub fn find_many(
         ..Default::default()
     };
     list::all(conn, &filter)
+}
+
+/// Whether the article `id` exists and `visibility` allows it.
+pub fn is_visible(conn: &Connection, id: &ArticleId, visibility: Visibility) -> Result<bool> {
+    Ok(conn
+        .prepare_cached(&format!(
+            "SELECT 1 FROM articles a WHERE a.id = ?1 AND {}",
+            visible(visibility)
+        ))?
+        .query_row([id], |_| Ok(()))
+        .optional()?
+        .is_some())
 }
 
 pub fn exists(conn: &Connection, id: &ArticleId) -> Result<bool> {

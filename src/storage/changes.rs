@@ -1,9 +1,10 @@
 //! The change log: one row per committed write, appended in the write's own
 //! transaction, so it can never disagree with the content.
 
-use rusqlite::{Connection, params};
+use rusqlite::{Connection, OptionalExtension, params};
 
 use super::Result;
+use super::visibility::{self, Visibility};
 
 /// What a write did to a resource.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -31,6 +32,8 @@ pub enum Reason {
     Corrected,
     Published,
     Withdrawn,
+    /// A published article went back to draft, or its publication moved ahead.
+    Unpublished,
     Deleted,
 }
 
@@ -42,12 +45,28 @@ impl Reason {
             Self::Corrected => "corrected",
             Self::Published => "published",
             Self::Withdrawn => "withdrawn",
+            Self::Unpublished => "unpublished",
             Self::Deleted => "deleted",
         }
     }
 }
 
-/// Appends one change; returns its sequence number.
+/// Whether the public saw the resource as of its last logged change: the audience
+/// a new change must reach to keep public mirrors right.
+pub fn last_public(conn: &Connection, resource_type: &str, resource_id: &str) -> Result<bool> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT is_public FROM changes WHERE resource_type = ?1 AND resource_id = ?2
+             ORDER BY seq DESC LIMIT 1",
+        )?
+        .query_row([resource_type, resource_id], |r| r.get::<_, bool>(0))
+        .optional()?
+        .unwrap_or(false))
+}
+
+/// Appends one change, after the write it records; returns its sequence number.
+/// The change is public when the resource was public before it or is now: a
+/// resource the public never saw leaves no trace in the public log.
 pub fn append(
     conn: &Connection,
     resource_type: &str,
@@ -57,9 +76,12 @@ pub fn append(
     at: i64,
     changed_by: Option<&str>,
 ) -> Result<i64> {
+    let was_public = last_public(conn, resource_type, resource_id)?;
+    let is_public = visibility::is_public(conn, resource_type, resource_id)?;
     conn.prepare_cached(
-        "INSERT INTO changes (resource_type, resource_id, operation, reason, at, changed_by)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        "INSERT INTO changes (resource_type, resource_id, operation, reason, at, changed_by,
+            was_public, is_public)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
     )?
     .execute(params![
         resource_type,
@@ -67,7 +89,9 @@ pub fn append(
         operation.as_str(),
         reason.as_str(),
         at,
-        changed_by
+        changed_by,
+        was_public,
+        is_public
     ])?;
     Ok(conn.last_insert_rowid())
 }
@@ -82,14 +106,29 @@ pub struct Change {
     pub reason: String,
     pub at: i64,
     pub changed_by: Option<String>,
+    /// The public saw the resource just before this change.
+    pub was_public: bool,
 }
 
-/// Changes after `since`, oldest first, of the given types (all when empty).
-pub fn list(conn: &Connection, since: i64, types: &[&str], limit: u32) -> Result<Vec<Change>> {
+/// The condition on a `changes` row that the public may read.
+pub const PUBLIC_CHANGE: &str = "(was_public OR is_public)";
+
+/// Changes after `since` that `visibility` may read, oldest first, of the given types
+/// (all when empty).
+pub fn list(
+    conn: &Connection,
+    since: i64,
+    types: &[&str],
+    limit: u32,
+    visibility: Visibility,
+) -> Result<Vec<Change>> {
     let mut sql = String::from(
-        "SELECT seq, resource_type, resource_id, operation, reason, at, changed_by FROM changes
-         WHERE seq > ?1",
+        "SELECT seq, resource_type, resource_id, operation, reason, at, changed_by, was_public
+         FROM changes WHERE seq > ?1",
     );
+    if visibility == Visibility::Public {
+        sql.push_str(&format!(" AND {PUBLIC_CHANGE}"));
+    }
     if !types.is_empty() {
         let list: Vec<String> = types.iter().map(|t| format!("'{t}'")).collect();
         sql.push_str(&format!(" AND resource_type IN ({})", list.join(", ")));
@@ -106,39 +145,41 @@ pub fn list(conn: &Connection, since: i64, types: &[&str], limit: u32) -> Result
                 reason: r.get(4)?,
                 at: r.get(5)?,
                 changed_by: r.get(6)?,
+                was_public: r.get(7)?,
             })
         })?
         .collect::<rusqlite::Result<_>>()?;
     Ok(rows)
 }
 
-/// Logs scheduled articles whose time came since the last call (and their quotes) as
-/// published, so the feed and the webhooks see them appear. Returns how many.
-pub fn announce_due(conn: &Connection, now: i64) -> Result<usize> {
+/// The scheduled articles whose time came since the last announcement, by time.
+pub fn due(conn: &Connection, now: i64) -> Result<Vec<String>> {
     let last: i64 = conn
         .query_row(
             "SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'due_announced_until'",
             [],
             |r| r.get(0),
         )
-        .unwrap_or(now);
-    let due: Vec<String> = conn
+        .optional()?
+        .unwrap_or(0);
+    Ok(conn
         .prepare_cached(
             "SELECT id FROM articles WHERE status = 'published' AND published_at > ?1
              AND published_at <= ?2 AND updated_at < published_at ORDER BY published_at, id",
         )?
         .query_map(params![last, now], |r| r.get(0))?
-        .collect::<rusqlite::Result<_>>()?;
+        .collect::<rusqlite::Result<_>>()?)
+}
+
+/// Logs scheduled articles whose time came since the last call (and their quotes) as
+/// published, so the feed and the webhooks see them appear. Returns how many; when
+/// none, it writes nothing.
+pub fn announce_due(conn: &Connection, now: i64) -> Result<usize> {
+    let due = due(conn, now)?;
+    if due.is_empty() {
+        return Ok(0);
+    }
     for article in &due {
-        append(
-            conn,
-            "article",
-            article,
-            Operation::Update,
-            Reason::Published,
-            now,
-            None,
-        )?;
         let quotes: Vec<String> = conn
             .prepare_cached("SELECT id FROM quotes WHERE article = ?1 ORDER BY id")?
             .query_map([article], |r| r.get(0))?
@@ -154,6 +195,15 @@ pub fn announce_due(conn: &Connection, now: i64) -> Result<usize> {
                 None,
             )?;
         }
+        append(
+            conn,
+            "article",
+            article,
+            Operation::Update,
+            Reason::Published,
+            now,
+            None,
+        )?;
     }
     conn.execute(
         "INSERT INTO meta (key, value) VALUES ('due_announced_until', ?1)
@@ -175,10 +225,13 @@ pub struct ChangeEntry {
     pub resource_type: String,
     #[schema(example = "lukashenko-meets-xi-jinping-astana")]
     pub id: String,
-    /// `create`, `update` or `delete`.
+    /// `create`, `update` or `delete`. Without an editor key, the first change you
+    /// see of a resource (a draft published, a scheduled article falling due) is a
+    /// `create`.
     #[schema(example = "update")]
     pub operation: String,
-    /// `created`, `updated`, `corrected`, `published`, `withdrawn` or `deleted`.
+    /// `created`, `updated`, `corrected`, `published`, `withdrawn`, `unpublished` or
+    /// `deleted`.
     #[schema(example = "corrected")]
     pub reason: String,
     pub at: chrono::DateTime<chrono::Utc>,
@@ -198,7 +251,7 @@ pub struct ChangeEntry {
 pub fn entries(
     conn: &Connection,
     rows: Vec<Change>,
-    visibility: super::articles::Visibility,
+    visibility: Visibility,
 ) -> Result<Vec<ChangeEntry>> {
     use std::collections::HashMap;
 
@@ -244,7 +297,7 @@ pub fn entries(
     let found = events::get_many(conn, &ids(&rows, "event", |s| EventId::parse(s).ok()))?;
     keyed("event", found, |e| e.id.to_string(), &mut current);
 
-    let editor = visibility == super::articles::Visibility::Everything;
+    let editor = visibility == Visibility::Everything;
     Ok(rows
         .into_iter()
         .map(|row| {
@@ -257,7 +310,13 @@ pub fn entries(
                 data,
                 resource_type: row.resource_type,
                 id: row.resource_id,
-                operation: row.operation,
+                // What the public never saw did not exist for it: its first public
+                // change creates the resource.
+                operation: if !editor && !row.was_public && row.operation == "update" {
+                    Operation::Create.as_str().to_owned()
+                } else {
+                    row.operation
+                },
                 reason: row.reason,
                 at: chrono::DateTime::from_timestamp(row.at, 0).unwrap_or_default(),
                 changed_by: if editor { row.changed_by } else { None },

@@ -4,7 +4,9 @@
 //! input are only text: `AND (` searches for the word "and". Supported:
 //! - `food security`: both words, anywhere (AND);
 //! - `"food security"`: the phrase;
-//! - `secur*`, `"food secur"*`: a prefix (of the last word of a phrase);
+//! - `secur*`, `"food secur"*`: a prefix (of the last word of a phrase), of at least
+//!   [`MIN_PREFIX`] characters: a one-letter prefix matches most of the index, and
+//!   the FTS5 prefix indexes (`prefix='2 3'`) serve two and three;
 //! - `summit OR meeting`: either side (`OR` in capitals, between two terms).
 
 use rusqlite::types::Value;
@@ -15,6 +17,8 @@ use super::query::Where;
 pub const MAX_LEN: usize = 256;
 /// The most terms (words or phrases) in one query.
 pub const MAX_TERMS: usize = 16;
+/// The fewest characters before a `*`.
+pub const MIN_PREFIX: usize = 2;
 
 /// A full-text query in FTS5 syntax, built only by [`FtsQuery::parse`].
 #[derive(Debug, Clone, PartialEq)]
@@ -28,6 +32,8 @@ pub enum FtsQueryError {
     TooLong,
     #[error("must have at most {MAX_TERMS} words or phrases")]
     TooManyTerms,
+    #[error("needs at least {MIN_PREFIX} characters before a `*`")]
+    ShortPrefix,
 }
 
 enum Item {
@@ -40,7 +46,7 @@ impl FtsQuery {
         if text.chars().count() > MAX_LEN {
             return Err(FtsQueryError::TooLong);
         }
-        let items = tokenize(text);
+        let items = tokenize(text)?;
         let terms = items.iter().filter(|i| matches!(i, Item::Term(_))).count();
         if terms == 0 {
             return Err(FtsQueryError::Empty);
@@ -88,7 +94,7 @@ impl FtsQuery {
 }
 
 /// Splits the input into terms (quoted FTS5 strings) and `OR`s.
-fn tokenize(text: &str) -> Vec<Item> {
+fn tokenize(text: &str) -> Result<Vec<Item>, FtsQueryError> {
     let mut items = Vec::new();
     let mut rest = text.trim_start();
     while let Some(first) = rest.chars().next() {
@@ -116,13 +122,16 @@ fn tokenize(text: &str) -> Vec<Item> {
             .split(|c: char| !c.is_alphanumeric())
             .filter(|w| !w.is_empty())
             .collect();
+        if prefix && words.last().is_some_and(|w| w.chars().count() < MIN_PREFIX) {
+            return Err(FtsQueryError::ShortPrefix);
+        }
         if !words.is_empty() {
             let star = if prefix { "*" } else { "" };
             items.push(Item::Term(format!("\"{}\"{star}", words.join(" "))));
         }
         rest = after.trim_start();
     }
-    items
+    Ok(items)
 }
 
 #[cfg(test)]
@@ -165,5 +174,18 @@ mod tests {
             FtsQuery::parse(&"a".repeat(300)),
             Err(FtsQueryError::TooLong)
         );
+    }
+
+    #[test]
+    fn prefixes_need_two_characters() {
+        for short in ["a*", "summit b*", r#""food s"*"#, "é*"] {
+            assert_eq!(
+                FtsQuery::parse(short),
+                Err(FtsQueryError::ShortPrefix),
+                "{short}"
+            );
+        }
+        assert_eq!(fts("se*"), r#""se"*"#);
+        assert_eq!(fts("éa*"), r#""éa"*"#);
     }
 }

@@ -5,6 +5,7 @@
 
 pub mod articles;
 pub mod changes;
+mod deadline;
 pub mod edit;
 pub mod events;
 pub mod fts;
@@ -19,6 +20,7 @@ pub mod search;
 pub mod seed;
 pub mod timeline;
 pub mod topics;
+pub mod visibility;
 pub mod webhooks;
 
 use std::path::Path;
@@ -30,6 +32,7 @@ use r2d2_sqlite::SqliteConnectionManager;
 use rusqlite::{Connection, OpenFlags};
 use rusqlite_migration::{M, Migrations};
 
+pub use deadline::Overload;
 pub use list::{ListRequest, Listed, Resource};
 pub use query::{Cursor, Facet, FacetCount, Page, PageRequest, Sort, SortValue};
 
@@ -56,6 +59,8 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("migrations/0002_editorial.sql")),
         M::up(include_str!("migrations/0003_webhooks.sql")),
         M::up(include_str!("migrations/0004_search.sql")),
+        M::up(include_str!("migrations/0005_change_audience.sql")),
+        M::up(include_str!("migrations/0006_prefix_indexes.sql")),
     ])
 }
 
@@ -89,19 +94,28 @@ impl Generation {
 
 /// A handle on the database: cheap to clone, shared by all workers. Reads share a pool
 /// of connections; writes take turns on one connection, as SQLite has one writer.
+/// API key checks have a small pool of their own, so they never wait behind reads.
 #[derive(Clone)]
 pub struct Db {
     pool: Pool<SqliteConnectionManager>,
+    keys: Pool<SqliteConnectionManager>,
     writer: Arc<Mutex<PooledConnection<SqliteConnectionManager>>>,
     generation: Generation,
+    /// How long one read may run (see [`deadline`]).
+    deadline: Duration,
 }
+
+/// The default statement deadline.
+pub const DEADLINE: Duration = Duration::from_secs(5);
+/// Connections for key checks: each is one indexed lookup.
+const KEY_CONNECTIONS: u32 = 2;
 
 impl Db {
     /// Opens (creating if needed) the database at `path`, migrates it to the current
     /// schema and, when it has never been seeded, loads the fixtures.
     pub fn open(path: &Path, pool_size: u32) -> Result<Self> {
         drop(open_file(path)?);
-        let manager = SqliteConnectionManager::file(path).with_init(init_connection);
+        let manager = || SqliteConnectionManager::file(path).with_init(init_connection);
         Self::with_manager(manager, pool_size)
     }
 
@@ -117,9 +131,11 @@ impl Db {
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
             | OpenFlags::SQLITE_OPEN_CREATE
             | OpenFlags::SQLITE_OPEN_URI;
-        let manager = SqliteConnectionManager::file(&uri)
-            .with_flags(flags)
-            .with_init(init_connection);
+        let manager = || {
+            SqliteConnectionManager::file(&uri)
+                .with_flags(flags)
+                .with_init(init_connection)
+        };
         // The pool keeps its connections, so the database lives as long as the handle.
         let db = Self::with_manager(manager, 2)?;
         let mut conn = db.pool.get()?;
@@ -128,18 +144,33 @@ impl Db {
         Ok(db)
     }
 
-    fn with_manager(manager: SqliteConnectionManager, pool_size: u32) -> Result<Self> {
-        // One more connection than the readers: the writer keeps it for good.
+    fn with_manager(manager: impl Fn() -> SqliteConnectionManager, pool_size: u32) -> Result<Self> {
+        // One more connection than the readers: the writer keeps it for good. A read
+        // waits for a free connection as long as it may then run (`read_in`).
         let pool = Pool::builder()
             .max_size(pool_size.max(1) + 1)
             .min_idle(Some(pool_size.max(1) + 1))
-            .build(manager)?;
+            .connection_timeout(DEADLINE)
+            .build(manager())?;
+        let keys = Pool::builder()
+            .max_size(KEY_CONNECTIONS)
+            .min_idle(Some(KEY_CONNECTIONS))
+            .connection_timeout(DEADLINE)
+            .build(manager())?;
         let writer = Arc::new(Mutex::new(pool.get()?));
         Ok(Self {
             pool,
+            keys,
             writer,
             generation: Generation::default(),
+            deadline: DEADLINE,
         })
+    }
+
+    /// The same database with reads bounded by `deadline` instead of [`DEADLINE`].
+    pub fn with_deadline(mut self, deadline: Duration) -> Self {
+        self.deadline = deadline;
+        self
     }
 
     fn prepare(conn: &mut Connection) -> Result<()> {
@@ -148,15 +179,37 @@ impl Db {
         seed::load_if_unseeded(conn)
     }
 
-    /// Runs `f` with a connection on the blocking thread pool.
+    /// Runs `f` with a connection on the blocking thread pool, within the deadline.
     pub async fn read<T, F>(&self, f: F) -> Result<T>
     where
         T: Send + 'static,
         F: FnOnce(&Connection) -> Result<T> + Send + 'static,
     {
-        let pool = self.pool.clone();
+        Self::read_in(self.pool.clone(), self.deadline, f).await
+    }
+
+    /// Runs `f` (an API key check) on a connection of the key pool.
+    pub async fn read_keys<T, F>(&self, f: F) -> Result<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Connection) -> Result<T> + Send + 'static,
+    {
+        Self::read_in(self.keys.clone(), self.deadline, f).await
+    }
+
+    async fn read_in<T, F>(
+        pool: Pool<SqliteConnectionManager>,
+        deadline: Duration,
+        f: F,
+    ) -> Result<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Connection) -> Result<T> + Send + 'static,
+    {
         actix_web::web::block(move || {
-            let conn: PooledConnection<_> = pool.get()?;
+            // Waiting for a connection counts against the same deadline.
+            let conn: PooledConnection<_> = pool.get_timeout(deadline)?;
+            let _deadline = deadline::Deadline::start(&conn, deadline);
             f(&conn)
         })
         .await
@@ -194,7 +247,8 @@ impl Db {
     /// Runs `f` with a read connection, on the calling thread: for threads of our own
     /// (the webhook deliverer), never for actix's async workers.
     pub fn read_blocking<T>(&self, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
-        let conn = self.pool.get()?;
+        let conn = self.pool.get_timeout(self.deadline)?;
+        let _deadline = deadline::Deadline::start(&conn, self.deadline);
         f(&conn)
     }
 
@@ -242,4 +296,27 @@ pub fn open_file(path: &Path) -> Result<Connection> {
 fn row_exists(conn: &Connection, table: &str, id: &str) -> Result<bool> {
     let sql = format!("SELECT EXISTS (SELECT 1 FROM {table} WHERE id = ?1)");
     Ok(conn.prepare_cached(&sql)?.query_row([id], |r| r.get(0))?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[actix_web::test]
+    async fn key_checks_do_not_wait_for_a_busy_read_pool() {
+        let db = Db::open_in_memory()
+            .unwrap()
+            .with_deadline(Duration::from_millis(50));
+        // Hold every read connection, as long reads would.
+        let held: Vec<_> = std::iter::from_fn(|| db.pool.try_get()).collect();
+        assert!(!held.is_empty());
+        let count = |conn: &Connection| {
+            Ok(conn.query_row("SELECT count(*) FROM api_keys", [], |r| r.get::<_, i64>(0))?)
+        };
+        let read = db.read(count).await.unwrap_err();
+        assert_eq!(read.overload(), Some(Overload::Pool));
+        assert!(db.read_keys(count).await.is_ok());
+        drop(held);
+        assert!(db.read(count).await.is_ok());
+    }
 }

@@ -5,11 +5,11 @@ use rusqlite::{Connection, Row, params};
 use chrono::NaiveDate;
 
 use super::Result;
-use super::articles::{Visibility, visible};
 use super::fts::FtsQuery;
 use super::list::{self, Resource};
 use super::query::{Facet, Listing, Sort, Where, time_column};
 use super::search::rank;
+use super::visibility::{Visibility, visible_quote};
 use crate::domain::{ArticleId, EventId, Links, NewQuote, ParticipantId, Quote, QuoteId, TopicId};
 
 /// Which quotes a list holds. Empty vectors and `None`s filter nothing; several
@@ -75,15 +75,7 @@ impl Resource for Quote {
 
     fn conditions(filter: &QuoteFilter) -> Where {
         let mut w = Where::default();
-        if filter.visibility == Visibility::Public {
-            w.and(
-                format!(
-                    "EXISTS (SELECT 1 FROM articles a WHERE a.id = q.article AND {})",
-                    visible(filter.visibility)
-                ),
-                [],
-            );
-        }
+        w.and(visible_quote(filter.visibility), []);
         w.any_of("q.id IN ({})", &filter.ids);
         w.any_of("q.speaker IN ({})", &filter.speaker);
         w.any_of("q.article IN ({})", &filter.article);

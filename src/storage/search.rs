@@ -13,6 +13,7 @@ use super::fts::FtsQuery;
 use super::list::Resource;
 use super::query::{Facet, Listing, Sort, Where, time_column};
 use super::read::{Statement, all_rows};
+use super::visibility::{public_article, public_quote};
 use crate::domain::{HitType, Links, SearchHit};
 
 /// The bm25 rank of a full-text index with its column weights (a match in a headline
@@ -47,15 +48,14 @@ const HITS: &str = concat!(
     "(SELECT 'article' AS type, a.id AS id, ",
     rank!(articles),
     " AS rank, a.updated_at AS updated_at FROM articles_fts \
-     JOIN articles a ON a.rowid = articles_fts.rowid WHERE articles_fts MATCH ? AND ? \
-     AND a.status = 'published' AND a.published_at <= unixepoch() \
-     UNION ALL SELECT 'quote', q.id, ",
+     JOIN articles a ON a.rowid = articles_fts.rowid WHERE articles_fts MATCH ? AND ? AND ",
+    public_article!("a"),
+    " UNION ALL SELECT 'quote', q.id, ",
     rank!(quotes),
     ", q.updated_at FROM quotes_fts \
-     JOIN quotes q ON q.rowid = quotes_fts.rowid WHERE quotes_fts MATCH ? AND ? \
-     AND EXISTS (SELECT 1 FROM articles qa WHERE qa.id = q.article \
-                 AND qa.status = 'published' AND qa.published_at <= unixepoch()) \
-     UNION ALL SELECT 'participant', p.id, ",
+     JOIN quotes q ON q.rowid = quotes_fts.rowid WHERE quotes_fts MATCH ? AND ? AND ",
+    public_quote!("q"),
+    " UNION ALL SELECT 'participant', p.id, ",
     rank!(participants),
     ", p.updated_at FROM participants_fts \
      JOIN participants p ON p.rowid = participants_fts.rowid WHERE participants_fts MATCH ? AND ? \

@@ -7,6 +7,7 @@ use rusqlite::types::Value;
 
 use super::list::Resource;
 use super::query::{Facet, Listing, Sort, Where, time_column};
+use super::visibility::{public_article, public_quote};
 use crate::domain::{EventId, Links, ParticipantId, TimelineEntry, TimelineType};
 
 /// Whose timeline.
@@ -29,7 +30,8 @@ pub struct TimelineFilter {
 /// (`= NULL` holds for no row). A participant's: the events it took part in (once,
 /// whatever its roles), the articles that name it, its quotes. An event's: its
 /// sub-events, the articles about it, the quotes said at it.
-const ITEMS: &str = "(
+const ITEMS: &str = concat!(
+    "(
     SELECT 'event' AS type, e.id AS id, unixepoch(e.start_date) AS at, e.title AS title,
            e.updated_at AS updated_at
     FROM event_participants ep JOIN events e ON e.id = ep.event
@@ -42,20 +44,27 @@ const ITEMS: &str = "(
     UNION ALL
     SELECT 'article', a.id, a.published_at, a.headline, a.updated_at
     FROM article_participants ap JOIN articles a ON a.id = ap.article WHERE ap.participant = ?
-      AND a.status = 'published' AND a.published_at <= unixepoch()
+      AND ",
+    public_article!("a"),
+    "
     UNION ALL
     SELECT 'article', a.id, a.published_at, a.headline, a.updated_at
     FROM article_events ae JOIN articles a ON a.id = ae.article WHERE ae.event = ?
-      AND a.status = 'published' AND a.published_at <= unixepoch()
+      AND ",
+    public_article!("a"),
+    "
     UNION ALL
     SELECT 'quote', q.id, unixepoch(q.said_on), q.text, q.updated_at
-    FROM quotes q WHERE q.speaker = ? AND EXISTS (SELECT 1 FROM articles qa
-      WHERE qa.id = q.article AND qa.status = 'published' AND qa.published_at <= unixepoch())
+    FROM quotes q WHERE q.speaker = ? AND ",
+    public_quote!("q"),
+    "
     UNION ALL
     SELECT 'quote', q.id, unixepoch(q.said_on), q.text, q.updated_at
-    FROM quotes q WHERE q.event = ? AND EXISTS (SELECT 1 FROM articles qa
-      WHERE qa.id = q.article AND qa.status = 'published' AND qa.published_at <= unixepoch())
-) t";
+    FROM quotes q WHERE q.event = ? AND ",
+    public_quote!("q"),
+    "
+) t"
+);
 
 impl Resource for TimelineEntry {
     type Filter = TimelineFilter;

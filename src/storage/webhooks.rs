@@ -84,13 +84,15 @@ pub struct Due {
     pub attempts: u32,
 }
 
-/// Subscriptions whose next attempt is due and that have changes waiting.
+/// Subscriptions whose next attempt is due and that have public changes waiting.
 pub fn due(conn: &Connection, now: i64) -> Result<Vec<Due>> {
-    let mut stmt = conn.prepare_cached(
+    let mut stmt = conn.prepare_cached(&format!(
         "SELECT id, url, types, secret, next_seq, attempts FROM webhooks
-         WHERE next_attempt_at <= ?1 AND next_seq <= (SELECT coalesce(max(seq), 0) FROM changes)
+         WHERE next_attempt_at <= ?1
+           AND next_seq <= (SELECT coalesce(max(seq), 0) FROM changes WHERE {})
          ORDER BY id",
-    )?;
+        super::changes::PUBLIC_CHANGE
+    ))?;
     let hooks = stmt
         .query_map([now], |r| {
             let types: String = r.get(2)?;

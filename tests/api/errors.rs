@@ -67,7 +67,7 @@ async fn unknown_things_are_404_problems() {
         "/v1/participants/nobody",
         "/v1/events/no-such-event/quotes",
         "/v1/nothing-here",
-        "/",
+        "/v2",
         "/problems/no-such-problem",
     ] {
         assert_problem(&app.get(path).await, 404);

@@ -11,6 +11,8 @@ use tempfile::TempDir;
 /// A server on a random port over its own temporary database.
 pub struct TestApp {
     pub base: String,
+    /// The base URL of the `--metrics-bind` listener, when there is one.
+    pub metrics_base: Option<String>,
     pub dir: TempDir,
     handle: ServerHandle,
 }
@@ -51,9 +53,15 @@ pub async fn spawn_app_with(dir: TempDir, adjust: impl FnOnce(&mut Settings)) ->
         .await
         .expect("application builds");
     let base = format!("http://127.0.0.1:{}", app.port());
+    let metrics_base = app.metrics_address().map(|a| format!("http://{a}"));
     let handle = app.handle();
     actix_web::rt::spawn(app.run());
-    TestApp { base, dir, handle }
+    TestApp {
+        base,
+        metrics_base,
+        dir,
+        handle,
+    }
 }
 
 impl TestApp {

@@ -1,7 +1,7 @@
 //! The real binary under SIGTERM: it stops accepting, lets the request in flight
 //! finish, closes the database and exits 0.
 
-use std::io::{Read, Write};
+use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::process::{Command, Stdio};
 use std::time::Duration;
@@ -14,6 +14,27 @@ fn newsdesk(args: &[&str]) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_newsdesk"));
     command.args(args).env("NEWSDESK_LOG", "warn");
     command
+}
+
+/// The port of the "serving" log line; the rest of the log is drained on a thread so
+/// the server never blocks on a full pipe.
+fn serving_port(log: std::process::ChildStdout) -> u16 {
+    let mut lines = BufReader::new(log).lines();
+    let port = lines
+        .by_ref()
+        .map_while(Result::ok)
+        .find_map(|line| {
+            let entry: serde_json::Value = serde_json::from_str(&line).ok()?;
+            let fields = &entry["fields"];
+            (fields["message"] == "serving").then(|| {
+                let address: std::net::SocketAddr =
+                    fields["address"].as_str().unwrap().parse().unwrap();
+                address.port()
+            })
+        })
+        .expect("the server logs its address");
+    std::thread::spawn(move || lines.for_each(drop));
+    port
 }
 
 #[actix_web::test]
@@ -32,23 +53,23 @@ async fn sigterm_lets_the_request_in_flight_finish() {
         .last()
         .unwrap()
         .to_owned();
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let base = format!("http://127.0.0.1:{port}");
+    // Port 0: the kernel picks a free port at the bind, and the log says which.
     let mut server = newsdesk(&[
         "serve",
         "--bind",
-        &format!("127.0.0.1:{port}"),
+        "127.0.0.1:0",
         "--db",
         db_arg,
+        "--log-format",
+        "json",
     ])
-    .stdout(Stdio::null())
+    .env("NEWSDESK_LOG", "warn,newsdesk::cli=info")
+    .stdout(Stdio::piped())
     .stderr(Stdio::null())
     .spawn()
     .unwrap();
+    let port = serving_port(server.stdout.take().unwrap());
+    let base = format!("http://127.0.0.1:{port}");
     let client = awc::Client::default();
     let mut ready = false;
     for _ in 0..100 {
@@ -114,5 +135,39 @@ async fn sigterm_lets_the_request_in_flight_finish() {
         stored.unwrap().name,
         "Kassym-Jomart Tokayev",
         "the acknowledged write is on disk"
+    );
+}
+
+#[actix_web::test]
+async fn logs_written_to_a_file_have_no_colour_codes() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("newsdesk.db");
+    let log_path = dir.path().join("server.log");
+    let log = std::fs::File::create(&log_path).unwrap();
+    let mut server = newsdesk(&["serve", "--bind", "127.0.0.1:0", "--db"])
+        .arg(&db)
+        .env("NEWSDESK_LOG", "info")
+        .env_remove("NO_COLOR")
+        .stdout(log)
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut written = String::new();
+    for _ in 0..200 {
+        written = std::fs::read_to_string(&log_path).unwrap();
+        if written.contains("serving") {
+            break;
+        }
+        sleep(Duration::from_millis(50)).await;
+    }
+    Command::new("kill")
+        .args(["-TERM", &server.id().to_string()])
+        .status()
+        .unwrap();
+    server.wait().unwrap();
+    assert!(written.contains("serving"), "the server logged: {written}");
+    assert!(
+        !written.contains('\u{1b}'),
+        "no ANSI escape codes in a file: {written:?}"
     );
 }

@@ -1,18 +1,28 @@
 //! One integration test binary (one link step) that drives the real application
 //! over HTTP, each test on a fresh database.
 
+mod abuse;
+mod background;
 mod changes;
 mod collections;
+mod embedding;
 mod errors;
 mod fixtures;
+mod fuzz;
 mod helpers;
 mod http;
 mod lifecycle;
 mod openapi;
+mod poisoning;
 mod query;
+mod repeats;
+mod root;
 mod scale;
 mod storage;
+mod stored_input;
 mod syndication;
 mod timeline;
+mod visibility;
+mod webhook_guard;
 mod webhooks;
 mod writes;

@@ -77,3 +77,41 @@ async fn every_operation_is_described_with_examples_and_problems() {
         &doc["components"]["responses"]["NotFound"]["content"]["application/problem+json"];
     assert_eq!(problem["schema"]["$ref"], "#/components/schemas/Problem");
 }
+
+/// Strings of `value`, with their JSON pointers, outside `example` and `examples`.
+fn strings_outside_examples(value: &Value, at: String, out: &mut Vec<(String, String)>) {
+    match value {
+        Value::String(s) => out.push((at, s.clone())),
+        Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                strings_outside_examples(item, format!("{at}/{i}"), out);
+            }
+        }
+        Value::Object(map) => {
+            for (key, item) in map {
+                if key != "example" && key != "examples" {
+                    strings_outside_examples(item, format!("{at}/{key}"), out);
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+#[actix_web::test]
+async fn the_description_names_no_made_up_site() {
+    let app = spawn_app().await;
+    let doc = app.get_ok("/openapi.json").await;
+    let mut strings = Vec::new();
+    strings_outside_examples(&doc, String::new(), &mut strings);
+    for (at, text) in strings {
+        for placeholder in ["example.org", "example.com", "example.net"] {
+            assert!(!text.contains(placeholder), "{at}: {text}");
+        }
+    }
+    // Nothing made up stands in for a contact or a website: such fields are left out.
+    assert!(doc["info"].get("contact").is_none(), "{}", doc["info"]);
+    assert!(doc.get("externalDocs").is_none());
+    let manifest = include_str!("../../Cargo.toml");
+    assert!(!manifest.contains("example.org") && !manifest.contains("example.com"));
+}

@@ -1,7 +1,7 @@
 //! Webhooks: signed deliveries of every change, retried, surviving a restart.
 
 use std::net::TcpListener;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -10,16 +10,27 @@ use hmac::{Hmac, Mac};
 use serde_json::{Value, json};
 use sha2::Sha256;
 
-use crate::helpers::{Role, TestApp, assert_problem, spawn_app, spawn_app_in};
+use tempfile::TempDir;
+
+use crate::helpers::{Role, TestApp, assert_problem, spawn_app, spawn_app_with};
 
 /// One request received: delivery id, signature, body.
 type Received = (String, String, Vec<u8>);
 
 /// A partner's endpoint: records what it receives, and fails while `failures` > 0.
+/// While `hold` is set it answers only when released (or after 8 s); with a
+/// `redirect`, it answers 302 to there.
 #[derive(Clone, Default)]
-struct Receiver {
-    received: Arc<Mutex<Vec<Received>>>,
+pub(crate) struct Receiver {
+    pub(crate) received: Arc<Mutex<Vec<Received>>>,
     failures: Arc<AtomicUsize>,
+    pub(crate) hold: Arc<AtomicBool>,
+    pub(crate) redirect: Arc<Mutex<Option<String>>>,
+}
+
+/// A server that may deliver to the loopback receivers of these tests.
+pub(crate) async fn spawn_app_delivering_locally(dir: TempDir) -> TestApp {
+    spawn_app_with(dir, |s| s.webhook_allow_private = true).await
 }
 
 async fn receive(req: HttpRequest, body: web::Bytes, rx: web::Data<Receiver>) -> HttpResponse {
@@ -35,6 +46,17 @@ async fn receive(req: HttpRequest, body: web::Bytes, rx: web::Data<Receiver>) ->
         header("x-newsdesk-signature"),
         body.to_vec(),
     ));
+    for _ in 0..80 {
+        if !rx.hold.load(Ordering::SeqCst) {
+            break;
+        }
+        actix_web::rt::time::sleep(Duration::from_millis(100)).await;
+    }
+    if let Some(to) = rx.redirect.lock().unwrap().clone() {
+        return HttpResponse::Found()
+            .insert_header(("Location", to))
+            .body("secret internal page");
+    }
     if rx.failures.load(Ordering::SeqCst) > 0 {
         rx.failures.fetch_sub(1, Ordering::SeqCst);
         return HttpResponse::InternalServerError().finish();
@@ -43,7 +65,7 @@ async fn receive(req: HttpRequest, body: web::Bytes, rx: web::Data<Receiver>) ->
 }
 
 impl Receiver {
-    fn start(&self) -> String {
+    pub(crate) fn start(&self) -> String {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let url = format!("http://{}/hook", listener.local_addr().unwrap());
         let data = web::Data::new(self.clone());
@@ -61,7 +83,7 @@ impl Receiver {
     }
 
     /// Waits until `count` requests have arrived and none is left to fail.
-    async fn wait_for(&self, count: usize) -> Vec<Received> {
+    pub(crate) async fn wait_for(&self, count: usize) -> Vec<Received> {
         for _ in 0..100 {
             let got = self.received.lock().unwrap().clone();
             if got.len() >= count && self.failures.load(Ordering::SeqCst) == 0 {
@@ -76,7 +98,7 @@ impl Receiver {
     }
 }
 
-async fn subscribe(app: &TestApp, key: &str, url: &str, types: Value) -> Value {
+pub(crate) async fn subscribe(app: &TestApp, key: &str, url: &str, types: Value) -> Value {
     let reply = app
         .write(
             "POST",
@@ -110,7 +132,7 @@ const ARTICLE: &str = "/v1/articles/lukashenko-meets-antonio-guterres";
 
 #[actix_web::test]
 async fn each_change_is_posted_signed_and_in_order() {
-    let app = spawn_app().await;
+    let app = spawn_app_delivering_locally(tempfile::tempdir().unwrap()).await;
     let key = app.key(Role::Editor, "desk");
     let receiver = Receiver::default();
     let hook = subscribe(&app, &key, &receiver.start(), json!(["article"])).await;
@@ -166,7 +188,7 @@ async fn each_change_is_posted_signed_and_in_order() {
 
 #[actix_web::test]
 async fn a_failed_delivery_is_retried_and_survives_a_restart() {
-    let app = spawn_app().await;
+    let app = spawn_app_delivering_locally(tempfile::tempdir().unwrap()).await;
     let key = app.key(Role::Editor, "desk");
     let receiver = Receiver::default();
     receiver.failures.store(1_000, Ordering::SeqCst);
@@ -192,7 +214,7 @@ async fn a_failed_delivery_is_retried_and_survives_a_restart() {
 
     // The endpoint recovers while the server is down; the delivery resumes on restart.
     receiver.failures.store(1, Ordering::SeqCst);
-    let app = spawn_app_in(dir).await;
+    let app = spawn_app_delivering_locally(dir).await;
     let got = receiver.wait_for(first + 2).await;
     let ids: Vec<&String> = got.iter().map(|(d, _, _)| d).collect();
     assert!(

@@ -8,7 +8,7 @@
 //     to switch on);
 //   - requests ordered so that each folder creates before it reads, and deletes last;
 //   - on every request, a test of the status code and of the response against the
-//     description's schema for it.
+//     description's schema for it; on the API root, that every link is a path here.
 // The converter's output asserts nothing: everything under "event" is added here.
 //
 // Usage: node tests/clients/postman.js openapi/openapi.json > openapi/newsdesk.postman_collection.json
@@ -39,6 +39,8 @@ const CREATED = {
   events: 'createdEventId',
   webhooks: 'webhookId',
 };
+// What the API root must link to, at least.
+const ROOT_LINKS = ['articles', 'quotes', 'participants', 'events', 'topics', 'search', 'changes', 'docs', 'openapi', 'health'];
 const METHOD_ORDER = ['POST', 'GET', 'PUT', 'PATCH', 'DELETE'];
 // ajv 6, which Postman's sandbox uses, refuses formats it does not know.
 const AJV_FORMATS = new Set(['date', 'time', 'date-time', 'uri', 'uri-reference', 'email', 'hostname', 'ipv4', 'ipv6', 'regex', 'uuid']);
@@ -68,7 +70,7 @@ function selfContained(schema) {
         out.$ref = `#/definitions/${name}`;
       } else if (key === 'format' && typeof value === 'string' && !AJV_FORMATS.has(value)) {
         continue;
-      } else if (key === 'example' || key === 'examples' || key === 'description') {
+      } else if (key === 'example' || key === 'examples' || (key === 'description' && typeof value === 'string')) {
         continue;
       } else {
         out[key] = rewrite(value);
@@ -114,6 +116,19 @@ function tests(method, path, operation, mediaType) {
       `pm.test("the body is ${media}", function () {`,
       `    pm.expect(pm.response.headers.get("Content-Type")).to.include("${media}");`,
       '    pm.expect(pm.response.text()).to.not.be.empty;',
+      '});',
+    );
+  }
+  if (path === '/' || path === '/v1') {
+    // The API root: where an explorer starts, so every link must lead on from here.
+    lines.push(
+      'pm.test("the index links to everything, by paths on this server", function () {',
+      '    const links = pm.response.json().links;',
+      `    pm.expect(Object.keys(links)).to.include.members(${JSON.stringify(ROOT_LINKS)});`,
+      '    for (const link of Object.values(links)) {',
+      '        pm.expect(link.href).to.match(/^\\/(?!\\/)/);',
+      '        pm.expect(link.description).to.not.be.empty;',
+      '    }',
       '});',
     );
   }

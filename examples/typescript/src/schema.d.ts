@@ -4,6 +4,29 @@
  */
 
 export interface paths {
+    "/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The API root
+         * @description The service's name and version, and a link to every collection, the search, the
+         *     feeds, the change log, the docs, this description and the health checks, each
+         *     with a line on what it is. Links are paths on this server. A client that prefers
+         *     `text/html` to JSON (a browser) is redirected to the interactive docs at `/docs`.
+         */
+        get: operations["get_root"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/healthz": {
         parameters: {
             query?: never;
@@ -34,7 +57,9 @@ export interface paths {
         /**
          * Metrics
          * @description Prometheus text exposition: request counts and latency histograms by method, route
-         *     template and status, and the database pool's connections.
+         *     template and status, and the database pool's connections. Labels are bounded:
+         *     routes are templates (`/v1/articles/{id}`), methods outside the standard ones are
+         *     `OTHER`. With `--metrics-bind` this is served on that listener only.
          */
         get: operations["get_metrics"];
         put?: never;
@@ -95,10 +120,32 @@ export interface paths {
         };
         /**
          * Readiness
-         * @description Answers 200 when the database answers a query, 503 when it does not: take the
-         *     instance out of rotation then.
+         * @description Answers 200 when the database answers a query and the background tasks
+         *     (scheduled publication, webhook delivery) are running; 503 when the database
+         *     does not answer, or a task's last round failed (it is restarted meanwhile) or
+         *     none finished for long: take the instance out of rotation then.
          */
         get: operations["readyz"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The API root, under /v1
+         * @description The same index as `/`, where the versioned paths begin.
+         */
+        get: operations["get_v1_root"];
         put?: never;
         post?: never;
         delete?: never;
@@ -299,8 +346,14 @@ export interface paths {
          *     resource as it is now, or `tombstone: true` when it is gone for you (deleted, or
          *     no longer public). To mirror the content, start without `since`, then for each
          *     entry upsert `data` or delete the tombstoned resource, and poll with
-         *     `since=page.next_cursor`. Without an editor key, drafts and withdrawn articles
-         *     (and their quotes) appear only as tombstones.
+         *     `since=page.next_cursor`.
+         *
+         *     Without an editor key this is the public history: an article (and its quotes)
+         *     appears when it is published, or when its scheduled time comes, as a `create`;
+         *     it leaves with a tombstone and its reason (`withdrawn`, `unpublished`,
+         *     `deleted`) only if it was public. Drafts and scheduled articles that were never
+         *     public leave no entry at all. With an editor key, every change is listed,
+         *     drafts included, with the name of the key that made it.
          */
         get: operations["list_changes"];
         put?: never;
@@ -810,6 +863,16 @@ export interface paths {
          *     delivery that fails (no answer, or not 2xx) is retried with exponential backoff,
          *     and later changes wait behind it, so they arrive in order. Deliveries survive
          *     restarts. The `secret` is in this response only: keep it.
+         *
+         *     Webhooks cannot reach inside the network newsdesk runs in: a `url` whose host is,
+         *     or resolves to, a loopback, private, link-local, unique-local, multicast or
+         *     unspecified address (in any spelling: `127.1`, `0x7f000001`, `[::ffff:127.0.0.1]`,
+         *     `localhost` …) is refused with 422 naming `url`, and each delivery checks the
+         *     address it connects to again. Redirects are not followed: a 3xx is a failure.
+         *     `delivery.last_error` names the class of a failure only (`connection refused`,
+         *     `timeout`, `refused: private address`, `HTTP 500` …), never what the receiver
+         *     answered. A server started with `--webhook-allow-private` lets intranet
+         *     receivers through.
          */
         post: operations["create_webhook"];
         delete?: never;
@@ -847,6 +910,23 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** @description The service and where everything is. */
+        ApiIndex: {
+            /** @description What the service is, in a sentence. */
+            description: string;
+            /** @description Everything served, by name. Each `href` is a path on this server. */
+            links: components["schemas"]["IndexLinks"];
+            /**
+             * @description The service's name.
+             * @example newsdesk
+             */
+            name: string;
+            /**
+             * @description The version of the server (semver).
+             * @example 0.1.0
+             */
+            version: string;
+        };
         /** @description A news article. */
         Article: {
             body: components["schemas"]["Block"][];
@@ -910,7 +990,8 @@ export interface components {
             participants?: components["schemas"]["ParticipantId"][] | null;
             /**
              * Format: date-time
-             * @description Defaults to the time of the write. Must not be in the future for `published`.
+             * @description Defaults to the time of the write. Must not be in the future for `published`;
+             *     in the years 1 to 9999.
              */
             published_at?: string | null;
             /** @description Set by the server: accepted as read and ignored. */
@@ -964,12 +1045,15 @@ export interface components {
             /** @example lukashenko-meets-xi-jinping-astana */
             id: string;
             /**
-             * @description `create`, `update` or `delete`.
+             * @description `create`, `update` or `delete`. Without an editor key, the first change you
+             *     see of a resource (a draft published, a scheduled article falling due) is a
+             *     `create`.
              * @example update
              */
             operation: string;
             /**
-             * @description `created`, `updated`, `corrected`, `published`, `withdrawn` or `deleted`.
+             * @description `created`, `updated`, `corrected`, `published`, `withdrawn`, `unpublished` or
+             *     `deleted`.
              * @example corrected
              */
             reason: string;
@@ -1290,7 +1374,10 @@ export interface components {
         CorrectionNote: string;
         /** @description The place and day an article was filed from. */
         Dateline: {
-            /** Format: date */
+            /**
+             * Format: date
+             * @description In the years 1 to 9999.
+             */
             date: string;
             /**
              * @description Absent when the source gives only a date.
@@ -1366,7 +1453,10 @@ export interface components {
             participants?: components["schemas"]["EventParticipant"][] | null;
             /** @description Defaults to an unknown place. */
             place?: components["schemas"]["Place"] | null;
-            /** Format: date */
+            /**
+             * Format: date
+             * @description In the years 1 to 9999.
+             */
             start_date?: string;
             /** @description Set by the server: accepted as read and ignored. */
             subevents?: unknown;
@@ -1432,6 +1522,13 @@ export interface components {
              * @example ok
              */
             status: string;
+            /**
+             * @description Readiness only: each background task (`publication`, `webhooks`) with the
+             *     rounds it finished and the restarts after a panic.
+             */
+            tasks?: {
+                [key: string]: components["schemas"]["TaskReport"];
+            } | null;
         };
         /**
          * @description The kinds of resource a search looks through.
@@ -1445,6 +1542,36 @@ export interface components {
             participants?: components["schemas"]["Participant"][];
             quotes?: components["schemas"]["Quote"][];
             topics?: components["schemas"]["Topic"][];
+        };
+        /** @description A path on this server and what is there. */
+        IndexLink: {
+            /**
+             * @description What is there, in one line.
+             * @example News articles, newest first.
+             */
+            description: string;
+            /**
+             * @description The path, relative to the server this index came from.
+             * @example /v1/articles
+             */
+            href: string;
+        };
+        /** @description The collections, search, feeds, change log, documentation and health checks. */
+        IndexLinks: {
+            article_feed: components["schemas"]["IndexLink"];
+            articles: components["schemas"]["IndexLink"];
+            changes: components["schemas"]["IndexLink"];
+            docs: components["schemas"]["IndexLink"];
+            events: components["schemas"]["IndexLink"];
+            health: components["schemas"]["IndexLink"];
+            openapi: components["schemas"]["IndexLink"];
+            participants: components["schemas"]["IndexLink"];
+            quote_feed: components["schemas"]["IndexLink"];
+            quotes: components["schemas"]["IndexLink"];
+            readiness: components["schemas"]["IndexLink"];
+            search: components["schemas"]["IndexLink"];
+            topics: components["schemas"]["IndexLink"];
+            webhooks: components["schemas"]["IndexLink"];
         };
         /**
          * @description A BCP 47 language tag such as `en` or `pt-BR`.
@@ -1487,7 +1614,8 @@ export interface components {
             participants?: components["schemas"]["ParticipantId"][] | null;
             /**
              * Format: date-time
-             * @description Defaults to the time of the write. Must not be in the future for `published`.
+             * @description Defaults to the time of the write. Must not be in the future for `published`;
+             *     in the years 1 to 9999.
              */
             published_at?: string | null;
             /** @description Set by the server: accepted as read and ignored. */
@@ -1522,7 +1650,10 @@ export interface components {
             participants?: components["schemas"]["EventParticipant"][] | null;
             /** @description Defaults to an unknown place. */
             place?: components["schemas"]["Place"] | null;
-            /** Format: date */
+            /**
+             * Format: date
+             * @description In the years 1 to 9999.
+             */
             start_date: string;
             /** @description Set by the server: accepted as read and ignored. */
             subevents?: unknown;
@@ -1559,7 +1690,10 @@ export interface components {
             links?: unknown;
             /** @description Set by the server: accepted as read and ignored. */
             position?: unknown;
-            /** Format: date */
+            /**
+             * Format: date
+             * @description In the years 1 to 9999.
+             */
             said_on: string;
             /** @description Must be an existing participant. */
             speaker: components["schemas"]["ParticipantId"];
@@ -1744,7 +1878,10 @@ export interface components {
             links?: unknown;
             /** @description Set by the server: accepted as read and ignored. */
             position?: unknown;
-            /** Format: date */
+            /**
+             * Format: date
+             * @description In the years 1 to 9999.
+             */
             said_on?: string;
             /** @description Must be an existing participant. */
             speaker?: components["schemas"]["ParticipantId"];
@@ -1949,6 +2086,10 @@ export interface components {
             name?: string | null;
             /** @description What the original page says about its source. */
             note?: string | null;
+            /**
+             * @description An absolute `http` or `https` URL.
+             * @example https://president.gov.by/en/events
+             */
             url?: string | null;
         };
         /**
@@ -1956,6 +2097,19 @@ export interface components {
          * @example Belarus became a full member of the SCO at the Astana summit.
          */
         Summary: string;
+        /** @description What `/readyz` tells of one background task. */
+        TaskReport: {
+            /**
+             * Format: int64
+             * @description Rounds that panicked, each followed by a restart.
+             */
+            restarts: number;
+            /**
+             * Format: int64
+             * @description Rounds finished since the start.
+             */
+            rounds: number;
+        };
         /**
          * @description The kinds of item a timeline merges.
          * @enum {string}
@@ -2199,6 +2353,25 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
+        /** @description The database cannot answer now: a query ran past the statement deadline (`--statement-timeout-ms`), every connection is busy or a write holds the lock. Retry after `Retry-After` seconds. */
+        Unavailable: {
+            headers: {
+                /** @description Seconds to wait before retrying. */
+                "Retry-After"?: number;
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "detail": "The query took longer than the server allows; narrow it or retry later.",
+                 *       "status": 503,
+                 *       "title": "Service unavailable",
+                 *       "type": "/problems/unavailable"
+                 *     }
+                 */
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
         /** @description The body is not JSON. */
         UnsupportedMediaType: {
             headers: {
@@ -2251,6 +2424,104 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    get_root: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The index of the API. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "description": "A typed news content API: articles, verbatim quotes, participants and events, with search, feeds and syndication.",
+                     *       "links": {
+                     *         "article_feed": {
+                     *           "description": "Published articles as Atom; `articles.rss` and `articles.json` (JSON Feed) too.",
+                     *           "href": "/v1/feeds/articles.atom"
+                     *         },
+                     *         "articles": {
+                     *           "description": "News articles, newest first: filter, search with `q`, sort, side-load with `include`.",
+                     *           "href": "/v1/articles"
+                     *         },
+                     *         "changes": {
+                     *           "description": "Every create, update and delete in order, to mirror the content (`since=`).",
+                     *           "href": "/v1/changes"
+                     *         },
+                     *         "docs": {
+                     *           "description": "Interactive documentation: try every request from the browser.",
+                     *           "href": "/docs"
+                     *         },
+                     *         "events": {
+                     *           "description": "Summits, accessions and meetings, with their participants and roles.",
+                     *           "href": "/v1/events"
+                     *         },
+                     *         "health": {
+                     *           "description": "Liveness: 200 while the process serves HTTP.",
+                     *           "href": "/healthz"
+                     *         },
+                     *         "openapi": {
+                     *           "description": "The OpenAPI 3.1 description of everything here.",
+                     *           "href": "/openapi.json"
+                     *         },
+                     *         "participants": {
+                     *           "description": "People, organizations and countries.",
+                     *           "href": "/v1/participants"
+                     *         },
+                     *         "quote_feed": {
+                     *           "description": "Quotes of published articles as Atom; `quotes.rss` and `quotes.json` too.",
+                     *           "href": "/v1/feeds/quotes.atom"
+                     *         },
+                     *         "quotes": {
+                     *           "description": "Verbatim quotes, each with its speaker, article, event and topic.",
+                     *           "href": "/v1/quotes"
+                     *         },
+                     *         "readiness": {
+                     *           "description": "Readiness: 200 when the database answers.",
+                     *           "href": "/readyz"
+                     *         },
+                     *         "search": {
+                     *           "description": "Full-text search across articles, quotes, participants and events: `?q=`.",
+                     *           "href": "/v1/search"
+                     *         },
+                     *         "topics": {
+                     *           "description": "The subjects articles and quotes are filed under.",
+                     *           "href": "/v1/topics"
+                     *         },
+                     *         "webhooks": {
+                     *           "description": "Signed push notifications of every change (editor key).",
+                     *           "href": "/v1/webhooks"
+                     *         }
+                     *       },
+                     *       "name": "newsdesk",
+                     *       "version": "0.1.0"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiIndex"];
+                };
+            };
+            /** @description `Accept` prefers HTML: the interactive docs. */
+            303: {
+                headers: {
+                    /** @description `/docs/` */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthorized"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
     healthz: {
         parameters: {
             query?: never;
@@ -2276,6 +2547,7 @@ export interface operations {
             };
             401: components["responses"]["Unauthorized"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     get_metrics: {
@@ -2298,7 +2570,17 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized"];
+            /** @description Metrics are served on the `--metrics-bind` listener instead. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     get_openapi: {
@@ -2321,6 +2603,7 @@ export interface operations {
             };
             401: components["responses"]["Unauthorized"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     get_problem_type: {
@@ -2359,6 +2642,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     readyz: {
@@ -2378,7 +2662,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "status": "ok"
+                     *       "status": "ok",
+                     *       "tasks": {}
                      *     }
                      */
                     "application/json": components["schemas"]["Health"];
@@ -2386,7 +2671,7 @@ export interface operations {
             };
             401: components["responses"]["Unauthorized"];
             500: components["responses"]["InternalError"];
-            /** @description The database is unusable. */
+            /** @description The database is unusable, or a background task is failing. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2395,6 +2680,104 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+        };
+    };
+    get_v1_root: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The index of the API. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "description": "A typed news content API: articles, verbatim quotes, participants and events, with search, feeds and syndication.",
+                     *       "links": {
+                     *         "article_feed": {
+                     *           "description": "Published articles as Atom; `articles.rss` and `articles.json` (JSON Feed) too.",
+                     *           "href": "/v1/feeds/articles.atom"
+                     *         },
+                     *         "articles": {
+                     *           "description": "News articles, newest first: filter, search with `q`, sort, side-load with `include`.",
+                     *           "href": "/v1/articles"
+                     *         },
+                     *         "changes": {
+                     *           "description": "Every create, update and delete in order, to mirror the content (`since=`).",
+                     *           "href": "/v1/changes"
+                     *         },
+                     *         "docs": {
+                     *           "description": "Interactive documentation: try every request from the browser.",
+                     *           "href": "/docs"
+                     *         },
+                     *         "events": {
+                     *           "description": "Summits, accessions and meetings, with their participants and roles.",
+                     *           "href": "/v1/events"
+                     *         },
+                     *         "health": {
+                     *           "description": "Liveness: 200 while the process serves HTTP.",
+                     *           "href": "/healthz"
+                     *         },
+                     *         "openapi": {
+                     *           "description": "The OpenAPI 3.1 description of everything here.",
+                     *           "href": "/openapi.json"
+                     *         },
+                     *         "participants": {
+                     *           "description": "People, organizations and countries.",
+                     *           "href": "/v1/participants"
+                     *         },
+                     *         "quote_feed": {
+                     *           "description": "Quotes of published articles as Atom; `quotes.rss` and `quotes.json` too.",
+                     *           "href": "/v1/feeds/quotes.atom"
+                     *         },
+                     *         "quotes": {
+                     *           "description": "Verbatim quotes, each with its speaker, article, event and topic.",
+                     *           "href": "/v1/quotes"
+                     *         },
+                     *         "readiness": {
+                     *           "description": "Readiness: 200 when the database answers.",
+                     *           "href": "/readyz"
+                     *         },
+                     *         "search": {
+                     *           "description": "Full-text search across articles, quotes, participants and events: `?q=`.",
+                     *           "href": "/v1/search"
+                     *         },
+                     *         "topics": {
+                     *           "description": "The subjects articles and quotes are filed under.",
+                     *           "href": "/v1/topics"
+                     *         },
+                     *         "webhooks": {
+                     *           "description": "Signed push notifications of every change (editor key).",
+                     *           "href": "/v1/webhooks"
+                     *         }
+                     *       },
+                     *       "name": "newsdesk",
+                     *       "version": "0.1.0"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiIndex"];
+                };
+            };
+            /** @description `Accept` prefers HTML: the interactive docs. */
+            303: {
+                headers: {
+                    /** @description `/docs/` */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthorized"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     list_articles: {
@@ -2411,7 +2794,7 @@ export interface operations {
                 sort?: "-published_at" | "published_at" | "-updated_at" | "updated_at" | "relevance";
                 /**
                  * @description Only these fields of each item, comma-separated; `id` is always kept. An
-                 *     unknown name is a 400 problem that lists the allowed ones.
+                 *     unknown name is a 400 problem that lists the allowed ones. A name given twice counts once.
                  * @example [
                  *       "body",
                  *       "corrections"
@@ -2424,7 +2807,7 @@ export interface operations {
                  */
                 count?: boolean;
                 /**
-                 * @description Count the selected articles per value of these fields, comma-separated: `topic`, `participant`, `event`.
+                 * @description Count the selected articles per value of these fields, comma-separated: `topic`, `participant`, `event`. A name given twice counts once.
                  * @example [
                  *       "topic",
                  *       "participant"
@@ -2432,7 +2815,7 @@ export interface operations {
                  */
                 facet?: ("topic" | "participant" | "event")[];
                 /**
-                 * @description Related resources to side-load into `included`, comma-separated: `quotes`, `participants`, `events`, `topics`.
+                 * @description Related resources to side-load into `included`, comma-separated: `quotes`, `participants`, `events`, `topics`. A name given twice counts once.
                  * @example [
                  *       "quotes",
                  *       "participants"
@@ -2478,8 +2861,8 @@ export interface operations {
                 updated_after?: string;
                 /**
                  * @description Full-text search in the headline, summary and body: words (all must match),
-                 *     `"a phrase"`, `prefix*`, `a OR b`. Operators and punctuation are otherwise
-                 *     plain text.
+                 *     `"a phrase"`, `prefix*` (at least two characters before the `*`), `a OR b`.
+                 *     Operators and punctuation are otherwise plain text.
                  * @example "food security"
                  */
                 q?: string;
@@ -2745,6 +3128,7 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     create_article: {
@@ -2864,6 +3248,7 @@ export interface operations {
             422: components["responses"]["ValidationFailed"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     get_article: {
@@ -2871,7 +3256,7 @@ export interface operations {
             query?: {
                 /**
                  * @description Related resources to side-load into `included`, comma-separated; the names are
-                 *     those of the resource's list (`include` there).
+                 *     those of the resource's list (`include` there). A name given twice counts once.
                  * @example [
                  *       "quotes",
                  *       "participants"
@@ -2886,7 +3271,7 @@ export interface operations {
                 format?: "json" | "jsonld" | "ninjs";
                 /**
                  * @description Only these fields, comma-separated; `id` is always kept. The names are those of
-                 *     the resource's `fields` list parameter. JSON only.
+                 *     the resource's `fields` list parameter. JSON only. A name given twice counts once.
                  * @example [
                  *       "body",
                  *       "corrections"
@@ -3219,6 +3604,7 @@ export interface operations {
             406: components["responses"]["NotAcceptable"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     replace_article: {
@@ -3438,6 +3824,7 @@ export interface operations {
             422: components["responses"]["ValidationFailed"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     delete_article: {
@@ -3470,6 +3857,7 @@ export interface operations {
             412: components["responses"]["PreconditionFailed"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     update_article: {
@@ -3608,6 +3996,7 @@ export interface operations {
             422: components["responses"]["ValidationFailed"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     list_article_events: {
@@ -3624,7 +4013,7 @@ export interface operations {
                 sort?: "-start_date" | "start_date";
                 /**
                  * @description Only these fields of each item, comma-separated; `id` is always kept. An
-                 *     unknown name is a 400 problem that lists the allowed ones.
+                 *     unknown name is a 400 problem that lists the allowed ones. A name given twice counts once.
                  * @example [
                  *       "end_date",
                  *       "id"
@@ -3637,7 +4026,7 @@ export interface operations {
                  */
                 count?: boolean;
                 /**
-                 * @description Count the selected events per value of these fields, comma-separated: `kind`, `participant`.
+                 * @description Count the selected events per value of these fields, comma-separated: `kind`, `participant`. A name given twice counts once.
                  * @example [
                  *       "kind",
                  *       "participant"
@@ -3645,7 +4034,7 @@ export interface operations {
                  */
                 facet?: ("kind" | "participant")[];
                 /**
-                 * @description Related resources to side-load into `included`, comma-separated: `participants`, `parent`, `subevents`.
+                 * @description Related resources to side-load into `included`, comma-separated: `participants`, `parent`, `subevents`. A name given twice counts once.
                  * @example [
                  *       "participants",
                  *       "parent"
@@ -3805,6 +4194,7 @@ export interface operations {
             404: components["responses"]["NotFound"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     list_article_participants: {
@@ -3821,7 +4211,7 @@ export interface operations {
                 sort?: "name" | "-name" | "relevance";
                 /**
                  * @description Only these fields of each item, comma-separated; `id` is always kept. An
-                 *     unknown name is a 400 problem that lists the allowed ones.
+                 *     unknown name is a 400 problem that lists the allowed ones. A name given twice counts once.
                  * @example [
                  *       "affiliation",
                  *       "aliases"
@@ -3834,14 +4224,14 @@ export interface operations {
                  */
                 count?: boolean;
                 /**
-                 * @description Count the selected participants per value of these fields, comma-separated: `kind`.
+                 * @description Count the selected participants per value of these fields, comma-separated: `kind`. A name given twice counts once.
                  * @example [
                  *       "kind"
                  *     ]
                  */
                 facet?: "kind"[];
                 /**
-                 * @description Related resources to side-load into `included`, comma-separated: `affiliation`.
+                 * @description Related resources to side-load into `included`, comma-separated: `affiliation`. A name given twice counts once.
                  * @example [
                  *       "affiliation"
                  *     ]
@@ -3856,7 +4246,7 @@ export interface operations {
                 kind?: components["schemas"]["ParticipantKind"][];
                 /**
                  * @description Full-text search in the name, aliases and title: words (all must match),
-                 *     `"a phrase"`, `prefix*`, `a OR b`.
+                 *     `"a phrase"`, `prefix*` (at least two characters before the `*`), `a OR b`.
                  * @example lukash*
                  */
                 q?: string;
@@ -3924,6 +4314,7 @@ export interface operations {
             404: components["responses"]["NotFound"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     list_article_quotes: {
@@ -3940,7 +4331,7 @@ export interface operations {
                 sort?: "-said_on" | "said_on" | "relevance";
                 /**
                  * @description Only these fields of each item, comma-separated; `id` is always kept. An
-                 *     unknown name is a 400 problem that lists the allowed ones.
+                 *     unknown name is a 400 problem that lists the allowed ones. A name given twice counts once.
                  * @example [
                  *       "article",
                  *       "event"
@@ -3953,7 +4344,7 @@ export interface operations {
                  */
                 count?: boolean;
                 /**
-                 * @description Count the selected quotes per value of these fields, comma-separated: `speaker`, `topic`, `event`.
+                 * @description Count the selected quotes per value of these fields, comma-separated: `speaker`, `topic`, `event`. A name given twice counts once.
                  * @example [
                  *       "speaker",
                  *       "topic"
@@ -3961,7 +4352,7 @@ export interface operations {
                  */
                 facet?: ("speaker" | "topic" | "event")[];
                 /**
-                 * @description Related resources to side-load into `included`, comma-separated: `speaker`, `article`, `event`, `topic`.
+                 * @description Related resources to side-load into `included`, comma-separated: `speaker`, `article`, `event`, `topic`. A name given twice counts once.
                  * @example [
                  *       "speaker",
                  *       "article"
@@ -4008,7 +4399,8 @@ export interface operations {
                 said_before?: string;
                 /**
                  * @description Full-text search in the words, the speaker's name and the topic: words (all must
-                 *     match), `"a phrase"`, `prefix*`, `a OR b`.
+                 *     match), `"a phrase"`, `prefix*` (at least two characters before the `*`),
+                 *     `a OR b`.
                  * @example Brazil
                  */
                 q?: string;
@@ -4074,6 +4466,7 @@ export interface operations {
             404: components["responses"]["NotFound"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     list_article_versions: {
@@ -4121,6 +4514,7 @@ export interface operations {
             404: components["responses"]["NotFound"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     get_article_version: {
@@ -4236,6 +4630,7 @@ export interface operations {
             404: components["responses"]["NotFound"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     list_changes: {
@@ -4335,6 +4730,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     list_events: {
@@ -4351,7 +4747,7 @@ export interface operations {
                 sort?: "-start_date" | "start_date";
                 /**
                  * @description Only these fields of each item, comma-separated; `id` is always kept. An
-                 *     unknown name is a 400 problem that lists the allowed ones.
+                 *     unknown name is a 400 problem that lists the allowed ones. A name given twice counts once.
                  * @example [
                  *       "end_date",
                  *       "id"
@@ -4364,7 +4760,7 @@ export interface operations {
                  */
                 count?: boolean;
                 /**
-                 * @description Count the selected events per value of these fields, comma-separated: `kind`, `participant`.
+                 * @description Count the selected events per value of these fields, comma-separated: `kind`, `participant`. A name given twice counts once.
                  * @example [
                  *       "kind",
                  *       "participant"
@@ -4372,7 +4768,7 @@ export interface operations {
                  */
                 facet?: ("kind" | "participant")[];
                 /**
-                 * @description Related resources to side-load into `included`, comma-separated: `participants`, `parent`, `subevents`.
+                 * @description Related resources to side-load into `included`, comma-separated: `participants`, `parent`, `subevents`. A name given twice counts once.
                  * @example [
                  *       "participants",
                  *       "parent"
@@ -4528,6 +4924,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     create_event: {
@@ -4611,6 +5008,7 @@ export interface operations {
             422: components["responses"]["ValidationFailed"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     get_event: {
@@ -4618,7 +5016,7 @@ export interface operations {
             query?: {
                 /**
                  * @description Related resources to side-load into `included`, comma-separated; the names are
-                 *     those of the resource's list (`include` there).
+                 *     those of the resource's list (`include` there). A name given twice counts once.
                  * @example [
                  *       "participants",
                  *       "parent"
@@ -4633,7 +5031,7 @@ export interface operations {
                 format?: "json" | "jsonld";
                 /**
                  * @description Only these fields, comma-separated; `id` is always kept. The names are those of
-                 *     the resource's `fields` list parameter. JSON only.
+                 *     the resource's `fields` list parameter. JSON only. A name given twice counts once.
                  * @example [
                  *       "end_date",
                  *       "id"
@@ -4746,6 +5144,7 @@ export interface operations {
             406: components["responses"]["NotAcceptable"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     replace_event: {
@@ -4861,6 +5260,7 @@ export interface operations {
             422: components["responses"]["ValidationFailed"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     delete_event: {
@@ -4893,6 +5293,7 @@ export interface operations {
             412: components["responses"]["PreconditionFailed"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     update_event: {
@@ -4972,6 +5373,7 @@ export interface operations {
             422: components["responses"]["ValidationFailed"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     list_event_articles: {
@@ -4988,7 +5390,7 @@ export interface operations {
                 sort?: "-published_at" | "published_at" | "-updated_at" | "updated_at" | "relevance";
                 /**
                  * @description Only these fields of each item, comma-separated; `id` is always kept. An
-                 *     unknown name is a 400 problem that lists the allowed ones.
+                 *     unknown name is a 400 problem that lists the allowed ones. A name given twice counts once.
                  * @example [
                  *       "body",
                  *       "corrections"
@@ -5001,7 +5403,7 @@ export interface operations {
                  */
                 count?: boolean;
                 /**
-                 * @description Count the selected articles per value of these fields, comma-separated: `topic`, `participant`, `event`.
+                 * @description Count the selected articles per value of these fields, comma-separated: `topic`, `participant`, `event`. A name given twice counts once.
                  * @example [
                  *       "topic",
                  *       "participant"
@@ -5009,7 +5411,7 @@ export interface operations {
                  */
                 facet?: ("topic" | "participant" | "event")[];
                 /**
-                 * @description Related resources to side-load into `included`, comma-separated: `quotes`, `participants`, `events`, `topics`.
+                 * @description Related resources to side-load into `included`, comma-separated: `quotes`, `participants`, `events`, `topics`. A name given twice counts once.
                  * @example [
                  *       "quotes",
                  *       "participants"
@@ -5055,8 +5457,8 @@ export interface operations {
                 updated_after?: string;
                 /**
                  * @description Full-text search in the headline, summary and body: words (all must match),
-                 *     `"a phrase"`, `prefix*`, `a OR b`. Operators and punctuation are otherwise
-                 *     plain text.
+                 *     `"a phrase"`, `prefix*` (at least two characters before the `*`), `a OR b`.
+                 *     Operators and punctuation are otherwise plain text.
                  * @example "food security"
                  */
                 q?: string;
@@ -5184,6 +5586,7 @@ export interface operations {
             404: components["responses"]["NotFound"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     list_event_subevents: {
@@ -5200,7 +5603,7 @@ export interface operations {
                 sort?: "-start_date" | "start_date";
                 /**
                  * @description Only these fields of each item, comma-separated; `id` is always kept. An
-                 *     unknown name is a 400 problem that lists the allowed ones.
+                 *     unknown name is a 400 problem that lists the allowed ones. A name given twice counts once.
                  * @example [
                  *       "end_date",
                  *       "id"
@@ -5213,7 +5616,7 @@ export interface operations {
                  */
                 count?: boolean;
                 /**
-                 * @description Count the selected events per value of these fields, comma-separated: `kind`, `participant`.
+                 * @description Count the selected events per value of these fields, comma-separated: `kind`, `participant`. A name given twice counts once.
                  * @example [
                  *       "kind",
                  *       "participant"
@@ -5221,7 +5624,7 @@ export interface operations {
                  */
                 facet?: ("kind" | "participant")[];
                 /**
-                 * @description Related resources to side-load into `included`, comma-separated: `participants`, `parent`, `subevents`.
+                 * @description Related resources to side-load into `included`, comma-separated: `participants`, `parent`, `subevents`. A name given twice counts once.
                  * @example [
                  *       "participants",
                  *       "parent"
@@ -5292,6 +5695,7 @@ export interface operations {
             404: components["responses"]["NotFound"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     list_event_participants: {
@@ -5308,7 +5712,7 @@ export interface operations {
                 sort?: "name" | "-name" | "relevance";
                 /**
                  * @description Only these fields of each item, comma-separated; `id` is always kept. An
-                 *     unknown name is a 400 problem that lists the allowed ones.
+                 *     unknown name is a 400 problem that lists the allowed ones. A name given twice counts once.
                  * @example [
                  *       "affiliation",
                  *       "aliases"
@@ -5321,14 +5725,14 @@ export interface operations {
                  */
                 count?: boolean;
                 /**
-                 * @description Count the selected participants per value of these fields, comma-separated: `kind`.
+                 * @description Count the selected participants per value of these fields, comma-separated: `kind`. A name given twice counts once.
                  * @example [
                  *       "kind"
                  *     ]
                  */
                 facet?: "kind"[];
                 /**
-                 * @description Related resources to side-load into `included`, comma-separated: `affiliation`.
+                 * @description Related resources to side-load into `included`, comma-separated: `affiliation`. A name given twice counts once.
                  * @example [
                  *       "affiliation"
                  *     ]
@@ -5343,7 +5747,7 @@ export interface operations {
                 kind?: components["schemas"]["ParticipantKind"][];
                 /**
                  * @description Full-text search in the name, aliases and title: words (all must match),
-                 *     `"a phrase"`, `prefix*`, `a OR b`.
+                 *     `"a phrase"`, `prefix*` (at least two characters before the `*`), `a OR b`.
                  * @example lukash*
                  */
                 q?: string;
@@ -5412,6 +5816,7 @@ export interface operations {
             404: components["responses"]["NotFound"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     list_event_quotes: {
@@ -5428,7 +5833,7 @@ export interface operations {
                 sort?: "-said_on" | "said_on" | "relevance";
                 /**
                  * @description Only these fields of each item, comma-separated; `id` is always kept. An
-                 *     unknown name is a 400 problem that lists the allowed ones.
+                 *     unknown name is a 400 problem that lists the allowed ones. A name given twice counts once.
                  * @example [
                  *       "article",
                  *       "event"
@@ -5441,7 +5846,7 @@ export interface operations {
                  */
                 count?: boolean;
                 /**
-                 * @description Count the selected quotes per value of these fields, comma-separated: `speaker`, `topic`, `event`.
+                 * @description Count the selected quotes per value of these fields, comma-separated: `speaker`, `topic`, `event`. A name given twice counts once.
                  * @example [
                  *       "speaker",
                  *       "topic"
@@ -5449,7 +5854,7 @@ export interface operations {
                  */
                 facet?: ("speaker" | "topic" | "event")[];
                 /**
-                 * @description Related resources to side-load into `included`, comma-separated: `speaker`, `article`, `event`, `topic`.
+                 * @description Related resources to side-load into `included`, comma-separated: `speaker`, `article`, `event`, `topic`. A name given twice counts once.
                  * @example [
                  *       "speaker",
                  *       "article"
@@ -5496,7 +5901,8 @@ export interface operations {
                 said_before?: string;
                 /**
                  * @description Full-text search in the words, the speaker's name and the topic: words (all must
-                 *     match), `"a phrase"`, `prefix*`, `a OR b`.
+                 *     match), `"a phrase"`, `prefix*` (at least two characters before the `*`),
+                 *     `a OR b`.
                  * @example Brazil
                  */
                 q?: string;
@@ -5562,6 +5968,7 @@ export interface operations {
             404: components["responses"]["NotFound"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     event_timeline: {
@@ -5578,7 +5985,7 @@ export interface operations {
                 sort?: "date" | "-date";
                 /**
                  * @description Only these fields of each item, comma-separated; `id` is always kept. An
-                 *     unknown name is a 400 problem that lists the allowed ones.
+                 *     unknown name is a 400 problem that lists the allowed ones. A name given twice counts once.
                  * @example [
                  *       "at",
                  *       "id"
@@ -5591,14 +5998,14 @@ export interface operations {
                  */
                 count?: boolean;
                 /**
-                 * @description Count the items per value of these fields, comma-separated: `type`.
+                 * @description Count the items per value of these fields, comma-separated: `type`. A name given twice counts once.
                  * @example [
                  *       "type"
                  *     ]
                  */
                 facet?: "type"[];
                 /**
-                 * @description Side-load the full resources of the items into `included`, comma-separated: `articles`, `quotes`, `events`.
+                 * @description Side-load the full resources of the items into `included`, comma-separated: `articles`, `quotes`, `events`. A name given twice counts once.
                  * @example [
                  *       "articles",
                  *       "quotes"
@@ -5607,7 +6014,7 @@ export interface operations {
                 include?: ("articles" | "quotes" | "events")[];
                 /**
                  * @description Only items of these types, comma-separated: `article`, `quote`, `event`
-                 *     (default: all).
+                 *     (default: all). A name given twice counts once.
                  * @example [
                  *       "article",
                  *       "quote"
@@ -5668,6 +6075,7 @@ export interface operations {
             404: components["responses"]["NotFound"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     get_article_feed: {
@@ -5770,6 +6178,7 @@ export interface operations {
             404: components["responses"]["NotFound"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     get_quote_feed: {
@@ -5877,6 +6286,7 @@ export interface operations {
             404: components["responses"]["NotFound"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     list_participants: {
@@ -5893,7 +6303,7 @@ export interface operations {
                 sort?: "name" | "-name" | "relevance";
                 /**
                  * @description Only these fields of each item, comma-separated; `id` is always kept. An
-                 *     unknown name is a 400 problem that lists the allowed ones.
+                 *     unknown name is a 400 problem that lists the allowed ones. A name given twice counts once.
                  * @example [
                  *       "affiliation",
                  *       "aliases"
@@ -5906,14 +6316,14 @@ export interface operations {
                  */
                 count?: boolean;
                 /**
-                 * @description Count the selected participants per value of these fields, comma-separated: `kind`.
+                 * @description Count the selected participants per value of these fields, comma-separated: `kind`. A name given twice counts once.
                  * @example [
                  *       "kind"
                  *     ]
                  */
                 facet?: "kind"[];
                 /**
-                 * @description Related resources to side-load into `included`, comma-separated: `affiliation`.
+                 * @description Related resources to side-load into `included`, comma-separated: `affiliation`. A name given twice counts once.
                  * @example [
                  *       "affiliation"
                  *     ]
@@ -5928,7 +6338,7 @@ export interface operations {
                 kind?: components["schemas"]["ParticipantKind"][];
                 /**
                  * @description Full-text search in the name, aliases and title: words (all must match),
-                 *     `"a phrase"`, `prefix*`, `a OR b`.
+                 *     `"a phrase"`, `prefix*` (at least two characters before the `*`), `a OR b`.
                  * @example lukash*
                  */
                 q?: string;
@@ -5993,6 +6403,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     create_participant: {
@@ -6053,6 +6464,7 @@ export interface operations {
             422: components["responses"]["ValidationFailed"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     get_participant: {
@@ -6060,7 +6472,7 @@ export interface operations {
             query?: {
                 /**
                  * @description Related resources to side-load into `included`, comma-separated; the names are
-                 *     those of the resource's list (`include` there).
+                 *     those of the resource's list (`include` there). A name given twice counts once.
                  * @example [
                  *       "affiliation"
                  *     ]
@@ -6074,7 +6486,7 @@ export interface operations {
                 format?: "json" | "jsonld";
                 /**
                  * @description Only these fields, comma-separated; `id` is always kept. The names are those of
-                 *     the resource's `fields` list parameter. JSON only.
+                 *     the resource's `fields` list parameter. JSON only. A name given twice counts once.
                  * @example [
                  *       "affiliation",
                  *       "aliases"
@@ -6147,6 +6559,7 @@ export interface operations {
             406: components["responses"]["NotAcceptable"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     replace_participant: {
@@ -6236,6 +6649,7 @@ export interface operations {
             422: components["responses"]["ValidationFailed"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     delete_participant: {
@@ -6268,6 +6682,7 @@ export interface operations {
             412: components["responses"]["PreconditionFailed"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     update_participant: {
@@ -6334,6 +6749,7 @@ export interface operations {
             422: components["responses"]["ValidationFailed"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     list_participant_articles: {
@@ -6350,7 +6766,7 @@ export interface operations {
                 sort?: "-published_at" | "published_at" | "-updated_at" | "updated_at" | "relevance";
                 /**
                  * @description Only these fields of each item, comma-separated; `id` is always kept. An
-                 *     unknown name is a 400 problem that lists the allowed ones.
+                 *     unknown name is a 400 problem that lists the allowed ones. A name given twice counts once.
                  * @example [
                  *       "body",
                  *       "corrections"
@@ -6363,7 +6779,7 @@ export interface operations {
                  */
                 count?: boolean;
                 /**
-                 * @description Count the selected articles per value of these fields, comma-separated: `topic`, `participant`, `event`.
+                 * @description Count the selected articles per value of these fields, comma-separated: `topic`, `participant`, `event`. A name given twice counts once.
                  * @example [
                  *       "topic",
                  *       "participant"
@@ -6371,7 +6787,7 @@ export interface operations {
                  */
                 facet?: ("topic" | "participant" | "event")[];
                 /**
-                 * @description Related resources to side-load into `included`, comma-separated: `quotes`, `participants`, `events`, `topics`.
+                 * @description Related resources to side-load into `included`, comma-separated: `quotes`, `participants`, `events`, `topics`. A name given twice counts once.
                  * @example [
                  *       "quotes",
                  *       "participants"
@@ -6417,8 +6833,8 @@ export interface operations {
                 updated_after?: string;
                 /**
                  * @description Full-text search in the headline, summary and body: words (all must match),
-                 *     `"a phrase"`, `prefix*`, `a OR b`. Operators and punctuation are otherwise
-                 *     plain text.
+                 *     `"a phrase"`, `prefix*` (at least two characters before the `*`), `a OR b`.
+                 *     Operators and punctuation are otherwise plain text.
                  * @example "food security"
                  */
                 q?: string;
@@ -6546,6 +6962,7 @@ export interface operations {
             404: components["responses"]["NotFound"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     list_participant_events: {
@@ -6562,7 +6979,7 @@ export interface operations {
                 sort?: "-start_date" | "start_date";
                 /**
                  * @description Only these fields of each item, comma-separated; `id` is always kept. An
-                 *     unknown name is a 400 problem that lists the allowed ones.
+                 *     unknown name is a 400 problem that lists the allowed ones. A name given twice counts once.
                  * @example [
                  *       "end_date",
                  *       "id"
@@ -6575,7 +6992,7 @@ export interface operations {
                  */
                 count?: boolean;
                 /**
-                 * @description Count the selected events per value of these fields, comma-separated: `kind`, `participant`.
+                 * @description Count the selected events per value of these fields, comma-separated: `kind`, `participant`. A name given twice counts once.
                  * @example [
                  *       "kind",
                  *       "participant"
@@ -6583,7 +7000,7 @@ export interface operations {
                  */
                 facet?: ("kind" | "participant")[];
                 /**
-                 * @description Related resources to side-load into `included`, comma-separated: `participants`, `parent`, `subevents`.
+                 * @description Related resources to side-load into `included`, comma-separated: `participants`, `parent`, `subevents`. A name given twice counts once.
                  * @example [
                  *       "participants",
                  *       "parent"
@@ -6743,6 +7160,7 @@ export interface operations {
             404: components["responses"]["NotFound"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     list_participant_quotes: {
@@ -6759,7 +7177,7 @@ export interface operations {
                 sort?: "-said_on" | "said_on" | "relevance";
                 /**
                  * @description Only these fields of each item, comma-separated; `id` is always kept. An
-                 *     unknown name is a 400 problem that lists the allowed ones.
+                 *     unknown name is a 400 problem that lists the allowed ones. A name given twice counts once.
                  * @example [
                  *       "article",
                  *       "event"
@@ -6772,7 +7190,7 @@ export interface operations {
                  */
                 count?: boolean;
                 /**
-                 * @description Count the selected quotes per value of these fields, comma-separated: `speaker`, `topic`, `event`.
+                 * @description Count the selected quotes per value of these fields, comma-separated: `speaker`, `topic`, `event`. A name given twice counts once.
                  * @example [
                  *       "speaker",
                  *       "topic"
@@ -6780,7 +7198,7 @@ export interface operations {
                  */
                 facet?: ("speaker" | "topic" | "event")[];
                 /**
-                 * @description Related resources to side-load into `included`, comma-separated: `speaker`, `article`, `event`, `topic`.
+                 * @description Related resources to side-load into `included`, comma-separated: `speaker`, `article`, `event`, `topic`. A name given twice counts once.
                  * @example [
                  *       "speaker",
                  *       "article"
@@ -6827,7 +7245,8 @@ export interface operations {
                 said_before?: string;
                 /**
                  * @description Full-text search in the words, the speaker's name and the topic: words (all must
-                 *     match), `"a phrase"`, `prefix*`, `a OR b`.
+                 *     match), `"a phrase"`, `prefix*` (at least two characters before the `*`),
+                 *     `a OR b`.
                  * @example Brazil
                  */
                 q?: string;
@@ -6893,6 +7312,7 @@ export interface operations {
             404: components["responses"]["NotFound"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     participant_timeline: {
@@ -6909,7 +7329,7 @@ export interface operations {
                 sort?: "date" | "-date";
                 /**
                  * @description Only these fields of each item, comma-separated; `id` is always kept. An
-                 *     unknown name is a 400 problem that lists the allowed ones.
+                 *     unknown name is a 400 problem that lists the allowed ones. A name given twice counts once.
                  * @example [
                  *       "at",
                  *       "id"
@@ -6922,14 +7342,14 @@ export interface operations {
                  */
                 count?: boolean;
                 /**
-                 * @description Count the items per value of these fields, comma-separated: `type`.
+                 * @description Count the items per value of these fields, comma-separated: `type`. A name given twice counts once.
                  * @example [
                  *       "type"
                  *     ]
                  */
                 facet?: "type"[];
                 /**
-                 * @description Side-load the full resources of the items into `included`, comma-separated: `articles`, `quotes`, `events`.
+                 * @description Side-load the full resources of the items into `included`, comma-separated: `articles`, `quotes`, `events`. A name given twice counts once.
                  * @example [
                  *       "articles",
                  *       "quotes"
@@ -6938,7 +7358,7 @@ export interface operations {
                 include?: ("articles" | "quotes" | "events")[];
                 /**
                  * @description Only items of these types, comma-separated: `article`, `quote`, `event`
-                 *     (default: all).
+                 *     (default: all). A name given twice counts once.
                  * @example [
                  *       "article",
                  *       "quote"
@@ -6999,6 +7419,7 @@ export interface operations {
             404: components["responses"]["NotFound"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     list_quotes: {
@@ -7015,7 +7436,7 @@ export interface operations {
                 sort?: "-said_on" | "said_on" | "relevance";
                 /**
                  * @description Only these fields of each item, comma-separated; `id` is always kept. An
-                 *     unknown name is a 400 problem that lists the allowed ones.
+                 *     unknown name is a 400 problem that lists the allowed ones. A name given twice counts once.
                  * @example [
                  *       "article",
                  *       "event"
@@ -7028,7 +7449,7 @@ export interface operations {
                  */
                 count?: boolean;
                 /**
-                 * @description Count the selected quotes per value of these fields, comma-separated: `speaker`, `topic`, `event`.
+                 * @description Count the selected quotes per value of these fields, comma-separated: `speaker`, `topic`, `event`. A name given twice counts once.
                  * @example [
                  *       "speaker",
                  *       "topic"
@@ -7036,7 +7457,7 @@ export interface operations {
                  */
                 facet?: ("speaker" | "topic" | "event")[];
                 /**
-                 * @description Related resources to side-load into `included`, comma-separated: `speaker`, `article`, `event`, `topic`.
+                 * @description Related resources to side-load into `included`, comma-separated: `speaker`, `article`, `event`, `topic`. A name given twice counts once.
                  * @example [
                  *       "speaker",
                  *       "article"
@@ -7083,7 +7504,8 @@ export interface operations {
                 said_before?: string;
                 /**
                  * @description Full-text search in the words, the speaker's name and the topic: words (all must
-                 *     match), `"a phrase"`, `prefix*`, `a OR b`.
+                 *     match), `"a phrase"`, `prefix*` (at least two characters before the `*`),
+                 *     `a OR b`.
                  * @example Brazil
                  */
                 q?: string;
@@ -7145,6 +7567,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     create_quote: {
@@ -7209,6 +7632,7 @@ export interface operations {
             422: components["responses"]["ValidationFailed"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     get_quote: {
@@ -7216,7 +7640,7 @@ export interface operations {
             query?: {
                 /**
                  * @description Related resources to side-load into `included`, comma-separated; the names are
-                 *     those of the resource's list (`include` there).
+                 *     those of the resource's list (`include` there). A name given twice counts once.
                  * @example [
                  *       "speaker",
                  *       "article"
@@ -7231,7 +7655,7 @@ export interface operations {
                 format?: "json" | "jsonld";
                 /**
                  * @description Only these fields, comma-separated; `id` is always kept. The names are those of
-                 *     the resource's `fields` list parameter. JSON only.
+                 *     the resource's `fields` list parameter. JSON only. A name given twice counts once.
                  * @example [
                  *       "article",
                  *       "event"
@@ -7315,6 +7739,7 @@ export interface operations {
             406: components["responses"]["NotAcceptable"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     replace_quote: {
@@ -7402,6 +7827,7 @@ export interface operations {
             422: components["responses"]["ValidationFailed"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     delete_quote: {
@@ -7434,6 +7860,7 @@ export interface operations {
             412: components["responses"]["PreconditionFailed"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     update_quote: {
@@ -7499,6 +7926,7 @@ export interface operations {
             422: components["responses"]["ValidationFailed"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     search: {
@@ -7515,7 +7943,7 @@ export interface operations {
                 sort?: "relevance";
                 /**
                  * @description Only these fields of each item, comma-separated; `id` is always kept. An
-                 *     unknown name is a 400 problem that lists the allowed ones.
+                 *     unknown name is a 400 problem that lists the allowed ones. A name given twice counts once.
                  * @example [
                  *       "id",
                  *       "links"
@@ -7528,21 +7956,22 @@ export interface operations {
                  */
                 count?: boolean;
                 /**
-                 * @description Count the hits per value of these fields, comma-separated: `type`.
+                 * @description Count the hits per value of these fields, comma-separated: `type`. A name given twice counts once.
                  * @example [
                  *       "type"
                  *     ]
                  */
                 facet?: "type"[];
                 /**
-                 * @description What to search for: words (all must match), `"a phrase"`, `prefix*`,
-                 *     `a OR b`. Operators and punctuation are otherwise plain text.
+                 * @description What to search for: words (all must match), `"a phrase"`, `prefix*` (at least
+                 *     two characters before the `*`), `a OR b`. Operators and punctuation are
+                 *     otherwise plain text.
                  * @example "food security"
                  */
                 q: string;
                 /**
                  * @description Only hits of these types, comma-separated: `article`, `quote`,
-                 *     `participant`, `event` (default: all).
+                 *     `participant`, `event` (default: all). A name given twice counts once.
                  * @example [
                  *       "article",
                  *       "quote"
@@ -7601,6 +8030,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     list_topics: {
@@ -7658,6 +8088,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     get_topic: {
@@ -7671,7 +8102,7 @@ export interface operations {
                 format?: "json";
                 /**
                  * @description Only these fields, comma-separated; `id` is always kept. The names are those of
-                 *     the resource's `fields` list parameter. JSON only.
+                 *     the resource's `fields` list parameter. JSON only. A name given twice counts once.
                  * @example [
                  *       "description",
                  *       "id"
@@ -7716,6 +8147,7 @@ export interface operations {
             406: components["responses"]["NotAcceptable"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     list_webhooks: {
@@ -7764,6 +8196,7 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     create_webhook: {
@@ -7830,6 +8263,7 @@ export interface operations {
             422: components["responses"]["ValidationFailed"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     get_webhook: {
@@ -7881,6 +8315,7 @@ export interface operations {
             404: components["responses"]["NotFound"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     delete_webhook: {
@@ -7910,6 +8345,7 @@ export interface operations {
             412: components["responses"]["PreconditionFailed"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
 }

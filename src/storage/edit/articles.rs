@@ -9,7 +9,8 @@ use utoipa::ToSchema;
 use super::{Ctx, EditError, EditResult, Editable, Ref, check_refs};
 use crate::domain::{Article, ArticleId, ArticleStatus, Block, Invalid, NewArticle, Slug};
 use crate::storage::articles::{self, Stamp, Visibility};
-use crate::storage::changes::{Operation, Reason};
+use crate::storage::changes::{self, Operation, Reason};
+use crate::storage::visibility;
 use crate::storage::{Result, StorageError};
 
 impl Editable for Article {
@@ -46,7 +47,8 @@ impl Editable for Article {
     ) -> EditResult<Reason> {
         check_article_refs(conn, id, new, ctx.seeding)?;
         let now = ctx.now.timestamp();
-        let was_public = previous.is_some_and(|p| is_public(p.status));
+        // Public as the log last told readers, so that a flip always reaches them.
+        let was_public = changes::last_public(conn, "article", id.as_str())?;
         let published_at = match (new.published_at, previous) {
             // Publishing a draft without a new time publishes it now.
             (Some(t), Some(p))
@@ -84,14 +86,15 @@ impl Editable for Article {
                 params![id, version, note.as_str(), now],
             )?;
         }
-        let is_public = is_public(new.status);
+        let is_public = visibility::is_public(conn, "article", id.as_str())?;
+        let gone = if new.status == ArticleStatus::Withdrawn {
+            Reason::Withdrawn
+        } else {
+            Reason::Unpublished
+        };
         if previous.is_some() && is_public != was_public {
             // The article's quotes appear or disappear with it.
-            let reason = if is_public {
-                Reason::Published
-            } else {
-                Reason::Withdrawn
-            };
+            let reason = if is_public { Reason::Published } else { gone };
             let quotes: Vec<String> = conn
                 .prepare_cached("SELECT id FROM quotes WHERE article = ?1 ORDER BY id")?
                 .query_map([id], |r| r.get(0))?
@@ -103,7 +106,7 @@ impl Editable for Article {
         Ok(match previous {
             None => Reason::Created,
             Some(_) if is_public && !was_public => Reason::Published,
-            Some(_) if new.status == ArticleStatus::Withdrawn && was_public => Reason::Withdrawn,
+            Some(_) if was_public && !is_public => gone,
             Some(_) if new.correction_note.is_some() => Reason::Corrected,
             Some(_) => Reason::Updated,
         })
@@ -122,10 +125,6 @@ impl Editable for Article {
         conn.execute("DELETE FROM articles WHERE id = ?1", [id])?;
         Ok(())
     }
-}
-
-fn is_public(status: ArticleStatus) -> bool {
-    matches!(status, ArticleStatus::Published | ArticleStatus::Scheduled)
 }
 
 fn check_article_refs(
