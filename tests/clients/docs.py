@@ -11,7 +11,7 @@ import urllib.request
 BASE = sys.argv[1].rstrip("/")
 browser = shutil.which("chromium") or shutil.which("chromium-browser")
 if not browser:
-    sys.exit("docs: Chromium is needed (Debian package `chromium`; .ci/run installs it)")
+    sys.exit("docs: Chromium is needed (Debian package `chromium`; tests/run installs it)")
 
 with urllib.request.urlopen(BASE + "/openapi.json") as response:
     spec = json.load(response)
