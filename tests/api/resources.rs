@@ -48,3 +48,130 @@ async fn a_delete_whose_check_was_forgotten_is_a_409_not_a_500() {
             .is_success()
     );
 }
+
+/// Every OpenAPI schema name declared in `src/`, with where: each type that derives
+/// `ToSchema` (under its `#[schema(as = ...)]` name if it has one), and each type made
+/// by a macro that derives it. utoipa's component names are global and a second type
+/// of the same name silently replaces the first in `components.schemas`.
+fn declared_schema_names() -> Vec<(String, String)> {
+    let mut sources = Vec::new();
+    let mut dirs = vec![std::path::PathBuf::from(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/src"
+    ))];
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                sources.push((
+                    path.display().to_string(),
+                    std::fs::read_to_string(&path).unwrap(),
+                ));
+            }
+        }
+    }
+    let mut names = Vec::new();
+    let mut macros = Vec::new();
+    for (file, text) in &sources {
+        let lines: Vec<&str> = text.lines().map(str::trim).collect();
+        let mut macro_name = None;
+        for (at, line) in lines.iter().enumerate() {
+            if let Some(rest) = line.strip_prefix("macro_rules!") {
+                macro_name = Some(rest.trim().trim_end_matches('{').trim().to_owned());
+            }
+            if !(line.starts_with("#[derive(") && derives_to_schema(&lines[at..])) {
+                continue;
+            }
+            let mut renamed = None;
+            for next in &lines[at..] {
+                if let Some(alias) = next
+                    .split("as = ")
+                    .nth(1)
+                    .filter(|_| next.starts_with("#[schema("))
+                {
+                    let path = alias.split([',', ')']).next().unwrap().trim();
+                    renamed = Some(path.rsplit("::").next().unwrap().to_owned());
+                }
+                let item = next
+                    .trim_start_matches("pub(crate) ")
+                    .trim_start_matches("pub ");
+                if let Some(rest) = item
+                    .strip_prefix("struct ")
+                    .or_else(|| item.strip_prefix("enum "))
+                {
+                    let ident: String = rest
+                        .chars()
+                        .take_while(|c| c.is_alphanumeric() || *c == '_' || *c == '$')
+                        .collect();
+                    if ident.starts_with('$') {
+                        macros.extend(macro_name.clone());
+                    } else {
+                        names.push((renamed.unwrap_or(ident), format!("{file}:{}", at + 1)));
+                    }
+                    break;
+                }
+            }
+        }
+    }
+    // The first identifier of each invocation of those macros names the type.
+    for (file, text) in &sources {
+        for name in &macros {
+            for (at, invocation) in text.match_indices(&format!("{name}!(")) {
+                let first = text[at + invocation.len()..]
+                    .lines()
+                    .map(str::trim)
+                    .flat_map(|l| {
+                        if l.starts_with("///") || l.starts_with("#[") {
+                            None
+                        } else {
+                            Some(l)
+                        }
+                    })
+                    .flat_map(|l| l.split(|c: char| !(c.is_alphanumeric() || c == '_')))
+                    .find(|w| !w.is_empty())
+                    .unwrap();
+                let line = text[..at].lines().count() + 1;
+                names.push((first.to_owned(), format!("{file}:{line}")));
+            }
+        }
+    }
+    names
+}
+
+/// Whether the derive attribute starting at `lines[0]` (perhaps over several lines)
+/// names `ToSchema`.
+fn derives_to_schema(lines: &[&str]) -> bool {
+    let mut attribute = String::new();
+    for line in lines {
+        attribute.push_str(line);
+        if line.ends_with(")]") {
+            break;
+        }
+    }
+    attribute
+        .split(|c: char| !(c.is_alphanumeric() || c == '_'))
+        .any(|w| w == "ToSchema")
+}
+
+#[test]
+fn every_schema_name_is_declared_once() {
+    let names = declared_schema_names();
+    for known in ["Problem", "Article", "Place", "ParticipantId", "Headline"] {
+        assert!(
+            names.iter().any(|(n, _)| n == known),
+            "the scan misses {known}: {names:?}"
+        );
+    }
+    let mut seen = std::collections::BTreeMap::<&str, &str>::new();
+    for (name, at) in &names {
+        if let Some(first) = seen.insert(name, at) {
+            panic!(
+                "two types are both named `{name}` in the OpenAPI description ({first} and {at}); \
+                 schema names are global, so one would silently replace the other: rename one \
+                 or give it `#[schema(as = ...)]`"
+            );
+        }
+    }
+}
