@@ -8074,8 +8074,27 @@ export interface operations {
             query?: {
                 /** @description Page size, 1 to 100. */
                 limit?: number;
-                /** @description The `next_cursor` of the previous page. */
+                /** @description The `next_cursor` of the previous page; it holds only for the same `sort`. */
                 cursor?: string;
+                /**
+                 * @description Order: `id` (alphabetical, the default).
+                 * @example id
+                 */
+                sort?: "id";
+                /**
+                 * @description Only these fields of each item, comma-separated; `id` is always kept. An
+                 *     unknown name is a 400 problem that lists the allowed ones. A name given twice counts once.
+                 * @example [
+                 *       "description",
+                 *       "id"
+                 *     ]
+                 */
+                fields?: ("description" | "id" | "links" | "name" | "updated_at")[];
+                /**
+                 * @description `true` adds `page.total`: how many items the filters select, over all pages.
+                 * @example true
+                 */
+                count?: boolean;
             };
             header?: never;
             path?: never;
