@@ -1,9 +1,150 @@
 //! What every kind of resource must have, so that adding one cannot silently leave a
 //! part out.
 
-use serde_json::json;
+use serde_json::{Value, json};
 
-use crate::helpers::{Role, assert_problem, spawn_app};
+use crate::helpers::{Role, TestApp, assert_problem, spawn_app};
+
+/// References that make the referring row part of the referenced one: deleting an
+/// article deletes its quotes with it, so a quote's `article` never blocks a delete.
+const OWNED: &[(&str, &str)] = &[("quotes", "article")];
+
+/// The kinds of content resource, from the schema itself: each table with a text
+/// `id` and an `updated_at`. A table added for a new resource is one of them at
+/// once, whatever else was forgotten. The table's name is the resource's path.
+fn resource_kinds(conn: &rusqlite::Connection) -> Vec<String> {
+    let mut statement = conn
+        .prepare(
+            "SELECT m.name FROM sqlite_schema m
+             WHERE m.type = 'table'
+               AND EXISTS (SELECT 1 FROM pragma_table_info(m.name) WHERE name = 'id' AND pk = 1)
+               AND EXISTS (SELECT 1 FROM pragma_table_info(m.name) WHERE name = 'updated_at')
+             ORDER BY m.name",
+        )
+        .unwrap();
+    let kinds = statement.query_map([], |r| r.get(0)).unwrap();
+    kinds.map(Result::unwrap).collect()
+}
+
+/// Every foreign key that is not `ON DELETE CASCADE`, as (table, column, the table
+/// it points at): while a row points there, that row's target cannot go.
+fn blocking_references(conn: &rusqlite::Connection) -> Vec<(String, String, String)> {
+    let mut statement = conn
+        .prepare(
+            "SELECT m.name, f.\"from\", f.\"table\"
+             FROM sqlite_schema m, pragma_foreign_key_list(m.name) f
+             WHERE m.type = 'table' AND f.on_delete <> 'CASCADE'
+             ORDER BY 1, 2",
+        )
+        .unwrap();
+    let references = statement
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .unwrap();
+    references.map(Result::unwrap).collect()
+}
+
+/// Each 2xx response with a body, in every media type, carries an example.
+fn assert_examples(doc: &Value, path: &str) {
+    for (method, operation) in doc["paths"][path].as_object().unwrap() {
+        for (status, response) in operation["responses"].as_object().unwrap() {
+            let Some(content) = response["content"]
+                .as_object()
+                .filter(|_| status.starts_with('2'))
+            else {
+                continue;
+            };
+            for (media, body) in content {
+                assert!(
+                    body.get("example").is_some() || body.get("examples").is_some(),
+                    "{method} {path} {status} {media} has no example"
+                );
+            }
+        }
+    }
+}
+
+#[actix_web::test]
+async fn every_resource_kind_has_every_part() {
+    let app = spawn_app().await;
+    let conn = rusqlite::Connection::open(app.dir.path().join("newsdesk.db")).unwrap();
+    let kinds = resource_kinds(&conn);
+    assert!(kinds.len() >= 5, "{kinds:?}");
+    let doc = app.get_ok("/openapi.json").await;
+    for kind in &kinds {
+        let list = format!("/v1/{kind}");
+        let one = format!("/v1/{kind}/{{id}}");
+        for path in [&list, &one] {
+            assert!(
+                doc["paths"][path]["get"].is_object(),
+                "no GET {path} described"
+            );
+            assert_examples(&doc, path);
+        }
+        let ids = app.ids(&list).await;
+        let id = ids
+            .first()
+            .unwrap_or_else(|| panic!("{list} lists nothing"));
+        let reply = app
+            .request(
+                "GET",
+                &format!("{list}/{id}"),
+                &[("Accept", "application/json")],
+            )
+            .await;
+        assert_eq!(reply.status.as_u16(), 200, "GET {list}/{id}");
+        assert!(
+            reply
+                .header("content-type")
+                .unwrap()
+                .starts_with("application/json")
+        );
+        assert_eq!(reply.json()["data"]["id"], id.as_str(), "GET {list}/{id}");
+    }
+    check_deletes_while_referenced(&app, &conn, &kinds, &doc).await;
+}
+
+/// Every resource that can be deleted answers 409, never 500 or 204, while another
+/// row still points at it.
+async fn check_deletes_while_referenced(
+    app: &TestApp,
+    conn: &rusqlite::Connection,
+    kinds: &[String],
+    doc: &Value,
+) {
+    let key = app.key(Role::Editor, "desk");
+    let auth = format!("Bearer {key}");
+    let mut tried = 0;
+    for (table, column, target) in blocking_references(conn) {
+        let deletable = doc["paths"][format!("/v1/{target}/{{id}}")]["delete"].is_object();
+        if !kinds.contains(&target) || !deletable || OWNED.contains(&(&*table, &*column)) {
+            continue;
+        }
+        let referenced: Option<String> = conn
+            .query_row(
+                &format!(
+                    "SELECT \"{column}\" FROM \"{table}\" WHERE \"{column}\" IS NOT NULL LIMIT 1"
+                ),
+                [],
+                |r| r.get(0),
+            )
+            .ok();
+        let Some(id) = referenced else { continue };
+        let reply = app
+            .request(
+                "DELETE",
+                &format!("/v1/{target}/{id}"),
+                &[("Authorization", auth.as_str())],
+            )
+            .await;
+        let problem = assert_problem(&reply, 409);
+        assert_eq!(
+            problem["type"], "/problems/conflict",
+            "{table}.{column} → {target}/{id}"
+        );
+        tried += 1;
+    }
+    assert!(tried >= 5, "only {tried} references were tried");
+}
 
 /// A resource added without its delete check: a table that points at participants
 /// which `DELETE /v1/participants/{id}` does not know about. SQLite's foreign key
