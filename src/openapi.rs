@@ -237,19 +237,40 @@ pub async fn render() -> Result<String, Box<dyn std::error::Error>> {
                 .find(|(prefix, _)| path.starts_with(prefix))
                 .map(|(_, id)| path.replace("{id}", id))
                 .unwrap_or_else(|| path.clone());
-            let request = TestRequest::default()
-                .method(method.to_uppercase().parse()?)
-                .uri(&uri)
-                .insert_header(("Authorization", bearer.as_str()))
-                .insert_header(("Content-Type", media.as_str()))
-                .set_payload(serde_json::to_vec(&example)?);
-            let response = call_service(&app, request.to_request()).await;
-            let status = response.status().as_u16().to_string();
-            let body: Value = serde_json::from_slice(&read_body(response).await)?;
-            set_example(&mut doc, &[&path, method, "responses", &status], &body);
+            let mut writes = vec![(uri.clone(), example.clone())];
+            if method == "put" && uri != path {
+                writes.push(created_by_put(&uri, example));
+            }
+            for (uri, example) in writes {
+                let request = TestRequest::default()
+                    .method(method.to_uppercase().parse()?)
+                    .uri(&uri)
+                    .insert_header(("Authorization", bearer.as_str()))
+                    .insert_header(("Content-Type", media.as_str()))
+                    .set_payload(serde_json::to_vec(&example)?);
+                let response = call_service(&app, request.to_request()).await;
+                let status = response.status().as_u16().to_string();
+                let body: Value = serde_json::from_slice(&read_body(response).await)?;
+                set_example(&mut doc, &[&path, method, "responses", &status], &body);
+            }
         }
     }
     Ok(serde_json::to_string_pretty(&doc)? + "\n")
+}
+
+/// The PUT that creates (201): the example body under an id not yet taken.
+fn created_by_put(uri: &str, mut example: Value) -> (String, Value) {
+    let created = format!("{uri}-copy");
+    example["id"] = json!(created.rsplit('/').next());
+    // A quote block carries one of its own article's quotes, which a new article does
+    // not have yet: it is a plain paragraph there.
+    let blocks = example.get_mut("body").and_then(Value::as_array_mut);
+    for block in blocks.into_iter().flatten() {
+        if block.get("quote_id").is_some() {
+            *block = json!({"type": "paragraph", "text": block["text"]});
+        }
+    }
+    (created, example)
 }
 
 /// Sets `example` on every media type of the response or request body at `at`

@@ -84,8 +84,19 @@ pub enum ApiError {
 pub const OVERLOAD_RETRY_AFTER: u64 = 1;
 
 impl From<StorageError> for ApiError {
-    /// An overload is the server's state, not a fault: 503, never 500.
+    /// An overload is the server's state, not a fault: 503, never 500. A broken
+    /// foreign key is the client's write clashing with what is stored: 409, never
+    /// 500, even where a resource's own delete check is missing.
     fn from(e: StorageError) -> Self {
+        if e.is_foreign_key_violation() {
+            tracing::warn!(error = %e, "write refused by a foreign key");
+            return Self::Conflict(
+                "The write would break a reference between resources: other resources \
+                 still point at the one being deleted, or the body names one that does \
+                 not exist."
+                    .to_owned(),
+            );
+        }
         match e.overload() {
             Some(overload) => {
                 tracing::warn!(error = %e, "database overloaded");
@@ -402,5 +413,15 @@ mod tests {
         assert_eq!(fault.status_code(), StatusCode::INTERNAL_SERVER_ERROR);
         let edit = ApiError::from(EditError::Storage(sqlite(rusqlite::ffi::SQLITE_BUSY)));
         assert_eq!(edit.status_code(), StatusCode::SERVICE_UNAVAILABLE);
+    }
+
+    #[test]
+    fn a_broken_foreign_key_is_a_409_conflict() {
+        let cause = sqlite(rusqlite::ffi::SQLITE_CONSTRAINT_FOREIGNKEY);
+        let response = ApiError::from(EditError::Storage(cause)).error_response();
+        assert_eq!(response.status(), StatusCode::CONFLICT);
+        // Other constraints are still faults of ours.
+        let unique = ApiError::from(sqlite(rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE));
+        assert_eq!(unique.status_code(), StatusCode::INTERNAL_SERVER_ERROR);
     }
 }

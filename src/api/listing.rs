@@ -12,14 +12,15 @@ use crate::storage::fts::FtsQuery;
 use crate::storage::{Facet, Resource, Sort};
 
 /// Declares the query parameters of a list: those every list shares, documented with
-/// this list's sorts, facets and includes, then the list's own filters.
+/// this list's sorts, facets and includes, then the list's own filters. `facet` and
+/// `include` are left out for a list whose resource has no facets or relations.
 macro_rules! list_query {
     (
         $(#[$meta:meta])*
         pub struct $name:ident {
             sort: $sort_doc:tt, example $sort_example:tt;
-            facet: $facet_doc:tt, example $facet_example:tt;
-            include: $include_doc:tt, example $include_example:tt;
+            $(facet: $facet_doc:tt, example $facet_example:tt;)?
+            $(include: $include_doc:tt, example $include_example:tt;)?
             fields example $fields_example:tt;
         }
         { $($filters:tt)* }
@@ -50,14 +51,18 @@ macro_rules! list_query {
             #[param(value_type = Option<bool>, example = true)]
             #[serde(default, deserialize_with = "crate::api::params::non_empty")]
             pub count: Option<String>,
-            #[doc = $facet_doc]
-            #[param(example = $facet_example)]
-            #[serde(default, deserialize_with = "crate::api::params::non_empty")]
-            pub facet: Option<String>,
-            #[doc = $include_doc]
-            #[param(example = $include_example)]
-            #[serde(default, deserialize_with = "crate::api::params::as_given")]
-            pub include: Option<String>,
+            $(
+                #[doc = $facet_doc]
+                #[param(example = $facet_example)]
+                #[serde(default, deserialize_with = "crate::api::params::non_empty")]
+                pub facet: Option<String>,
+            )?
+            $(
+                #[doc = $include_doc]
+                #[param(example = $include_example)]
+                #[serde(default, deserialize_with = "crate::api::params::as_given")]
+                pub include: Option<String>,
+            )?
             $($filters)*
         }
 
@@ -70,8 +75,10 @@ macro_rules! list_query {
                     sort: self.sort.as_deref(),
                     fields: self.fields.as_deref(),
                     count: self.count.as_deref(),
-                    facet: self.facet.as_deref(),
-                    include: self.include.as_deref(),
+                    // A list without facets or includes declares no such parameter:
+                    // the name is then unknown, a 400 like any other.
+                    facet: None $(.or({ let _ = $facet_doc; self.facet.as_deref() }))?,
+                    include: None $(.or({ let _ = $include_doc; self.include.as_deref() }))?,
                     searching: false,
                 }
             }

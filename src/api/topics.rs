@@ -1,31 +1,24 @@
 //! `/v1/topics`.
 
 use actix_web::{HttpRequest, HttpResponse, get, web};
-use serde::Deserialize;
-use utoipa::IntoParams;
 
 use super::envelope::{Collection, Single};
 use super::error::ApiResult;
-use super::listing::ListParams;
+use super::listing::list_query;
 use super::params::Query;
 use super::respond;
 use super::{AppState, GetQuery};
 use crate::domain::{Topic, TopicId};
 use crate::storage::topics::{self, TopicFilter};
 
-/// Query parameters of the topic list.
-#[derive(Debug, Default, Deserialize, IntoParams)]
-#[serde(deny_unknown_fields)]
-#[into_params(parameter_in = Query)]
-pub struct TopicListQuery {
-    /// Page size, 1 to 100.
-    #[serde(default, deserialize_with = "super::params::whole_number")]
-    #[param(minimum = 1, maximum = 100, default = 20)]
-    pub limit: Option<u32>,
-    /// The `next_cursor` of the previous page.
-    #[serde(default, deserialize_with = "super::params::non_empty")]
-    #[param(pattern = "^[A-Za-z0-9_-]+$")]
-    pub cursor: Option<String>,
+list_query! {
+    /// Query parameters of the topic list. Topics have no facets and relate to
+    /// nothing, so the list takes no `facet` or `include`.
+    pub struct TopicListQuery {
+        sort: "Order: `id` (alphabetical, the default).", example "id";
+        fields example "id,name";
+    }
+    {}
 }
 
 /// List topics
@@ -43,12 +36,7 @@ pub async fn list_topics(
     state: web::Data<AppState>,
     Query(query): Query<TopicListQuery>,
 ) -> ApiResult<HttpResponse> {
-    let params = ListParams {
-        limit: query.limit,
-        cursor: query.cursor.as_deref(),
-        ..Default::default()
-    };
-    respond::page::<Topic>(&req, &state, params, TopicFilter::default()).await
+    respond::page::<Topic>(&req, &state, query.list_params(), TopicFilter::default()).await
 }
 
 /// Get a topic

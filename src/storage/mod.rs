@@ -66,6 +66,20 @@ pub enum StorageError {
 
 pub type Result<T, E = StorageError> = std::result::Result<T, E>;
 
+impl StorageError {
+    /// True when SQLite refused a write because it would break a foreign key: a
+    /// delete of something still pointed at, or a reference to nothing. The explicit
+    /// checks in `edit` catch these first with a better message; this is the net for
+    /// a check someone forgot.
+    pub fn is_foreign_key_violation(&self) -> bool {
+        matches!(
+            self,
+            Self::Sqlite(rusqlite::Error::SqliteFailure(e, _))
+                if e.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_FOREIGNKEY
+        )
+    }
+}
+
 /// Settings applied to every connection, read or write.
 fn init_connection(conn: &mut Connection) -> rusqlite::Result<()> {
     conn.pragma_update(None, "foreign_keys", "ON")?;

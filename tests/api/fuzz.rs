@@ -93,7 +93,10 @@ fn query_string() -> impl Strategy<Value = (String, String)> {
         ("/v1/quotes", list.to_vec()),
         ("/v1/participants", list.to_vec()),
         ("/v1/events", list.to_vec()),
-        ("/v1/topics", vec!["fields", "limit", "cursor"]),
+        (
+            "/v1/topics",
+            vec!["fields", "sort", "count", "limit", "cursor"],
+        ),
         (
             "/v1/search",
             vec!["q", "q", "fields", "type", "limit", "cursor"],

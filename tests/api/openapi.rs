@@ -12,7 +12,8 @@ async fn the_committed_description_is_the_generated_one() {
     let committed = include_str!("../../openapi/openapi.json");
     assert!(
         generated == committed,
-        "openapi/openapi.json is stale: run `cargo run -- openapi > openapi/openapi.json`"
+        "openapi/openapi.json is stale: run `tests/clients/regenerate` (the description, the \
+         Postman collection and the TypeScript types) and commit what it changes"
     );
     let app = spawn_app().await;
     assert_eq!(

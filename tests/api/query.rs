@@ -369,3 +369,28 @@ async fn cursor_walks_are_stable_under_every_sort() {
         }
     }
 }
+
+#[actix_web::test]
+async fn topics_take_the_shared_list_vocabulary_but_no_facets_or_includes() {
+    let app = spawn_app().await;
+    let all = app.get_ok("/v1/topics?sort=id&count=true&limit=2").await;
+    let total = all["page"]["total"].as_u64().unwrap();
+    assert!(total > 2, "{all}");
+    assert_eq!(app.walk("/v1/topics?sort=id", 2).await.len() as u64, total);
+
+    let sparse = app.get_ok("/v1/topics?fields=name").await;
+    for item in sparse["data"].as_array().unwrap() {
+        let keys: Vec<&String> = item.as_object().unwrap().keys().collect();
+        assert_eq!(keys, ["id", "name"], "{item}");
+    }
+    for (path, field) in [
+        ("/v1/topics?sort=-id", "sort"),
+        ("/v1/topics?fields=colour", "fields"),
+        ("/v1/topics?count=maybe", "count"),
+        ("/v1/topics?facet=id", "facet"),
+        ("/v1/topics?include=articles", "include"),
+    ] {
+        let problem = assert_problem(&app.get(path).await, 400);
+        assert_eq!(problem["errors"][0]["field"], field, "{path}: {problem}");
+    }
+}

@@ -3831,6 +3831,83 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "data": {
+                     *         "body": [
+                     *           {
+                     *             "text": "Belarus President Aleksandr Lukashenko met with China President Xi Jinping on the sidelines of the Shanghai Cooperation Organization summit in Astana, Kazakhstan on 4 July.",
+                     *             "type": "paragraph"
+                     *           },
+                     *           {
+                     *             "text": "Xi Jinping congratulated Aleksandr Lukashenko on Belarus’ acquiring a new status within the framework of the Shanghai Cooperation Organization. Belarus had become a full member of the organization during the summit in Astana earlier that day.",
+                     *             "type": "paragraph"
+                     *           },
+                     *           {
+                     *             "text": "The China President said: “Your country celebrated Independence Day yesterday. Today your country has become a full member of the Shanghai Cooperation Organization. I heartily congratulate you.”",
+                     *             "type": "paragraph"
+                     *           },
+                     *           {
+                     *             "text": "He reminded that the Belarus President visited China twice in 2023. During the negotiations the parties sketched out plans for advancing all-weather strategic partnership. Tight contacts are maintained at all levels.",
+                     *             "type": "paragraph"
+                     *           },
+                     *           {
+                     *             "text": "“We will definitely facilitate further stable development of our relations,” Xi Jinping stated. The Chinese leader added that the parties intend to go forward in this direction by leaps and bounds.",
+                     *             "type": "paragraph"
+                     *           },
+                     *           {
+                     *             "text": "In turn, Aleksandr Lukashenko thanked the China President for the colossal support Belarus had received on the way to the Shanghai Cooperation Organization membership.",
+                     *             "type": "paragraph"
+                     *           },
+                     *           {
+                     *             "text": "“I am very glad that you are about to become the presiding country [in 2025]. It means I will have an extra opportunity to visit the People’s Republic of China next year. I’ve noted down your initiatives that you promote in the Shanghai Cooperation Organization: global security, global development, global civilization, global control of artificial intelligence. You’ve already noticed positive and negative aspects of artificial intelligence. We support all your initiatives by all means. Particularly the key initiative to resolve the Ukrainian crisis. This initiative is consonant with Brazil’s initiative,” the President noted.",
+                     *             "type": "paragraph"
+                     *           }
+                     *         ],
+                     *         "corrections": [],
+                     *         "dateline": {
+                     *           "date": "2024-07-04",
+                     *           "place": "Astana"
+                     *         },
+                     *         "events": [
+                     *           "lukashenko-xi-meeting-2024",
+                     *           "sco-summit-astana-2024",
+                     *           "belarus-sco-accession-2024"
+                     *         ],
+                     *         "headline": "Aleksandr Lukashenko meeting with China President Xi Jinping in Astana",
+                     *         "headline_origin": "source",
+                     *         "id": "lukashenko-meets-xi-jinping-astana-copy",
+                     *         "language": "en",
+                     *         "links": {
+                     *           "self": "/v1/articles/lukashenko-meets-xi-jinping-astana-copy"
+                     *         },
+                     *         "participants": [
+                     *           "aleksandr-lukashenko",
+                     *           "xi-jinping",
+                     *           "belarus",
+                     *           "china",
+                     *           "shanghai-cooperation-organization",
+                     *           "kazakhstan",
+                     *           "brazil"
+                     *         ],
+                     *         "published_at": "2024-07-04T07:00:00Z",
+                     *         "quotes": [],
+                     *         "source": {
+                     *           "name": null,
+                     *           "note": "The original page gives no source for this item.",
+                     *           "url": null
+                     *         },
+                     *         "status": "published",
+                     *         "summary": "Aleksandr Lukashenko met Xi Jinping on the sidelines of the SCO summit in Astana; the Chinese leader congratulated Belarus on becoming a full member of the organization.",
+                     *         "topics": [
+                     *           "sco-membership",
+                     *           "belarus-china-relations"
+                     *         ],
+                     *         "updated_at": "2024-07-06T07:00:00Z",
+                     *         "version": 1
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Single_Article"];
                 };
             };
@@ -5271,6 +5348,38 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "data": {
+                     *         "end_date": "2024-07-04",
+                     *         "id": "lukashenko-xi-meeting-2024-copy",
+                     *         "kind": "meeting",
+                     *         "links": {
+                     *           "self": "/v1/events/lukashenko-xi-meeting-2024-copy"
+                     *         },
+                     *         "parent": "sco-summit-astana-2024",
+                     *         "participants": [
+                     *           {
+                     *             "participant": "aleksandr-lukashenko",
+                     *             "role": "participant"
+                     *           },
+                     *           {
+                     *             "participant": "xi-jinping",
+                     *             "role": "participant"
+                     *           }
+                     *         ],
+                     *         "place": {
+                     *           "city": "Astana",
+                     *           "country": "kazakhstan",
+                     *           "name": null
+                     *         },
+                     *         "start_date": "2024-07-04",
+                     *         "subevents": [],
+                     *         "title": "Aleksandr Lukashenko meets Xi Jinping on the sidelines of the SCO summit",
+                     *         "updated_at": "2024-07-06T07:00:00Z"
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Single_Event"];
                 };
             };
@@ -6664,6 +6773,25 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "data": {
+                     *         "affiliation": "china",
+                     *         "aliases": [
+                     *           "China President",
+                     *           "the Chinese leader"
+                     *         ],
+                     *         "id": "xi-jinping-copy",
+                     *         "kind": "person",
+                     *         "links": {
+                     *           "self": "/v1/participants/xi-jinping-copy"
+                     *         },
+                     *         "name": "Xi Jinping",
+                     *         "title": "President of China",
+                     *         "updated_at": "2024-07-06T07:00:00Z"
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Single_Participant"];
                 };
             };
@@ -7846,6 +7974,24 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "data": {
+                     *         "article": "lukashenko-at-sco-summit-astana",
+                     *         "event": "sco-summit-astana-2024",
+                     *         "id": "lukashenko-wonderful-gift-copy",
+                     *         "links": {
+                     *           "self": "/v1/quotes/lukashenko-wonderful-gift-copy"
+                     *         },
+                     *         "position": null,
+                     *         "said_on": "2024-07-04",
+                     *         "speaker": "aleksandr-lukashenko",
+                     *         "text": "This is a wonderful gift to the Belarusian people",
+                     *         "topic": "sco-membership",
+                     *         "updated_at": "2024-07-06T07:00:00Z"
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Single_Quote"];
                 };
             };
@@ -8074,8 +8220,27 @@ export interface operations {
             query?: {
                 /** @description Page size, 1 to 100. */
                 limit?: number;
-                /** @description The `next_cursor` of the previous page. */
+                /** @description The `next_cursor` of the previous page; it holds only for the same `sort`. */
                 cursor?: string;
+                /**
+                 * @description Order: `id` (alphabetical, the default).
+                 * @example id
+                 */
+                sort?: "id";
+                /**
+                 * @description Only these fields of each item, comma-separated; `id` is always kept. An
+                 *     unknown name is a 400 problem that lists the allowed ones. A name given twice counts once.
+                 * @example [
+                 *       "description",
+                 *       "id"
+                 *     ]
+                 */
+                fields?: ("description" | "id" | "links" | "name" | "updated_at")[];
+                /**
+                 * @description `true` adds `page.total`: how many items the filters select, over all pages.
+                 * @example true
+                 */
+                count?: boolean;
             };
             header?: never;
             path?: never;
