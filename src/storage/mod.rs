@@ -4,6 +4,7 @@
 //! worker: SQLite calls are synchronous and may wait on the disk.
 
 pub mod articles;
+pub mod backup;
 pub mod changes;
 pub mod check;
 mod deadline;
@@ -52,6 +53,9 @@ pub enum StorageError {
     Blocking(String),
     #[error("fixtures: {0}")]
     Fixtures(String),
+    /// A database file cannot be backed up or served as asked (`backup`, `--read-only`).
+    #[error("{0}")]
+    File(String),
     #[error(
         "{path} has schema version {found}, newer than the {known} this newsdesk knows: \
          it was written by a newer release. Run that release (or newer), or restore a \

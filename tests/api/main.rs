@@ -3,6 +3,7 @@
 
 mod abuse;
 mod background;
+mod backup;
 mod changes;
 mod collections;
 mod embedding;
