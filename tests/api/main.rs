@@ -20,6 +20,7 @@ mod overload;
 mod poisoning;
 mod query;
 mod repeats;
+mod replicas;
 mod root;
 mod scale;
 mod storage;

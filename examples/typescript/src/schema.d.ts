@@ -127,6 +127,9 @@ export interface paths {
          *     or none finished for long): take the instance out of rotation then. Reads may
          *     still work while writes cannot. It answers 200 again, without a restart, once the
          *     cause is gone.
+         *
+         *     On a read replica (`--read-only`), `replication` reports its lag: now minus the
+         *     time of the newest change it has. Past `--max-lag` seconds it answers 503.
          */
         get: operations["readyz"];
         put?: never;
@@ -1520,6 +1523,7 @@ export interface components {
         HeadlineOrigin: "source" | "editorial";
         /** @description A health report. */
         Health: {
+            replication?: components["schemas"]["Replication"] | null;
             /**
              * @description `ok` when healthy.
              * @example ok
@@ -1898,6 +1902,32 @@ export interface components {
          * @example This is a wonderful gift to the Belarusian people
          */
         QuoteText: string;
+        /** @description How far a read replica is behind its primary. */
+        Replication: {
+            /**
+             * Format: int64
+             * @description Seconds from the newest change this replica has to now; `null` when its change
+             *     log is empty. A quiet primary makes it grow too: it is an upper bound.
+             * @example 2
+             */
+            lag_seconds?: number | null;
+            /**
+             * Format: int64
+             * @description `--max-lag`: past it, readiness fails.
+             * @example 60
+             */
+            max_lag_seconds?: number | null;
+            /**
+             * @description When the newest change this replica has was made.
+             * @example 2026-12-01T16:00:00Z
+             */
+            newest_change_at?: string | null;
+            /**
+             * @description `--primary-url`: where writes go.
+             * @example https://write.example.org
+             */
+            primary_url?: string | null;
+        };
         /**
          * @description The kinds of resource the log records.
          * @enum {string}
@@ -2339,6 +2369,27 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
+        /** @description This server is a read replica (`--read-only`): writes go to the primary, whose URL for this request is in `Location` when the replica knows it (`--primary-url`). */
+        ReadOnlyReplica: {
+            headers: {
+                /** @description The methods a replica serves. */
+                Allow?: string;
+                /** @description This request's URL on the primary, when `--primary-url` is set. */
+                Location?: string;
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "detail": "This server is a read-only replica: send writes to the primary, at https://write.example.org/v1/articles for this one.",
+                 *       "status": 405,
+                 *       "title": "Read-only replica",
+                 *       "type": "/problems/read-only-replica"
+                 *     }
+                 */
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
         /** @description Over the rate limit; see `Retry-After`, `RateLimit` and `RateLimit-Policy`. */
         TooManyRequests: {
             headers: {
@@ -2691,7 +2742,7 @@ export interface operations {
             };
             401: components["responses"]["Unauthorized"];
             500: components["responses"]["InternalError"];
-            /** @description The database is unusable, its storage cannot take writes, or a background task is failing; `detail` says why. */
+            /** @description The database is unusable, its storage cannot take writes, a background task is failing, or (a replica) its lag is past `--max-lag`; `detail` says why. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -3262,6 +3313,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            405: components["responses"]["ReadOnlyReplica"];
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
@@ -3838,6 +3890,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            405: components["responses"]["ReadOnlyReplica"];
             409: components["responses"]["Conflict"];
             412: components["responses"]["PreconditionFailed"];
             413: components["responses"]["PayloadTooLarge"];
@@ -3875,6 +3928,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            405: components["responses"]["ReadOnlyReplica"];
             409: components["responses"]["Conflict"];
             412: components["responses"]["PreconditionFailed"];
             429: components["responses"]["TooManyRequests"];
@@ -4012,6 +4066,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            405: components["responses"]["ReadOnlyReplica"];
             409: components["responses"]["Conflict"];
             412: components["responses"]["PreconditionFailed"];
             413: components["responses"]["PayloadTooLarge"];
@@ -5026,6 +5081,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            405: components["responses"]["ReadOnlyReplica"];
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
@@ -5278,6 +5334,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            405: components["responses"]["ReadOnlyReplica"];
             409: components["responses"]["Conflict"];
             412: components["responses"]["PreconditionFailed"];
             413: components["responses"]["PayloadTooLarge"];
@@ -5315,6 +5372,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            405: components["responses"]["ReadOnlyReplica"];
             409: components["responses"]["Conflict"];
             412: components["responses"]["PreconditionFailed"];
             429: components["responses"]["TooManyRequests"];
@@ -5393,6 +5451,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            405: components["responses"]["ReadOnlyReplica"];
             409: components["responses"]["Conflict"];
             412: components["responses"]["PreconditionFailed"];
             413: components["responses"]["PayloadTooLarge"];
@@ -6486,6 +6545,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            405: components["responses"]["ReadOnlyReplica"];
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
@@ -6671,6 +6731,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            405: components["responses"]["ReadOnlyReplica"];
             409: components["responses"]["Conflict"];
             412: components["responses"]["PreconditionFailed"];
             413: components["responses"]["PayloadTooLarge"];
@@ -6708,6 +6769,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            405: components["responses"]["ReadOnlyReplica"];
             409: components["responses"]["Conflict"];
             412: components["responses"]["PreconditionFailed"];
             429: components["responses"]["TooManyRequests"];
@@ -6773,6 +6835,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            405: components["responses"]["ReadOnlyReplica"];
             409: components["responses"]["Conflict"];
             412: components["responses"]["PreconditionFailed"];
             413: components["responses"]["PayloadTooLarge"];
@@ -7658,6 +7721,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            405: components["responses"]["ReadOnlyReplica"];
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
@@ -7853,6 +7917,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            405: components["responses"]["ReadOnlyReplica"];
             409: components["responses"]["Conflict"];
             412: components["responses"]["PreconditionFailed"];
             413: components["responses"]["PayloadTooLarge"];
@@ -7890,6 +7955,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            405: components["responses"]["ReadOnlyReplica"];
             409: components["responses"]["Conflict"];
             412: components["responses"]["PreconditionFailed"];
             429: components["responses"]["TooManyRequests"];
@@ -7954,6 +8020,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            405: components["responses"]["ReadOnlyReplica"];
             409: components["responses"]["Conflict"];
             412: components["responses"]["PreconditionFailed"];
             413: components["responses"]["PayloadTooLarge"];
@@ -8293,6 +8360,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            405: components["responses"]["ReadOnlyReplica"];
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
@@ -8378,6 +8446,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            405: components["responses"]["ReadOnlyReplica"];
             409: components["responses"]["Conflict"];
             412: components["responses"]["PreconditionFailed"];
             429: components["responses"]["TooManyRequests"];
