@@ -64,10 +64,11 @@ pub fn app(
         .wrap(from_fn(cache::cache))
         .wrap(from_fn(ratelimit::limit))
         .wrap(from_fn(auth::authenticate))
-        // Before the key check: a replica refuses every write, whoever sends it.
-        .wrap(from_fn(readonly::refuse_writes))
         // Inside the logs, metrics and CORS, so a shed request is seen and readable.
         .wrap(from_fn(shed::shed))
+        // Before the key check and the shedding: a replica refuses every write, whoever
+        // sends it, at no cost.
+        .wrap(from_fn(readonly::refuse_writes))
         .wrap(cors(&http.cors_origins))
         .wrap(from_fn(observe::observe))
         .wrap(from_fn(head_as_get))
