@@ -1,5 +1,5 @@
 //! The command line: `serve` (the default), `openapi`, `keys`, `generate`, `migrate`,
-//! `check`, `healthcheck`.
+//! `check`, `backup`, `healthcheck`.
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -78,6 +78,17 @@ pub enum Command {
         #[arg(long, env = "NEWSDESK_DB", default_value = "data/newsdesk.db")]
         db: std::path::PathBuf,
     },
+    /// Copy a database to a new file with SQLite's online backup API: consistent, and
+    /// safe while a server runs on the database (it never blocks its writes). Restore
+    /// by serving the copy (`--db`), or by stopping the server and copying it over.
+    Backup {
+        /// SQLite database file to copy.
+        #[arg(long, env = "NEWSDESK_DB", default_value = "data/newsdesk.db")]
+        db: std::path::PathBuf,
+        /// The backup file to write; it must not exist yet.
+        #[arg(long)]
+        out: std::path::PathBuf,
+    },
     /// Exit 0 when the server at --url answers /readyz with 200, 1 otherwise (for container health checks).
     Healthcheck {
         /// Base URL of the server.
@@ -120,6 +131,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Some(Command::Generate { db, articles, seed }) => generate(&db, articles, seed),
         Some(Command::Migrate { db, check }) => migrate(&db, check),
         Some(Command::Check { db }) => check(&db),
+        Some(Command::Backup { db, out }) => backup(&db, &out),
     };
     match result {
         Ok(code) => code,
@@ -250,6 +262,17 @@ fn check(db: &std::path::Path) -> CliResult {
     } else {
         ExitCode::FAILURE
     })
+}
+
+fn backup(db: &std::path::Path, out: &std::path::Path) -> CliResult {
+    let copied = crate::storage::backup::backup(db, out)?;
+    println!(
+        "Backed up {} to {} ({} pages).",
+        db.display(),
+        out.display(),
+        copied.pages
+    );
+    Ok(ExitCode::SUCCESS)
 }
 
 /// A minimal HTTP/1.1 GET over TCP, so the container image needs no curl.

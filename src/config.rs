@@ -164,6 +164,24 @@ pub struct Settings {
     #[arg(long, env = "NEWSDESK_MAX_IN_FLIGHT", default_value_t = 1024)]
     pub max_in_flight: usize,
 
+    /// Serve as a read replica: open `--db` read-only (it must exist, at this
+    /// release's schema; nothing is migrated or seeded), answer every write with a 405
+    /// `read-only-replica` problem, run no scheduled publication nor webhook delivery,
+    /// and follow the changes another process (Litestream) applies to the file.
+    #[arg(long, env = "NEWSDESK_READ_ONLY")]
+    pub read_only: bool,
+
+    /// With `--read-only`: the primary's URL (e.g. `https://write.example.org`), named
+    /// in the problem and the `Location` of every refused write.
+    #[arg(long, env = "NEWSDESK_PRIMARY_URL", value_parser = crate::http::origin::parse_public_url, requires = "read_only")]
+    pub primary_url: Option<String>,
+
+    /// With `--read-only`: seconds of replication lag (now minus the time of the
+    /// newest change the replica has) past which `/readyz` answers 503. Without it,
+    /// the lag is reported but never makes the replica unready.
+    #[arg(long, env = "NEWSDESK_MAX_LAG", requires = "read_only")]
+    pub max_lag: Option<u64>,
+
     /// Log line format.
     #[arg(long, env = "NEWSDESK_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
     pub log_format: LogFormat,
@@ -203,6 +221,9 @@ impl Settings {
             partner_rate_limit: 100_000,
             max_in_flight: 1024,
             log_format: LogFormat::Text,
+            read_only: false,
+            primary_url: None,
+            max_lag: None,
         }
     }
 
@@ -244,6 +265,15 @@ impl Settings {
             retry_base: Duration::from_secs(self.webhook_retry),
             concurrency: self.webhook_concurrency,
             allow_private: self.webhook_allow_private,
+        }
+    }
+
+    /// What a read replica (`--read-only`) needs to know.
+    pub fn replica(&self) -> crate::replica::ReplicaSettings {
+        crate::replica::ReplicaSettings {
+            primary_url: self.primary_url.clone(),
+            max_lag: self.max_lag.map(Duration::from_secs),
+            poll: Duration::from_millis(250),
         }
     }
 

@@ -2,7 +2,8 @@
 //!
 //! Layers, each importing only those below it: `cli` → `startup` → `api` →
 //! `domain`/`storage`. `openapi` describes `api`; `delivery` sends webhooks from the
-//! change log in the background.
+//! change log in the background; `replica` follows a database
+//! that another process writes, for `serve --read-only`.
 
 pub mod api;
 pub mod background;
@@ -13,6 +14,7 @@ pub mod domain;
 pub mod http;
 pub mod openapi;
 pub mod publication;
+pub mod replica;
 pub mod representations;
 pub mod startup;
 pub mod storage;

@@ -147,6 +147,7 @@ pub async fn render() -> Result<String, Box<dyn std::error::Error>> {
         metrics: crate::http::Metrics::new(),
         responses: crate::http::cache::ResponseCache::new(0, Default::default()),
         background: Default::default(),
+        replica: None,
         clock: || {
             chrono::DateTime::from_timestamp(crate::storage::seed::FIXTURE_TIME + 86_400, 0)
                 .unwrap_or_default()
@@ -329,6 +330,11 @@ fn add_error_responses(doc: &mut Value) {
             ApiError::NotAcceptable("None of `text/html` is served here; this resource is served as application/json, application/ld+json.".into()),
             "`Accept` or `format` asks for a representation this resource does not have.",
         ),
+        "ReadOnlyReplica": problem(
+            ApiError::ReadOnlyReplica { location: Some("https://write.example.org/v1/articles".into()) },
+            "This server is a read replica (`--read-only`): writes go to the primary, whose URL \
+             for this request is in `Location` when the replica knows it (`--primary-url`).",
+        ),
         "Conflict": problem(
             ApiError::Conflict("The participant `belarus` is still referred to by quotes …; change or delete those first.".into()),
             "The id is taken, or other resources still refer to this one.",
@@ -377,6 +383,16 @@ fn add_error_responses(doc: &mut Value) {
             "The server failed; the request changed nothing.",
         ),
     });
+    doc["components"]["responses"]["ReadOnlyReplica"]["headers"] = json!({
+        "Allow": {
+            "description": "The methods a replica serves.",
+            "schema": {"type": "string"}
+        },
+        "Location": {
+            "description": "This request's URL on the primary, when `--primary-url` is set.",
+            "schema": {"type": "string", "format": "uri"}
+        }
+    });
     doc["components"]["responses"]["Unavailable"]["headers"] = json!({
         "Retry-After": {
             "description": "Seconds to wait before retrying.",
@@ -405,6 +421,7 @@ fn add_error_responses(doc: &mut Value) {
                 refer("403", "Forbidden");
             }
             if method != "get" {
+                refer("405", "ReadOnlyReplica");
                 refer("409", "Conflict");
             }
             if matches!(method.as_str(), "put" | "patch" | "delete") {

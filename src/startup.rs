@@ -14,7 +14,7 @@ use actix_web::middleware::{DefaultHeaders, from_fn};
 use actix_web::{App, HttpServer, web};
 use utoipa_actix_web::AppExt;
 
-use crate::api::{self, AppState, auth, meta, ratelimit, routing, shed};
+use crate::api::{self, AppState, auth, meta, ratelimit, readonly, routing, shed};
 use crate::config::{HttpSettings, Settings};
 use crate::http::cache::{self, ResponseCache};
 use crate::http::{Metrics, conditional, observe};
@@ -66,6 +66,9 @@ pub fn app(
         .wrap(from_fn(auth::authenticate))
         // Inside the logs, metrics and CORS, so a shed request is seen and readable.
         .wrap(from_fn(shed::shed))
+        // Before the key check and the shedding: a replica refuses every write, whoever
+        // sends it, at no cost.
+        .wrap(from_fn(readonly::refuse_writes))
         .wrap(cors(&http.cors_origins))
         .wrap(from_fn(observe::observe))
         .wrap(from_fn(head_as_get))
@@ -166,6 +169,7 @@ pub async fn state(
     db: Db,
     cache_bytes: u64,
     background: crate::background::Health,
+    replica: Option<crate::replica::Replica>,
 ) -> Result<AppState, Box<dyn std::error::Error>> {
     let doc = crate::openapi::describe();
     let routes = Arc::new(routing::RouteTable::from_openapi(&doc));
@@ -181,6 +185,7 @@ pub async fn state(
         clock: chrono::Utc::now,
         responses,
         background,
+        replica,
     })
 }
 
@@ -189,22 +194,40 @@ pub struct Application {
     server: Server,
     address: SocketAddr,
     /// The background tasks; they run as long as the server does.
-    _tasks: [crate::background::Task; 2],
+    _tasks: Vec<crate::background::Task>,
     /// The `--metrics-bind` listener, if any, and its address.
     metrics: Option<(Server, SocketAddr)>,
 }
 
 impl Application {
-    /// Opens the database (migrating and seeding it if needed) and binds the listener.
+    /// Opens the database (migrating and seeding it if needed; read-only for a
+    /// replica) and binds the listener.
     pub async fn build(settings: &Settings) -> Result<Self, Box<dyn std::error::Error>> {
-        let db =
-            Db::open(&settings.db, settings.db_pool())?.with_deadline(settings.statement_timeout());
+        let db = if settings.read_only {
+            Db::open_read_only(&settings.db, settings.db_pool())?
+        } else {
+            Db::open(&settings.db, settings.db_pool())?
+        }
+        .with_deadline(settings.statement_timeout());
         let health = crate::background::Health::new(settings.panic_in_task);
-        let tasks = [
-            crate::publication::start(db.clone(), settings.publication_poll(), &health),
-            crate::delivery::start(db.clone(), settings.delivery(), &health),
-        ];
-        let state = state(db, settings.response_cache_mb * 1024 * 1024, health).await?;
+        // A replica publishes nothing and delivers no webhooks: its primary does.
+        let (tasks, replica) = if settings.read_only {
+            let (replica, task) = crate::replica::follow(
+                &settings.db,
+                db.generation().clone(),
+                &settings.replica(),
+                &health,
+            )?;
+            (vec![task], Some(replica))
+        } else {
+            let tasks = vec![
+                crate::publication::start(db.clone(), settings.publication_poll(), &health),
+                crate::delivery::start(db.clone(), settings.delivery(), &health),
+            ];
+            (tasks, None)
+        };
+        let cache_bytes = settings.response_cache_mb * 1024 * 1024;
+        let state = state(db, cache_bytes, health, replica).await?;
         let listener = TcpListener::bind(&settings.bind)?;
         let address = listener.local_addr()?;
         let http = settings.http(address);

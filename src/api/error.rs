@@ -49,6 +49,10 @@ pub enum ApiError {
     },
     #[error("method not allowed")]
     MethodNotAllowed { allow: Vec<&'static str> },
+    /// A write sent to a read replica; `location` is the same request's URL on the
+    /// primary, when `--primary-url` names it.
+    #[error("read-only replica")]
+    ReadOnlyReplica { location: Option<String> },
     #[error("{0}")]
     Unauthorized(String),
     #[error("{0}")]
@@ -127,6 +131,7 @@ impl ApiError {
             Self::NotFound(_) => "not-found",
             Self::BadRequest { .. } => "invalid-request",
             Self::MethodNotAllowed { .. } => "method-not-allowed",
+            Self::ReadOnlyReplica { .. } => "read-only-replica",
             Self::Unauthorized(_) => "unauthorized",
             Self::Forbidden(_) => "forbidden",
             Self::NotAcceptable(_) => "not-acceptable",
@@ -155,6 +160,18 @@ impl ApiError {
             Self::Unprocessable(errors) => (self.to_string(), errors.clone()),
             Self::MethodNotAllowed { allow } => (
                 format!("This resource allows only {}.", allow.join(", ")),
+                Vec::new(),
+            ),
+            Self::ReadOnlyReplica { location } => (
+                match location {
+                    Some(url) => format!(
+                        "This server is a read-only replica: send writes to the primary, \
+                         at {url} for this one."
+                    ),
+                    None => {
+                        "This server is a read-only replica: send writes to the primary.".to_owned()
+                    }
+                },
                 Vec::new(),
             ),
             Self::Storage(e) if e.fault().is_some() => (
@@ -195,6 +212,15 @@ impl ResponseError for ApiError {
             Self::MethodNotAllowed { allow } => {
                 if let Ok(value) = HeaderValue::from_str(&allow.join(", ")) {
                     response.insert_header((header::ALLOW, value));
+                }
+            }
+            Self::ReadOnlyReplica { location } => {
+                response.insert_header((header::ALLOW, "GET, HEAD, OPTIONS"));
+                if let Some(value) = location
+                    .as_deref()
+                    .and_then(|l| HeaderValue::from_str(l).ok())
+                {
+                    response.insert_header((header::LOCATION, value));
                 }
             }
             Self::Unauthorized(_) => {
@@ -311,6 +337,14 @@ pub static PROBLEM_TYPES: &[ProblemType] = &[
         title: "Payload too large",
         status: 413,
         description: "The request body is larger than the server accepts.",
+    },
+    ProblemType {
+        slug: "read-only-replica",
+        title: "Read-only replica",
+        status: 405,
+        description: "This server is a read replica (`serve --read-only`): it serves reads only, \
+            and refuses every write whole. Send the write to the primary: `Location`, when given, \
+            is this request's URL there (`--primary-url`), and `detail` names it too.",
     },
     ProblemType {
         slug: "unsupported-media-type",

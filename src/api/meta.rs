@@ -20,6 +20,27 @@ pub struct Health {
     /// rounds it finished and the restarts after a panic.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tasks: Option<BTreeMap<String, TaskReport>>,
+    /// Readiness of a read replica (`--read-only`) only: how far behind it is.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub replication: Option<Replication>,
+}
+
+/// How far a read replica is behind its primary.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Replication {
+    /// Seconds from the newest change this replica has to now; `null` when its change
+    /// log is empty. A quiet primary makes it grow too: it is an upper bound.
+    #[schema(example = 2)]
+    pub lag_seconds: Option<u64>,
+    /// When the newest change this replica has was made.
+    #[schema(example = "2026-12-01T16:00:00Z")]
+    pub newest_change_at: Option<String>,
+    /// `--max-lag`: past it, readiness fails.
+    #[schema(example = 60)]
+    pub max_lag_seconds: Option<u64>,
+    /// `--primary-url`: where writes go.
+    #[schema(example = "https://write.example.org")]
+    pub primary_url: Option<String>,
 }
 
 /// Liveness
@@ -33,6 +54,7 @@ pub async fn healthz() -> HttpResponse {
         .json(Health {
             status: "ok",
             tasks: None,
+            replication: None,
         })
 }
 
@@ -45,11 +67,14 @@ pub async fn healthz() -> HttpResponse {
 /// or none finished for long): take the instance out of rotation then. Reads may
 /// still work while writes cannot. It answers 200 again, without a restart, once the
 /// cause is gone.
+///
+/// On a read replica (`--read-only`), `replication` reports its lag: now minus the
+/// time of the newest change it has. Past `--max-lag` seconds it answers 503.
 #[utoipa::path(
     tag = "service",
     responses(
         (status = 200, description = "Ready to serve.", body = Health),
-        (status = 503, description = "The database is unusable, its storage cannot take writes, or a background task is failing; `detail` says why.", body = Problem, content_type = "application/problem+json")
+        (status = 503, description = "The database is unusable, its storage cannot take writes, a background task is failing, or (a replica) its lag is past `--max-lag`; `detail` says why.", body = Problem, content_type = "application/problem+json")
     )
 )]
 #[get("/readyz")]
@@ -72,12 +97,42 @@ pub async fn readyz(state: web::Data<AppState>) -> Result<HttpResponse, ApiError
             "Writes cannot succeed: the database's {why}. Reads still work."
         )));
     }
+    let replication = match &state.replica {
+        Some(replica) => Some(replication(replica, (state.clock)().timestamp())?),
+        None => None,
+    };
     Ok(HttpResponse::Ok()
         .insert_header((actix_web::http::header::CACHE_CONTROL, "no-store"))
         .json(Health {
             status: "ok",
             tasks: Some(state.background.report()),
+            replication,
         }))
+}
+
+/// A replica's lag at `now`, or why it is too far behind to serve.
+fn replication(replica: &crate::replica::Replica, now: i64) -> ApiResult<Replication> {
+    let newest = replica.newest_change();
+    let newest_change_at = newest
+        .and_then(|at| chrono::DateTime::from_timestamp(at, 0))
+        .map(|at| at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true));
+    let lag = replica.lag(now);
+    let max_lag = replica.max_lag.map(|d| d.as_secs());
+    if let (Some(lag), Some(max)) = (lag, max_lag)
+        && lag > max
+    {
+        return Err(ApiError::Unavailable(format!(
+            "Replication lag is {lag} s, past --max-lag {max} s: the newest change this \
+             replica has is from {}.",
+            newest_change_at.as_deref().unwrap_or("never")
+        )));
+    }
+    Ok(Replication {
+        lag_seconds: lag,
+        newest_change_at,
+        max_lag_seconds: max_lag,
+        primary_url: replica.primary_url.clone(),
+    })
 }
 
 /// The OpenAPI description

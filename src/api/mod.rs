@@ -17,6 +17,7 @@ pub mod params;
 pub mod participants;
 pub mod quotes;
 pub mod ratelimit;
+pub mod readonly;
 mod respond;
 pub mod root;
 pub mod routing;
@@ -50,6 +51,8 @@ pub struct AppState {
     pub responses: crate::http::cache::ResponseCache,
     /// How the background tasks are doing, for `/readyz`.
     pub background: crate::background::Health,
+    /// Set on a read replica (`--read-only`): where writes go, and its lag.
+    pub replica: Option<crate::replica::Replica>,
 }
 
 /// Query parameters of a single-resource read.

@@ -4,6 +4,7 @@
 //! worker: SQLite calls are synchronous and may wait on the disk.
 
 pub mod articles;
+pub mod backup;
 pub mod changes;
 pub mod check;
 mod deadline;
@@ -52,6 +53,9 @@ pub enum StorageError {
     Blocking(String),
     #[error("fixtures: {0}")]
     Fixtures(String),
+    /// A database file cannot be backed up or served as asked (`backup`, `--read-only`).
+    #[error("{0}")]
+    File(String),
     #[error(
         "{path} has schema version {found}, newer than the {known} this newsdesk knows: \
          it was written by a newer release. Run that release (or newer), or restore a \
@@ -137,6 +141,31 @@ impl Db {
         let mut db = Self::with_manager(manager, pool_size)?;
         db.path = Some(Arc::new(path.to_owned()));
         Ok(db)
+    }
+
+    /// Opens the database at `path` read-only, for a replica (`serve --read-only`):
+    /// nothing is created, migrated or seeded, and a file at another schema version
+    /// than this binary's is refused. Writes through this handle fail.
+    pub fn open_read_only(path: &Path, pool_size: u32) -> Result<Self> {
+        if !path.is_file() {
+            return Err(StorageError::File(format!(
+                "no database at {}: a read-only replica serves an existing file (restore \
+                 it first, e.g. with `litestream restore`)",
+                path.display()
+            )));
+        }
+        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let conn = Connection::open_with_flags(path, flags)?;
+        schema::require_latest(&conn, path)?;
+        drop(conn);
+        let manager = || {
+            SqliteConnectionManager::file(path)
+                .with_flags(flags)
+                .with_init(init_connection)
+        };
+        // No `path`: its file system's free space and writability are not this
+        // server's concern, as it never writes.
+        Self::with_manager(manager, pool_size)
     }
 
     /// A private in-memory database with the fixtures loaded, for examples and tests.

@@ -91,6 +91,23 @@ pub fn refuse_newer(conn: &Connection, path: &Path) -> Result<()> {
     Ok(())
 }
 
+/// Fails unless the database is at exactly this binary's schema: a read-only replica
+/// can neither migrate a file nor safely read one of another version.
+pub fn require_latest(conn: &Connection, path: &Path) -> Result<()> {
+    let found = version(conn)?;
+    if found != latest() {
+        return Err(StorageError::File(format!(
+            "{} has schema version {found}, and this newsdesk serves version {}. A \
+             read-only replica never migrates: upgrade the primary first (it migrates at \
+             start, or run `newsdesk migrate` there) and let the change replicate, or run \
+             the primary's release here",
+            path.display(),
+            latest()
+        )));
+    }
+    Ok(())
+}
+
 /// What `migrate` would do to a database file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Plan {

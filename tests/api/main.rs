@@ -3,6 +3,7 @@
 
 mod abuse;
 mod background;
+mod backup;
 mod changes;
 mod collections;
 mod embedding;
@@ -19,6 +20,7 @@ mod overload;
 mod poisoning;
 mod query;
 mod repeats;
+mod replicas;
 mod resources;
 mod root;
 mod scale;

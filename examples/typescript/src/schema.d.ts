@@ -127,6 +127,9 @@ export interface paths {
          *     or none finished for long): take the instance out of rotation then. Reads may
          *     still work while writes cannot. It answers 200 again, without a restart, once the
          *     cause is gone.
+         *
+         *     On a read replica (`--read-only`), `replication` reports its lag: now minus the
+         *     time of the newest change it has. Past `--max-lag` seconds it answers 503.
          */
         get: operations["readyz"];
         put?: never;
@@ -1520,6 +1523,7 @@ export interface components {
         HeadlineOrigin: "source" | "editorial";
         /** @description A health report. */
         Health: {
+            replication?: components["schemas"]["Replication"] | null;
             /**
              * @description `ok` when healthy.
              * @example ok
@@ -1898,6 +1902,32 @@ export interface components {
          * @example This is a wonderful gift to the Belarusian people
          */
         QuoteText: string;
+        /** @description How far a read replica is behind its primary. */
+        Replication: {
+            /**
+             * Format: int64
+             * @description Seconds from the newest change this replica has to now; `null` when its change
+             *     log is empty. A quiet primary makes it grow too: it is an upper bound.
+             * @example 2
+             */
+            lag_seconds?: number | null;
+            /**
+             * Format: int64
+             * @description `--max-lag`: past it, readiness fails.
+             * @example 60
+             */
+            max_lag_seconds?: number | null;
+            /**
+             * @description When the newest change this replica has was made.
+             * @example 2026-12-01T16:00:00Z
+             */
+            newest_change_at?: string | null;
+            /**
+             * @description `--primary-url`: where writes go.
+             * @example https://write.example.org
+             */
+            primary_url?: string | null;
+        };
         /**
          * @description The kinds of resource the log records.
          * @enum {string}
@@ -2339,6 +2369,27 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
+        /** @description This server is a read replica (`--read-only`): writes go to the primary, whose URL for this request is in `Location` when the replica knows it (`--primary-url`). */
+        ReadOnlyReplica: {
+            headers: {
+                /** @description The methods a replica serves. */
+                Allow?: string;
+                /** @description This request's URL on the primary, when `--primary-url` is set. */
+                Location?: string;
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "detail": "This server is a read-only replica: send writes to the primary, at https://write.example.org/v1/articles for this one.",
+                 *       "status": 405,
+                 *       "title": "Read-only replica",
+                 *       "type": "/problems/read-only-replica"
+                 *     }
+                 */
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
         /** @description Over the rate limit; see `Retry-After`, `RateLimit` and `RateLimit-Policy`. */
         TooManyRequests: {
             headers: {
@@ -2691,7 +2742,7 @@ export interface operations {
             };
             401: components["responses"]["Unauthorized"];
             500: components["responses"]["InternalError"];
-            /** @description The database is unusable, its storage cannot take writes, or a background task is failing; `detail` says why. */
+            /** @description The database is unusable, its storage cannot take writes, a background task is failing, or (a replica) its lag is past `--max-lag`; `detail` says why. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -3262,6 +3313,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            405: components["responses"]["ReadOnlyReplica"];
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
@@ -3915,6 +3967,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            405: components["responses"]["ReadOnlyReplica"];
             409: components["responses"]["Conflict"];
             412: components["responses"]["PreconditionFailed"];
             413: components["responses"]["PayloadTooLarge"];
@@ -3952,6 +4005,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            405: components["responses"]["ReadOnlyReplica"];
             409: components["responses"]["Conflict"];
             412: components["responses"]["PreconditionFailed"];
             429: components["responses"]["TooManyRequests"];
@@ -4089,6 +4143,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            405: components["responses"]["ReadOnlyReplica"];
             409: components["responses"]["Conflict"];
             412: components["responses"]["PreconditionFailed"];
             413: components["responses"]["PayloadTooLarge"];
@@ -5103,6 +5158,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            405: components["responses"]["ReadOnlyReplica"];
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
@@ -5387,6 +5443,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            405: components["responses"]["ReadOnlyReplica"];
             409: components["responses"]["Conflict"];
             412: components["responses"]["PreconditionFailed"];
             413: components["responses"]["PayloadTooLarge"];
@@ -5424,6 +5481,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            405: components["responses"]["ReadOnlyReplica"];
             409: components["responses"]["Conflict"];
             412: components["responses"]["PreconditionFailed"];
             429: components["responses"]["TooManyRequests"];
@@ -5502,6 +5560,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            405: components["responses"]["ReadOnlyReplica"];
             409: components["responses"]["Conflict"];
             412: components["responses"]["PreconditionFailed"];
             413: components["responses"]["PayloadTooLarge"];
@@ -6595,6 +6654,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            405: components["responses"]["ReadOnlyReplica"];
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
@@ -6799,6 +6859,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            405: components["responses"]["ReadOnlyReplica"];
             409: components["responses"]["Conflict"];
             412: components["responses"]["PreconditionFailed"];
             413: components["responses"]["PayloadTooLarge"];
@@ -6836,6 +6897,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            405: components["responses"]["ReadOnlyReplica"];
             409: components["responses"]["Conflict"];
             412: components["responses"]["PreconditionFailed"];
             429: components["responses"]["TooManyRequests"];
@@ -6901,6 +6963,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            405: components["responses"]["ReadOnlyReplica"];
             409: components["responses"]["Conflict"];
             412: components["responses"]["PreconditionFailed"];
             413: components["responses"]["PayloadTooLarge"];
@@ -7786,6 +7849,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            405: components["responses"]["ReadOnlyReplica"];
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
@@ -7999,6 +8063,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            405: components["responses"]["ReadOnlyReplica"];
             409: components["responses"]["Conflict"];
             412: components["responses"]["PreconditionFailed"];
             413: components["responses"]["PayloadTooLarge"];
@@ -8036,6 +8101,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            405: components["responses"]["ReadOnlyReplica"];
             409: components["responses"]["Conflict"];
             412: components["responses"]["PreconditionFailed"];
             429: components["responses"]["TooManyRequests"];
@@ -8100,6 +8166,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            405: components["responses"]["ReadOnlyReplica"];
             409: components["responses"]["Conflict"];
             412: components["responses"]["PreconditionFailed"];
             413: components["responses"]["PayloadTooLarge"];
@@ -8458,6 +8525,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            405: components["responses"]["ReadOnlyReplica"];
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
@@ -8543,6 +8611,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            405: components["responses"]["ReadOnlyReplica"];
             409: components["responses"]["Conflict"];
             412: components["responses"]["PreconditionFailed"];
             429: components["responses"]["TooManyRequests"];
