@@ -164,9 +164,33 @@ pub struct Settings {
     #[arg(long, env = "NEWSDESK_MAX_IN_FLIGHT", default_value_t = 1024)]
     pub max_in_flight: usize,
 
+    /// The newsroom's default copyright holder, for articles that name none.
+    #[arg(long, env = "NEWSDESK_COPYRIGHT_HOLDER")]
+    pub copyright_holder: Option<String>,
+
+    /// The newsroom's default copyright line (e.g. `© 2026 Example News`).
+    #[arg(long, env = "NEWSDESK_COPYRIGHT_NOTICE")]
+    pub copyright_notice: Option<String>,
+
+    /// The newsroom's default terms of use, in words, for articles that state none.
+    #[arg(long, env = "NEWSDESK_USAGE_TERMS")]
+    pub usage_terms: Option<String>,
+
+    /// The newsroom's default licence URL (absolute `http` or `https`).
+    #[arg(long, env = "NEWSDESK_LICENSE_URL", value_parser = parse_license_url)]
+    pub license_url: Option<String>,
+
     /// Log line format.
     #[arg(long, env = "NEWSDESK_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
     pub log_format: LogFormat,
+}
+
+fn parse_license_url(text: &str) -> Result<String, String> {
+    if crate::domain::checked::is_web_url(text) {
+        Ok(text.to_owned())
+    } else {
+        Err("must be an absolute http or https URL".to_owned())
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -203,6 +227,20 @@ impl Settings {
             partner_rate_limit: 100_000,
             max_in_flight: 1024,
             log_format: LogFormat::Text,
+            copyright_holder: None,
+            copyright_notice: None,
+            usage_terms: None,
+            license_url: None,
+        }
+    }
+
+    /// The newsroom's default rights, which articles that leave theirs unset carry.
+    pub fn rights(&self) -> crate::domain::Rights {
+        crate::domain::Rights {
+            copyright_holder: self.copyright_holder.clone(),
+            copyright_notice: self.copyright_notice.clone(),
+            usage_terms: self.usage_terms.clone(),
+            license_url: self.license_url.clone(),
         }
     }
 

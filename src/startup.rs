@@ -197,8 +197,8 @@ pub struct Application {
 impl Application {
     /// Opens the database (migrating and seeding it if needed) and binds the listener.
     pub async fn build(settings: &Settings) -> Result<Self, Box<dyn std::error::Error>> {
-        let db =
-            Db::open(&settings.db, settings.db_pool())?.with_deadline(settings.statement_timeout());
+        let db = Db::open_with_rights(&settings.db, settings.db_pool(), &settings.rights())?
+            .with_deadline(settings.statement_timeout());
         let health = crate::background::Health::new(settings.panic_in_task);
         let tasks = [
             crate::publication::start(db.clone(), settings.publication_poll(), &health),

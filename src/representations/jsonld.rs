@@ -94,6 +94,10 @@ pub fn article(a: &Article, quotes: &[Quote], ctx: &Context<'_>) -> Value {
             "datePublished": c.corrected_at.to_rfc3339(),
         })).collect::<Vec<_>>(),
         "version": a.version,
+        "copyrightHolder": a.rights.copyright_holder.as_ref().map(|name| json!({"@type": "Organization", "name": name})),
+        "copyrightNotice": a.rights.copyright_notice,
+        "license": a.rights.license_url,
+        "usageInfo": a.rights.usage_terms,
     }))
 }
 

@@ -83,6 +83,19 @@ pub fn article(a: &Article, quotes: &[Quote], ctx: &Context<'_>) -> Value {
         }
         item["infosources"] = json!([source]);
     }
+    let rights = &a.rights;
+    for (key, value) in [
+        ("copyrightholder", &rights.copyright_holder),
+        ("copyrightnotice", &rights.copyright_notice),
+        ("usageterms", &rights.usage_terms),
+    ] {
+        if let Some(value) = value {
+            item[key] = json!(value);
+        }
+    }
+    if let Some(license) = &rights.license_url {
+        item["rightsinfo"] = json!({"linkedrights": license});
+    }
     if let Some(last) = a.corrections.last() {
         item["ednote"] = json!(format!("Correction: {}", last.note));
     }

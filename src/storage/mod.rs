@@ -34,6 +34,8 @@ use r2d2::{Pool, PooledConnection};
 use r2d2_sqlite::SqliteConnectionManager;
 use rusqlite::{Connection, OpenFlags};
 
+use crate::domain::Rights;
+
 pub use deadline::Overload;
 pub use list::{ListRequest, Listed, Resource};
 pub use query::{Cursor, Facet, FacetCount, Page, PageRequest, Sort, SortValue};
@@ -68,6 +70,14 @@ pub type Result<T, E = StorageError> = std::result::Result<T, E>;
 
 /// Settings applied to every connection, read or write.
 fn init_connection(conn: &mut Connection) -> rusqlite::Result<()> {
+    init_with_rights(conn, &Rights::default())
+}
+
+/// [`init_connection`], with the newsroom's default rights in the connection's
+/// `temp.newsroom_rights`, which article reads fill unset rights from. It shadows
+/// the empty `main.newsroom_rights` of migration 0008, which connections opened
+/// elsewhere read instead.
+fn init_with_rights(conn: &mut Connection, rights: &Rights) -> rusqlite::Result<()> {
     conn.pragma_update(None, "foreign_keys", "ON")?;
     // Rows replaced by `INSERT OR REPLACE` fire their delete triggers too, so the
     // full-text indexes drop them (see migrations/0003_search.sql).
@@ -76,6 +86,20 @@ fn init_connection(conn: &mut Connection) -> rusqlite::Result<()> {
     conn.pragma_update(None, "synchronous", "FULL")?;
     conn.busy_timeout(Duration::from_secs(5))?;
     conn.set_prepared_statement_cache_capacity(64);
+    conn.execute_batch(
+        "CREATE TEMP TABLE IF NOT EXISTS newsroom_rights (copyright_holder TEXT,
+            copyright_notice TEXT, usage_terms TEXT, license_url TEXT);
+         DELETE FROM temp.newsroom_rights;",
+    )?;
+    conn.execute(
+        "INSERT INTO temp.newsroom_rights VALUES (?1, ?2, ?3, ?4)",
+        rusqlite::params![
+            rights.copyright_holder,
+            rights.copyright_notice,
+            rights.usage_terms,
+            rights.license_url
+        ],
+    )?;
     Ok(())
 }
 
@@ -118,8 +142,17 @@ impl Db {
     /// Opens (creating if needed) the database at `path`, migrates it to the current
     /// schema and, when it has never been seeded, loads the fixtures.
     pub fn open(path: &Path, pool_size: u32) -> Result<Self> {
+        Self::open_with_rights(path, pool_size, &Rights::default())
+    }
+
+    /// [`Db::open`], with `rights` the newsroom's default for articles that leave
+    /// theirs unset.
+    pub fn open_with_rights(path: &Path, pool_size: u32, rights: &Rights) -> Result<Self> {
         drop(open_file(path)?);
-        let manager = || SqliteConnectionManager::file(path).with_init(init_connection);
+        let manager = || {
+            let rights = rights.clone();
+            SqliteConnectionManager::file(path).with_init(move |c| init_with_rights(c, &rights))
+        };
         let mut db = Self::with_manager(manager, pool_size)?;
         db.path = Some(Arc::new(path.to_owned()));
         Ok(db)

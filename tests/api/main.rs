@@ -19,6 +19,7 @@ mod overload;
 mod poisoning;
 mod query;
 mod repeats;
+mod rights;
 mod root;
 mod scale;
 mod storage;

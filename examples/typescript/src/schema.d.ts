@@ -956,6 +956,11 @@ export interface components {
             published_at: string;
             /** @description The quotes this article reports, in body order. */
             quotes: components["schemas"]["QuoteId"][];
+            /**
+             * @description Copyright and usage terms; members the article leaves unset show the
+             *     newsroom's defaults.
+             */
+            rights: components["schemas"]["Rights"];
             source: components["schemas"]["SourceAttribution"];
             status: components["schemas"]["ArticleStatus"];
             summary: string;
@@ -999,6 +1004,8 @@ export interface components {
             published_at?: string | null;
             /** @description Set by the server: accepted as read and ignored. */
             quotes?: unknown;
+            /** @description Defaults to none of the article's own: the newsroom's defaults apply. */
+            rights?: components["schemas"]["Rights"] | null;
             /** @description Defaults to an unknown source. */
             source?: components["schemas"]["SourceAttribution"] | null;
             /** @description Defaults to `published`. `scheduled` needs a future `published_at`. */
@@ -1122,6 +1129,11 @@ export interface components {
                 published_at: string;
                 /** @description The quotes this article reports, in body order. */
                 quotes: components["schemas"]["QuoteId"][];
+                /**
+                 * @description Copyright and usage terms; members the article leaves unset show the
+                 *     newsroom's defaults.
+                 */
+                rights: components["schemas"]["Rights"];
                 source: components["schemas"]["SourceAttribution"];
                 status: components["schemas"]["ArticleStatus"];
                 summary: string;
@@ -1623,6 +1635,8 @@ export interface components {
             published_at?: string | null;
             /** @description Set by the server: accepted as read and ignored. */
             quotes?: unknown;
+            /** @description Defaults to none of the article's own: the newsroom's defaults apply. */
+            rights?: components["schemas"]["Rights"] | null;
             /** @description Defaults to an unknown source. */
             source?: components["schemas"]["SourceAttribution"] | null;
             /** @description Defaults to `published`. `scheduled` needs a future `published_at`. */
@@ -1903,6 +1917,34 @@ export interface components {
          * @enum {string}
          */
         ResourceType: "article" | "quote" | "participant" | "event";
+        /**
+         * @description The rights and usage terms of an article. A member the article leaves `null` is
+         *     the newsroom's default (`--copyright-holder`, `--copyright-notice`,
+         *     `--usage-terms`, `--license-url`): reads show the default in its place, and a
+         *     write that sends it back stores it as the article's own.
+         */
+        Rights: {
+            /**
+             * @description Who holds the copyright.
+             * @example Press Service of the President of the Republic of Belarus
+             */
+            copyright_holder?: string | null;
+            /**
+             * @description The copyright line as it is printed.
+             * @example © 2024 Press Service of the President of the Republic of Belarus
+             */
+            copyright_notice?: string | null;
+            /**
+             * @description The licence, as an absolute `http` or `https` URL.
+             * @example https://creativecommons.org/licenses/by/4.0/
+             */
+            license_url?: string | null;
+            /**
+             * @description What partners may do with the article, in words.
+             * @example Republication with attribution; no resale.
+             */
+            usage_terms?: string | null;
+        };
         /** @description One resource. */
         Single_Article: {
             /** @description A news article. */
@@ -1931,6 +1973,11 @@ export interface components {
                 published_at: string;
                 /** @description The quotes this article reports, in body order. */
                 quotes: components["schemas"]["QuoteId"][];
+                /**
+                 * @description Copyright and usage terms; members the article leaves unset show the
+                 *     newsroom's defaults.
+                 */
+                rights: components["schemas"]["Rights"];
                 source: components["schemas"]["SourceAttribution"];
                 status: components["schemas"]["ArticleStatus"];
                 summary: string;
@@ -2820,7 +2867,7 @@ export interface operations {
                  *       "corrections"
                  *     ]
                  */
-                fields?: ("body" | "corrections" | "dateline" | "events" | "headline" | "headline_origin" | "id" | "language" | "links" | "participants" | "published_at" | "quotes" | "source" | "status" | "summary" | "topics" | "updated_at" | "version")[];
+                fields?: ("body" | "corrections" | "dateline" | "events" | "headline" | "headline_origin" | "id" | "language" | "links" | "participants" | "published_at" | "quotes" | "rights" | "source" | "status" | "summary" | "topics" | "updated_at" | "version")[];
                 /**
                  * @description `true` adds `page.total`: how many items the filters select, over all pages.
                  * @example true
@@ -3036,6 +3083,12 @@ export interface operations {
                      *             "lukashenko-align-proposals-with-sco",
                      *             "lukashenko-mutual-enrichment-of-cultures"
                      *           ],
+                     *           "rights": {
+                     *             "copyright_holder": null,
+                     *             "copyright_notice": null,
+                     *             "license_url": null,
+                     *             "usage_terms": null
+                     *           },
                      *           "source": {
                      *             "name": null,
                      *             "note": "The original page ends with an attribution line, “Source –”, that names no source.",
@@ -3119,6 +3172,12 @@ export interface operations {
                      *             "xi-stable-development-of-relations",
                      *             "lukashenko-supports-xi-initiatives"
                      *           ],
+                     *           "rights": {
+                     *             "copyright_holder": null,
+                     *             "copyright_notice": null,
+                     *             "license_url": null,
+                     *             "usage_terms": null
+                     *           },
                      *           "source": {
                      *             "name": null,
                      *             "note": "The original page gives no source for this item.",
@@ -3241,6 +3300,12 @@ export interface operations {
                      *         ],
                      *         "published_at": "2024-07-06T07:00:00Z",
                      *         "quotes": [],
+                     *         "rights": {
+                     *           "copyright_holder": null,
+                     *           "copyright_notice": null,
+                     *           "license_url": null,
+                     *           "usage_terms": null
+                     *         },
                      *         "source": {
                      *           "name": null,
                      *           "note": null,
@@ -3298,7 +3363,7 @@ export interface operations {
                  *       "corrections"
                  *     ]
                  */
-                fields?: ("body" | "corrections" | "dateline" | "events" | "headline" | "headline_origin" | "id" | "language" | "links" | "participants" | "published_at" | "quotes" | "source" | "status" | "summary" | "topics" | "updated_at" | "version")[];
+                fields?: ("body" | "corrections" | "dateline" | "events" | "headline" | "headline_origin" | "id" | "language" | "links" | "participants" | "published_at" | "quotes" | "rights" | "source" | "status" | "summary" | "topics" | "updated_at" | "version")[];
             };
             header?: never;
             path: {
@@ -3383,6 +3448,12 @@ export interface operations {
                      *           "xi-stable-development-of-relations",
                      *           "lukashenko-supports-xi-initiatives"
                      *         ],
+                     *         "rights": {
+                     *           "copyright_holder": null,
+                     *           "copyright_notice": null,
+                     *           "license_url": null,
+                     *           "usage_terms": null
+                     *         },
                      *         "source": {
                      *           "name": null,
                      *           "note": "The original page gives no source for this item.",
@@ -3710,6 +3781,12 @@ export interface operations {
                  *         "xi-stable-development-of-relations",
                  *         "lukashenko-supports-xi-initiatives"
                  *       ],
+                 *       "rights": {
+                 *         "copyright_holder": null,
+                 *         "copyright_notice": null,
+                 *         "license_url": null,
+                 *         "usage_terms": null
+                 *       },
                  *       "source": {
                  *         "name": null,
                  *         "note": "The original page gives no source for this item.",
@@ -3804,6 +3881,12 @@ export interface operations {
                      *           "xi-stable-development-of-relations",
                      *           "lukashenko-supports-xi-initiatives"
                      *         ],
+                     *         "rights": {
+                     *           "copyright_holder": null,
+                     *           "copyright_notice": null,
+                     *           "license_url": null,
+                     *           "usage_terms": null
+                     *         },
                      *         "source": {
                      *           "name": null,
                      *           "note": "The original page gives no source for this item.",
@@ -3989,6 +4072,12 @@ export interface operations {
                      *           "xi-stable-development-of-relations",
                      *           "lukashenko-supports-xi-initiatives"
                      *         ],
+                     *         "rights": {
+                     *           "copyright_holder": null,
+                     *           "copyright_notice": null,
+                     *           "license_url": null,
+                     *           "usage_terms": null
+                     *         },
                      *         "source": {
                      *           "name": null,
                      *           "note": "The original page gives no source for this item.",
@@ -4629,6 +4718,12 @@ export interface operations {
                      *           "xi-stable-development-of-relations",
                      *           "lukashenko-supports-xi-initiatives"
                      *         ],
+                     *         "rights": {
+                     *           "copyright_holder": null,
+                     *           "copyright_notice": null,
+                     *           "license_url": null,
+                     *           "usage_terms": null
+                     *         },
                      *         "source": {
                      *           "name": null,
                      *           "note": "The original page gives no source for this item.",
@@ -5424,7 +5519,7 @@ export interface operations {
                  *       "corrections"
                  *     ]
                  */
-                fields?: ("body" | "corrections" | "dateline" | "events" | "headline" | "headline_origin" | "id" | "language" | "links" | "participants" | "published_at" | "quotes" | "source" | "status" | "summary" | "topics" | "updated_at" | "version")[];
+                fields?: ("body" | "corrections" | "dateline" | "events" | "headline" | "headline_origin" | "id" | "language" | "links" | "participants" | "published_at" | "quotes" | "rights" | "source" | "status" | "summary" | "topics" | "updated_at" | "version")[];
                 /**
                  * @description `true` adds `page.total`: how many items the filters select, over all pages.
                  * @example true
@@ -5584,6 +5679,12 @@ export interface operations {
                      *             "xi-stable-development-of-relations",
                      *             "lukashenko-supports-xi-initiatives"
                      *           ],
+                     *           "rights": {
+                     *             "copyright_holder": null,
+                     *             "copyright_notice": null,
+                     *             "license_url": null,
+                     *             "usage_terms": null
+                     *           },
                      *           "source": {
                      *             "name": null,
                      *             "note": "The original page gives no source for this item.",
@@ -6804,7 +6905,7 @@ export interface operations {
                  *       "corrections"
                  *     ]
                  */
-                fields?: ("body" | "corrections" | "dateline" | "events" | "headline" | "headline_origin" | "id" | "language" | "links" | "participants" | "published_at" | "quotes" | "source" | "status" | "summary" | "topics" | "updated_at" | "version")[];
+                fields?: ("body" | "corrections" | "dateline" | "events" | "headline" | "headline_origin" | "id" | "language" | "links" | "participants" | "published_at" | "quotes" | "rights" | "source" | "status" | "summary" | "topics" | "updated_at" | "version")[];
                 /**
                  * @description `true` adds `page.total`: how many items the filters select, over all pages.
                  * @example true
@@ -6964,6 +7065,12 @@ export interface operations {
                      *             "xi-stable-development-of-relations",
                      *             "lukashenko-supports-xi-initiatives"
                      *           ],
+                     *           "rights": {
+                     *             "copyright_holder": null,
+                     *             "copyright_notice": null,
+                     *             "license_url": null,
+                     *             "usage_terms": null
+                     *           },
                      *           "source": {
                      *             "name": null,
                      *             "note": "The original page gives no source for this item.",
