@@ -83,11 +83,13 @@ pub fn article(a: &Article, quotes: &[Quote], ctx: &Context<'_>) -> Value {
         "mentions": a.participants.iter().map(|p| party(ctx, p.as_str())).collect::<Vec<_>>(),
         "publisher": publisher,
         "isBasedOn": a.source.url,
-        "hasPart": quotes.iter().map(|q| json!({
+        "hasPart": quotes.iter().map(|q| compact(json!({
             "@type": "Quotation",
             "@id": ctx.url(&format!("/v1/quotes/{}", q.id)),
             "text": q.text,
-        })).collect::<Vec<_>>(),
+            "creator": party(ctx, q.speaker.as_str()),
+            "about": q.event.as_ref().map(|e| event_ref(ctx, e.as_str())),
+        }))).collect::<Vec<_>>(),
         "correction": a.corrections.iter().map(|c| json!({
             "@type": "CorrectionComment",
             "text": c.note,

@@ -177,4 +177,14 @@ async fn corrections_are_structured_in_json_ld_and_shown_in_feeds() {
             .contains("/v1/articles/")
     );
     assert_eq!(quote["about"]["@type"], "Event");
+    // So does each quote an article's JSON-LD lists.
+    let ld = accept(
+        &app,
+        "/v1/articles/lukashenko-meets-xi-jinping-astana",
+        "application/ld+json",
+    )
+    .await;
+    let part = &ld["hasPart"][0];
+    assert_eq!(part["@type"], "Quotation");
+    assert!(part["creator"]["name"].is_string(), "{part}");
 }
