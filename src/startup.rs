@@ -54,6 +54,7 @@ pub fn app(
             allow_private: http.webhook_allow_private,
         }))
         .app_data(web::Data::new(http.in_flight.clone()))
+        .app_data(web::Data::new(http.sitemaps.clone()))
         .app_data(routing::path_config())
         .app_data(routing::query_config())
         .app_data(routing::json_config(http.max_body))

@@ -5,6 +5,7 @@ pub mod feeds;
 pub mod html;
 pub mod jsonld;
 pub mod ninjs;
+pub mod sitemaps;
 
 use std::collections::HashMap;
 

@@ -20,6 +20,7 @@ pub mod read;
 pub mod schema;
 pub mod search;
 pub mod seed;
+pub mod sitemaps;
 pub mod space;
 pub mod timeline;
 pub mod topics;

@@ -22,6 +22,7 @@ mod repeats;
 mod rights;
 mod root;
 mod scale;
+mod sitemaps;
 mod storage;
 mod stored_input;
 mod syndication;

@@ -137,6 +137,71 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/sitemap-news.xml": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Google News sitemap
+         * @description The articles published in the last 48 hours (at most 1,000, newest first), with
+         *     the publication's name (`--publication-name`) and language, publication date and
+         *     title, as Google News reads them.
+         */
+        get: operations["get_news_sitemap"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/sitemap.xml": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Sitemap index
+         * @description A sitemaps.org index of the pages that list every published article
+         *     (`/sitemaps/articles-{page}.xml`), each with the last `updated_at` among its
+         *     articles as `lastmod`. Only public articles are listed.
+         */
+        get: operations["get_sitemap_index"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/sitemaps/articles-{page}.xml": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Sitemap page
+         * @description Page `page` (from 1) of the published articles: their URLs (from
+         *     `--article-url-template`, else the API's) with `lastmod` from `updated_at`.
+         */
+        get: operations["get_sitemap_page"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1": {
         parameters: {
             query?: never;
@@ -2749,6 +2814,123 @@ export interface operations {
             };
         };
     };
+    get_news_sitemap: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The news sitemap. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example <?xml version="1.0" encoding="UTF-8"?>
+                     *     <urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:news="http://www.google.com/schemas/sitemap-news/0.9">
+                     *       <url>
+                     *         <loc>http://localhost:8080/v1/articles/lukashenko-at-sco-summit-astana</loc>
+                     *         <news:news>
+                     *           <news:publication><news:name>newsdesk</news:name><news:language>en</news:language></news:publication>
+                     *           <news:publication_date>2024-07-05T07:00:00Z</news:publication_date>
+                     *           <news:title>Lukashenko at the SCO summit in Astana: Belarus joins as a full member</news:title>
+                     *         </news:news>
+                     *       </url>
+                     *       <url>
+                     *         <loc>http://localhost:8080/v1/articles/lukashenko-meets-antonio-guterres</loc>
+                     *         <news:news>
+                     *           <news:publication><news:name>newsdesk</news:name><news:language>en</news:language></news:publication>
+                     *           <news:publication_date>2024-07-04T07:00:00Z</news:publication_date>
+                     *           <news:title>Aleksandr Lukashenko meeting with UN Secretary-General António Guterres</news:title>
+                     *         </news:news>
+                     *       </url>
+                     *       <url>
+                     *         <loc>http://localhost:8080/v1/articles/lukashenko-meets-xi-jinping-astana</loc>
+                     *         <news:news>
+                     *           <news:publication><news:name>newsdesk</news:name><news:language>en</news:language></news:publication>
+                     *           <news:publication_date>2024-07-04T07:00:00Z</news:publication_date>
+                     *           <news:title>Aleksandr Lukashenko meeting with China President Xi Jinping in Astana</news:title>
+                     *         </news:news>
+                     *       </url>
+                     *     </urlset>
+                     */
+                    "application/xml": string;
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    get_sitemap_index: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The sitemap index. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example <?xml version="1.0" encoding="UTF-8"?>
+                     *     <sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
+                     *       <sitemap><loc>http://localhost:8080/sitemaps/articles-1.xml</loc><lastmod>2024-07-05T07:00:00Z</lastmod></sitemap>
+                     *     </sitemapindex>
+                     */
+                    "application/xml": string;
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    get_sitemap_page: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The page, from 1. */
+                page: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The sitemap page. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example <?xml version="1.0" encoding="UTF-8"?>
+                     *     <urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
+                     *       <url><loc>http://localhost:8080/v1/articles/lukashenko-at-sco-summit-astana</loc><lastmod>2024-07-05T07:00:00Z</lastmod></url>
+                     *       <url><loc>http://localhost:8080/v1/articles/lukashenko-meets-xi-jinping-astana</loc><lastmod>2024-07-05T07:00:00Z</lastmod></url>
+                     *       <url><loc>http://localhost:8080/v1/articles/lukashenko-meets-antonio-guterres</loc><lastmod>2024-07-05T07:00:00Z</lastmod></url>
+                     *     </urlset>
+                     */
+                    "application/xml": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
     get_v1_root: {
         parameters: {
             query?: never;
@@ -3507,16 +3689,46 @@ export interface operations {
                      *         {
                      *           "@id": "http://localhost:8080/v1/quotes/xi-stable-development-of-relations",
                      *           "@type": "Quotation",
+                     *           "about": {
+                     *             "@id": "http://localhost:8080/v1/events/lukashenko-xi-meeting-2024",
+                     *             "@type": "Event",
+                     *             "name": "Aleksandr Lukashenko meets Xi Jinping on the sidelines of the SCO summit"
+                     *           },
+                     *           "creator": {
+                     *             "@id": "http://localhost:8080/v1/participants/xi-jinping",
+                     *             "@type": "Person",
+                     *             "name": "Xi Jinping"
+                     *           },
                      *           "text": "We will definitely facilitate further stable development of our relations"
                      *         },
                      *         {
                      *           "@id": "http://localhost:8080/v1/quotes/xi-congratulates-belarus-full-member",
                      *           "@type": "Quotation",
+                     *           "about": {
+                     *             "@id": "http://localhost:8080/v1/events/lukashenko-xi-meeting-2024",
+                     *             "@type": "Event",
+                     *             "name": "Aleksandr Lukashenko meets Xi Jinping on the sidelines of the SCO summit"
+                     *           },
+                     *           "creator": {
+                     *             "@id": "http://localhost:8080/v1/participants/xi-jinping",
+                     *             "@type": "Person",
+                     *             "name": "Xi Jinping"
+                     *           },
                      *           "text": "Your country celebrated Independence Day yesterday. Today your country has become a full member of the Shanghai Cooperation Organization. I heartily congratulate you."
                      *         },
                      *         {
                      *           "@id": "http://localhost:8080/v1/quotes/lukashenko-supports-xi-initiatives",
                      *           "@type": "Quotation",
+                     *           "about": {
+                     *             "@id": "http://localhost:8080/v1/events/lukashenko-xi-meeting-2024",
+                     *             "@type": "Event",
+                     *             "name": "Aleksandr Lukashenko meets Xi Jinping on the sidelines of the SCO summit"
+                     *           },
+                     *           "creator": {
+                     *             "@id": "http://localhost:8080/v1/participants/aleksandr-lukashenko",
+                     *             "@type": "Person",
+                     *             "name": "Aleksandr Lukashenko"
+                     *           },
                      *           "text": "I am very glad that you are about to become the presiding country [in 2025]. It means I will have an extra opportunity to visit the People’s Republic of China next year. I’ve noted down your initiatives that you promote in the Shanghai Cooperation Organization: global security, global development, global civilization, global control of artificial intelligence. You’ve already noticed positive and negative aspects of artificial intelligence. We support all your initiatives by all means. Particularly the key initiative to resolve the Ukrainian crisis. This initiative is consonant with Brazil’s initiative"
                      *         }
                      *       ],
