@@ -26,7 +26,7 @@ pub use quote::{NewQuote, Quote};
 pub use rights::Rights;
 pub use search::{HitType, SearchHit};
 pub use timeline::{TimelineEntry, TimelineType};
-pub use topic::{NewTopic, Topic};
+pub use topic::{MediaTopic, NewTopic, Topic};
 
 use serde::Serialize;
 use utoipa::ToSchema;

@@ -79,7 +79,14 @@ pub fn article(a: &Article, quotes: &[Quote], ctx: &Context<'_>) -> Value {
         "inLanguage": a.language,
         "articleSection": sections,
         "articleBody": html::text(a),
-        "about": a.events.iter().map(|e| event_ref(ctx, e.as_str())).collect::<Vec<_>>(),
+        "about": a.events.iter().map(|e| event_ref(ctx, e.as_str()))
+            .chain(super::media_topics(a, ctx).into_iter().map(|m| json!({
+                "@type": "DefinedTerm",
+                "@id": m.uri,
+                "name": m.name,
+                "inDefinedTermSet": crate::domain::topic::MEDIA_TOPIC_PREFIX,
+            })))
+            .collect::<Vec<_>>(),
         "mentions": a.participants.iter().map(|p| party(ctx, p.as_str())).collect::<Vec<_>>(),
         "publisher": publisher,
         "isBasedOn": a.source.url,

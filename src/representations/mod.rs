@@ -41,6 +41,29 @@ impl<'a> Context<'a> {
     }
 }
 
+/// The IPTC Media Topics of an article's topics, each once, in topic order.
+pub fn media_topics<'a>(
+    a: &crate::domain::Article,
+    ctx: &Context<'a>,
+) -> Vec<&'a crate::domain::MediaTopic> {
+    let mut seen = Vec::new();
+    for t in &a.topics {
+        for m in ctx
+            .topics
+            .get(t.as_str())
+            .map_or(&[][..], |t| &t.media_topics[..])
+        {
+            if !seen
+                .iter()
+                .any(|s: &&crate::domain::MediaTopic| s.uri == m.uri)
+            {
+                seen.push(m);
+            }
+        }
+    }
+    seen
+}
+
 /// `time` as an HTTP date (`Last-Modified`). HTTP dates cannot spell a time before
 /// 1970 or after 9999, and the formatter panics on one, so such a time (which input
 /// checks keep out of storage) is moved to the nearest it can.

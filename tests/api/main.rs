@@ -25,6 +25,7 @@ mod scale;
 mod sitemaps;
 mod storage;
 mod stored_input;
+mod subjects;
 mod syndication;
 mod timeline;
 mod upgrade;

@@ -1414,6 +1414,11 @@ export interface components {
                 id: components["schemas"]["TopicId"];
                 links: components["schemas"]["Links"];
                 /**
+                 * @description The IPTC Media Topics this topic is filed under, for partners that file news
+                 *     by the standard vocabulary; empty when none is mapped.
+                 */
+                media_topics: components["schemas"]["MediaTopic"][];
+                /**
                  * @description Display name.
                  * @example Food security
                  */
@@ -1665,6 +1670,23 @@ export interface components {
              * @example /v1/articles/lukashenko-at-sco-summit-astana
              */
             self: string;
+        };
+        /**
+         * @description A concept of IPTC's Media Topic vocabulary
+         *     (<https://www.iptc.org/std/NewsCodes/treeview/mediatopic/mediatopic-en-GB.html>).
+         */
+        MediaTopic: {
+            /**
+             * @description IPTC's English (en-GB) name of the concept.
+             * @example international relations
+             */
+            name: string;
+            /**
+             * @description The concept's URI: `http://cv.iptc.org/newscodes/mediatopic/` and its
+             *     eight-digit code.
+             * @example http://cv.iptc.org/newscodes/mediatopic/20000638
+             */
+            uri: string;
         };
         /**
          * @description A participant's name, alias or title.
@@ -2160,6 +2182,11 @@ export interface components {
                 id: components["schemas"]["TopicId"];
                 links: components["schemas"]["Links"];
                 /**
+                 * @description The IPTC Media Topics this topic is filed under, for partners that file news
+                 *     by the standard vocabulary; empty when none is mapped.
+                 */
+                media_topics: components["schemas"]["MediaTopic"][];
+                /**
                  * @description Display name.
                  * @example Food security
                  */
@@ -2236,6 +2263,11 @@ export interface components {
             description?: string | null;
             id: components["schemas"]["TopicId"];
             links: components["schemas"]["Links"];
+            /**
+             * @description The IPTC Media Topics this topic is filed under, for partners that file news
+             *     by the standard vocabulary; empty when none is mapped.
+             */
+            media_topics: components["schemas"]["MediaTopic"][];
             /**
              * @description Display name.
              * @example Food security
@@ -3673,6 +3705,18 @@ export interface operations {
                      *           "@id": "http://localhost:8080/v1/events/belarus-sco-accession-2024",
                      *           "@type": "Event",
                      *           "name": "Belarus's accession to the Shanghai Cooperation Organization as a member state"
+                     *         },
+                     *         {
+                     *           "@id": "http://cv.iptc.org/newscodes/mediatopic/20000644",
+                     *           "@type": "DefinedTerm",
+                     *           "inDefinedTermSet": "http://cv.iptc.org/newscodes/mediatopic/",
+                     *           "name": "international organisation"
+                     *         },
+                     *         {
+                     *           "@id": "http://cv.iptc.org/newscodes/mediatopic/20000638",
+                     *           "@type": "DefinedTerm",
+                     *           "inDefinedTermSet": "http://cv.iptc.org/newscodes/mediatopic/",
+                     *           "name": "international relations"
                      *         }
                      *       ],
                      *       "articleBody": "Belarus President Aleksandr Lukashenko met with China President Xi Jinping on the sidelines of the Shanghai Cooperation Organization summit in Astana, Kazakhstan on 4 July.\n\nXi Jinping congratulated Aleksandr Lukashenko on Belarus’ acquiring a new status within the framework of the Shanghai Cooperation Organization. Belarus had become a full member of the organization during the summit in Astana earlier that day.\n\nThe China President said: “Your country celebrated Independence Day yesterday. Today your country has become a full member of the Shanghai Cooperation Organization. I heartily congratulate you.”\n\nHe reminded that the Belarus President visited China twice in 2023. During the negotiations the parties sketched out plans for advancing all-weather strategic partnership. Tight contacts are maintained at all levels.\n\n“We will definitely facilitate further stable development of our relations,” Xi Jinping stated. The Chinese leader added that the parties intend to go forward in this direction by leaps and bounds.\n\nIn turn, Aleksandr Lukashenko thanked the China President for the colossal support Belarus had received on the way to the Shanghai Cooperation Organization membership.\n\n“I am very glad that you are about to become the presiding country [in 2025]. It means I will have an extra opportunity to visit the People’s Republic of China next year. I’ve noted down your initiatives that you promote in the Shanghai Cooperation Organization: global security, global development, global civilization, global control of artificial intelligence. You’ve already noticed positive and negative aspects of artificial intelligence. We support all your initiatives by all means. Particularly the key initiative to resolve the Ukrainian crisis. This initiative is consonant with Brazil’s initiative,” the President noted.",
@@ -3889,6 +3933,16 @@ export interface operations {
                      *           "name": "Belarus–China relations",
                      *           "rel": "about",
                      *           "uri": "http://localhost:8080/v1/topics/belarus-china-relations"
+                     *         },
+                     *         {
+                     *           "name": "international organisation",
+                     *           "rel": "about",
+                     *           "uri": "http://cv.iptc.org/newscodes/mediatopic/20000644"
+                     *         },
+                     *         {
+                     *           "name": "international relations",
+                     *           "rel": "about",
+                     *           "uri": "http://cv.iptc.org/newscodes/mediatopic/20000638"
                      *         }
                      *       ],
                      *       "type": "text",
@@ -8417,6 +8471,12 @@ export interface operations {
                      *           "links": {
                      *             "self": "/v1/topics/belarus-china-relations"
                      *           },
+                     *           "media_topics": [
+                     *             {
+                     *               "name": "international relations",
+                     *               "uri": "http://cv.iptc.org/newscodes/mediatopic/20000638"
+                     *             }
+                     *           ],
                      *           "name": "Belarus–China relations",
                      *           "updated_at": "2024-07-05T07:00:00Z"
                      *         },
@@ -8426,6 +8486,12 @@ export interface operations {
                      *           "links": {
                      *             "self": "/v1/topics/belarus-un-cooperation"
                      *           },
+                     *           "media_topics": [
+                     *             {
+                     *               "name": "international organisation",
+                     *               "uri": "http://cv.iptc.org/newscodes/mediatopic/20000644"
+                     *             }
+                     *           ],
                      *           "name": "Belarus and the United Nations",
                      *           "updated_at": "2024-07-05T07:00:00Z"
                      *         }
@@ -8463,7 +8529,7 @@ export interface operations {
                  *       "id"
                  *     ]
                  */
-                fields?: ("description" | "id" | "links" | "name" | "updated_at")[];
+                fields?: ("description" | "id" | "links" | "media_topics" | "name" | "updated_at")[];
             };
             header?: never;
             path: {
@@ -8488,6 +8554,7 @@ export interface operations {
                      *         "links": {
                      *           "self": "/v1/topics/food-security"
                      *         },
+                     *         "media_topics": [],
                      *         "name": "Food security",
                      *         "updated_at": "2024-07-05T07:00:00Z"
                      *       }
