@@ -28,6 +28,7 @@ pub struct HttpSettings {
     pub limits: crate::api::ratelimit::Limits,
     /// Shared by every worker: the cap counts the whole server's requests.
     pub in_flight: crate::api::shed::InFlight,
+    pub sitemaps: crate::api::sitemaps::SitemapSettings,
 }
 
 impl Default for HttpSettings {
@@ -181,10 +182,60 @@ pub struct Settings {
     /// the lag is reported but never makes the replica unready.
     #[arg(long, env = "NEWSDESK_MAX_LAG", requires = "read_only")]
     pub max_lag: Option<u64>,
+    /// The newsroom's default copyright holder, for articles that name none.
+    #[arg(long, env = "NEWSDESK_COPYRIGHT_HOLDER")]
+    pub copyright_holder: Option<String>,
+
+    /// The newsroom's default copyright line (e.g. `© 2026 Example News`).
+    #[arg(long, env = "NEWSDESK_COPYRIGHT_NOTICE")]
+    pub copyright_notice: Option<String>,
+
+    /// The newsroom's default terms of use, in words, for articles that state none.
+    #[arg(long, env = "NEWSDESK_USAGE_TERMS")]
+    pub usage_terms: Option<String>,
+
+    /// The newsroom's default licence URL (absolute `http` or `https`).
+    #[arg(long, env = "NEWSDESK_LICENSE_URL", value_parser = parse_license_url)]
+    pub license_url: Option<String>,
+
+    /// The frontend URL of an article in the sitemaps, with `{id}` where the article's
+    /// id goes (e.g. `https://news.example/{id}`); without it, the API's own URL.
+    #[arg(long, env = "NEWSDESK_ARTICLE_URL_TEMPLATE", value_parser = parse_url_template)]
+    pub article_url_template: Option<String>,
+
+    /// The publication's name in the Google News sitemap.
+    #[arg(long, env = "NEWSDESK_PUBLICATION_NAME", default_value = "newsdesk")]
+    pub publication_name: String,
+
+    /// For tests of the sitemap's pages: article URLs per page.
+    #[arg(skip = 10_000u32)]
+    #[doc(hidden)]
+    pub sitemap_page_size: u32,
 
     /// Log line format.
     #[arg(long, env = "NEWSDESK_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
     pub log_format: LogFormat,
+}
+
+fn parse_license_url(text: &str) -> Result<String, String> {
+    if crate::domain::checked::is_web_url(text) {
+        Ok(text.to_owned())
+    } else {
+        Err("must be an absolute http or https URL".to_owned())
+    }
+}
+
+/// Checks an `--article-url-template`: an absolute `http(s)` URL once `{id}`, which
+/// it must hold, is filled in.
+fn parse_url_template(text: &str) -> Result<String, String> {
+    if !text.contains("{id}") {
+        return Err("must contain `{id}`, where the article's id goes".to_owned());
+    }
+    if crate::domain::checked::is_web_url(&text.replace("{id}", "an-article")) {
+        Ok(text.to_owned())
+    } else {
+        Err("must be an absolute http or https URL".to_owned())
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -224,6 +275,23 @@ impl Settings {
             read_only: false,
             primary_url: None,
             max_lag: None,
+            copyright_holder: None,
+            copyright_notice: None,
+            usage_terms: None,
+            license_url: None,
+            article_url_template: None,
+            publication_name: "newsdesk".to_owned(),
+            sitemap_page_size: 10_000,
+        }
+    }
+
+    /// The newsroom's default rights, which articles that leave theirs unset carry.
+    pub fn rights(&self) -> crate::domain::Rights {
+        crate::domain::Rights {
+            copyright_holder: self.copyright_holder.clone(),
+            copyright_notice: self.copyright_notice.clone(),
+            usage_terms: self.usage_terms.clone(),
+            license_url: self.license_url.clone(),
         }
     }
 
@@ -256,6 +324,11 @@ impl Settings {
                 partner: self.partner_rate_limit,
             }),
             in_flight: crate::api::shed::InFlight::new(self.max_in_flight),
+            sitemaps: crate::api::sitemaps::SitemapSettings {
+                article_url_template: self.article_url_template.clone(),
+                publication_name: self.publication_name.clone(),
+                page_size: self.sitemap_page_size.max(1),
+            },
         }
     }
 

@@ -45,6 +45,7 @@ mod exact;
         (name = "changes", description = "The change log, for partners that mirror the content."),
         (name = "webhooks", description = "Signed push notifications of every change."),
         (name = "feeds", description = "RSS, Atom and JSON Feed of published articles and quotes."),
+        (name = "sitemaps", description = "Sitemaps of the published articles, for search engines and Google News."),
         (name = "service", description = "Health, readiness, this description, problem types.")
     ),
     components(schemas(
@@ -171,6 +172,7 @@ pub async fn render() -> Result<String, Box<dyn std::error::Error>> {
             .map(|(_, id)| path.replace("{id}", id).replace("{slug}", id))
             .unwrap_or_else(|| path.clone())
             .replace("{n}", "1")
+            .replace("{page}", "1")
             .replace("{format}", "json");
         let is_list = operation["parameters"]
             .as_array()
@@ -187,6 +189,23 @@ pub async fn render() -> Result<String, Box<dyn std::error::Error>> {
             .insert_header(("Authorization", bearer.as_str()));
         let response = call_service(&app, request.to_request()).await;
         let status = response.status().as_u16().to_string();
+        let json = response
+            .headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|t| t.contains("json"));
+        if !json {
+            // XML (the sitemaps): the example is the document, as text.
+            let text = String::from_utf8_lossy(&read_body(response).await).into_owned();
+            let pointer = format!(
+                "/paths/{}/get/responses/{status}/content/application~1xml",
+                path.replace('~', "~0").replace('/', "~1")
+            );
+            if let Some(media) = doc.pointer_mut(&pointer).and_then(Value::as_object_mut) {
+                media.insert("example".to_owned(), Value::String(text));
+            }
+            continue;
+        }
         let body: Value = serde_json::from_slice(&read_body(response).await)?;
         set_example(&mut doc, &[&path, "get", "responses", &status], &body);
         for (format, media) in [

@@ -54,6 +54,7 @@ pub fn app(
             allow_private: http.webhook_allow_private,
         }))
         .app_data(web::Data::new(http.in_flight.clone()))
+        .app_data(web::Data::new(http.sitemaps.clone()))
         .app_data(routing::path_config())
         .app_data(routing::query_config())
         .app_data(routing::json_config(http.max_body))
@@ -204,9 +205,9 @@ impl Application {
     /// replica) and binds the listener.
     pub async fn build(settings: &Settings) -> Result<Self, Box<dyn std::error::Error>> {
         let db = if settings.read_only {
-            Db::open_read_only(&settings.db, settings.db_pool())?
+            Db::open_read_only(&settings.db, settings.db_pool(), &settings.rights())?
         } else {
-            Db::open(&settings.db, settings.db_pool())?
+            Db::open_with_rights(&settings.db, settings.db_pool(), &settings.rights())?
         }
         .with_deadline(settings.statement_timeout());
         let health = crate::background::Health::new(settings.panic_in_task);

@@ -23,6 +23,7 @@ pub mod root;
 pub mod routing;
 pub mod search;
 pub mod shed;
+pub mod sitemaps;
 pub mod timeline;
 pub mod topics;
 pub mod webhooks;
@@ -132,6 +133,9 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(edit::events::delete_event),
     )
     .service(root::get_root)
+    .service(sitemaps::get_sitemap_index)
+    .service(sitemaps::get_sitemap_page)
+    .service(sitemaps::get_news_sitemap)
     .service(meta::healthz)
     .service(meta::readyz)
     .service(meta::get_openapi)

@@ -6,7 +6,7 @@ use serde_json::Value;
 
 use super::checked::InRange;
 use super::input::{Fields, Invalid, bounded_text};
-use super::{ArticleId, EventId, Links, ParticipantId, QuoteId, TopicId};
+use super::{ArticleId, EventId, Links, ParticipantId, QuoteId, Rights, TopicId};
 
 /// Who wrote the headline.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -158,6 +158,9 @@ pub struct Article {
     #[schema(example = "en")]
     pub language: String,
     pub source: SourceAttribution,
+    /// Copyright and usage terms; members the article leaves unset show the
+    /// newsroom's defaults.
+    pub rights: Rights,
     pub topics: Vec<TopicId>,
     pub events: Vec<EventId>,
     pub participants: Vec<ParticipantId>,
@@ -195,6 +198,9 @@ pub struct NewArticle {
     /// Defaults to an unknown source.
     #[schema(required = false)]
     pub source: SourceAttribution,
+    /// Defaults to none of the article's own: the newsroom's defaults apply.
+    #[schema(required = false)]
+    pub rights: Rights,
     #[schema(required = false)]
     pub topics: Vec<TopicId>,
     #[schema(required = false)]
@@ -227,6 +233,7 @@ impl NewArticle {
         let summary = f.optional("summary").unwrap_or_default();
         let language = f.optional("language").unwrap_or_default();
         let source = f.optional("source").unwrap_or_default();
+        let rights = f.optional("rights").unwrap_or_default();
         let topics = f.optional("topics").unwrap_or_default();
         let events = f.optional("events").unwrap_or_default();
         let participants = f.optional("participants").unwrap_or_default();
@@ -258,6 +265,7 @@ impl NewArticle {
             summary,
             language,
             source,
+            rights,
             topics,
             events,
             participants,

@@ -8,6 +8,7 @@ pub mod ids;
 pub mod input;
 pub mod participant;
 pub mod quote;
+pub mod rights;
 pub mod search;
 pub mod timeline;
 pub mod topic;
@@ -22,9 +23,10 @@ pub use ids::{ArticleId, EventId, ParticipantId, QuoteId, Slug, SlugError, Topic
 pub use input::{FieldError, Invalid};
 pub use participant::{NewParticipant, Participant, ParticipantKind};
 pub use quote::{NewQuote, Quote};
+pub use rights::Rights;
 pub use search::{HitType, SearchHit};
 pub use timeline::{TimelineEntry, TimelineType};
-pub use topic::{NewTopic, Topic};
+pub use topic::{MediaTopic, NewTopic, Topic};
 
 use serde::Serialize;
 use utoipa::ToSchema;

@@ -36,6 +36,31 @@ pub struct FeedItem {
     /// (term, label) pairs: topic ids and names.
     pub categories: Vec<(String, String)>,
     pub language: String,
+    /// The copyright line: Atom `<rights>`, RSS `<dc:rights>`, and the RSS channel's
+    /// `<copyright>` when every entry shares it.
+    pub rights: Option<String>,
+}
+
+/// The copyright line of an article: its notice, else its holder's name.
+fn rights_line(a: &Article) -> Option<String> {
+    let r = &a.rights;
+    r.copyright_notice
+        .clone()
+        .or_else(|| r.copyright_holder.as_ref().map(|h| format!("© {h}")))
+}
+
+/// The corrections as HTML, appended to an entry's content as newsrooms print them.
+fn corrections_html(a: &Article) -> String {
+    a.corrections
+        .iter()
+        .map(|c| {
+            format!(
+                "<p class=\"correction\"><strong>Correction ({}):</strong> {}</p>\n",
+                c.corrected_at.date_naive(),
+                html::escape(&c.note)
+            )
+        })
+        .collect()
 }
 
 fn categories(topics: &[crate::domain::TopicId], ctx: &Context<'_>) -> Vec<(String, String)> {
@@ -67,12 +92,13 @@ pub fn article_items(articles: &[Article], quotes: &[Quote], ctx: &Context<'_>) 
                 url: ctx.url(&format!("/v1/articles/{}", a.id)),
                 title: a.headline.clone(),
                 summary: a.summary.clone(),
-                content_html: html::body(a, &own, base),
+                content_html: html::body(a, &own, base) + &corrections_html(a),
                 published: a.published_at,
                 updated: a.updated_at,
                 author: a.source.name.clone(),
                 categories: categories(&a.topics, ctx),
                 language: a.language.clone(),
+                rights: rights_line(a),
             }
         })
         .collect()
@@ -113,6 +139,7 @@ pub fn quote_items(quotes: &[Quote], articles: &[Article], ctx: &Context<'_>) ->
                 author: Some(speaker),
                 categories: q.topic.as_ref().map(|t| categories(std::slice::from_ref(t), ctx)).unwrap_or_default(),
                 language: article.map_or_else(|| "en".to_owned(), |a| a.language.clone()),
+                rights: article.and_then(rights_line),
             }
         })
         .collect()
@@ -144,9 +171,10 @@ pub fn rss(feed: &Feed) -> String {
                 })
                 .collect(),
             content: Some(item.content_html.clone()),
-            dublin_core_ext: item.author.as_ref().map(|a| {
+            dublin_core_ext: (item.author.is_some() || item.rights.is_some()).then(|| {
                 rss::extension::dublincore::DublinCoreExtension {
-                    creators: vec![a.clone()],
+                    creators: item.author.iter().cloned().collect(),
+                    rights: item.rights.iter().cloned().collect(),
                     ..Default::default()
                 }
             }),
@@ -158,6 +186,7 @@ pub fn rss(feed: &Feed) -> String {
         link: feed.home_url.clone(),
         description: feed.description.clone(),
         language: Some("en".to_owned()),
+        copyright: shared_rights(&feed.items),
         last_build_date: Some(super::rfc2822(feed.updated)),
         generator: Some("newsdesk".to_owned()),
         docs: Some("https://www.rssboard.org/rss-specification".to_owned()),
@@ -173,6 +202,15 @@ pub fn rss(feed: &Feed) -> String {
         ..Default::default()
     };
     channel.to_string()
+}
+
+/// The copyright line every entry of a feed shares, if they share one.
+fn shared_rights(items: &[FeedItem]) -> Option<String> {
+    let first = items.first()?.rights.clone()?;
+    items
+        .iter()
+        .all(|i| i.rights.as_deref() == Some(&first))
+        .then_some(first)
 }
 
 pub fn atom(feed: &Feed) -> String {
@@ -202,6 +240,7 @@ pub fn atom(feed: &Feed) -> String {
                 .collect(),
             links: vec![link(&item.url, "alternate", None)],
             summary: Some(text(&item.summary)),
+            rights: item.rights.as_deref().map(text),
             content: Some(atom::Content {
                 value: Some(item.content_html.clone()),
                 content_type: Some("html".to_owned()),
@@ -267,6 +306,9 @@ pub fn json_feed(feed: &Feed) -> Value {
             });
             if let Some(author) = &item.author {
                 entry["authors"] = json!([{"name": author}]);
+            }
+            if let Some(rights) = &item.rights {
+                entry["_newsdesk"] = json!({"rights": rights});
             }
             entry
         }).collect::<Vec<_>>(),

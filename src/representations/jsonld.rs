@@ -79,21 +79,34 @@ pub fn article(a: &Article, quotes: &[Quote], ctx: &Context<'_>) -> Value {
         "inLanguage": a.language,
         "articleSection": sections,
         "articleBody": html::text(a),
-        "about": a.events.iter().map(|e| event_ref(ctx, e.as_str())).collect::<Vec<_>>(),
+        "about": a.events.iter().map(|e| event_ref(ctx, e.as_str()))
+            .chain(super::media_topics(a, ctx).into_iter().map(|m| json!({
+                "@type": "DefinedTerm",
+                "@id": m.uri,
+                "name": m.name,
+                "inDefinedTermSet": crate::domain::topic::MEDIA_TOPIC_PREFIX,
+            })))
+            .collect::<Vec<_>>(),
         "mentions": a.participants.iter().map(|p| party(ctx, p.as_str())).collect::<Vec<_>>(),
         "publisher": publisher,
         "isBasedOn": a.source.url,
-        "hasPart": quotes.iter().map(|q| json!({
+        "hasPart": quotes.iter().map(|q| compact(json!({
             "@type": "Quotation",
             "@id": ctx.url(&format!("/v1/quotes/{}", q.id)),
             "text": q.text,
-        })).collect::<Vec<_>>(),
+            "creator": party(ctx, q.speaker.as_str()),
+            "about": q.event.as_ref().map(|e| event_ref(ctx, e.as_str())),
+        }))).collect::<Vec<_>>(),
         "correction": a.corrections.iter().map(|c| json!({
             "@type": "CorrectionComment",
             "text": c.note,
             "datePublished": c.corrected_at.to_rfc3339(),
         })).collect::<Vec<_>>(),
         "version": a.version,
+        "copyrightHolder": a.rights.copyright_holder.as_ref().map(|name| json!({"@type": "Organization", "name": name})),
+        "copyrightNotice": a.rights.copyright_notice,
+        "license": a.rights.license_url,
+        "usageInfo": a.rights.usage_terms,
     }))
 }
 

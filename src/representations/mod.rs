@@ -5,6 +5,7 @@ pub mod feeds;
 pub mod html;
 pub mod jsonld;
 pub mod ninjs;
+pub mod sitemaps;
 
 use std::collections::HashMap;
 
@@ -38,6 +39,29 @@ impl<'a> Context<'a> {
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base.trim_end_matches('/'))
     }
+}
+
+/// The IPTC Media Topics of an article's topics, each once, in topic order.
+pub fn media_topics<'a>(
+    a: &crate::domain::Article,
+    ctx: &Context<'a>,
+) -> Vec<&'a crate::domain::MediaTopic> {
+    let mut seen = Vec::new();
+    for t in &a.topics {
+        for m in ctx
+            .topics
+            .get(t.as_str())
+            .map_or(&[][..], |t| &t.media_topics[..])
+        {
+            if !seen
+                .iter()
+                .any(|s: &&crate::domain::MediaTopic| s.uri == m.uri)
+            {
+                seen.push(m);
+            }
+        }
+    }
+    seen
 }
 
 /// `time` as an HTTP date (`Last-Modified`). HTTP dates cannot spell a time before

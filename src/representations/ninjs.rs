@@ -22,7 +22,7 @@ pub fn article(a: &Article, quotes: &[Quote], ctx: &Context<'_>) -> Value {
             ParticipantKind::Country => places.push(entry),
         }
     }
-    let subjects: Vec<Value> = a
+    let mut subjects: Vec<Value> = a
         .topics
         .iter()
         .map(|t| {
@@ -33,6 +33,10 @@ pub fn article(a: &Article, quotes: &[Quote], ctx: &Context<'_>) -> Value {
             json!({"name": name, "uri": ctx.url(&format!("/v1/topics/{t}")), "rel": "about"})
         })
         .collect();
+    // The same subjects in IPTC's vocabulary, each concept once.
+    for m in super::media_topics(a, ctx) {
+        subjects.push(json!({"name": m.name, "uri": m.uri, "rel": "about"}));
+    }
     let events: Vec<Value> = a
         .events
         .iter()
@@ -82,6 +86,19 @@ pub fn article(a: &Article, quotes: &[Quote], ctx: &Context<'_>) -> Value {
             source["uri"] = json!(url);
         }
         item["infosources"] = json!([source]);
+    }
+    let rights = &a.rights;
+    for (key, value) in [
+        ("copyrightholder", &rights.copyright_holder),
+        ("copyrightnotice", &rights.copyright_notice),
+        ("usageterms", &rights.usage_terms),
+    ] {
+        if let Some(value) = value {
+            item[key] = json!(value);
+        }
+    }
+    if let Some(license) = &rights.license_url {
+        item["rightsinfo"] = json!({"linkedrights": license});
     }
     if let Some(last) = a.corrections.last() {
         item["ednote"] = json!(format!("Correction: {}", last.note));

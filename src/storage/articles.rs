@@ -9,7 +9,7 @@ use super::query::{Facet, Listing, Sort, Where, json_column, time_column};
 use super::search::rank;
 use crate::domain::{
     Article, ArticleId, ArticleStatus, Block, Dateline, EventId, HeadlineOrigin, Links, NewArticle,
-    ParticipantId, QuoteId, SourceAttribution, TopicId,
+    ParticipantId, QuoteId, Rights, SourceAttribution, TopicId,
 };
 
 use super::visibility::PUBLIC_ARTICLE;
@@ -51,6 +51,10 @@ const COLUMNS: &str = "a.id, a.headline, a.headline_origin, a.dateline_place, a.
             'corrected_at', strftime('%Y-%m-%dT%H:%M:%SZ', at, 'unixepoch')))
         FROM (SELECT * FROM article_corrections WHERE article = a.id ORDER BY version)) AS corrections,
     a.published_at, a.updated_at, a.summary, a.language, a.source_name, a.source_url, a.source_note, a.body,
+    coalesce(a.copyright_holder, (SELECT copyright_holder FROM newsroom_rights)) AS copyright_holder,
+    coalesce(a.copyright_notice, (SELECT copyright_notice FROM newsroom_rights)) AS copyright_notice,
+    coalesce(a.usage_terms, (SELECT usage_terms FROM newsroom_rights)) AS usage_terms,
+    coalesce(a.license_url, (SELECT license_url FROM newsroom_rights)) AS license_url,
     (SELECT json_group_array(topic) FROM
         (SELECT topic FROM article_topics WHERE article = a.id ORDER BY ord)) AS topics,
     (SELECT json_group_array(event) FROM
@@ -184,6 +188,12 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<Article> {
             url: row.get("source_url")?,
             note: row.get("source_note")?,
         },
+        rights: Rights {
+            copyright_holder: row.get("copyright_holder")?,
+            copyright_notice: row.get("copyright_notice")?,
+            usage_terms: row.get("usage_terms")?,
+            license_url: row.get("license_url")?,
+        },
         topics: json_column(row, "topics")?,
         events: json_column(row, "events")?,
         participants: json_column(row, "participants")?,
@@ -256,8 +266,9 @@ pub fn save(conn: &Connection, id: &ArticleId, a: &NewArticle, stamp: &Stamp<'_>
     conn.prepare_cached(
         "INSERT INTO articles (id, headline, headline_origin, dateline_place, dateline_date, published_at,
             updated_at, summary, language, source_name, source_url, source_note, body, status,
-            version, changed_by)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)
+            version, changed_by, copyright_holder, copyright_notice, usage_terms, license_url)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,
+            ?19, ?20)
          ON CONFLICT (id) DO UPDATE SET headline = excluded.headline,
             headline_origin = excluded.headline_origin, dateline_place = excluded.dateline_place,
             dateline_date = excluded.dateline_date, published_at = excluded.published_at,
@@ -265,7 +276,9 @@ pub fn save(conn: &Connection, id: &ArticleId, a: &NewArticle, stamp: &Stamp<'_>
             language = excluded.language, source_name = excluded.source_name,
             source_url = excluded.source_url, source_note = excluded.source_note,
             body = excluded.body, status = excluded.status, version = excluded.version,
-            changed_by = excluded.changed_by",
+            changed_by = excluded.changed_by, copyright_holder = excluded.copyright_holder,
+            copyright_notice = excluded.copyright_notice, usage_terms = excluded.usage_terms,
+            license_url = excluded.license_url",
     )?
     .execute(params![
         id,
@@ -287,6 +300,10 @@ pub fn save(conn: &Connection, id: &ArticleId, a: &NewArticle, stamp: &Stamp<'_>
         stamp.status,
         stamp.version,
         stamp.changed_by,
+        a.rights.copyright_holder,
+        a.rights.copyright_notice,
+        a.rights.usage_terms,
+        a.rights.license_url,
     ])?;
     let links: [(&str, Vec<&str>); 3] = [
         (

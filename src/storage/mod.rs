@@ -21,6 +21,7 @@ pub mod read;
 pub mod schema;
 pub mod search;
 pub mod seed;
+pub mod sitemaps;
 pub mod space;
 pub mod timeline;
 pub mod topics;
@@ -34,6 +35,8 @@ use std::time::Duration;
 use r2d2::{Pool, PooledConnection};
 use r2d2_sqlite::SqliteConnectionManager;
 use rusqlite::{Connection, OpenFlags};
+
+use crate::domain::Rights;
 
 pub use deadline::Overload;
 pub use list::{ListRequest, Listed, Resource};
@@ -86,6 +89,14 @@ impl StorageError {
 
 /// Settings applied to every connection, read or write.
 fn init_connection(conn: &mut Connection) -> rusqlite::Result<()> {
+    init_with_rights(conn, &Rights::default())
+}
+
+/// [`init_connection`], with the newsroom's default rights in the connection's
+/// `temp.newsroom_rights`, which article reads fill unset rights from. It shadows
+/// the empty `main.newsroom_rights` of migration 0008, which connections opened
+/// elsewhere read instead.
+fn init_with_rights(conn: &mut Connection, rights: &Rights) -> rusqlite::Result<()> {
     conn.pragma_update(None, "foreign_keys", "ON")?;
     // Rows replaced by `INSERT OR REPLACE` fire their delete triggers too, so the
     // full-text indexes drop them (see migrations/0003_search.sql).
@@ -94,6 +105,20 @@ fn init_connection(conn: &mut Connection) -> rusqlite::Result<()> {
     conn.pragma_update(None, "synchronous", "FULL")?;
     conn.busy_timeout(Duration::from_secs(5))?;
     conn.set_prepared_statement_cache_capacity(64);
+    conn.execute_batch(
+        "CREATE TEMP TABLE IF NOT EXISTS newsroom_rights (copyright_holder TEXT,
+            copyright_notice TEXT, usage_terms TEXT, license_url TEXT);
+         DELETE FROM temp.newsroom_rights;",
+    )?;
+    conn.execute(
+        "INSERT INTO temp.newsroom_rights VALUES (?1, ?2, ?3, ?4)",
+        rusqlite::params![
+            rights.copyright_holder,
+            rights.copyright_notice,
+            rights.usage_terms,
+            rights.license_url
+        ],
+    )?;
     Ok(())
 }
 
@@ -136,8 +161,17 @@ impl Db {
     /// Opens (creating if needed) the database at `path`, migrates it to the current
     /// schema and, when it has never been seeded, loads the fixtures.
     pub fn open(path: &Path, pool_size: u32) -> Result<Self> {
+        Self::open_with_rights(path, pool_size, &Rights::default())
+    }
+
+    /// [`Db::open`], with `rights` the newsroom's default for articles that leave
+    /// theirs unset.
+    pub fn open_with_rights(path: &Path, pool_size: u32, rights: &Rights) -> Result<Self> {
         drop(open_file(path)?);
-        let manager = || SqliteConnectionManager::file(path).with_init(init_connection);
+        let manager = || {
+            let rights = rights.clone();
+            SqliteConnectionManager::file(path).with_init(move |c| init_with_rights(c, &rights))
+        };
         let mut db = Self::with_manager(manager, pool_size)?;
         db.path = Some(Arc::new(path.to_owned()));
         Ok(db)
@@ -146,7 +180,7 @@ impl Db {
     /// Opens the database at `path` read-only, for a replica (`serve --read-only`):
     /// nothing is created, migrated or seeded, and a file at another schema version
     /// than this binary's is refused. Writes through this handle fail.
-    pub fn open_read_only(path: &Path, pool_size: u32) -> Result<Self> {
+    pub fn open_read_only(path: &Path, pool_size: u32, rights: &Rights) -> Result<Self> {
         if !path.is_file() {
             return Err(StorageError::File(format!(
                 "no database at {}: a read-only replica serves an existing file (restore \
@@ -159,9 +193,10 @@ impl Db {
         schema::require_latest(&conn, path)?;
         drop(conn);
         let manager = || {
+            let rights = rights.clone();
             SqliteConnectionManager::file(path)
                 .with_flags(flags)
-                .with_init(init_connection)
+                .with_init(move |c| init_with_rights(c, &rights))
         };
         // No `path`: its file system's free space and writability are not this
         // server's concern, as it never writes.

@@ -62,6 +62,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0007_prefix_indexes",
         include_str!("migrations/0007_prefix_indexes.sql"),
     ),
+    (
+        "0008_rights_and_subject_codes",
+        include_str!("migrations/0008_rights_and_subject_codes.sql"),
+    ),
 ];
 
 /// The schema version this binary writes: the number of migrations it knows.

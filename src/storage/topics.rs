@@ -4,7 +4,7 @@ use rusqlite::{Connection, Row, params};
 
 use super::Result;
 use super::list::{self, Resource};
-use super::query::{Facet, Listing, Sort, Where, time_column};
+use super::query::{Facet, Listing, Sort, Where, json_column, time_column};
 use crate::domain::{Links, NewTopic, Topic, TopicId};
 
 #[derive(Debug, Default, Clone)]
@@ -17,7 +17,7 @@ impl Resource for Topic {
     const LISTING: Listing = Listing {
         from: "topics t",
         id: "t.id",
-        columns: "t.id, t.name, t.description, t.updated_at",
+        columns: "t.id, t.name, t.description, t.media_topics, t.updated_at",
         deferred: false,
     };
     /// Alphabetical by id, which is stable and readable.
@@ -42,6 +42,7 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<Topic> {
         id,
         name: row.get("name")?,
         description: row.get("description")?,
+        media_topics: json_column(row, "media_topics")?,
         updated_at: time_column(row, "updated_at")?,
     })
 }
@@ -59,9 +60,12 @@ pub fn get_many(conn: &Connection, ids: &[TopicId]) -> Result<Vec<Topic>> {
 }
 
 pub fn insert(conn: &Connection, t: &NewTopic, now: i64) -> Result<()> {
+    let media_topics = serde_json::to_string(&t.media_topics)
+        .map_err(|e| super::StorageError::Fixtures(e.to_string()))?;
     conn.execute(
-        "INSERT INTO topics (id, name, description, updated_at) VALUES (?1, ?2, ?3, ?4)",
-        params![t.id, t.name, t.description, now],
+        "INSERT INTO topics (id, name, description, media_topics, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![t.id, t.name, t.description, media_topics, now],
     )?;
     Ok(())
 }

@@ -218,15 +218,28 @@ impl jsonschema::Retrieve for GeoJsonStub {
     }
 }
 
-#[actix_web::test]
-async fn ninjs_validates_against_the_iptc_schema() {
-    let app = spawn_app().await;
+/// The IPTC ninjs 2.2 schema, compiled, with formats checked.
+pub fn ninjs_validator() -> jsonschema::Validator {
     let schema: Value = serde_json::from_str(NINJS_SCHEMA).unwrap();
-    let validator = jsonschema::options()
+    jsonschema::options()
         .with_retriever(GeoJsonStub)
         .should_validate_formats(true)
         .build(&schema)
-        .expect("the schema compiles");
+        .expect("the schema compiles")
+}
+
+/// The schema errors of a ninjs item, empty when it is valid.
+pub fn ninjs_errors(item: &Value) -> Vec<String> {
+    ninjs_validator()
+        .iter_errors(item)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .collect()
+}
+
+#[actix_web::test]
+async fn ninjs_validates_against_the_iptc_schema() {
+    let app = spawn_app().await;
+    let validator = ninjs_validator();
     for id in ARTICLES {
         let reply = app
             .request(

@@ -155,11 +155,15 @@ function fill(request, method, path, operation) {
       : FIXTURE_IDS[resource],
     slug: FIXTURE_IDS[resource],
     n: '1',
+    page: '1',
     format: feedFormat(path),
   };
   const url = request.url;
-  // `articles.{format}` is not a whole segment: the converter leaves it as text.
-  url.path = url.path.map((segment) => segment.replace(/\{\{format\}\}|\{format\}/, values.format));
+  // `articles.{format}` and `articles-{page}.xml` are not whole segments: the
+  // converter leaves them as text.
+  url.path = url.path.map((segment) => segment
+    .replace(/\{\{format\}\}|\{format\}/, values.format)
+    .replace(/\{\{page\}\}|\{page\}/, values.page));
   for (const variable of url.variable || []) {
     variable.value = values[variable.key];
   }

@@ -140,6 +140,71 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/sitemap-news.xml": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Google News sitemap
+         * @description The articles published in the last 48 hours (at most 1,000, newest first), with
+         *     the publication's name (`--publication-name`) and language, publication date and
+         *     title, as Google News reads them.
+         */
+        get: operations["get_news_sitemap"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/sitemap.xml": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Sitemap index
+         * @description A sitemaps.org index of the pages that list every published article
+         *     (`/sitemaps/articles-{page}.xml`), each with the last `updated_at` among its
+         *     articles as `lastmod`. Only public articles are listed.
+         */
+        get: operations["get_sitemap_index"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/sitemaps/articles-{page}.xml": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Sitemap page
+         * @description Page `page` (from 1) of the published articles: their URLs (from
+         *     `--article-url-template`, else the API's) with `lastmod` from `updated_at`.
+         */
+        get: operations["get_sitemap_page"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1": {
         parameters: {
             query?: never;
@@ -959,6 +1024,11 @@ export interface components {
             published_at: string;
             /** @description The quotes this article reports, in body order. */
             quotes: components["schemas"]["QuoteId"][];
+            /**
+             * @description Copyright and usage terms; members the article leaves unset show the
+             *     newsroom's defaults.
+             */
+            rights: components["schemas"]["Rights"];
             source: components["schemas"]["SourceAttribution"];
             status: components["schemas"]["ArticleStatus"];
             summary: string;
@@ -1002,6 +1072,8 @@ export interface components {
             published_at?: string | null;
             /** @description Set by the server: accepted as read and ignored. */
             quotes?: unknown;
+            /** @description Defaults to none of the article's own: the newsroom's defaults apply. */
+            rights?: components["schemas"]["Rights"] | null;
             /** @description Defaults to an unknown source. */
             source?: components["schemas"]["SourceAttribution"] | null;
             /** @description Defaults to `published`. `scheduled` needs a future `published_at`. */
@@ -1125,6 +1197,11 @@ export interface components {
                 published_at: string;
                 /** @description The quotes this article reports, in body order. */
                 quotes: components["schemas"]["QuoteId"][];
+                /**
+                 * @description Copyright and usage terms; members the article leaves unset show the
+                 *     newsroom's defaults.
+                 */
+                rights: components["schemas"]["Rights"];
                 source: components["schemas"]["SourceAttribution"];
                 status: components["schemas"]["ArticleStatus"];
                 summary: string;
@@ -1339,6 +1416,11 @@ export interface components {
                 description?: string | null;
                 id: components["schemas"]["TopicId"];
                 links: components["schemas"]["Links"];
+                /**
+                 * @description The IPTC Media Topics this topic is filed under, for partners that file news
+                 *     by the standard vocabulary; empty when none is mapped.
+                 */
+                media_topics: components["schemas"]["MediaTopic"][];
                 /**
                  * @description Display name.
                  * @example Food security
@@ -1594,6 +1676,23 @@ export interface components {
             self: string;
         };
         /**
+         * @description A concept of IPTC's Media Topic vocabulary
+         *     (<https://www.iptc.org/std/NewsCodes/treeview/mediatopic/mediatopic-en-GB.html>).
+         */
+        MediaTopic: {
+            /**
+             * @description IPTC's English (en-GB) name of the concept.
+             * @example international relations
+             */
+            name: string;
+            /**
+             * @description The concept's URI: `http://cv.iptc.org/newscodes/mediatopic/` and its
+             *     eight-digit code.
+             * @example http://cv.iptc.org/newscodes/mediatopic/20000638
+             */
+            uri: string;
+        };
+        /**
          * @description A participant's name, alias or title.
          * @example Aleksandr Lukashenko
          */
@@ -1627,6 +1726,8 @@ export interface components {
             published_at?: string | null;
             /** @description Set by the server: accepted as read and ignored. */
             quotes?: unknown;
+            /** @description Defaults to none of the article's own: the newsroom's defaults apply. */
+            rights?: components["schemas"]["Rights"] | null;
             /** @description Defaults to an unknown source. */
             source?: components["schemas"]["SourceAttribution"] | null;
             /** @description Defaults to `published`. `scheduled` needs a future `published_at`. */
@@ -1933,6 +2034,34 @@ export interface components {
          * @enum {string}
          */
         ResourceType: "article" | "quote" | "participant" | "event";
+        /**
+         * @description The rights and usage terms of an article. A member the article leaves `null` is
+         *     the newsroom's default (`--copyright-holder`, `--copyright-notice`,
+         *     `--usage-terms`, `--license-url`): reads show the default in its place, and a
+         *     write that sends it back stores it as the article's own.
+         */
+        Rights: {
+            /**
+             * @description Who holds the copyright.
+             * @example Press Service of the President of the Republic of Belarus
+             */
+            copyright_holder?: string | null;
+            /**
+             * @description The copyright line as it is printed.
+             * @example © 2024 Press Service of the President of the Republic of Belarus
+             */
+            copyright_notice?: string | null;
+            /**
+             * @description The licence, as an absolute `http` or `https` URL.
+             * @example https://creativecommons.org/licenses/by/4.0/
+             */
+            license_url?: string | null;
+            /**
+             * @description What partners may do with the article, in words.
+             * @example Republication with attribution; no resale.
+             */
+            usage_terms?: string | null;
+        };
         /** @description One resource. */
         Single_Article: {
             /** @description A news article. */
@@ -1961,6 +2090,11 @@ export interface components {
                 published_at: string;
                 /** @description The quotes this article reports, in body order. */
                 quotes: components["schemas"]["QuoteId"][];
+                /**
+                 * @description Copyright and usage terms; members the article leaves unset show the
+                 *     newsroom's defaults.
+                 */
+                rights: components["schemas"]["Rights"];
                 source: components["schemas"]["SourceAttribution"];
                 status: components["schemas"]["ArticleStatus"];
                 summary: string;
@@ -2078,6 +2212,11 @@ export interface components {
                 id: components["schemas"]["TopicId"];
                 links: components["schemas"]["Links"];
                 /**
+                 * @description The IPTC Media Topics this topic is filed under, for partners that file news
+                 *     by the standard vocabulary; empty when none is mapped.
+                 */
+                media_topics: components["schemas"]["MediaTopic"][];
+                /**
                  * @description Display name.
                  * @example Food security
                  */
@@ -2154,6 +2293,11 @@ export interface components {
             description?: string | null;
             id: components["schemas"]["TopicId"];
             links: components["schemas"]["Links"];
+            /**
+             * @description The IPTC Media Topics this topic is filed under, for partners that file news
+             *     by the standard vocabulary; empty when none is mapped.
+             */
+            media_topics: components["schemas"]["MediaTopic"][];
             /**
              * @description Display name.
              * @example Food security
@@ -2753,6 +2897,123 @@ export interface operations {
             };
         };
     };
+    get_news_sitemap: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The news sitemap. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example <?xml version="1.0" encoding="UTF-8"?>
+                     *     <urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:news="http://www.google.com/schemas/sitemap-news/0.9">
+                     *       <url>
+                     *         <loc>http://localhost:8080/v1/articles/lukashenko-at-sco-summit-astana</loc>
+                     *         <news:news>
+                     *           <news:publication><news:name>newsdesk</news:name><news:language>en</news:language></news:publication>
+                     *           <news:publication_date>2024-07-05T07:00:00Z</news:publication_date>
+                     *           <news:title>Lukashenko at the SCO summit in Astana: Belarus joins as a full member</news:title>
+                     *         </news:news>
+                     *       </url>
+                     *       <url>
+                     *         <loc>http://localhost:8080/v1/articles/lukashenko-meets-antonio-guterres</loc>
+                     *         <news:news>
+                     *           <news:publication><news:name>newsdesk</news:name><news:language>en</news:language></news:publication>
+                     *           <news:publication_date>2024-07-04T07:00:00Z</news:publication_date>
+                     *           <news:title>Aleksandr Lukashenko meeting with UN Secretary-General António Guterres</news:title>
+                     *         </news:news>
+                     *       </url>
+                     *       <url>
+                     *         <loc>http://localhost:8080/v1/articles/lukashenko-meets-xi-jinping-astana</loc>
+                     *         <news:news>
+                     *           <news:publication><news:name>newsdesk</news:name><news:language>en</news:language></news:publication>
+                     *           <news:publication_date>2024-07-04T07:00:00Z</news:publication_date>
+                     *           <news:title>Aleksandr Lukashenko meeting with China President Xi Jinping in Astana</news:title>
+                     *         </news:news>
+                     *       </url>
+                     *     </urlset>
+                     */
+                    "application/xml": string;
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    get_sitemap_index: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The sitemap index. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example <?xml version="1.0" encoding="UTF-8"?>
+                     *     <sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
+                     *       <sitemap><loc>http://localhost:8080/sitemaps/articles-1.xml</loc><lastmod>2024-07-05T07:00:00Z</lastmod></sitemap>
+                     *     </sitemapindex>
+                     */
+                    "application/xml": string;
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    get_sitemap_page: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The page, from 1. */
+                page: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The sitemap page. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example <?xml version="1.0" encoding="UTF-8"?>
+                     *     <urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
+                     *       <url><loc>http://localhost:8080/v1/articles/lukashenko-at-sco-summit-astana</loc><lastmod>2024-07-05T07:00:00Z</lastmod></url>
+                     *       <url><loc>http://localhost:8080/v1/articles/lukashenko-meets-xi-jinping-astana</loc><lastmod>2024-07-05T07:00:00Z</lastmod></url>
+                     *       <url><loc>http://localhost:8080/v1/articles/lukashenko-meets-antonio-guterres</loc><lastmod>2024-07-05T07:00:00Z</lastmod></url>
+                     *     </urlset>
+                     */
+                    "application/xml": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
     get_v1_root: {
         parameters: {
             query?: never;
@@ -2871,7 +3132,7 @@ export interface operations {
                  *       "corrections"
                  *     ]
                  */
-                fields?: ("body" | "corrections" | "dateline" | "events" | "headline" | "headline_origin" | "id" | "language" | "links" | "participants" | "published_at" | "quotes" | "source" | "status" | "summary" | "topics" | "updated_at" | "version")[];
+                fields?: ("body" | "corrections" | "dateline" | "events" | "headline" | "headline_origin" | "id" | "language" | "links" | "participants" | "published_at" | "quotes" | "rights" | "source" | "status" | "summary" | "topics" | "updated_at" | "version")[];
                 /**
                  * @description `true` adds `page.total`: how many items the filters select, over all pages.
                  * @example true
@@ -3087,6 +3348,12 @@ export interface operations {
                      *             "lukashenko-align-proposals-with-sco",
                      *             "lukashenko-mutual-enrichment-of-cultures"
                      *           ],
+                     *           "rights": {
+                     *             "copyright_holder": null,
+                     *             "copyright_notice": null,
+                     *             "license_url": null,
+                     *             "usage_terms": null
+                     *           },
                      *           "source": {
                      *             "name": null,
                      *             "note": "The original page ends with an attribution line, “Source –”, that names no source.",
@@ -3170,6 +3437,12 @@ export interface operations {
                      *             "xi-stable-development-of-relations",
                      *             "lukashenko-supports-xi-initiatives"
                      *           ],
+                     *           "rights": {
+                     *             "copyright_holder": null,
+                     *             "copyright_notice": null,
+                     *             "license_url": null,
+                     *             "usage_terms": null
+                     *           },
                      *           "source": {
                      *             "name": null,
                      *             "note": "The original page gives no source for this item.",
@@ -3292,6 +3565,12 @@ export interface operations {
                      *         ],
                      *         "published_at": "2024-07-06T07:00:00Z",
                      *         "quotes": [],
+                     *         "rights": {
+                     *           "copyright_holder": null,
+                     *           "copyright_notice": null,
+                     *           "license_url": null,
+                     *           "usage_terms": null
+                     *         },
                      *         "source": {
                      *           "name": null,
                      *           "note": null,
@@ -3350,7 +3629,7 @@ export interface operations {
                  *       "corrections"
                  *     ]
                  */
-                fields?: ("body" | "corrections" | "dateline" | "events" | "headline" | "headline_origin" | "id" | "language" | "links" | "participants" | "published_at" | "quotes" | "source" | "status" | "summary" | "topics" | "updated_at" | "version")[];
+                fields?: ("body" | "corrections" | "dateline" | "events" | "headline" | "headline_origin" | "id" | "language" | "links" | "participants" | "published_at" | "quotes" | "rights" | "source" | "status" | "summary" | "topics" | "updated_at" | "version")[];
             };
             header?: never;
             path: {
@@ -3435,6 +3714,12 @@ export interface operations {
                      *           "xi-stable-development-of-relations",
                      *           "lukashenko-supports-xi-initiatives"
                      *         ],
+                     *         "rights": {
+                     *           "copyright_holder": null,
+                     *           "copyright_notice": null,
+                     *           "license_url": null,
+                     *           "usage_terms": null
+                     *         },
                      *         "source": {
                      *           "name": null,
                      *           "note": "The original page gives no source for this item.",
@@ -3472,6 +3757,18 @@ export interface operations {
                      *           "@id": "http://localhost:8080/v1/events/belarus-sco-accession-2024",
                      *           "@type": "Event",
                      *           "name": "Belarus's accession to the Shanghai Cooperation Organization as a member state"
+                     *         },
+                     *         {
+                     *           "@id": "http://cv.iptc.org/newscodes/mediatopic/20000644",
+                     *           "@type": "DefinedTerm",
+                     *           "inDefinedTermSet": "http://cv.iptc.org/newscodes/mediatopic/",
+                     *           "name": "international organisation"
+                     *         },
+                     *         {
+                     *           "@id": "http://cv.iptc.org/newscodes/mediatopic/20000638",
+                     *           "@type": "DefinedTerm",
+                     *           "inDefinedTermSet": "http://cv.iptc.org/newscodes/mediatopic/",
+                     *           "name": "international relations"
                      *         }
                      *       ],
                      *       "articleBody": "Belarus President Aleksandr Lukashenko met with China President Xi Jinping on the sidelines of the Shanghai Cooperation Organization summit in Astana, Kazakhstan on 4 July.\n\nXi Jinping congratulated Aleksandr Lukashenko on Belarus’ acquiring a new status within the framework of the Shanghai Cooperation Organization. Belarus had become a full member of the organization during the summit in Astana earlier that day.\n\nThe China President said: “Your country celebrated Independence Day yesterday. Today your country has become a full member of the Shanghai Cooperation Organization. I heartily congratulate you.”\n\nHe reminded that the Belarus President visited China twice in 2023. During the negotiations the parties sketched out plans for advancing all-weather strategic partnership. Tight contacts are maintained at all levels.\n\n“We will definitely facilitate further stable development of our relations,” Xi Jinping stated. The Chinese leader added that the parties intend to go forward in this direction by leaps and bounds.\n\nIn turn, Aleksandr Lukashenko thanked the China President for the colossal support Belarus had received on the way to the Shanghai Cooperation Organization membership.\n\n“I am very glad that you are about to become the presiding country [in 2025]. It means I will have an extra opportunity to visit the People’s Republic of China next year. I’ve noted down your initiatives that you promote in the Shanghai Cooperation Organization: global security, global development, global civilization, global control of artificial intelligence. You’ve already noticed positive and negative aspects of artificial intelligence. We support all your initiatives by all means. Particularly the key initiative to resolve the Ukrainian crisis. This initiative is consonant with Brazil’s initiative,” the President noted.",
@@ -3488,16 +3785,46 @@ export interface operations {
                      *         {
                      *           "@id": "http://localhost:8080/v1/quotes/xi-stable-development-of-relations",
                      *           "@type": "Quotation",
+                     *           "about": {
+                     *             "@id": "http://localhost:8080/v1/events/lukashenko-xi-meeting-2024",
+                     *             "@type": "Event",
+                     *             "name": "Aleksandr Lukashenko meets Xi Jinping on the sidelines of the SCO summit"
+                     *           },
+                     *           "creator": {
+                     *             "@id": "http://localhost:8080/v1/participants/xi-jinping",
+                     *             "@type": "Person",
+                     *             "name": "Xi Jinping"
+                     *           },
                      *           "text": "We will definitely facilitate further stable development of our relations"
                      *         },
                      *         {
                      *           "@id": "http://localhost:8080/v1/quotes/xi-congratulates-belarus-full-member",
                      *           "@type": "Quotation",
+                     *           "about": {
+                     *             "@id": "http://localhost:8080/v1/events/lukashenko-xi-meeting-2024",
+                     *             "@type": "Event",
+                     *             "name": "Aleksandr Lukashenko meets Xi Jinping on the sidelines of the SCO summit"
+                     *           },
+                     *           "creator": {
+                     *             "@id": "http://localhost:8080/v1/participants/xi-jinping",
+                     *             "@type": "Person",
+                     *             "name": "Xi Jinping"
+                     *           },
                      *           "text": "Your country celebrated Independence Day yesterday. Today your country has become a full member of the Shanghai Cooperation Organization. I heartily congratulate you."
                      *         },
                      *         {
                      *           "@id": "http://localhost:8080/v1/quotes/lukashenko-supports-xi-initiatives",
                      *           "@type": "Quotation",
+                     *           "about": {
+                     *             "@id": "http://localhost:8080/v1/events/lukashenko-xi-meeting-2024",
+                     *             "@type": "Event",
+                     *             "name": "Aleksandr Lukashenko meets Xi Jinping on the sidelines of the SCO summit"
+                     *           },
+                     *           "creator": {
+                     *             "@id": "http://localhost:8080/v1/participants/aleksandr-lukashenko",
+                     *             "@type": "Person",
+                     *             "name": "Aleksandr Lukashenko"
+                     *           },
                      *           "text": "I am very glad that you are about to become the presiding country [in 2025]. It means I will have an extra opportunity to visit the People’s Republic of China next year. I’ve noted down your initiatives that you promote in the Shanghai Cooperation Organization: global security, global development, global civilization, global control of artificial intelligence. You’ve already noticed positive and negative aspects of artificial intelligence. We support all your initiatives by all means. Particularly the key initiative to resolve the Ukrainian crisis. This initiative is consonant with Brazil’s initiative"
                      *         }
                      *       ],
@@ -3658,6 +3985,16 @@ export interface operations {
                      *           "name": "Belarus–China relations",
                      *           "rel": "about",
                      *           "uri": "http://localhost:8080/v1/topics/belarus-china-relations"
+                     *         },
+                     *         {
+                     *           "name": "international organisation",
+                     *           "rel": "about",
+                     *           "uri": "http://cv.iptc.org/newscodes/mediatopic/20000644"
+                     *         },
+                     *         {
+                     *           "name": "international relations",
+                     *           "rel": "about",
+                     *           "uri": "http://cv.iptc.org/newscodes/mediatopic/20000638"
                      *         }
                      *       ],
                      *       "type": "text",
@@ -3762,6 +4099,12 @@ export interface operations {
                  *         "xi-stable-development-of-relations",
                  *         "lukashenko-supports-xi-initiatives"
                  *       ],
+                 *       "rights": {
+                 *         "copyright_holder": null,
+                 *         "copyright_notice": null,
+                 *         "license_url": null,
+                 *         "usage_terms": null
+                 *       },
                  *       "source": {
                  *         "name": null,
                  *         "note": "The original page gives no source for this item.",
@@ -3856,6 +4199,12 @@ export interface operations {
                      *           "xi-stable-development-of-relations",
                      *           "lukashenko-supports-xi-initiatives"
                      *         ],
+                     *         "rights": {
+                     *           "copyright_holder": null,
+                     *           "copyright_notice": null,
+                     *           "license_url": null,
+                     *           "usage_terms": null
+                     *         },
                      *         "source": {
                      *           "name": null,
                      *           "note": "The original page gives no source for this item.",
@@ -3944,6 +4293,12 @@ export interface operations {
                      *         ],
                      *         "published_at": "2024-07-04T07:00:00Z",
                      *         "quotes": [],
+                     *         "rights": {
+                     *           "copyright_holder": null,
+                     *           "copyright_notice": null,
+                     *           "license_url": null,
+                     *           "usage_terms": null
+                     *         },
                      *         "source": {
                      *           "name": null,
                      *           "note": "The original page gives no source for this item.",
@@ -4120,6 +4475,12 @@ export interface operations {
                      *           "xi-stable-development-of-relations",
                      *           "lukashenko-supports-xi-initiatives"
                      *         ],
+                     *         "rights": {
+                     *           "copyright_holder": null,
+                     *           "copyright_notice": null,
+                     *           "license_url": null,
+                     *           "usage_terms": null
+                     *         },
                      *         "source": {
                      *           "name": null,
                      *           "note": "The original page gives no source for this item.",
@@ -4761,6 +5122,12 @@ export interface operations {
                      *           "xi-stable-development-of-relations",
                      *           "lukashenko-supports-xi-initiatives"
                      *         ],
+                     *         "rights": {
+                     *           "copyright_holder": null,
+                     *           "copyright_notice": null,
+                     *           "license_url": null,
+                     *           "usage_terms": null
+                     *         },
                      *         "source": {
                      *           "name": null,
                      *           "note": "The original page gives no source for this item.",
@@ -5592,7 +5959,7 @@ export interface operations {
                  *       "corrections"
                  *     ]
                  */
-                fields?: ("body" | "corrections" | "dateline" | "events" | "headline" | "headline_origin" | "id" | "language" | "links" | "participants" | "published_at" | "quotes" | "source" | "status" | "summary" | "topics" | "updated_at" | "version")[];
+                fields?: ("body" | "corrections" | "dateline" | "events" | "headline" | "headline_origin" | "id" | "language" | "links" | "participants" | "published_at" | "quotes" | "rights" | "source" | "status" | "summary" | "topics" | "updated_at" | "version")[];
                 /**
                  * @description `true` adds `page.total`: how many items the filters select, over all pages.
                  * @example true
@@ -5752,6 +6119,12 @@ export interface operations {
                      *             "xi-stable-development-of-relations",
                      *             "lukashenko-supports-xi-initiatives"
                      *           ],
+                     *           "rights": {
+                     *             "copyright_holder": null,
+                     *             "copyright_notice": null,
+                     *             "license_url": null,
+                     *             "usage_terms": null
+                     *           },
                      *           "source": {
                      *             "name": null,
                      *             "note": "The original page gives no source for this item.",
@@ -6995,7 +7368,7 @@ export interface operations {
                  *       "corrections"
                  *     ]
                  */
-                fields?: ("body" | "corrections" | "dateline" | "events" | "headline" | "headline_origin" | "id" | "language" | "links" | "participants" | "published_at" | "quotes" | "source" | "status" | "summary" | "topics" | "updated_at" | "version")[];
+                fields?: ("body" | "corrections" | "dateline" | "events" | "headline" | "headline_origin" | "id" | "language" | "links" | "participants" | "published_at" | "quotes" | "rights" | "source" | "status" | "summary" | "topics" | "updated_at" | "version")[];
                 /**
                  * @description `true` adds `page.total`: how many items the filters select, over all pages.
                  * @example true
@@ -7155,6 +7528,12 @@ export interface operations {
                      *             "xi-stable-development-of-relations",
                      *             "lukashenko-supports-xi-initiatives"
                      *           ],
+                     *           "rights": {
+                     *             "copyright_holder": null,
+                     *             "copyright_notice": null,
+                     *             "license_url": null,
+                     *             "usage_terms": null
+                     *           },
                      *           "source": {
                      *             "name": null,
                      *             "note": "The original page gives no source for this item.",
@@ -8302,7 +8681,7 @@ export interface operations {
                  *       "id"
                  *     ]
                  */
-                fields?: ("description" | "id" | "links" | "name" | "updated_at")[];
+                fields?: ("description" | "id" | "links" | "media_topics" | "name" | "updated_at")[];
                 /**
                  * @description `true` adds `page.total`: how many items the filters select, over all pages.
                  * @example true
@@ -8330,6 +8709,12 @@ export interface operations {
                      *           "links": {
                      *             "self": "/v1/topics/belarus-china-relations"
                      *           },
+                     *           "media_topics": [
+                     *             {
+                     *               "name": "international relations",
+                     *               "uri": "http://cv.iptc.org/newscodes/mediatopic/20000638"
+                     *             }
+                     *           ],
                      *           "name": "Belarus–China relations",
                      *           "updated_at": "2024-07-05T07:00:00Z"
                      *         },
@@ -8339,6 +8724,12 @@ export interface operations {
                      *           "links": {
                      *             "self": "/v1/topics/belarus-un-cooperation"
                      *           },
+                     *           "media_topics": [
+                     *             {
+                     *               "name": "international organisation",
+                     *               "uri": "http://cv.iptc.org/newscodes/mediatopic/20000644"
+                     *             }
+                     *           ],
                      *           "name": "Belarus and the United Nations",
                      *           "updated_at": "2024-07-05T07:00:00Z"
                      *         }
@@ -8376,7 +8767,7 @@ export interface operations {
                  *       "id"
                  *     ]
                  */
-                fields?: ("description" | "id" | "links" | "name" | "updated_at")[];
+                fields?: ("description" | "id" | "links" | "media_topics" | "name" | "updated_at")[];
             };
             header?: never;
             path: {
@@ -8401,6 +8792,7 @@ export interface operations {
                      *         "links": {
                      *           "self": "/v1/topics/food-security"
                      *         },
+                     *         "media_topics": [],
                      *         "name": "Food security",
                      *         "updated_at": "2024-07-05T07:00:00Z"
                      *       }
