@@ -123,3 +123,81 @@ async fn the_description_names_no_made_up_site() {
     let manifest = include_str!("../../Cargo.toml");
     assert!(!manifest.contains("example.org") && !manifest.contains("example.com"));
 }
+
+/// Whether the operation `name` (`GET /v1/topics`) matches a schemathesis
+/// `include-name-regex` of the simple kind the config uses: anchored, with `.*`
+/// wildcards and escaped braces.
+fn matches_operation(pattern: &str, name: &str) -> bool {
+    let pattern = pattern
+        .trim_start_matches('^')
+        .trim_end_matches('$')
+        .replace("\\\\", "\\")
+        .replace("\\{", "{")
+        .replace("\\}", "}");
+    let mut parts = pattern.split(".*");
+    let first = parts.next().unwrap_or("");
+    let Some(mut rest) = name.strip_prefix(first) else {
+        return false;
+    };
+    let parts: Vec<&str> = parts.collect();
+    for (i, part) in parts.iter().enumerate() {
+        if i == parts.len() - 1 {
+            return rest.ends_with(part);
+        }
+        match rest.find(part) {
+            Some(at) => rest = &rest[at + part.len()..],
+            None => return false,
+        }
+    }
+    rest.is_empty()
+}
+
+/// schemathesis pins `fields` to every field of each resource, so that responses stay
+/// checkable against their schemas (tests/clients/schemathesis.toml). A field added
+/// to a resource and left out of its pin makes the contract test fail, so each pin
+/// must name exactly the fields the description allows.
+#[test]
+fn the_contract_tests_pin_fields_to_every_field() {
+    let config = include_str!("../clients/schemathesis.toml");
+    let doc: Value = serde_json::from_str(include_str!("../../openapi/openapi.json")).unwrap();
+    let quoted = |block: &str, key: &str| -> Option<String> {
+        let start = block.find(key)? + key.len();
+        let rest = block[start..].trim_start().strip_prefix('=')?.trim_start();
+        let rest = rest.strip_prefix('"')?;
+        Some(rest[..rest.find('"')?].to_owned())
+    };
+    let mut pins = 0;
+    for block in config.split("[[operations]]").skip(1) {
+        let (Some(pattern), Some(fields)) = (
+            quoted(block, "include-name-regex"),
+            quoted(block, "\"query.fields\""),
+        ) else {
+            continue;
+        };
+        let mut pinned: Vec<&str> = fields.split(',').collect();
+        pinned.sort_unstable();
+        let mut matched = 0;
+        for (path, item) in doc["paths"].as_object().unwrap() {
+            let Some(get) = item.get("get") else { continue };
+            if !matches_operation(&pattern, &format!("GET {path}")) {
+                continue;
+            }
+            matched += 1;
+            let allowed = get["parameters"]
+                .as_array()
+                .and_then(|ps| ps.iter().find(|p| p["name"] == "fields"))
+                .map(|p| &p["schema"]["items"]["enum"])
+                .and_then(Value::as_array)
+                .unwrap_or_else(|| panic!("GET {path} takes no `fields`"));
+            let mut allowed: Vec<&str> = allowed.iter().filter_map(Value::as_str).collect();
+            allowed.sort_unstable();
+            assert_eq!(
+                pinned, allowed,
+                "GET {path}: the `fields` pin in tests/clients/schemathesis.toml must name every field"
+            );
+        }
+        assert!(matched > 0, "`{pattern}` matches no operation");
+        pins += 1;
+    }
+    assert!(pins >= 10, "the pins were read ({pins})");
+}
