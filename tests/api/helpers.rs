@@ -203,6 +203,16 @@ impl TestApp {
 }
 
 /// Asserts an RFC 9457 problem response with this status, and returns its body.
+/// The `field` of each entry of a validation problem's `errors`, in order.
+pub fn problem_fields(problem: &Value) -> Vec<&str> {
+    problem["errors"]
+        .as_array()
+        .expect("a validation problem lists its errors")
+        .iter()
+        .map(|e| e["field"].as_str().unwrap())
+        .collect()
+}
+
 pub fn assert_problem(reply: &Reply, status: u16) -> Value {
     assert_eq!(
         reply.status.as_u16(),

@@ -4,7 +4,7 @@
 
 use serde_json::{Value, json};
 
-use crate::helpers::{Role, TestApp, assert_problem, spawn_app};
+use crate::helpers::{Role, TestApp, assert_problem, problem_fields, spawn_app};
 
 const SPEAKER: &str = "aleksandr-lukashenko";
 
@@ -43,12 +43,7 @@ fn event(start: &str, end: Option<&str>) -> Value {
 /// Asserts a 422 that names `field`.
 fn assert_refused(reply: &crate::helpers::Reply, field: &str) {
     let problem = assert_problem(reply, 422);
-    let fields: Vec<&str> = problem["errors"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["field"].as_str().unwrap())
-        .collect();
+    let fields = problem_fields(&problem);
     assert!(fields.contains(&field), "{field} in {problem}");
 }
 

@@ -3,7 +3,9 @@
 
 use serde_json::{Value, json};
 
-use crate::helpers::{Role, TestApp, assert_problem, spawn_app, spawn_app_in, spawn_app_with};
+use crate::helpers::{
+    Role, TestApp, assert_problem, problem_fields, spawn_app, spawn_app_in, spawn_app_with,
+};
 
 const QUOTE: &str = "/v1/quotes/lukashenko-wonderful-gift";
 const ARTICLE: &str = "/v1/articles/lukashenko-meets-xi-jinping-astana";
@@ -153,12 +155,7 @@ async fn every_invalid_field_is_reported_at_once() {
     });
     let reply = app.write("POST", "/v1/articles", &key, &bad).await;
     let problem = assert_problem(&reply, 422);
-    let fields: Vec<&str> = problem["errors"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["field"].as_str().unwrap())
-        .collect();
+    let fields = problem_fields(&problem);
     for field in [
         "id",
         "headline",
@@ -180,12 +177,7 @@ async fn every_invalid_field_is_reported_at_once() {
         &app.write("POST", "/v1/articles", &key, &dangling).await,
         422,
     );
-    let fields: Vec<&str> = problem["errors"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["field"].as_str().unwrap())
-        .collect();
+    let fields = problem_fields(&problem);
     assert_eq!(fields, ["topics[0]", "participants[1]"]);
 
     let quote = json!({"text": "Words.", "speaker": "nobody", "article": "no-article", "said_on": "2024-07-04"});
