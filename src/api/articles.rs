@@ -1,5 +1,6 @@
 //! `/v1/articles` and the relations of an article.
 
+use crate::storage::by_id;
 use actix_web::{HttpRequest, HttpResponse, get, web};
 
 use super::auth::Caller;
@@ -183,7 +184,7 @@ pub async fn get_article(
         "article",
         id.into_inner(),
         &query,
-        move |conn, id| articles::find(conn, id, visibility),
+        move |conn, id| by_id::find::<Article>(conn, id, visibility),
     )
     .await
 }

@@ -1,5 +1,6 @@
 //! `/v1/events` and the relations of an event.
 
+use crate::storage::by_id;
 use actix_web::{HttpRequest, HttpResponse, get, web};
 
 use super::articles::ArticleListQuery;
@@ -13,7 +14,7 @@ use super::quotes::QuoteListQuery;
 use super::respond;
 use super::{AppState, GetQuery};
 use crate::domain::{Article, Event, EventId, EventKind, Participant, ParticipantId, Quote};
-use crate::storage::events::{self, EventFilter};
+use crate::storage::events::EventFilter;
 
 list_query! {
     /// Query parameters of event lists. Different filters combine with AND; a filter
@@ -135,7 +136,15 @@ pub async fn get_event(
     id: web::Path<EventId>,
     Query(query): Query<GetQuery>,
 ) -> ApiResult<HttpResponse> {
-    respond::one(&req, &state, "event", id.into_inner(), &query, events::get).await
+    respond::one(
+        &req,
+        &state,
+        "event",
+        id.into_inner(),
+        &query,
+        by_id::get::<Event>,
+    )
+    .await
 }
 
 /// List an event's quotes
@@ -154,7 +163,7 @@ pub async fn list_event_quotes(
     Query(query): Query<QuoteListQuery>,
 ) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
-    respond::ensure(&state, "event", &id, events::exists).await?;
+    respond::ensure(&state, "event", &id, by_id::exists::<Event>).await?;
     let filter = crate::storage::quotes::QuoteFilter {
         event: vec![id],
         ..Default::default()
@@ -178,7 +187,7 @@ pub async fn list_event_articles(
     Query(query): Query<ArticleListQuery>,
 ) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
-    respond::ensure(&state, "event", &id, events::exists).await?;
+    respond::ensure(&state, "event", &id, by_id::exists::<Event>).await?;
     let filter = crate::storage::articles::ArticleFilter {
         event: vec![id],
         ..Default::default()
@@ -203,7 +212,7 @@ pub async fn list_event_participants(
     Query(query): Query<ParticipantListQuery>,
 ) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
-    respond::ensure(&state, "event", &id, events::exists).await?;
+    respond::ensure(&state, "event", &id, by_id::exists::<Event>).await?;
     let filter = crate::storage::participants::ParticipantFilter {
         event: vec![id],
         ..Default::default()
@@ -228,7 +237,7 @@ pub async fn list_event_subevents(
     Query(query): Query<EventListQuery>,
 ) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
-    respond::ensure(&state, "event", &id, events::exists).await?;
+    respond::ensure(&state, "event", &id, by_id::exists::<Event>).await?;
     let filter = EventFilter {
         parent: vec![id],
         ..Default::default()

@@ -1,5 +1,6 @@
 //! `/v1/feeds`: published articles and quotes as RSS 2.0, Atom 1.0 and JSON Feed 1.1.
 
+use crate::storage::by_id;
 use std::collections::BTreeSet;
 
 use actix_web::http::header;
@@ -15,10 +16,9 @@ use super::params::Query;
 use crate::domain::{Article, Event, EventId, Participant, ParticipantId, Quote, Topic, TopicId};
 use crate::representations::Context;
 use crate::representations::feeds::{self, Feed, FeedItem};
-use crate::storage::articles::{self, ArticleFilter};
+use crate::storage::articles::ArticleFilter;
 use crate::storage::list::{self, ListRequest};
-use crate::storage::quotes::{self, QuoteFilter};
-use crate::storage::{events, participants, topics};
+use crate::storage::quotes::QuoteFilter;
 
 /// The feed formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, ToSchema)]
@@ -85,9 +85,9 @@ fn load(
         set.into_iter().collect()
     }
     Ok(Loaded {
-        participants: participants::get_many(conn, &all(people))?,
-        events: events::get_many(conn, &all(happenings))?,
-        topics: topics::get_many(conn, &all(subjects))?,
+        participants: by_id::get_many::<Participant>(conn, &all(people))?,
+        events: by_id::get_many::<Event>(conn, &all(happenings))?,
+        topics: by_id::get_many::<Topic>(conn, &all(subjects))?,
         articles,
         quotes,
     })
@@ -192,7 +192,7 @@ pub async fn get_article_feed(
                 .iter()
                 .flat_map(|a| a.quotes.iter().cloned())
                 .collect();
-            let quotes = quotes::get_many(conn, &ids)?;
+            let quotes = by_id::get_many::<Quote>(conn, &ids)?;
             load(conn, found, quotes)
         })
         .await?;
@@ -236,7 +236,7 @@ pub async fn get_quote_feed(
             let request = ListRequest::first::<Quote>(limit);
             let found = list::list::<Quote>(conn, &filter, &request)?.page.items;
             let ids: BTreeSet<_> = found.iter().map(|q| q.article.clone()).collect();
-            let articles = articles::get_many(conn, &ids.into_iter().collect::<Vec<_>>())?;
+            let articles = by_id::get_many::<Article>(conn, &ids.into_iter().collect::<Vec<_>>())?;
             load(conn, articles, found)
         })
         .await?;

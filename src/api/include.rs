@@ -1,6 +1,7 @@
 //! `include=`: the related resources of a page or a resource, side-loaded once each
 //! with one query per type.
 
+use crate::storage::by_id;
 use std::collections::BTreeSet;
 
 use chrono::{DateTime, Utc};
@@ -11,8 +12,8 @@ use utoipa::ToSchema;
 use crate::domain::{
     Article, ArticleId, Event, EventId, Participant, ParticipantId, Quote, QuoteId, Topic, TopicId,
 };
+use crate::storage;
 use crate::storage::articles::Visibility;
-use crate::storage::{self, articles, events, participants, quotes, topics};
 
 /// Related resources, grouped by type.
 #[derive(Debug, Default, Serialize, ToSchema)]
@@ -46,11 +47,11 @@ impl Wanted {
             set.into_iter().collect()
         }
         Ok(Included {
-            articles: articles::find_many(conn, &ids(self.articles), visibility)?,
-            quotes: quotes::find_many(conn, &ids(self.quotes), visibility)?,
-            participants: participants::get_many(conn, &ids(self.participants))?,
-            events: events::get_many(conn, &ids(self.events))?,
-            topics: topics::get_many(conn, &ids(self.topics))?,
+            articles: by_id::find_many::<Article>(conn, &ids(self.articles), visibility)?,
+            quotes: by_id::find_many::<Quote>(conn, &ids(self.quotes), visibility)?,
+            participants: by_id::get_many::<Participant>(conn, &ids(self.participants))?,
+            events: by_id::get_many::<Event>(conn, &ids(self.events))?,
+            topics: by_id::get_many::<Topic>(conn, &ids(self.topics))?,
         })
     }
 }

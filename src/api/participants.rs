@@ -1,5 +1,6 @@
 //! `/v1/participants` and the relations of a participant.
 
+use crate::storage::by_id;
 use actix_web::{HttpRequest, HttpResponse, get, web};
 
 use super::articles::ArticleListQuery;
@@ -13,7 +14,7 @@ use super::quotes::QuoteListQuery;
 use super::respond;
 use super::{AppState, GetQuery};
 use crate::domain::{Article, Event, Participant, ParticipantId, ParticipantKind, Quote};
-use crate::storage::participants::{self, ParticipantFilter};
+use crate::storage::participants::ParticipantFilter;
 
 list_query! {
     /// Query parameters of participant lists. Different filters combine with AND; a
@@ -118,7 +119,7 @@ pub async fn get_participant(
         "participant",
         id.into_inner(),
         &query,
-        participants::get,
+        by_id::get::<Participant>,
     )
     .await
 }
@@ -139,7 +140,7 @@ pub async fn list_participant_quotes(
     Query(query): Query<QuoteListQuery>,
 ) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
-    respond::ensure(&state, "participant", &id, participants::exists).await?;
+    respond::ensure(&state, "participant", &id, by_id::exists::<Participant>).await?;
     let filter = crate::storage::quotes::QuoteFilter {
         speaker: vec![id],
         ..Default::default()
@@ -163,7 +164,7 @@ pub async fn list_participant_articles(
     Query(query): Query<ArticleListQuery>,
 ) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
-    respond::ensure(&state, "participant", &id, participants::exists).await?;
+    respond::ensure(&state, "participant", &id, by_id::exists::<Participant>).await?;
     let filter = crate::storage::articles::ArticleFilter {
         participant: vec![id],
         ..Default::default()
@@ -188,7 +189,7 @@ pub async fn list_participant_events(
     Query(query): Query<EventListQuery>,
 ) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
-    respond::ensure(&state, "participant", &id, participants::exists).await?;
+    respond::ensure(&state, "participant", &id, by_id::exists::<Participant>).await?;
     let filter = crate::storage::events::EventFilter {
         participant: vec![id],
         ..Default::default()

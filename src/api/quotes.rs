@@ -1,5 +1,6 @@
 //! `/v1/quotes`.
 
+use crate::storage::by_id;
 use actix_web::{HttpRequest, HttpResponse, get, web};
 
 use super::auth::Caller;
@@ -11,7 +12,7 @@ use super::params::Query;
 use super::respond;
 use super::{AppState, GetQuery};
 use crate::domain::{ArticleId, EventId, ParticipantId, Quote, QuoteId, TopicId};
-use crate::storage::quotes::{self, QuoteFilter};
+use crate::storage::quotes::QuoteFilter;
 
 list_query! {
     /// Query parameters of quote lists. Different filters combine with AND; a filter
@@ -165,7 +166,7 @@ pub async fn get_quote(
         "quote",
         id.into_inner(),
         &query,
-        move |conn, id| quotes::find(conn, id, visibility),
+        move |conn, id| by_id::find::<Quote>(conn, id, visibility),
     )
     .await
 }

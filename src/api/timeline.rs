@@ -1,5 +1,6 @@
 //! `/v1/participants/{id}/timeline` and `/v1/events/{id}/timeline`.
 
+use crate::storage::by_id;
 use actix_web::{HttpRequest, HttpResponse, get, web};
 
 use super::envelope::Collection;
@@ -9,8 +10,8 @@ use super::listing::list_query;
 use super::params::{Query, name_list};
 use super::{AppState, respond};
 use crate::domain::{ArticleId, EventId, ParticipantId, QuoteId, TimelineEntry, TimelineType};
+use crate::domain::{Event, Participant};
 use crate::storage::timeline::{TimelineFilter, TimelineOf};
-use crate::storage::{events, participants};
 
 list_query! {
     /// Query parameters of timelines.
@@ -100,7 +101,7 @@ pub async fn participant_timeline(
     Query(query): Query<TimelineQuery>,
 ) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
-    respond::ensure(&state, "participant", &id, participants::exists).await?;
+    respond::ensure(&state, "participant", &id, by_id::exists::<Participant>).await?;
     respond_timeline(&req, &state, query, TimelineOf::Participant(id)).await
 }
 
@@ -121,6 +122,6 @@ pub async fn event_timeline(
     Query(query): Query<TimelineQuery>,
 ) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
-    respond::ensure(&state, "event", &id, events::exists).await?;
+    respond::ensure(&state, "event", &id, by_id::exists::<Event>).await?;
     respond_timeline(&req, &state, query, TimelineOf::Event(id)).await
 }

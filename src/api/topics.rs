@@ -1,5 +1,6 @@
 //! `/v1/topics`.
 
+use crate::storage::by_id;
 use actix_web::{HttpRequest, HttpResponse, get, web};
 
 use super::envelope::{Collection, Single};
@@ -9,7 +10,7 @@ use super::params::Query;
 use super::respond;
 use super::{AppState, GetQuery};
 use crate::domain::{Topic, TopicId};
-use crate::storage::topics::{self, TopicFilter};
+use crate::storage::topics::TopicFilter;
 
 list_query! {
     /// Query parameters of the topic list. Topics have no facets and relate to
@@ -52,5 +53,13 @@ pub async fn get_topic(
     id: web::Path<TopicId>,
     Query(query): Query<GetQuery>,
 ) -> ApiResult<HttpResponse> {
-    respond::one(&req, &state, "topic", id.into_inner(), &query, topics::get).await
+    respond::one(
+        &req,
+        &state,
+        "topic",
+        id.into_inner(),
+        &query,
+        by_id::get::<Topic>,
+    )
+    .await
 }

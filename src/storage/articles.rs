@@ -2,14 +2,18 @@
 
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
+use std::collections::HashMap;
+
 use super::Result;
+use super::by_id::Keyed;
 use super::fts::FtsQuery;
-use super::list::{self, Resource};
+use super::list::Resource;
 use super::query::{Facet, Listing, Sort, Where, json_column, time_column};
+use super::relations;
 use super::search::rank;
 use crate::domain::{
-    Article, ArticleId, ArticleStatus, Block, Dateline, EventId, HeadlineOrigin, Links, NewArticle,
-    ParticipantId, QuoteId, Rights, SourceAttribution, TopicId,
+    Article, ArticleId, ArticleStatus, Block, Correction, Dateline, EventId, HeadlineOrigin, Links,
+    NewArticle, ParticipantId, QuoteId, Rights, SourceAttribution, TopicId,
 };
 
 use super::visibility::PUBLIC_ARTICLE;
@@ -44,25 +48,15 @@ pub struct ArticleFilter {
     pub q: Option<FtsQuery>,
 }
 
+/// The article's own columns; its relation lists come per page (see `complete`).
 const COLUMNS: &str = "a.id, a.headline, a.headline_origin, a.dateline_place, a.dateline_date,
     CASE WHEN a.status = 'published' AND a.published_at > unixepoch() THEN 'scheduled'
          ELSE a.status END AS status, a.version,
-    (SELECT json_group_array(json_object('note', note, 'version', version,
-            'corrected_at', strftime('%Y-%m-%dT%H:%M:%SZ', at, 'unixepoch')))
-        FROM (SELECT * FROM article_corrections WHERE article = a.id ORDER BY version)) AS corrections,
     a.published_at, a.updated_at, a.summary, a.language, a.source_name, a.source_url, a.source_note, a.body,
     coalesce(a.copyright_holder, (SELECT copyright_holder FROM newsroom_rights)) AS copyright_holder,
     coalesce(a.copyright_notice, (SELECT copyright_notice FROM newsroom_rights)) AS copyright_notice,
     coalesce(a.usage_terms, (SELECT usage_terms FROM newsroom_rights)) AS usage_terms,
-    coalesce(a.license_url, (SELECT license_url FROM newsroom_rights)) AS license_url,
-    (SELECT json_group_array(topic) FROM
-        (SELECT topic FROM article_topics WHERE article = a.id ORDER BY ord)) AS topics,
-    (SELECT json_group_array(event) FROM
-        (SELECT event FROM article_events WHERE article = a.id ORDER BY ord)) AS events,
-    (SELECT json_group_array(participant) FROM
-        (SELECT participant FROM article_participants WHERE article = a.id ORDER BY ord)) AS participants,
-    (SELECT json_group_array(id) FROM
-        (SELECT q.id FROM quotes q WHERE q.article = a.id ORDER BY q.id)) AS quotes";
+    coalesce(a.license_url, (SELECT license_url FROM newsroom_rights)) AS license_url";
 
 impl Resource for Article {
     type Filter = ArticleFilter;
@@ -144,6 +138,85 @@ impl Resource for Article {
     fn from_row(row: &Row<'_>) -> rusqlite::Result<Self> {
         from_row(row)
     }
+
+    fn complete(conn: &Connection, _: &ArticleFilter, items: &mut [Self]) -> Result<()> {
+        complete(conn, items)
+    }
+}
+
+impl Keyed for Article {
+    type Id = ArticleId;
+    const TABLE: &'static str = "articles";
+
+    fn with_ids(ids: &[ArticleId], visibility: Visibility) -> ArticleFilter {
+        ArticleFilter {
+            visibility,
+            ids: ids.to_vec(),
+            ..Default::default()
+        }
+    }
+
+    fn id_str(id: &ArticleId) -> &str {
+        id.as_str()
+    }
+}
+
+/// The ids a relation of the page points to, per article, in the article's order.
+fn links<T: rusqlite::types::FromSql>(
+    conn: &Connection,
+    sql: &str,
+    ids: &[&str],
+) -> Result<HashMap<String, Vec<T>>> {
+    relations::by_owner(conn, sql, ids, |row| row.get(1))
+}
+
+/// Reads the corrections and relation lists of a page of articles: one query per
+/// relation for the whole page.
+fn complete(conn: &Connection, items: &mut [Article]) -> Result<()> {
+    let ids: Vec<&str> = items.iter().map(|a| a.id.as_str()).collect();
+    let corrections = relations::by_owner(
+        conn,
+        "SELECT article, note, version, at FROM article_corrections
+         WHERE article IN ({}) ORDER BY article, version",
+        &ids,
+        |row| {
+            Ok(Correction {
+                note: row.get(1)?,
+                version: row.get(2)?,
+                corrected_at: time_column(row, "at")?,
+            })
+        },
+    )?;
+    let topics = links(
+        conn,
+        "SELECT article, topic FROM article_topics WHERE article IN ({}) ORDER BY article, ord",
+        &ids,
+    )?;
+    let events = links(
+        conn,
+        "SELECT article, event FROM article_events WHERE article IN ({}) ORDER BY article, ord",
+        &ids,
+    )?;
+    let participants = links(
+        conn,
+        "SELECT article, participant FROM article_participants WHERE article IN ({})
+         ORDER BY article, ord",
+        &ids,
+    )?;
+    let quotes = links(
+        conn,
+        "SELECT article, id FROM quotes WHERE article IN ({}) ORDER BY article, id",
+        &ids,
+    )?;
+    let id: fn(&Article) -> &str = |a| a.id.as_str();
+    relations::fill(items, corrections, id, |a, v| a.corrections = v);
+    relations::fill(items, topics, id, |a, v| a.topics = v);
+    relations::fill(items, events, id, |a, v| a.events = v);
+    relations::fill(items, participants, id, |a, v| a.participants = v);
+    relations::fill(items, quotes, id, |a, v: Vec<QuoteId>| {
+        a.quotes = in_body_order(v, &a.body)
+    });
+    Ok(())
 }
 
 /// The quotes in the order the body carries them, then those it does not, by id.
@@ -178,7 +251,7 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<Article> {
         },
         status: ArticleStatus::parse(&status).unwrap_or(ArticleStatus::Draft),
         version: row.get("version")?,
-        corrections: json_column(row, "corrections")?,
+        corrections: Vec::new(),
         published_at: time_column(row, "published_at")?,
         updated_at: time_column(row, "updated_at")?,
         summary: row.get("summary")?,
@@ -194,44 +267,12 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<Article> {
             usage_terms: row.get("usage_terms")?,
             license_url: row.get("license_url")?,
         },
-        topics: json_column(row, "topics")?,
-        events: json_column(row, "events")?,
-        participants: json_column(row, "participants")?,
-        quotes: in_body_order(json_column(row, "quotes")?, &body),
+        topics: Vec::new(),
+        events: Vec::new(),
+        participants: Vec::new(),
+        quotes: Vec::new(),
         body,
     })
-}
-
-/// The article `id` if `visibility` allows it.
-pub fn find(conn: &Connection, id: &ArticleId, visibility: Visibility) -> Result<Option<Article>> {
-    Ok(find_many(conn, std::slice::from_ref(id), visibility)?.pop())
-}
-
-/// The article `id` if it is public.
-pub fn get(conn: &Connection, id: &ArticleId) -> Result<Option<Article>> {
-    find(conn, id, Visibility::Public)
-}
-
-/// The public articles with these ids, in list order; missing ids are skipped.
-pub fn get_many(conn: &Connection, ids: &[ArticleId]) -> Result<Vec<Article>> {
-    find_many(conn, ids, Visibility::Public)
-}
-
-/// The articles with these ids that `visibility` allows, in list order.
-pub fn find_many(
-    conn: &Connection,
-    ids: &[ArticleId],
-    visibility: Visibility,
-) -> Result<Vec<Article>> {
-    if ids.is_empty() {
-        return Ok(Vec::new());
-    }
-    let filter = ArticleFilter {
-        visibility,
-        ids: ids.to_vec(),
-        ..Default::default()
-    };
-    list::all(conn, &filter)
 }
 
 /// Whether the article `id` exists and `visibility` allows it.
@@ -244,10 +285,6 @@ pub fn is_visible(conn: &Connection, id: &ArticleId, visibility: Visibility) -> 
         .query_row([id], |_| Ok(()))
         .optional()?
         .is_some())
-}
-
-pub fn exists(conn: &Connection, id: &ArticleId) -> Result<bool> {
-    super::row_exists(conn, "articles", id.as_str())
 }
 
 /// What the server decides about a version of an article.

@@ -1,6 +1,7 @@
 //! The change log: one row per committed write, appended in the write's own
 //! transaction, so it can never disagree with the content.
 
+use crate::storage::by_id;
 use rusqlite::{Connection, OptionalExtension, params};
 
 use super::Result;
@@ -255,7 +256,7 @@ pub fn entries(
 ) -> Result<Vec<ChangeEntry>> {
     use std::collections::HashMap;
 
-    use super::{articles, events, participants, quotes};
+    use crate::domain::{Article, Event, Participant, Quote};
     use crate::domain::{ArticleId, EventId, ParticipantId, QuoteId};
 
     fn ids<T>(rows: &[Change], kind: &str, parse: fn(&str) -> Option<T>) -> Vec<T> {
@@ -277,24 +278,24 @@ pub fn entries(
         }
     }
     let mut current = HashMap::new();
-    let found = articles::find_many(
+    let found = by_id::find_many::<Article>(
         conn,
         &ids(&rows, "article", |s| ArticleId::parse(s).ok()),
         visibility,
     )?;
     keyed("article", found, |a| a.id.to_string(), &mut current);
-    let found = quotes::find_many(
+    let found = by_id::find_many::<Quote>(
         conn,
         &ids(&rows, "quote", |s| QuoteId::parse(s).ok()),
         visibility,
     )?;
     keyed("quote", found, |q| q.id.to_string(), &mut current);
-    let found = participants::get_many(
+    let found = by_id::get_many::<Participant>(
         conn,
         &ids(&rows, "participant", |s| ParticipantId::parse(s).ok()),
     )?;
     keyed("participant", found, |p| p.id.to_string(), &mut current);
-    let found = events::get_many(conn, &ids(&rows, "event", |s| EventId::parse(s).ok()))?;
+    let found = by_id::get_many::<Event>(conn, &ids(&rows, "event", |s| EventId::parse(s).ok()))?;
     keyed("event", found, |e| e.id.to_string(), &mut current);
 
     let editor = visibility == Visibility::Everything;

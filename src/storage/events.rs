@@ -5,9 +5,15 @@ use rusqlite::{Connection, Row, params};
 use chrono::NaiveDate;
 
 use super::Result;
-use super::list::{self, Resource};
-use super::query::{Facet, Listing, Sort, Where, json_column, time_column};
-use crate::domain::{ArticleId, Event, EventId, EventKind, Links, NewEvent, ParticipantId, Place};
+use super::by_id::Keyed;
+use super::list::Resource;
+use super::query::{Facet, Listing, Sort, Where, time_column};
+use super::relations;
+use super::visibility::Visibility;
+use crate::domain::{
+    ArticleId, Event, EventId, EventKind, EventParticipant, EventRole, Links, NewEvent,
+    ParticipantId, Place,
+};
 
 /// Which events a list holds. Empty vectors and `None`s filter nothing; several
 /// values of one filter mean OR, different filters AND.
@@ -25,12 +31,9 @@ pub struct EventFilter {
     pub starts_before: Option<NaiveDate>,
 }
 
+/// The event's own columns; its participants and sub-events come per page.
 const COLUMNS: &str = "e.id, e.kind, e.title, e.start_date, e.end_date, e.place_name,
-    e.place_city, e.place_country, e.parent, e.updated_at,
-    (SELECT json_group_array(json_object('participant', participant, 'role', role)) FROM
-        (SELECT participant, role FROM event_participants WHERE event = e.id ORDER BY ord)) AS participants,
-    (SELECT json_group_array(id) FROM
-        (SELECT c.id FROM events c WHERE c.parent = e.id ORDER BY c.start_date, c.id)) AS subevents";
+    e.place_city, e.place_country, e.parent, e.updated_at";
 
 impl Resource for Event {
     type Filter = EventFilter;
@@ -85,6 +88,49 @@ impl Resource for Event {
     fn from_row(row: &Row<'_>) -> rusqlite::Result<Self> {
         from_row(row)
     }
+
+    fn complete(conn: &Connection, _: &EventFilter, items: &mut [Self]) -> Result<()> {
+        let ids: Vec<&str> = items.iter().map(|e| e.id.as_str()).collect();
+        let participants = relations::by_owner(
+            conn,
+            "SELECT event, participant, role FROM event_participants WHERE event IN ({})
+             ORDER BY event, ord",
+            &ids,
+            |row| {
+                let role: String = row.get(2)?;
+                Ok(EventParticipant {
+                    participant: row.get(1)?,
+                    role: EventRole::parse(&role).unwrap_or(EventRole::Participant),
+                })
+            },
+        )?;
+        let subevents = relations::by_owner(
+            conn,
+            "SELECT parent, id FROM events WHERE parent IN ({}) ORDER BY parent, start_date, id",
+            &ids,
+            |row| row.get(1),
+        )?;
+        let id: fn(&Event) -> &str = |e| e.id.as_str();
+        relations::fill(items, participants, id, |e, v| e.participants = v);
+        relations::fill(items, subevents, id, |e, v| e.subevents = v);
+        Ok(())
+    }
+}
+
+impl Keyed for Event {
+    type Id = EventId;
+    const TABLE: &'static str = "events";
+
+    fn with_ids(ids: &[EventId], _: Visibility) -> EventFilter {
+        EventFilter {
+            ids: ids.to_vec(),
+            ..Default::default()
+        }
+    }
+
+    fn id_str(id: &EventId) -> &str {
+        id.as_str()
+    }
 }
 
 fn from_row(row: &Row<'_>) -> rusqlite::Result<Event> {
@@ -103,29 +149,10 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<Event> {
             country: row.get("place_country")?,
         },
         parent: row.get("parent")?,
-        subevents: json_column(row, "subevents")?,
-        participants: json_column(row, "participants")?,
+        subevents: Vec::new(),
+        participants: Vec::new(),
         updated_at: time_column(row, "updated_at")?,
     })
-}
-
-pub fn get(conn: &Connection, id: &EventId) -> Result<Option<Event>> {
-    Ok(get_many(conn, std::slice::from_ref(id))?.pop())
-}
-
-pub fn get_many(conn: &Connection, ids: &[EventId]) -> Result<Vec<Event>> {
-    if ids.is_empty() {
-        return Ok(Vec::new());
-    }
-    let filter = EventFilter {
-        ids: ids.to_vec(),
-        ..Default::default()
-    };
-    list::all(conn, &filter)
-}
-
-pub fn exists(conn: &Connection, id: &EventId) -> Result<bool> {
-    super::row_exists(conn, "events", id.as_str())
 }
 
 /// Creates or replaces the event `id` with its participants.

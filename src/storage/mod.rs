@@ -5,6 +5,7 @@
 
 pub mod articles;
 pub mod backup;
+pub mod by_id;
 pub mod changes;
 pub mod check;
 mod deadline;
@@ -18,6 +19,7 @@ pub mod participants;
 pub mod query;
 pub mod quotes;
 pub mod read;
+pub mod relations;
 pub mod schema;
 pub mod search;
 pub mod seed;

@@ -3,10 +3,12 @@
 use rusqlite::{Connection, Row, params};
 
 use super::Result;
+use super::by_id::Keyed;
 use super::fts::FtsQuery;
-use super::list::{self, Resource};
+use super::list::Resource;
 use super::query::{Facet, Listing, Sort, Where, json_column, time_column};
 use super::search::rank;
+use super::visibility::Visibility;
 use crate::domain::{
     ArticleId, EventId, Links, NewParticipant, Participant, ParticipantId, ParticipantKind,
 };
@@ -69,6 +71,22 @@ impl Resource for Participant {
     }
 }
 
+impl Keyed for Participant {
+    type Id = ParticipantId;
+    const TABLE: &'static str = "participants";
+
+    fn with_ids(ids: &[ParticipantId], _: Visibility) -> ParticipantFilter {
+        ParticipantFilter {
+            ids: ids.to_vec(),
+            ..Default::default()
+        }
+    }
+
+    fn id_str(id: &ParticipantId) -> &str {
+        id.as_str()
+    }
+}
+
 fn from_row(row: &Row<'_>) -> rusqlite::Result<Participant> {
     let id: ParticipantId = row.get("id")?;
     let kind: String = row.get("kind")?;
@@ -82,25 +100,6 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<Participant> {
         affiliation: row.get("affiliation")?,
         updated_at: time_column(row, "updated_at")?,
     })
-}
-
-pub fn get(conn: &Connection, id: &ParticipantId) -> Result<Option<Participant>> {
-    Ok(get_many(conn, std::slice::from_ref(id))?.pop())
-}
-
-pub fn get_many(conn: &Connection, ids: &[ParticipantId]) -> Result<Vec<Participant>> {
-    if ids.is_empty() {
-        return Ok(Vec::new());
-    }
-    let filter = ParticipantFilter {
-        ids: ids.to_vec(),
-        ..Default::default()
-    };
-    list::all(conn, &filter)
-}
-
-pub fn exists(conn: &Connection, id: &ParticipantId) -> Result<bool> {
-    super::row_exists(conn, "participants", id.as_str())
 }
 
 /// Creates or replaces the participant `id`.

@@ -5,8 +5,9 @@ use rusqlite::{Connection, Row, params};
 use chrono::NaiveDate;
 
 use super::Result;
+use super::by_id::Keyed;
 use super::fts::FtsQuery;
-use super::list::{self, Resource};
+use super::list::Resource;
 use super::query::{Facet, Listing, Sort, Where, time_column};
 use super::search::rank;
 use super::visibility::{Visibility, visible_quote};
@@ -95,6 +96,23 @@ impl Resource for Quote {
     }
 }
 
+impl Keyed for Quote {
+    type Id = QuoteId;
+    const TABLE: &'static str = "quotes";
+
+    fn with_ids(ids: &[QuoteId], visibility: Visibility) -> QuoteFilter {
+        QuoteFilter {
+            visibility,
+            ids: ids.to_vec(),
+            ..Default::default()
+        }
+    }
+
+    fn id_str(id: &QuoteId) -> &str {
+        id.as_str()
+    }
+}
+
 fn from_row(row: &Row<'_>) -> rusqlite::Result<Quote> {
     let id: QuoteId = row.get("id")?;
     Ok(Quote {
@@ -109,34 +127,6 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<Quote> {
         position: row.get("position")?,
         updated_at: time_column(row, "updated_at")?,
     })
-}
-
-/// The quote `id` if `visibility` allows its article.
-pub fn find(conn: &Connection, id: &QuoteId, visibility: Visibility) -> Result<Option<Quote>> {
-    Ok(find_many(conn, std::slice::from_ref(id), visibility)?.pop())
-}
-
-/// The quote `id` if its article is public.
-pub fn get(conn: &Connection, id: &QuoteId) -> Result<Option<Quote>> {
-    find(conn, id, Visibility::Public)
-}
-
-/// The public quotes with these ids, in list order; missing ids are skipped.
-pub fn get_many(conn: &Connection, ids: &[QuoteId]) -> Result<Vec<Quote>> {
-    find_many(conn, ids, Visibility::Public)
-}
-
-/// The quotes with these ids that `visibility` allows, in list order.
-pub fn find_many(conn: &Connection, ids: &[QuoteId], visibility: Visibility) -> Result<Vec<Quote>> {
-    if ids.is_empty() {
-        return Ok(Vec::new());
-    }
-    let filter = QuoteFilter {
-        visibility,
-        ids: ids.to_vec(),
-        ..Default::default()
-    };
-    list::all(conn, &filter)
 }
 
 /// Creates or replaces the quote `id`.

@@ -3,8 +3,10 @@
 use rusqlite::{Connection, Row, params};
 
 use super::Result;
-use super::list::{self, Resource};
+use super::by_id::Keyed;
+use super::list::Resource;
 use super::query::{Facet, Listing, Sort, Where, json_column, time_column};
+use super::visibility::Visibility;
 use crate::domain::{Links, NewTopic, Topic, TopicId};
 
 #[derive(Debug, Default, Clone)]
@@ -35,6 +37,19 @@ impl Resource for Topic {
     }
 }
 
+impl Keyed for Topic {
+    type Id = TopicId;
+    const TABLE: &'static str = "topics";
+
+    fn with_ids(ids: &[TopicId], _: Visibility) -> TopicFilter {
+        TopicFilter { ids: ids.to_vec() }
+    }
+
+    fn id_str(id: &TopicId) -> &str {
+        id.as_str()
+    }
+}
+
 fn from_row(row: &Row<'_>) -> rusqlite::Result<Topic> {
     let id: TopicId = row.get("id")?;
     Ok(Topic {
@@ -45,18 +60,6 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<Topic> {
         media_topics: json_column(row, "media_topics")?,
         updated_at: time_column(row, "updated_at")?,
     })
-}
-
-pub fn get(conn: &Connection, id: &TopicId) -> Result<Option<Topic>> {
-    Ok(get_many(conn, std::slice::from_ref(id))?.pop())
-}
-
-pub fn get_many(conn: &Connection, ids: &[TopicId]) -> Result<Vec<Topic>> {
-    if ids.is_empty() {
-        return Ok(Vec::new());
-    }
-    let filter = TopicFilter { ids: ids.to_vec() };
-    list::all(conn, &filter)
 }
 
 pub fn insert(conn: &Connection, t: &NewTopic, now: i64) -> Result<()> {

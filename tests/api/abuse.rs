@@ -120,7 +120,7 @@ async fn a_read_past_its_deadline_is_a_503_to_retry() {
     .await;
     for path in [
         "/v1/search?q=lukashenko",
-        "/v1/articles",
+        "/v1/articles?q=summit&facet=topic,participant,event&count=true",
         "/v1/quotes?include=speaker&facet=speaker",
         "/v1/feeds/articles.rss",
     ] {

@@ -1,14 +1,16 @@
 //! The real binary under SIGTERM: it stops accepting, lets the request in flight
 //! finish, closes the database and exits 0.
 
+use newsdesk::storage::by_id;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use actix_web::rt::time::sleep;
+use newsdesk::domain::Participant;
 use newsdesk::domain::ParticipantId;
-use newsdesk::storage::{Db, participants};
+use newsdesk::storage::Db;
 
 pub(crate) fn newsdesk(args: &[&str]) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_newsdesk"));
@@ -129,7 +131,7 @@ async fn sigterm_lets_the_request_in_flight_finish() {
     let db = Db::open(&db, 1).unwrap();
     let id = ParticipantId::parse("kassym-jomart-tokayev").unwrap();
     let stored = db
-        .write_blocking(|conn| participants::get(conn, &id))
+        .write_blocking(|conn| by_id::get::<Participant>(conn, &id))
         .unwrap();
     assert_eq!(
         stored.unwrap().name,

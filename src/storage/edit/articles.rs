@@ -1,5 +1,6 @@
 //! Writing articles: publication status, versions and corrections.
 
+use crate::storage::by_id;
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
@@ -35,7 +36,7 @@ impl Editable for Article {
     }
 
     fn load(conn: &Connection, id: &ArticleId) -> Result<Option<Article>> {
-        articles::find(conn, id, Visibility::Everything)
+        by_id::find::<Article>(conn, id, Visibility::Everything)
     }
 
     fn save(
@@ -229,7 +230,7 @@ pub struct VersionInfo {
 
 /// Every version of the article `id`, oldest first, or `None` when there is no such article.
 pub fn article_versions(conn: &Connection, id: &ArticleId) -> Result<Option<Vec<VersionInfo>>> {
-    let Some(current) = articles::find(conn, id, Visibility::Everything)? else {
+    let Some(current) = by_id::find::<Article>(conn, id, Visibility::Everything)? else {
         return Ok(None);
     };
     let sql = "SELECT v.version, v.updated_at, v.changed_by, c.note FROM article_versions v
@@ -275,7 +276,7 @@ pub fn article_version(conn: &Connection, id: &ArticleId, version: u32) -> Resul
             .map(Some)
             .map_err(|e| StorageError::Fixtures(format!("stored version: {e}")));
     }
-    match articles::find(conn, id, Visibility::Everything)? {
+    match by_id::find::<Article>(conn, id, Visibility::Everything)? {
         Some(a) if a.version == version => serde_json::to_value(a)
             .map(Some)
             .map_err(|e| StorageError::Fixtures(e.to_string())),

@@ -1,5 +1,6 @@
 //! Writing events.
 
+use crate::storage::by_id;
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension};
 use serde_json::Value;
@@ -32,7 +33,7 @@ impl Editable for Event {
     }
 
     fn load(conn: &Connection, id: &EventId) -> Result<Option<Event>> {
-        events::get(conn, id)
+        by_id::get::<Event>(conn, id)
     }
 
     fn save(

@@ -1,5 +1,6 @@
 //! Writing participants.
 
+use crate::storage::by_id;
 use chrono::{DateTime, Utc};
 use rusqlite::Connection;
 use serde_json::Value;
@@ -32,7 +33,7 @@ impl Editable for Participant {
     }
 
     fn load(conn: &Connection, id: &ParticipantId) -> Result<Option<Participant>> {
-        participants::get(conn, id)
+        by_id::get::<Participant>(conn, id)
     }
 
     fn save(

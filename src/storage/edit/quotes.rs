@@ -1,5 +1,6 @@
 //! Writing quotes.
 
+use crate::storage::by_id;
 use chrono::{DateTime, Utc};
 use rusqlite::Connection;
 use serde_json::Value;
@@ -37,7 +38,7 @@ impl Editable for Quote {
     }
 
     fn load(conn: &Connection, id: &QuoteId) -> Result<Option<Quote>> {
-        quotes::find(conn, id, Visibility::Everything)
+        by_id::find::<Quote>(conn, id, Visibility::Everything)
     }
 
     fn save(
