@@ -22,9 +22,8 @@ fn announce(db: &Db) -> crate::storage::Result<()> {
     if db.read_blocking(|conn| changes::due(conn, now))?.is_empty() {
         return Ok(());
     }
-    if db.write_blocking(|conn| changes::announce_due(conn, now))? > 0 {
-        // Articles became public: what was cached is stale.
-        db.generation().bump();
-    }
+    // Articles that become public touch their keys (see `storage::dependency`):
+    // what was cached of their lists is dropped with the write.
+    db.write_blocking(|conn| changes::announce_due(conn, now))?;
     Ok(())
 }

@@ -12,8 +12,8 @@ use utoipa::ToSchema;
 use crate::domain::{
     Article, ArticleId, Event, EventId, Participant, ParticipantId, Quote, QuoteId, Topic, TopicId,
 };
-use crate::storage;
 use crate::storage::articles::Visibility;
+use crate::storage::{self, dependency};
 
 /// Related resources, grouped by type.
 #[derive(Debug, Default, Serialize, ToSchema)]
@@ -65,6 +65,31 @@ pub trait Includable {
     fn want(&self, relation: Self::Relation, wanted: &mut Wanted);
     /// When this item last changed, for `Last-Modified`.
     fn updated_at(&self) -> DateTime<Utc>;
+    /// Adds the keys of what this item's representation is read from (see
+    /// `storage::dependency`); by default everything.
+    fn depends_on(&self, keys: &mut Vec<String>) {
+        keys.push(dependency::ANY.to_owned());
+    }
+}
+
+/// The keys of the side-loaded resources (see `storage::dependency`).
+pub fn depends_on(included: &Included, keys: &mut Vec<String>) {
+    let Included {
+        articles,
+        quotes,
+        participants,
+        events,
+        topics,
+    } = included;
+    articles.iter().for_each(|a| a.depends_on(keys));
+    quotes.iter().for_each(|q| q.depends_on(keys));
+    participants.iter().for_each(|p| p.depends_on(keys));
+    events.iter().for_each(|e| e.depends_on(keys));
+    keys.extend(
+        topics
+            .iter()
+            .map(|t| dependency::resource("topics", t.id.as_str())),
+    );
 }
 
 /// Side-loads `relations` of `items`, or nothing when none were asked for; the

@@ -1,6 +1,7 @@
 //! `/v1/quotes`.
 
 use crate::storage::by_id;
+use crate::storage::dependency;
 use actix_web::{HttpRequest, HttpResponse, get, web};
 
 use super::auth::Caller;
@@ -96,6 +97,12 @@ impl Includable for Quote {
 
     fn updated_at(&self) -> chrono::DateTime<chrono::Utc> {
         self.updated_at
+    }
+
+    fn depends_on(&self, keys: &mut Vec<String>) {
+        keys.push(dependency::resource("quotes", self.id.as_str()));
+        // Its position is read from its article's body.
+        keys.push(dependency::resource("articles", self.article.as_str()));
     }
 }
 

@@ -16,7 +16,8 @@ use super::include::{self, Includable};
 use super::listing::{self, ListParams};
 use super::negotiate::{self, Format, Represent, base_url, negotiate};
 use super::params::{name_list, page_request};
-use crate::storage::{self, ListRequest, Resource};
+use crate::http::cache::Dependencies;
+use crate::storage::{self, ListRequest, Resource, dependency};
 
 /// Answers with one page of the list of `R` under `filter`, with what `params` ask
 /// for: an order, sparse fields, the total, facets, side-loaded relations.
@@ -40,6 +41,12 @@ where
     let relations = includes::<R>(params.include)?;
     let visibility = Caller::of(req).visibility();
     let limit = request.page.limit;
+    let mut keys = Vec::new();
+    R::dependencies(&filter, &mut keys);
+    if !request.facets.is_empty() {
+        // Facet labels are the names of other resources.
+        keys.push(dependency::ANY.to_owned());
+    }
     let (listed, included) = state
         .db
         .read(move |conn| {
@@ -48,9 +55,17 @@ where
             Ok((listed, included))
         })
         .await?;
-    Ok(envelope::collection(
-        req, listed, limit, sort.name, included, &fields,
-    ))
+    listed
+        .page
+        .items
+        .iter()
+        .for_each(|i| i.depends_on(&mut keys));
+    if let Some(included) = &included {
+        include::depends_on(included, &mut keys);
+    }
+    let mut response = envelope::collection(req, listed, limit, sort.name, included, &fields);
+    Dependencies::attach(&mut response, keys);
+    Ok(response)
 }
 
 /// Answers with the resource `get` finds for `id`, or a 404 naming `resource`, in
@@ -88,17 +103,35 @@ where
         })
         .await?;
     let (item, included) = found.ok_or_else(|| ApiError::not_found(resource, &id.to_string()))?;
-    if format == Format::Json {
-        return Ok(envelope::single(item, included, &fields));
+    let mut keys = Vec::new();
+    item.depends_on(&mut keys);
+    if let Some(included) = &included {
+        include::depends_on(included, &mut keys);
     }
+    let mut response = if format == Format::Json {
+        envelope::single(item, included, &fields)
+    } else {
+        represent(req, format, item, included)
+    };
+    Dependencies::attach(&mut response, keys);
+    Ok(response)
+}
+
+/// `item` in `format`, other than the JSON envelope.
+fn represent<T: Represent + Includable>(
+    req: &HttpRequest,
+    format: Format,
+    item: T,
+    included: Option<include::Included>,
+) -> HttpResponse {
     let body = item.represent(format, &included.unwrap_or_default(), &base_url(req));
-    Ok(HttpResponse::Ok()
+    HttpResponse::Ok()
         .content_type(format.media_type())
         .insert_header((
             actix_web::http::header::LAST_MODIFIED,
             crate::representations::http_date(item.updated_at()),
         ))
-        .body(negotiate::embeddable(&body)))
+        .body(negotiate::embeddable(&body))
 }
 
 /// 404 unless `exists` finds `id`: a relation of a missing resource (or of one the

@@ -1,11 +1,15 @@
 //! A response cache for anonymous reads: the bytes that left the server (compressed,
-//! with their ETag) are kept under the normalized request, and served again until
-//! the content generation moves, which every committed write does. A request with
+//! with their ETag) are kept under the normalized request, with the generation they
+//! were read at and the keys of what they were read from ([`Dependencies`]), and
+//! served again until a committed write touches one of those keys (see
+//! `storage::dependency`): a PATCH of one article drops that article and the lists
+//! and searches that could hold it, not every response. A request with
 //! `Authorization` never touches it, so drafts cannot leak into it. A response is
-//! kept from the second time it is asked for. `X-Cache: hit` or `miss` says which
-//! happened.
+//! kept from the second time it is asked for. Concurrent misses of one request are
+//! computed once (single flight): the others wait for it and are answered from the
+//! cache. `X-Cache: hit` or `miss` says which happened.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::hash::{Hash, Hasher};
 use std::sync::{Arc, Mutex};
 
@@ -16,13 +20,30 @@ use actix_web::http::header::{self, HeaderMap};
 use actix_web::http::{Method, StatusCode};
 use actix_web::middleware::Next;
 use actix_web::web::{self, Bytes};
+use tokio::sync::watch;
 
 use super::conditional::{none_match, not_modified_since};
-use crate::storage::Generation;
+use crate::storage::{Generation, dependency};
+
+/// The keys of what a response was read from (see `storage::dependency`), set by
+/// the handler in the response's extensions. A response without them depends on
+/// every write.
+#[derive(Debug, Clone, Default)]
+pub struct Dependencies(pub Vec<String>);
+
+impl Dependencies {
+    /// Attaches `keys` to `response`, each once.
+    pub fn attach(response: &mut HttpResponse, mut keys: Vec<String>) {
+        keys.sort_unstable();
+        keys.dedup();
+        response.extensions_mut().insert(Self(keys));
+    }
+}
 
 /// A stored response.
 struct Cached {
     generation: u64,
+    depends_on: Box<[Box<str>]>,
     headers: HeaderMap,
     body: Bytes,
 }
@@ -43,13 +64,75 @@ pub struct ResponseCache {
     /// Hashes of requests seen once: a response is kept on its second miss, so a
     /// stream of one-off requests (a crawl of the archive) costs the cache nothing.
     seen: Arc<Mutex<HashSet<u64>>>,
+    /// The requests being computed now, each with a channel that closes when done.
+    inflight: Arc<Mutex<HashMap<String, watch::Receiver<()>>>>,
     generation: Generation,
+}
+
+/// Whether this request computes its response or waits for another that does.
+enum Flight {
+    Leader(Landing),
+    Follower(watch::Receiver<()>),
+}
+
+/// Removes a leader's entry from the requests in flight when it is done (or
+/// cancelled), which wakes its followers.
+struct Landing {
+    inflight: Arc<Mutex<HashMap<String, watch::Receiver<()>>>>,
+    key: String,
+    done: watch::Sender<()>,
+}
+
+impl Landing {
+    /// True when other requests wait for this one.
+    fn followed(&self) -> bool {
+        self.done.receiver_count() > 1
+    }
+}
+
+impl Drop for Landing {
+    fn drop(&mut self) {
+        let mut inflight = self.inflight.lock().unwrap_or_else(|p| p.into_inner());
+        inflight.remove(&self.key);
+    }
+}
+
+enum Lookup {
+    Fresh(Arc<Cached>),
+    Stale,
+    Missing,
 }
 
 /// Requests remembered as seen once, at most; then the memory starts afresh.
 const SEEN: usize = 100_000;
 
 impl ResponseCache {
+    /// Joins the computation of `key` in flight, or starts it.
+    fn board(&self, key: &str) -> Flight {
+        let mut inflight = self.inflight.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(done) = inflight.get(key) {
+            return Flight::Follower(done.clone());
+        }
+        let (done, receiver) = watch::channel(());
+        inflight.insert(key.to_owned(), receiver);
+        Flight::Leader(Landing {
+            inflight: self.inflight.clone(),
+            key: key.to_owned(),
+            done,
+        })
+    }
+
+    /// The stored response for `key` if nothing it depends on changed since.
+    fn fresh(&self, key: &str) -> Lookup {
+        match self.store.get(key) {
+            Some(hit) if self.generation.fresh(hit.generation, &hit.depends_on) => {
+                Lookup::Fresh(hit)
+            }
+            Some(_) => Lookup::Stale,
+            None => Lookup::Missing,
+        }
+    }
+
     /// True when `key` missed before: worth keeping now.
     fn admit(&self, key: &str) -> bool {
         let mut hasher = std::collections::hash_map::DefaultHasher::new();
@@ -84,6 +167,7 @@ impl ResponseCache {
                 items, bytes, Weight,
             )),
             seen: Arc::default(),
+            inflight: Arc::default(),
             generation,
         }
     }
@@ -121,18 +205,37 @@ pub async fn cache(
             .map_body(|_, b| EitherBody::left(b.boxed())));
     };
     let key = key(&req);
-    let generation = cache.generation.current();
-    // A stale entry means the request was popular before the last write: keep its
-    // new response at once.
-    let stale = match cache.store.get(&key) {
-        Some(hit) if hit.generation == generation => return Ok(replay(req, &hit)),
-        Some(_) => true,
-        None => false,
-    };
     // A revalidation that misses goes through untouched (it may end in a 304).
     let conditional = req.headers().contains_key(header::IF_NONE_MATCH)
         || req.headers().contains_key(header::IF_MODIFIED_SINCE);
+    let mut popular = false;
+    let (generation, stale, landing) = loop {
+        // Read before the content is: a write committed after this makes the
+        // response computed below stale, never the other way round.
+        let generation = cache.generation.current();
+        // A stale entry means the request was popular before the last write: keep
+        // its new response at once.
+        let stale = match cache.fresh(&key) {
+            Lookup::Fresh(hit) => return Ok(replay(req, &hit)),
+            Lookup::Stale => true,
+            Lookup::Missing => false,
+        };
+        if conditional {
+            break (generation, stale, None);
+        }
+        match cache.board(&key) {
+            Flight::Leader(landing) => break (generation, stale, Some(landing)),
+            Flight::Follower(mut done) => {
+                // Others asked for it at the same time: it is popular. Wait for the
+                // one computing it, then look again; if it kept nothing (not
+                // cacheable, or stale already), lead the next round.
+                popular = true;
+                let _ = done.changed().await;
+            }
+        }
+    };
     let mut response = next.call(req).await?;
+    popular |= landing.as_ref().is_some_and(Landing::followed);
     response.headers_mut().insert(
         header::HeaderName::from_static("x-cache"),
         header::HeaderValue::from_static("miss"),
@@ -145,10 +248,14 @@ pub async fn cache(
     if conditional
         || response.status() != StatusCode::OK
         || !public
-        || !(stale || cache.admit(&key))
+        || !(stale || popular || cache.admit(&key))
     {
         return Ok(response.map_body(|_, b| EitherBody::left(b.boxed())));
     }
+    let depends_on: Box<[Box<str>]> = match response.response().extensions().get::<Dependencies>() {
+        Some(Dependencies(keys)) => keys.iter().map(|k| k.as_str().into()).collect(),
+        None => Box::new([dependency::ANY.into()]),
+    };
     let (request, response) = response.into_parts();
     let (head, body) = response.into_parts();
     let body = to_bytes(body).await.map_err(|e| {
@@ -157,10 +264,13 @@ pub async fn cache(
     })?;
     let entry = Cached {
         generation,
+        depends_on,
         headers: head.headers().clone(),
         body: body.clone(),
     };
     cache.store.insert(key, Arc::new(entry));
+    // Followers look again once the entry is in.
+    drop(landing);
     let response = head.set_body(body.boxed());
     Ok(ServiceResponse::new(request, response).map_into_left_body())
 }
@@ -205,4 +315,27 @@ fn replay(req: ServiceRequest, hit: &Cached) -> ServiceResponse<EitherBody<BoxBo
         response.body(hit.body.clone())
     };
     req.into_response(response).map_into_right_body()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[actix_web::test]
+    async fn concurrent_misses_of_one_request_have_one_leader() {
+        let cache = ResponseCache::new(1 << 20, Generation::default());
+        let Flight::Leader(landing) = cache.board("/v1/articles") else {
+            panic!("the first miss leads");
+        };
+        assert!(!landing.followed());
+        let Flight::Follower(mut done) = cache.board("/v1/articles") else {
+            panic!("a second miss while the first computes waits for it");
+        };
+        assert!(landing.followed());
+        assert!(matches!(cache.board("/v1/quotes"), Flight::Leader(_)));
+        drop(landing);
+        // The leader is done: the follower wakes, and the next miss leads again.
+        assert!(done.changed().await.is_err());
+        assert!(matches!(cache.board("/v1/articles"), Flight::Leader(_)));
+    }
 }

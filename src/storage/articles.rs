@@ -6,6 +6,7 @@ use std::collections::HashMap;
 
 use super::Result;
 use super::by_id::Keyed;
+use super::dependency;
 use super::fts::FtsQuery;
 use super::list::Resource;
 use super::query::{Facet, Listing, Sort, Where, json_column, time_column};
@@ -141,6 +142,35 @@ impl Resource for Article {
 
     fn complete(conn: &Connection, _: &ArticleFilter, items: &mut [Self]) -> Result<()> {
         complete(conn, items)
+    }
+
+    /// A list filtered by topic, participant or event holds only articles linked to
+    /// one of its values, before or after any change that could alter it: those
+    /// lists' keys are enough. Any other list may change with any article.
+    fn dependencies(filter: &ArticleFilter, keys: &mut Vec<String>) {
+        let narrowed: Vec<String> = if !filter.topic.is_empty() {
+            filter
+                .topic
+                .iter()
+                .map(|t| dependency::articles_of("topics", t.as_str()))
+                .collect()
+        } else if !filter.participant.is_empty() {
+            filter
+                .participant
+                .iter()
+                .map(|p| dependency::articles_of("participants", p.as_str()))
+                .collect()
+        } else {
+            filter
+                .event
+                .iter()
+                .map(|e| dependency::articles_of("events", e.as_str()))
+                .collect()
+        };
+        if narrowed.is_empty() {
+            keys.push("articles".to_owned());
+        }
+        keys.extend(narrowed);
     }
 }
 

@@ -9,10 +9,12 @@ pub mod by_id;
 pub mod changes;
 pub mod check;
 mod deadline;
+pub mod dependency;
 pub mod edit;
 pub mod events;
 pub mod fts;
 pub mod generate;
+mod generation;
 pub mod keys;
 pub mod list;
 pub mod participants;
@@ -41,6 +43,7 @@ use rusqlite::{Connection, OpenFlags};
 use crate::domain::Rights;
 
 pub use deadline::Overload;
+pub use generation::Generation;
 pub use list::{ListRequest, Listed, Resource};
 pub use query::{Cursor, Facet, FacetCount, Page, PageRequest, Sort, SortValue};
 pub use space::StorageFault;
@@ -122,21 +125,6 @@ fn init_with_rights(conn: &mut Connection, rights: &Rights) -> rusqlite::Result<
         ],
     )?;
     Ok(())
-}
-
-/// The content generation: a counter bumped after every committed write, so that
-/// anything derived from the content (the response cache) knows when it is stale.
-#[derive(Debug, Clone, Default)]
-pub struct Generation(Arc<std::sync::atomic::AtomicU64>);
-
-impl Generation {
-    pub fn current(&self) -> u64 {
-        self.0.load(std::sync::atomic::Ordering::Acquire)
-    }
-
-    pub fn bump(&self) {
-        self.0.fetch_add(1, std::sync::atomic::Ordering::AcqRel);
-    }
 }
 
 /// A handle on the database: cheap to clone, shared by all workers. Reads share a pool
@@ -319,12 +307,19 @@ impl Db {
             // A panic while writing poisons the lock, but the transaction was rolled
             // back when it unwound, so the connection is still sound.
             let mut conn = writer.lock().unwrap_or_else(|p| p.into_inner());
+            dependency::install(&conn)?;
             let tx = conn
                 .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
                 .map_err(StorageError::from)?;
-            let value = f(&tx)?;
-            tx.commit().map_err(StorageError::from)?;
-            generation.bump();
+            let value = f(&tx);
+            let touched = dependency::drain(&tx)?;
+            let value = value?;
+            // Marked before the commit and again after it: no reader can take a
+            // response read before the commit for a current one, even in between.
+            generation.committing(&touched);
+            let committed = tx.commit().map_err(StorageError::from);
+            generation.committed(&touched);
+            committed?;
             Ok(value)
         })
         .await
@@ -339,13 +334,20 @@ impl Db {
         f(&conn)
     }
 
-    /// Runs `f` on the writer connection outside the request path (command-line tools).
+    /// Runs `f` on the writer connection outside the request path (command-line
+    /// tools, scheduled publication); what it changed is marked changed after it.
     pub fn write_blocking<T>(&self, f: impl FnOnce(&mut Connection) -> Result<T>) -> Result<T> {
         let mut conn = self.writer.lock().unwrap_or_else(|p| p.into_inner());
-        f(&mut conn)
+        dependency::install(&conn)?;
+        let value = f(&mut conn);
+        let touched = dependency::drain(&conn)?;
+        if touched.len() > 1 {
+            self.generation.committed(&touched);
+        }
+        value
     }
 
-    /// The content generation, bumped by every write.
+    /// The content generation, moved by every write, with the keys each touched.
     pub fn generation(&self) -> &Generation {
         &self.generation
     }

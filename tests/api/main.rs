@@ -14,6 +14,7 @@ mod fuzz;
 mod helpers;
 mod http;
 mod integrity;
+mod invalidation;
 mod lifecycle;
 mod openapi;
 mod overload;

@@ -1,0 +1,108 @@
+//! The response cache drops what a write makes stale, and only that: after a write
+//! returns, no anonymous read of anything it changed (the resource, the lists and
+//! searches that hold it, its feeds) answers with the old version.
+
+use crate::helpers::{Role, TestApp, spawn_app};
+
+const GUTERRES: &str = "/v1/articles/lukashenko-meets-antonio-guterres";
+const XI: &str = "/v1/articles/lukashenko-meets-xi-jinping-astana";
+/// Holds the Guterres article.
+const ITS_TOPIC: &str = "/v1/articles?topic=belarus-un-cooperation&fields=summary";
+/// Does not hold it, until the write below files it there.
+const OTHER_TOPIC: &str = "/v1/articles?topic=belarus-china-relations&fields=summary";
+const SEARCH: &str = "/v1/articles?q=Guterres&fields=summary";
+const FEED: &str = "/v1/feeds/articles.rss";
+const LIST: &str = "/v1/articles?fields=summary";
+
+/// Asks for `path` until the cache keeps it (from the second request on).
+async fn warm(app: &TestApp, path: &str) {
+    for _ in 0..2 {
+        assert_eq!(app.get(path).await.status, 200, "{path}");
+    }
+    assert_eq!(app.get(path).await.header("x-cache"), Some("hit"), "{path}");
+}
+
+async fn cached(app: &TestApp, path: &str) -> (String, String) {
+    let reply = app.get(path).await;
+    assert_eq!(reply.status, 200, "{path}");
+    (
+        reply.header("x-cache").unwrap_or("").to_owned(),
+        String::from_utf8_lossy(&reply.body).into_owned(),
+    )
+}
+
+#[actix_web::test]
+async fn a_write_drops_what_depends_on_it_and_keeps_the_rest() {
+    let app = spawn_app().await;
+    let key = app.key(Role::Editor, "desk");
+    for path in [GUTERRES, XI, ITS_TOPIC, OTHER_TOPIC, SEARCH, FEED, LIST] {
+        warm(&app, path).await;
+    }
+    let patch = serde_json::json!({"summary": "Fresh from the desk."});
+    let reply = app.write("PATCH", GUTERRES, &key, &patch).await;
+    assert_eq!(
+        reply.status,
+        200,
+        "{}",
+        String::from_utf8_lossy(&reply.body)
+    );
+
+    // Everything that holds the article answers with the new version at once.
+    for path in [GUTERRES, ITS_TOPIC, SEARCH, LIST, FEED] {
+        let (cache, body) = cached(&app, path).await;
+        assert_eq!(cache, "miss", "{path}");
+        assert!(body.contains("Fresh from the desk."), "{path}: {body}");
+    }
+    // Another article, and a list the article is not in, stay cached.
+    for path in [XI, OTHER_TOPIC] {
+        let (cache, body) = cached(&app, path).await;
+        assert_eq!(cache, "hit", "{path}");
+        assert!(!body.contains("Fresh from the desk."), "{path}");
+    }
+}
+
+#[actix_web::test]
+async fn an_article_filed_under_another_topic_leaves_the_old_list_and_joins_the_new() {
+    let app = spawn_app().await;
+    let key = app.key(Role::Editor, "desk");
+    warm(&app, ITS_TOPIC).await;
+    warm(&app, OTHER_TOPIC).await;
+    let (_, before) = cached(&app, OTHER_TOPIC).await;
+    assert!(!before.contains("lukashenko-meets-antonio-guterres"));
+
+    let patch = serde_json::json!({"topics": ["belarus-china-relations"]});
+    let reply = app.write("PATCH", GUTERRES, &key, &patch).await;
+    assert_eq!(
+        reply.status,
+        200,
+        "{}",
+        String::from_utf8_lossy(&reply.body)
+    );
+
+    let (cache, joined) = cached(&app, OTHER_TOPIC).await;
+    assert_eq!(cache, "miss");
+    assert!(
+        joined.contains("lukashenko-meets-antonio-guterres"),
+        "{joined}"
+    );
+    let (cache, left) = cached(&app, ITS_TOPIC).await;
+    assert_eq!(cache, "miss");
+    assert!(
+        !left.contains("lukashenko-meets-antonio-guterres"),
+        "{left}"
+    );
+}
+
+#[actix_web::test]
+async fn a_changed_quote_drops_its_article() {
+    let app = spawn_app().await;
+    let key = app.key(Role::Editor, "desk");
+    let article = "/v1/articles/lukashenko-at-sco-summit-astana?include=quotes";
+    warm(&app, article).await;
+    let quote = "/v1/quotes/lukashenko-wonderful-gift";
+    let patch = serde_json::json!({"text": "A wonderful gift, said the head of state."});
+    assert_eq!(app.write("PATCH", quote, &key, &patch).await.status, 200);
+    let (cache, body) = cached(&app, article).await;
+    assert_eq!(cache, "miss");
+    assert!(body.contains("A wonderful gift, said the head of state."));
+}
