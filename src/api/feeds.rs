@@ -9,13 +9,13 @@ use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 
 use super::AppState;
+use super::auth::Caller;
 use super::error::{ApiError, ApiResult};
 use super::negotiate::base_url;
 use super::params::Query;
 use crate::domain::{Article, Event, EventId, Participant, ParticipantId, Quote, Topic, TopicId};
 use crate::representations::Context;
 use crate::representations::feeds::{self, Feed, FeedItem};
-use super::auth::Caller;
 use crate::storage::articles::{self, ArticleFilter, Visibility};
 use crate::storage::list::{self, ListRequest};
 use crate::storage::quotes::{self, QuoteFilter};

@@ -26,7 +26,9 @@ pub struct Preview {
     #[schema(example = "lukashenko-meets-xi-jinping-astana")]
     pub article: ArticleId,
     /// The link: give it to the frontend that renders the page. It needs no key.
-    #[schema(example = "https://api.newsdesk.example/v1/previews/lukashenko-meets-xi-jinping-astana?token=1720180800.q0kYh3r0Zb4i0G1XQw2d6l0kq2k8b1Xc9m5Yw3sVt0E")]
+    #[schema(
+        example = "https://api.newsdesk.example/v1/previews/lukashenko-meets-xi-jinping-astana?token=1720180800.q0kYh3r0Zb4i0G1XQw2d6l0kq2k8b1Xc9m5Yw3sVt0E"
+    )]
     pub url: String,
     /// The signed token alone (`<expiry>.<signature>`), as the link carries it.
     #[schema(example = "1720180800.q0kYh3r0Zb4i0G1XQw2d6l0kq2k8b1Xc9m5Yw3sVt0E")]
@@ -130,7 +132,7 @@ pub struct PreviewQuery {
     /// The token of the link, as minted.
     #[param(example = "1720180800.q0kYh3r0Zb4i0G1XQw2d6l0kq2k8b1Xc9m5Yw3sVt0E")]
     pub token: String,
-    /// `json` (the default), `jsonld`, `ninjs` or `html`, as on `GET /v1/articles/{id}`.
+    /// `json` (the default), `jsonld` or `ninjs`, as on `GET /v1/articles/{id}`.
     #[param(example = "ninjs")]
     pub format: Option<String>,
 }

@@ -206,7 +206,9 @@ pub fn due(conn: &Connection, now: i64) -> Result<Vec<(String, Reason)>> {
                 WHERE expires_at > ?1 AND expires_at <= ?2
              ORDER BY at, id",
         )?
-        .query_map(params![last, now], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        .query_map(params![last, now], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+        })?
         .collect::<rusqlite::Result<_>>()?;
     let mut due = Vec::new();
     for (id, _, expired) in times {
@@ -245,15 +247,7 @@ pub fn announce_due(conn: &Connection, now: i64) -> Result<usize> {
             .query_map([article], |r| r.get(0))?
             .collect::<rusqlite::Result<_>>()?;
         for quote in quotes {
-            append(
-                conn,
-                "quote",
-                &quote,
-                Operation::Update,
-                *reason,
-                now,
-                None,
-            )?;
+            append(conn, "quote", &quote, Operation::Update, *reason, now, None)?;
         }
         append(
             conn,

@@ -86,11 +86,16 @@ pub fn verify(conn: &Connection, article: &ArticleId, token: &str, now: i64) -> 
     let Some(secret) = secret(conn)? else {
         return Ok(Verdict::Invalid);
     };
-    Ok(if mac(&secret, article, expires).verify_slice(&signature).is_err() {
-        Verdict::Invalid
-    } else if expires <= now {
-        Verdict::Expired
-    } else {
-        Verdict::Valid
-    })
+    Ok(
+        if mac(&secret, article, expires)
+            .verify_slice(&signature)
+            .is_err()
+        {
+            Verdict::Invalid
+        } else if expires <= now {
+            Verdict::Expired
+        } else {
+            Verdict::Valid
+        },
+    )
 }
