@@ -149,7 +149,10 @@ pub struct PreviewQuery {
     params(("id" = ArticleId, Path, description = "The article's id."), PreviewQuery),
     responses(
         (status = 200, description = "The article, with its quotes in `included`.", body = Single<crate::domain::Article>),
-        (status = 403, description = "The link is expired, tampered with or revoked.")
+        (status = 403, description = "The link is expired, tampered with or revoked.",
+            body = super::error::Problem, content_type = "application/problem+json",
+            example = json!({"type": "/problems/forbidden", "title": "Forbidden", "status": 403,
+                "detail": "This preview link has expired: ask an editor for a new one."}))
     )
 )]
 #[get("/previews/{id}")]
