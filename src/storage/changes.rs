@@ -4,6 +4,7 @@
 use rusqlite::{Connection, OptionalExtension, params};
 
 use super::Result;
+use super::touches;
 use super::visibility::{self, Visibility};
 
 /// What a write did to a resource.
@@ -79,7 +80,10 @@ pub fn last_audience(
 
 /// Appends one change, after the write it records; returns its sequence number.
 /// The change is public when the resource was public before it or is now: a
-/// resource the public never saw leaves no trace in the public log.
+/// resource the public never saw leaves no trace in the public log. `touched` are
+/// the keys of what named the resource before the write ([`touches::of`] then);
+/// those naming it now are added here.
+#[allow(clippy::too_many_arguments)]
 pub fn append(
     conn: &Connection,
     resource_type: &str,
@@ -88,14 +92,19 @@ pub fn append(
     reason: Reason,
     at: i64,
     changed_by: Option<&str>,
+    touched: &[String],
 ) -> Result<i64> {
     let (was_public, was_early) = last_audience(conn, resource_type, resource_id)?;
     let is_public = visibility::is_public(conn, resource_type, resource_id)?;
     let is_early = visibility::is_early(conn, resource_type, resource_id)?;
+    let mut touches = touches::of(conn, resource_type, resource_id)?;
+    touches.extend(touched.iter().cloned());
+    touches.sort();
+    touches.dedup();
     conn.prepare_cached(
         "INSERT INTO changes (resource_type, resource_id, operation, reason, at, changed_by,
-            was_public, is_public, was_early, is_early)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+            was_public, is_public, touches, was_early, is_early)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
     )?
     .execute(params![
         resource_type,
@@ -106,6 +115,7 @@ pub fn append(
         changed_by,
         was_public,
         is_public,
+        touches.join(" "),
         was_early,
         is_early
     ])?;
@@ -122,8 +132,15 @@ pub struct Change {
     pub reason: String,
     pub at: i64,
     pub changed_by: Option<String>,
-    /// This reader's audience saw the resource just before this change.
+    /// This reader's audience (the public's, for editors) saw the resource just
+    /// before this change.
     pub was_public: bool,
+    /// This reader's audience (the public's, for editors) sees the resource just
+    /// after this change.
+    pub is_public: bool,
+    /// The keys of the other resources whose representation named this one before
+    /// or after the change (`article:ID`).
+    pub touches: Vec<String>,
 }
 
 /// The condition on a `changes` row that the public may read.
@@ -150,13 +167,15 @@ pub fn list(
     limit: u32,
     visibility: Visibility,
 ) -> Result<Vec<Change>> {
-    let was = if visibility == Visibility::Early {
-        "was_early"
+    // The early audience reads its own columns; editors, the public's.
+    let (was, is) = if visibility == Visibility::Early {
+        ("was_early", "is_early")
     } else {
-        "was_public"
+        ("was_public", "is_public")
     };
     let mut sql = format!(
-        "SELECT seq, resource_type, resource_id, operation, reason, at, changed_by, {was}
+        "SELECT seq, resource_type, resource_id, operation, reason, at, changed_by, {was},
+            {is}, touches
          FROM changes WHERE seq > ?1 AND {}",
         change_audience(visibility)
     );
@@ -177,6 +196,12 @@ pub fn list(
                 at: r.get(5)?,
                 changed_by: r.get(6)?,
                 was_public: r.get(7)?,
+                is_public: r.get(8)?,
+                touches: r
+                    .get::<_, String>(9)?
+                    .split_whitespace()
+                    .map(str::to_owned)
+                    .collect(),
             })
         })?
         .collect::<rusqlite::Result<_>>()?;
@@ -247,7 +272,16 @@ pub fn announce_due(conn: &Connection, now: i64) -> Result<usize> {
             .query_map([article], |r| r.get(0))?
             .collect::<rusqlite::Result<_>>()?;
         for quote in quotes {
-            append(conn, "quote", &quote, Operation::Update, *reason, now, None)?;
+            append(
+                conn,
+                "quote",
+                &quote,
+                Operation::Update,
+                *reason,
+                now,
+                None,
+                &[],
+            )?;
         }
         append(
             conn,
@@ -257,6 +291,7 @@ pub fn announce_due(conn: &Connection, now: i64) -> Result<usize> {
             *reason,
             now,
             None,
+            &[],
         )?;
     }
     conn.execute(

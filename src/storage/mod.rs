@@ -26,6 +26,7 @@ pub mod sitemaps;
 pub mod space;
 pub mod timeline;
 pub mod topics;
+pub mod touches;
 pub mod visibility;
 pub mod webhooks;
 

@@ -81,8 +81,12 @@ const MIGRATIONS: &[(&str, &str)] = &[
         include_str!("migrations/0008_rights_and_subject_codes.sql"),
     ),
     (
-        "0009_embargo_and_expiry",
-        include_str!("migrations/0009_embargo_and_expiry.sql"),
+        "0009_change_touches",
+        include_str!("migrations/0009_change_touches.sql"),
+    ),
+    (
+        "0010_embargo_and_expiry",
+        include_str!("migrations/0010_embargo_and_expiry.sql"),
     ),
 ];
 
