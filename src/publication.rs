@@ -22,8 +22,8 @@ fn announce(db: &Db) -> crate::storage::Result<()> {
     if db.read_blocking(|conn| changes::due(conn, now))?.is_empty() {
         return Ok(());
     }
-    // Articles that become public touch their keys (see `storage::dependency`):
-    // what was cached of their lists is dropped with the write.
+    // What the announcements log purges its keys (`Db::write_blocking`): what was
+    // cached of those articles and their lists is dropped with the write.
     db.write_blocking(|conn| changes::announce_due(conn, now))?;
     Ok(())
 }

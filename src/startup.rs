@@ -59,6 +59,8 @@ pub fn app(
         .app_data(routing::query_config())
         .app_data(routing::json_config(http.max_body))
         .default_service(web::to(routing::unmatched))
+        // Innermost: the keys are headers before a cache keeps or a 304 copies them.
+        .wrap(from_fn(crate::http::surrogate::emit))
         .wrap(from_fn(conditional::conditional))
         .wrap(Compress::default())
         .wrap(from_fn(conditional::tag_encoding))
@@ -177,6 +179,10 @@ pub async fn state(
     // The committed description is the rendered one (a test holds them equal), so
     // the server need not render it, with its examples, at every start.
     let openapi = Arc::new(crate::openapi::COMMITTED.to_owned());
+    // The response cache drops what a change purges, by the keys a shared cache in
+    // front is purged by.
+    db.generation()
+        .purge_with(crate::http::surrogate::purged_by);
     let responses = ResponseCache::new(cache_bytes, db.generation().clone());
     Ok(AppState {
         db,

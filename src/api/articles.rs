@@ -1,7 +1,6 @@
 //! `/v1/articles` and the relations of an article.
 
 use crate::storage::by_id;
-use crate::storage::dependency;
 use actix_web::{HttpRequest, HttpResponse, get, web};
 
 use super::auth::Caller;
@@ -107,10 +106,6 @@ impl Includable for Article {
 
     fn updated_at(&self) -> chrono::DateTime<chrono::Utc> {
         self.updated_at
-    }
-
-    fn depends_on(&self, keys: &mut Vec<String>) {
-        keys.push(dependency::resource("articles", self.id.as_str()));
     }
 }
 

@@ -1,7 +1,6 @@
 //! `/v1/events` and the relations of an event.
 
 use crate::storage::by_id;
-use crate::storage::dependency;
 use actix_web::{HttpRequest, HttpResponse, get, web};
 
 use super::articles::ArticleListQuery;
@@ -83,10 +82,6 @@ impl Includable for Event {
 
     fn updated_at(&self) -> chrono::DateTime<chrono::Utc> {
         self.updated_at
-    }
-
-    fn depends_on(&self, keys: &mut Vec<String>) {
-        keys.push(dependency::resource("events", self.id.as_str()));
     }
 }
 

@@ -12,8 +12,9 @@ use utoipa::ToSchema;
 use crate::domain::{
     Article, ArticleId, Event, EventId, Participant, ParticipantId, Quote, QuoteId, Topic, TopicId,
 };
+use crate::http::surrogate::{Keyed, Keys};
+use crate::storage;
 use crate::storage::articles::Visibility;
-use crate::storage::{self, dependency};
 
 /// Related resources, grouped by type.
 #[derive(Debug, Default, Serialize, ToSchema)]
@@ -28,6 +29,27 @@ pub struct Included {
     pub events: Vec<Event>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub topics: Vec<Topic>,
+}
+
+impl Included {
+    /// The surrogate keys of everything side-loaded.
+    pub fn add_keys(&self, keys: &mut Keys) {
+        for a in &self.articles {
+            a.add_keys(keys);
+        }
+        for q in &self.quotes {
+            q.add_keys(keys);
+        }
+        for p in &self.participants {
+            p.add_keys(keys);
+        }
+        for e in &self.events {
+            e.add_keys(keys);
+        }
+        for t in &self.topics {
+            t.add_keys(keys);
+        }
+    }
 }
 
 /// The ids of the related resources to side-load.
@@ -65,31 +87,6 @@ pub trait Includable {
     fn want(&self, relation: Self::Relation, wanted: &mut Wanted);
     /// When this item last changed, for `Last-Modified`.
     fn updated_at(&self) -> DateTime<Utc>;
-    /// Adds the keys of what this item's representation is read from (see
-    /// `storage::dependency`); by default everything.
-    fn depends_on(&self, keys: &mut Vec<String>) {
-        keys.push(dependency::ANY.to_owned());
-    }
-}
-
-/// The keys of the side-loaded resources (see `storage::dependency`).
-pub fn depends_on(included: &Included, keys: &mut Vec<String>) {
-    let Included {
-        articles,
-        quotes,
-        participants,
-        events,
-        topics,
-    } = included;
-    articles.iter().for_each(|a| a.depends_on(keys));
-    quotes.iter().for_each(|q| q.depends_on(keys));
-    participants.iter().for_each(|p| p.depends_on(keys));
-    events.iter().for_each(|e| e.depends_on(keys));
-    keys.extend(
-        topics
-            .iter()
-            .map(|t| dependency::resource("topics", t.id.as_str())),
-    );
 }
 
 /// Side-loads `relations` of `items`, or nothing when none were asked for; the

@@ -1,7 +1,6 @@
 //! `/v1/participants` and the relations of a participant.
 
 use crate::storage::by_id;
-use crate::storage::dependency;
 use actix_web::{HttpRequest, HttpResponse, get, web};
 
 use super::articles::ArticleListQuery;
@@ -64,10 +63,6 @@ impl Includable for Participant {
 
     fn updated_at(&self) -> chrono::DateTime<chrono::Utc> {
         self.updated_at
-    }
-
-    fn depends_on(&self, keys: &mut Vec<String>) {
-        keys.push(dependency::resource("participants", self.id.as_str()));
     }
 }
 

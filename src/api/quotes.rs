@@ -1,7 +1,6 @@
 //! `/v1/quotes`.
 
 use crate::storage::by_id;
-use crate::storage::dependency;
 use actix_web::{HttpRequest, HttpResponse, get, web};
 
 use super::auth::Caller;
@@ -97,12 +96,6 @@ impl Includable for Quote {
 
     fn updated_at(&self) -> chrono::DateTime<chrono::Utc> {
         self.updated_at
-    }
-
-    fn depends_on(&self, keys: &mut Vec<String>) {
-        keys.push(dependency::resource("quotes", self.id.as_str()));
-        // Its position is read from its article's body.
-        keys.push(dependency::resource("articles", self.article.as_str()));
     }
 }
 

@@ -16,8 +16,8 @@ use super::include::{self, Includable};
 use super::listing::{self, ListParams};
 use super::negotiate::{self, Format, Represent, base_url, negotiate};
 use super::params::{name_list, page_request};
-use crate::http::cache::Dependencies;
-use crate::storage::{self, ListRequest, Resource, dependency};
+use crate::http::surrogate::{self, Keyed, Keys};
+use crate::storage::{self, ListRequest, Resource};
 
 /// Answers with one page of the list of `R` under `filter`, with what `params` ask
 /// for: an order, sparse fields, the total, facets, side-loaded relations.
@@ -28,7 +28,7 @@ pub async fn page<R>(
     filter: R::Filter,
 ) -> ApiResult<HttpResponse>
 where
-    R: Resource + Includable + Serialize + ToSchema,
+    R: Resource + Includable + Keyed + Serialize + ToSchema,
 {
     let sort = listing::sort::<R>(params.sort, params.searching)?;
     let request = ListRequest {
@@ -41,12 +41,7 @@ where
     let relations = includes::<R>(params.include)?;
     let visibility = Caller::of(req).visibility();
     let limit = request.page.limit;
-    let mut keys = Vec::new();
-    R::dependencies(&filter, &mut keys);
-    if !request.facets.is_empty() {
-        // Facet labels are the names of other resources.
-        keys.push(dependency::ANY.to_owned());
-    }
+    let faceted = !request.facets.is_empty();
     let (listed, included) = state
         .db
         .read(move |conn| {
@@ -55,16 +50,23 @@ where
             Ok((listed, included))
         })
         .await?;
-    listed
-        .page
-        .items
-        .iter()
-        .for_each(|i| i.depends_on(&mut keys));
+    let mut keys = Keys::new();
+    keys.listed(&listed.page.items);
     if let Some(included) = &included {
-        include::depends_on(included, &mut keys);
+        included.add_keys(&mut keys);
+    }
+    if faceted {
+        for c in surrogate::FACET_LABELS {
+            keys.collection(c);
+        }
+    }
+    if let Some(parent) =
+        surrogate::parent(req.match_pattern().as_deref(), req.match_info().get("id"))
+    {
+        keys.insert(parent);
     }
     let mut response = envelope::collection(req, listed, limit, sort.name, included, &fields);
-    Dependencies::attach(&mut response, keys);
+    keys.attach(&mut response);
     Ok(response)
 }
 
@@ -80,7 +82,27 @@ pub async fn one<T, I, G>(
     get: G,
 ) -> ApiResult<HttpResponse>
 where
-    T: Includable + Represent + Serialize + ToSchema + Send + 'static,
+    T: Includable + Keyed + Represent + Serialize + ToSchema + Send + 'static,
+    I: Display + Send + 'static,
+    G: FnOnce(&Connection, &I) -> storage::Result<Option<T>> + Send + 'static,
+{
+    let visibility = Caller::of(req).visibility();
+    one_as(req, state, resource, id, query, visibility, get).await
+}
+
+/// [`one`], with the relations `visibility` allows rather than the caller's: a
+/// preview link shows a draft's quotes to a reader without a key.
+pub async fn one_as<T, I, G>(
+    req: &HttpRequest,
+    state: &AppState,
+    resource: &'static str,
+    id: I,
+    query: &super::GetQuery,
+    visibility: storage::visibility::Visibility,
+    get: G,
+) -> ApiResult<HttpResponse>
+where
+    T: Includable + Keyed + Represent + Serialize + ToSchema + Send + 'static,
     I: Display + Send + 'static,
     G: FnOnce(&Connection, &I) -> storage::Result<Option<T>> + Send + 'static,
 {
@@ -90,7 +112,6 @@ where
         relations = T::RELATIONS.iter().map(|(_, r)| *r).collect();
     }
     let fields = listing::fields::<T>(query.fields.as_deref())?;
-    let visibility = Caller::of(req).visibility();
     let (id, found) = state
         .db
         .read(move |conn| {
@@ -103,22 +124,22 @@ where
         })
         .await?;
     let (item, included) = found.ok_or_else(|| ApiError::not_found(resource, &id.to_string()))?;
-    let mut keys = Vec::new();
-    item.depends_on(&mut keys);
+    let mut keys = Keys::new();
+    item.add_keys(&mut keys);
     if let Some(included) = &included {
-        include::depends_on(included, &mut keys);
+        included.add_keys(&mut keys);
     }
     let mut response = if format == Format::Json {
         envelope::single(item, included, &fields)
     } else {
-        represent(req, format, item, included)
+        represented(req, format, item, included)
     };
-    Dependencies::attach(&mut response, keys);
+    keys.attach(&mut response);
     Ok(response)
 }
 
-/// `item` in `format`, other than the JSON envelope.
-fn represent<T: Represent + Includable>(
+/// `item` in a linked-data format, with what it names.
+fn represented<T: Includable + Represent>(
     req: &HttpRequest,
     format: Format,
     item: T,

@@ -1,9 +1,10 @@
 //! A response cache for anonymous reads: the bytes that left the server (compressed,
 //! with their ETag) are kept under the normalized request, with the generation they
-//! were read at and the keys of what they were read from ([`Dependencies`]), and
-//! served again until a committed write touches one of those keys (see
-//! `storage::dependency`): a PATCH of one article drops that article and the lists
-//! and searches that could hold it, not every response. A request with
+//! were read at and the surrogate keys of what they were read from (the
+//! `Surrogate-Key` header, see [`super::surrogate`]), and served again until a
+//! committed change purges one of those keys, the very keys a shared cache in front
+//! is purged by: a PATCH of one article drops that article and the lists and
+//! searches of articles, not every other article. A request with
 //! `Authorization` never touches it, so drafts cannot leak into it. A response is
 //! kept from the second time it is asked for. Concurrent misses of one request are
 //! computed once (single flight): the others wait for it and are answered from the
@@ -16,29 +17,15 @@ use std::sync::{Arc, Mutex};
 use actix_web::HttpResponse;
 use actix_web::body::{BoxBody, EitherBody, MessageBody, to_bytes};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
-use actix_web::http::header::{self, HeaderMap};
+use actix_web::http::header::{self, HeaderMap, HeaderName};
 use actix_web::http::{Method, StatusCode};
 use actix_web::middleware::Next;
 use actix_web::web::{self, Bytes};
 use tokio::sync::watch;
 
 use super::conditional::{none_match, not_modified_since};
-use crate::storage::{Generation, dependency};
-
-/// The keys of what a response was read from (see `storage::dependency`), set by
-/// the handler in the response's extensions. A response without them depends on
-/// every write.
-#[derive(Debug, Clone, Default)]
-pub struct Dependencies(pub Vec<String>);
-
-impl Dependencies {
-    /// Attaches `keys` to `response`, each once.
-    pub fn attach(response: &mut HttpResponse, mut keys: Vec<String>) {
-        keys.sort_unstable();
-        keys.dedup();
-        response.extensions_mut().insert(Self(keys));
-    }
-}
+use super::surrogate;
+use crate::storage::{ANY, Generation};
 
 /// A stored response.
 struct Cached {
@@ -252,10 +239,7 @@ pub async fn cache(
     {
         return Ok(response.map_body(|_, b| EitherBody::left(b.boxed())));
     }
-    let depends_on: Box<[Box<str>]> = match response.response().extensions().get::<Dependencies>() {
-        Some(Dependencies(keys)) => keys.iter().map(|k| k.as_str().into()).collect(),
-        None => Box::new([dependency::ANY.into()]),
-    };
+    let depends_on = depends_on(response.headers());
     let (request, response) = response.into_parts();
     let (head, body) = response.into_parts();
     let body = to_bytes(body).await.map_err(|e| {
@@ -273,6 +257,23 @@ pub async fn cache(
     drop(landing);
     let response = head.set_body(body.boxed());
     Ok(ServiceResponse::new(request, response).map_into_left_body())
+}
+
+/// The keys a response names in `Surrogate-Key`; one that names none depends on
+/// every write.
+fn depends_on(headers: &HeaderMap) -> Box<[Box<str>]> {
+    let named = headers
+        .get(HeaderName::from_static(surrogate::SURROGATE_KEY))
+        .and_then(|v| v.to_str().ok())
+        .map(|v| {
+            v.split_whitespace()
+                .map(Into::into)
+                .collect::<Box<[Box<str>]>>()
+        });
+    match named {
+        Some(keys) if !keys.is_empty() => keys,
+        _ => Box::new([ANY.into()]),
+    }
 }
 
 /// Answers from a stored response: 304 when the client's tag matches.

@@ -6,7 +6,6 @@ use std::collections::HashMap;
 
 use super::Result;
 use super::by_id::Keyed;
-use super::dependency;
 use super::fts::FtsQuery;
 use super::list::Resource;
 use super::query::{Facet, Listing, Sort, Where, json_column, time_column};
@@ -17,14 +16,15 @@ use crate::domain::{
     NewArticle, ParticipantId, QuoteId, Rights, SourceAttribution, TopicId,
 };
 
-use super::visibility::PUBLIC_ARTICLE;
+use super::visibility::early_article;
 pub use super::visibility::{Visibility, visible};
 
 fn status_condition(status: ArticleStatus) -> &'static str {
     match status {
         ArticleStatus::Draft => "a.status = 'draft'",
         ArticleStatus::Withdrawn => "a.status = 'withdrawn'",
-        ArticleStatus::Published => PUBLIC_ARTICLE,
+        // Published and live; whether its embargo holds is the reader's visibility.
+        ArticleStatus::Published => early_article!("a"),
         ArticleStatus::Scheduled => "(a.status = 'published' AND a.published_at > unixepoch())",
     }
 }
@@ -53,7 +53,7 @@ pub struct ArticleFilter {
 const COLUMNS: &str = "a.id, a.headline, a.headline_origin, a.dateline_place, a.dateline_date,
     CASE WHEN a.status = 'published' AND a.published_at > unixepoch() THEN 'scheduled'
          ELSE a.status END AS status, a.version,
-    a.published_at, a.updated_at, a.summary, a.language, a.source_name, a.source_url, a.source_note, a.body,
+    a.published_at, a.embargoed_until, a.expires_at, a.updated_at, a.summary, a.language, a.source_name, a.source_url, a.source_note, a.body,
     coalesce(a.copyright_holder, (SELECT copyright_holder FROM newsroom_rights)) AS copyright_holder,
     coalesce(a.copyright_notice, (SELECT copyright_notice FROM newsroom_rights)) AS copyright_notice,
     coalesce(a.usage_terms, (SELECT usage_terms FROM newsroom_rights)) AS usage_terms,
@@ -142,35 +142,6 @@ impl Resource for Article {
 
     fn complete(conn: &Connection, _: &ArticleFilter, items: &mut [Self]) -> Result<()> {
         complete(conn, items)
-    }
-
-    /// A list filtered by topic, participant or event holds only articles linked to
-    /// one of its values, before or after any change that could alter it: those
-    /// lists' keys are enough. Any other list may change with any article.
-    fn dependencies(filter: &ArticleFilter, keys: &mut Vec<String>) {
-        let narrowed: Vec<String> = if !filter.topic.is_empty() {
-            filter
-                .topic
-                .iter()
-                .map(|t| dependency::articles_of("topics", t.as_str()))
-                .collect()
-        } else if !filter.participant.is_empty() {
-            filter
-                .participant
-                .iter()
-                .map(|p| dependency::articles_of("participants", p.as_str()))
-                .collect()
-        } else {
-            filter
-                .event
-                .iter()
-                .map(|e| dependency::articles_of("events", e.as_str()))
-                .collect()
-        };
-        if narrowed.is_empty() {
-            keys.push("articles".to_owned());
-        }
-        keys.extend(narrowed);
     }
 }
 
@@ -283,6 +254,8 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<Article> {
         version: row.get("version")?,
         corrections: Vec::new(),
         published_at: time_column(row, "published_at")?,
+        embargoed_until: optional_time(row, "embargoed_until")?,
+        expires_at: optional_time(row, "expires_at")?,
         updated_at: time_column(row, "updated_at")?,
         summary: row.get("summary")?,
         language: row.get("language")?,
@@ -303,6 +276,15 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<Article> {
         quotes: Vec::new(),
         body,
     })
+}
+
+fn optional_time(
+    row: &Row<'_>,
+    column: &str,
+) -> rusqlite::Result<Option<chrono::DateTime<chrono::Utc>>> {
+    Ok(row
+        .get::<_, Option<i64>>(column)?
+        .and_then(|t| chrono::DateTime::from_timestamp(t, 0)))
 }
 
 /// Whether the article `id` exists and `visibility` allows it.
@@ -333,9 +315,10 @@ pub fn save(conn: &Connection, id: &ArticleId, a: &NewArticle, stamp: &Stamp<'_>
     conn.prepare_cached(
         "INSERT INTO articles (id, headline, headline_origin, dateline_place, dateline_date, published_at,
             updated_at, summary, language, source_name, source_url, source_note, body, status,
-            version, changed_by, copyright_holder, copyright_notice, usage_terms, license_url)
+            version, changed_by, copyright_holder, copyright_notice, usage_terms, license_url,
+            embargoed_until, expires_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,
-            ?19, ?20)
+            ?19, ?20, ?21, ?22)
          ON CONFLICT (id) DO UPDATE SET headline = excluded.headline,
             headline_origin = excluded.headline_origin, dateline_place = excluded.dateline_place,
             dateline_date = excluded.dateline_date, published_at = excluded.published_at,
@@ -345,7 +328,8 @@ pub fn save(conn: &Connection, id: &ArticleId, a: &NewArticle, stamp: &Stamp<'_>
             body = excluded.body, status = excluded.status, version = excluded.version,
             changed_by = excluded.changed_by, copyright_holder = excluded.copyright_holder,
             copyright_notice = excluded.copyright_notice, usage_terms = excluded.usage_terms,
-            license_url = excluded.license_url",
+            license_url = excluded.license_url, embargoed_until = excluded.embargoed_until,
+            expires_at = excluded.expires_at",
     )?
     .execute(params![
         id,
@@ -371,6 +355,8 @@ pub fn save(conn: &Connection, id: &ArticleId, a: &NewArticle, stamp: &Stamp<'_>
         a.rights.copyright_notice,
         a.rights.usage_terms,
         a.rights.license_url,
+        a.embargoed_until.map(|t| t.timestamp()),
+        a.expires_at.map(|t| t.timestamp()),
     ])?;
     let links: [(&str, Vec<&str>); 3] = [
         (

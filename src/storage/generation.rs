@@ -1,11 +1,19 @@
 //! The content clock: a generation counter moved by every committed write, and per
-//! dependency key (see [`super::dependency`]) the generation of its last change, so
-//! that anything derived from the content (the response cache) can tell whether
-//! what it holds is still current, key by key.
+//! surrogate key (`article:ID`, `articles`; see `http::surrogate`) the generation
+//! of its last change, so that anything derived from the content (the response
+//! cache) can tell whether what it holds is still current, key by key.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, OnceLock, RwLock};
+
+use super::changes::Change;
+
+/// The key of what names no keys of its own: every write touches it.
+pub const ANY: &str = "*";
+
+/// Maps a committed change to the keys it makes stale.
+pub type Purge = fn(&Change) -> BTreeSet<String>;
 
 /// A key marked by a write not yet committed: nothing that depends on it is fresh.
 const PENDING: u64 = u64::MAX;
@@ -22,6 +30,8 @@ struct Clock {
     /// The generation of the last change to everything.
     everything: AtomicU64,
     keys: RwLock<HashMap<Box<str>, u64>>,
+    /// How changes map to keys; without it, every write changes everything.
+    purge: OnceLock<Purge>,
 }
 
 /// The content generation and the changes per key. Cheap to clone.
@@ -33,6 +43,19 @@ impl Generation {
     /// is made from, and keep it with the value.
     pub fn current(&self) -> u64 {
         self.0.generation.load(Ordering::Acquire)
+    }
+
+    /// Maps changes to keys with `purge` from now on (once).
+    pub fn purge_with(&self, purge: Purge) {
+        let _ = self.0.purge.set(purge);
+    }
+
+    /// The keys `changes` make stale, with [`ANY`]; `None` when no mapping is set.
+    pub fn keys_of(&self, changes: &[Change]) -> Option<Vec<String>> {
+        let purge = self.0.purge.get()?;
+        let mut keys: BTreeSet<String> = changes.iter().flat_map(purge).collect();
+        keys.insert(ANY.to_owned());
+        Some(keys.into_iter().collect())
     }
 
     /// Everything may have changed (a write outside this process, a restore).

@@ -25,12 +25,6 @@ pub trait Resource: Sized + Send + 'static {
         Ok(())
     }
 
-    /// Adds the keys of what the membership and order of a list under `filter`
-    /// depend on (see [`super::dependency`]); by default everything.
-    fn dependencies(_filter: &Self::Filter, keys: &mut Vec<String>) {
-        keys.push(super::dependency::ANY.to_owned());
-    }
-
     /// The default order.
     fn default_sort() -> Sort {
         Self::SORTS[0]

@@ -9,7 +9,6 @@ pub mod by_id;
 pub mod changes;
 pub mod check;
 mod deadline;
-pub mod dependency;
 pub mod edit;
 pub mod events;
 pub mod fts;
@@ -18,6 +17,7 @@ mod generation;
 pub mod keys;
 pub mod list;
 pub mod participants;
+pub mod previews;
 pub mod query;
 pub mod quotes;
 pub mod read;
@@ -29,6 +29,7 @@ pub mod sitemaps;
 pub mod space;
 pub mod timeline;
 pub mod topics;
+pub mod touches;
 pub mod visibility;
 pub mod webhooks;
 
@@ -43,7 +44,7 @@ use rusqlite::{Connection, OpenFlags};
 use crate::domain::Rights;
 
 pub use deadline::Overload;
-pub use generation::Generation;
+pub use generation::{ANY, Generation, Purge};
 pub use list::{ListRequest, Listed, Resource};
 pub use query::{Cursor, Facet, FacetCount, Page, PageRequest, Sort, SortValue};
 pub use space::StorageFault;
@@ -307,18 +308,27 @@ impl Db {
             // A panic while writing poisons the lock, but the transaction was rolled
             // back when it unwound, so the connection is still sound.
             let mut conn = writer.lock().unwrap_or_else(|p| p.into_inner());
-            dependency::install(&conn)?;
             let tx = conn
                 .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
                 .map_err(StorageError::from)?;
-            let value = f(&tx);
-            let touched = dependency::drain(&tx)?;
-            let value = value?;
+            let before = last_change(&tx)?;
+            let value = f(&tx)?;
+            let Some(keys) = generation.keys_of(&changes::list(
+                &tx,
+                before,
+                &[],
+                u32::MAX,
+                visibility::Visibility::Everything,
+            )?) else {
+                tx.commit().map_err(StorageError::from)?;
+                generation.bump();
+                return Ok(value);
+            };
             // Marked before the commit and again after it: no reader can take a
             // response read before the commit for a current one, even in between.
-            generation.committing(&touched);
+            generation.committing(&keys);
             let committed = tx.commit().map_err(StorageError::from);
-            generation.committed(&touched);
+            generation.committed(&keys);
             committed?;
             Ok(value)
         })
@@ -338,11 +348,20 @@ impl Db {
     /// tools, scheduled publication); what it changed is marked changed after it.
     pub fn write_blocking<T>(&self, f: impl FnOnce(&mut Connection) -> Result<T>) -> Result<T> {
         let mut conn = self.writer.lock().unwrap_or_else(|p| p.into_inner());
-        dependency::install(&conn)?;
+        let before = last_change(&conn)?;
         let value = f(&mut conn);
-        let touched = dependency::drain(&conn)?;
-        if touched.len() > 1 {
-            self.generation.committed(&touched);
+        let logged = changes::list(
+            &conn,
+            before,
+            &[],
+            u32::MAX,
+            visibility::Visibility::Everything,
+        )?;
+        if !logged.is_empty() {
+            match self.generation.keys_of(&logged) {
+                Some(keys) => self.generation.committed(&keys),
+                None => self.generation.bump(),
+            }
         }
         value
     }
@@ -387,6 +406,13 @@ pub fn open_file(path: &Path) -> Result<Connection> {
     conn.pragma_update_and_check(None, "journal_mode", "WAL", |_| Ok(()))?;
     Db::prepare(&mut conn)?;
     Ok(conn)
+}
+
+/// The sequence number of the last change logged.
+fn last_change(conn: &Connection) -> Result<i64> {
+    Ok(conn
+        .prepare_cached("SELECT coalesce(max(seq), 0) FROM changes")?
+        .query_row([], |r| r.get(0))?)
 }
 
 /// True when `table` has a row with this `id`.

@@ -1,6 +1,7 @@
-//! The response cache drops what a write makes stale, and only that: after a write
-//! returns, no anonymous read of anything it changed (the resource, the lists and
-//! searches that hold it, its feeds) answers with the old version.
+//! The response cache drops what a write makes stale, by the surrogate keys a
+//! shared cache is purged by, and keeps the rest: after a write returns, no
+//! anonymous read of anything it changed (the resource, the lists and searches that
+//! hold it, its feeds) answers with the old version.
 
 use crate::helpers::{Role, TestApp, spawn_app};
 
@@ -8,11 +9,13 @@ const GUTERRES: &str = "/v1/articles/lukashenko-meets-antonio-guterres";
 const XI: &str = "/v1/articles/lukashenko-meets-xi-jinping-astana";
 /// Holds the Guterres article.
 const ITS_TOPIC: &str = "/v1/articles?topic=belarus-un-cooperation&fields=summary";
-/// Does not hold it, until the write below files it there.
+/// Does not hold it, until a write files it there.
 const OTHER_TOPIC: &str = "/v1/articles?topic=belarus-china-relations&fields=summary";
 const SEARCH: &str = "/v1/articles?q=Guterres&fields=summary";
 const FEED: &str = "/v1/feeds/articles.rss";
 const LIST: &str = "/v1/articles?fields=summary";
+const QUOTE: &str = "/v1/quotes/lukashenko-wonderful-gift";
+const PERSON: &str = "/v1/participants/xi-jinping";
 
 /// Asks for `path` until the cache keeps it (from the second request on).
 async fn warm(app: &TestApp, path: &str) {
@@ -35,7 +38,7 @@ async fn cached(app: &TestApp, path: &str) -> (String, String) {
 async fn a_write_drops_what_depends_on_it_and_keeps_the_rest() {
     let app = spawn_app().await;
     let key = app.key(Role::Editor, "desk");
-    for path in [GUTERRES, XI, ITS_TOPIC, OTHER_TOPIC, SEARCH, FEED, LIST] {
+    for path in [GUTERRES, XI, QUOTE, PERSON, ITS_TOPIC, SEARCH, FEED, LIST] {
         warm(&app, path).await;
     }
     let patch = serde_json::json!({"summary": "Fresh from the desk."});
@@ -53,8 +56,8 @@ async fn a_write_drops_what_depends_on_it_and_keeps_the_rest() {
         assert_eq!(cache, "miss", "{path}");
         assert!(body.contains("Fresh from the desk."), "{path}: {body}");
     }
-    // Another article, and a list the article is not in, stay cached.
-    for path in [XI, OTHER_TOPIC] {
+    // Another article, a quote of another article, a participant stay cached.
+    for path in [XI, QUOTE, PERSON] {
         let (cache, body) = cached(&app, path).await;
         assert_eq!(cache, "hit", "{path}");
         assert!(!body.contains("Fresh from the desk."), "{path}");
