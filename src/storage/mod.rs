@@ -110,7 +110,9 @@ fn init_with_rights(conn: &mut Connection, rights: &Rights) -> rusqlite::Result<
     // A write is acknowledged only once it is on disk.
     conn.pragma_update(None, "synchronous", "FULL")?;
     conn.busy_timeout(Duration::from_secs(5))?;
-    conn.set_prepared_statement_cache_capacity(64);
+    // Room for the page statements of every page size: relation lists are read
+    // with one statement per relation and number of ids (`relations::by_owner`).
+    conn.set_prepared_statement_cache_capacity(256);
     conn.execute_batch(
         "CREATE TEMP TABLE IF NOT EXISTS newsroom_rights (copyright_holder TEXT,
             copyright_notice TEXT, usage_terms TEXT, license_url TEXT);
