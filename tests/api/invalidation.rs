@@ -25,6 +25,13 @@ async fn warm(app: &TestApp, path: &str) {
     assert_eq!(app.get(path).await.header("x-cache"), Some("hit"), "{path}");
 }
 
+/// Merge-patches `path` as an editor; the write has returned when this does.
+async fn patch(app: &TestApp, key: &str, path: &str, json: serde_json::Value) {
+    let reply = app.write("PATCH", path, key, &json).await;
+    let body = String::from_utf8_lossy(&reply.body);
+    assert_eq!(reply.status, 200, "{body}");
+}
+
 async fn cached(app: &TestApp, path: &str) -> (String, String) {
     let reply = app.get(path).await;
     assert_eq!(reply.status, 200, "{path}");
@@ -41,14 +48,13 @@ async fn a_write_drops_what_depends_on_it_and_keeps_the_rest() {
     for path in [GUTERRES, XI, QUOTE, PERSON, ITS_TOPIC, SEARCH, FEED, LIST] {
         warm(&app, path).await;
     }
-    let patch = serde_json::json!({"summary": "Fresh from the desk."});
-    let reply = app.write("PATCH", GUTERRES, &key, &patch).await;
-    assert_eq!(
-        reply.status,
-        200,
-        "{}",
-        String::from_utf8_lossy(&reply.body)
-    );
+    patch(
+        &app,
+        &key,
+        GUTERRES,
+        serde_json::json!({"summary": "Fresh from the desk."}),
+    )
+    .await;
 
     // Everything that holds the article answers with the new version at once.
     for path in [GUTERRES, ITS_TOPIC, SEARCH, LIST, FEED] {
@@ -73,14 +79,8 @@ async fn an_article_filed_under_another_topic_leaves_the_old_list_and_joins_the_
     let (_, before) = cached(&app, OTHER_TOPIC).await;
     assert!(!before.contains("lukashenko-meets-antonio-guterres"));
 
-    let patch = serde_json::json!({"topics": ["belarus-china-relations"]});
-    let reply = app.write("PATCH", GUTERRES, &key, &patch).await;
-    assert_eq!(
-        reply.status,
-        200,
-        "{}",
-        String::from_utf8_lossy(&reply.body)
-    );
+    let topics = serde_json::json!({"topics": ["belarus-china-relations"]});
+    patch(&app, &key, GUTERRES, topics).await;
 
     let (cache, joined) = cached(&app, OTHER_TOPIC).await;
     assert_eq!(cache, "miss");
@@ -103,8 +103,8 @@ async fn a_changed_quote_drops_its_article() {
     let article = "/v1/articles/lukashenko-at-sco-summit-astana?include=quotes";
     warm(&app, article).await;
     let quote = "/v1/quotes/lukashenko-wonderful-gift";
-    let patch = serde_json::json!({"text": "A wonderful gift, said the head of state."});
-    assert_eq!(app.write("PATCH", quote, &key, &patch).await.status, 200);
+    let text = serde_json::json!({"text": "A wonderful gift, said the head of state."});
+    patch(&app, &key, quote, text).await;
     let (cache, body) = cached(&app, article).await;
     assert_eq!(cache, "miss");
     assert!(body.contains("A wonderful gift, said the head of state."));
