@@ -2634,7 +2634,18 @@ export interface components {
     };
     parameters: never;
     requestBodies: never;
-    headers: never;
+    headers: {
+        /**
+         * @description The surrogate keys of what this response depends on, space-separated: `KIND:ID` for each resource it shows, lists or includes (`article:lukashenko-at-sco-summit-astana`), the collection for a list, search, feed or sitemap (`articles`), and `changes` for the change log. A shared cache keeps them to drop exactly the responses a commit made stale: the primary's `--purge-url` PURGE requests name the keys of each change. For CDNs that take surrogate keys (Fastly); the same keys in one line.
+         * @example article:lukashenko-at-sco-summit-astana articles quote:lukashenko-wonderful-gift
+         */
+        "Surrogate-Key": string;
+        /**
+         * @description The surrogate keys of what this response depends on, space-separated: `KIND:ID` for each resource it shows, lists or includes (`article:lukashenko-at-sco-summit-astana`), the collection for a list, search, feed or sitemap (`articles`), and `changes` for the change log. A shared cache keeps them to drop exactly the responses a commit made stale: the primary's `--purge-url` PURGE requests name the keys of each change. For Varnish's xkey module; long sets come in several `xkey` lines of at most 4,000 bytes.
+         * @example article:lukashenko-at-sco-summit-astana articles quote:lukashenko-wonderful-gift
+         */
+        xkey: string;
+    };
     pathItems: never;
 }
 export type $defs = Record<string, never>;
@@ -2909,6 +2920,8 @@ export interface operations {
             /** @description The news sitemap. */
             200: {
                 headers: {
+                    "Surrogate-Key": components["headers"]["Surrogate-Key"];
+                    xkey: components["headers"]["xkey"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2961,6 +2974,8 @@ export interface operations {
             /** @description The sitemap index. */
             200: {
                 headers: {
+                    "Surrogate-Key": components["headers"]["Surrogate-Key"];
+                    xkey: components["headers"]["xkey"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2993,6 +3008,8 @@ export interface operations {
             /** @description The sitemap page. */
             200: {
                 headers: {
+                    "Surrogate-Key": components["headers"]["Surrogate-Key"];
+                    xkey: components["headers"]["xkey"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3217,6 +3234,8 @@ export interface operations {
             /** @description A page of articles. */
             200: {
                 headers: {
+                    "Surrogate-Key": components["headers"]["Surrogate-Key"];
+                    xkey: components["headers"]["xkey"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3643,6 +3662,8 @@ export interface operations {
             /** @description The article. */
             200: {
                 headers: {
+                    "Surrogate-Key": components["headers"]["Surrogate-Key"];
+                    xkey: components["headers"]["xkey"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4602,6 +4623,8 @@ export interface operations {
             /** @description A page of events. */
             200: {
                 headers: {
+                    "Surrogate-Key": components["headers"]["Surrogate-Key"];
+                    xkey: components["headers"]["xkey"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4780,6 +4803,8 @@ export interface operations {
             /** @description A page of participants. */
             200: {
                 headers: {
+                    "Surrogate-Key": components["headers"]["Surrogate-Key"];
+                    xkey: components["headers"]["xkey"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4934,6 +4959,8 @@ export interface operations {
             /** @description A page of quotes. */
             200: {
                 headers: {
+                    "Surrogate-Key": components["headers"]["Surrogate-Key"];
+                    xkey: components["headers"]["xkey"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5183,6 +5210,8 @@ export interface operations {
             /** @description A page of changes. */
             200: {
                 headers: {
+                    "Surrogate-Key": components["headers"]["Surrogate-Key"];
+                    xkey: components["headers"]["xkey"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5339,6 +5368,8 @@ export interface operations {
             /** @description A page of events. */
             200: {
                 headers: {
+                    "Surrogate-Key": components["headers"]["Surrogate-Key"];
+                    xkey: components["headers"]["xkey"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5576,6 +5607,8 @@ export interface operations {
             /** @description The event. */
             200: {
                 headers: {
+                    "Surrogate-Key": components["headers"]["Surrogate-Key"];
+                    xkey: components["headers"]["xkey"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6047,6 +6080,8 @@ export interface operations {
             /** @description A page of articles. */
             200: {
                 headers: {
+                    "Surrogate-Key": components["headers"]["Surrogate-Key"];
+                    xkey: components["headers"]["xkey"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6244,6 +6279,8 @@ export interface operations {
             /** @description A page of events. */
             200: {
                 headers: {
+                    "Surrogate-Key": components["headers"]["Surrogate-Key"];
+                    xkey: components["headers"]["xkey"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6333,6 +6370,8 @@ export interface operations {
             /** @description A page of participants. */
             200: {
                 headers: {
+                    "Surrogate-Key": components["headers"]["Surrogate-Key"];
+                    xkey: components["headers"]["xkey"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6488,6 +6527,8 @@ export interface operations {
             /** @description A page of quotes. */
             200: {
                 headers: {
+                    "Surrogate-Key": components["headers"]["Surrogate-Key"];
+                    xkey: components["headers"]["xkey"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6603,6 +6644,8 @@ export interface operations {
             /** @description A page of the timeline. */
             200: {
                 headers: {
+                    "Surrogate-Key": components["headers"]["Surrogate-Key"];
+                    xkey: components["headers"]["xkey"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6686,6 +6729,8 @@ export interface operations {
             /** @description The feed. */
             200: {
                 headers: {
+                    "Surrogate-Key": components["headers"]["Surrogate-Key"];
+                    xkey: components["headers"]["xkey"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6789,6 +6834,8 @@ export interface operations {
             /** @description The feed. */
             200: {
                 headers: {
+                    "Surrogate-Key": components["headers"]["Surrogate-Key"];
+                    xkey: components["headers"]["xkey"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6921,6 +6968,8 @@ export interface operations {
             /** @description A page of participants. */
             200: {
                 headers: {
+                    "Surrogate-Key": components["headers"]["Surrogate-Key"];
+                    xkey: components["headers"]["xkey"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7077,6 +7126,8 @@ export interface operations {
             /** @description The participant. */
             200: {
                 headers: {
+                    "Surrogate-Key": components["headers"]["Surrogate-Key"];
+                    xkey: components["headers"]["xkey"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7456,6 +7507,8 @@ export interface operations {
             /** @description A page of articles. */
             200: {
                 headers: {
+                    "Surrogate-Key": components["headers"]["Surrogate-Key"];
+                    xkey: components["headers"]["xkey"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7653,6 +7706,8 @@ export interface operations {
             /** @description A page of events. */
             200: {
                 headers: {
+                    "Surrogate-Key": components["headers"]["Surrogate-Key"];
+                    xkey: components["headers"]["xkey"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7865,6 +7920,8 @@ export interface operations {
             /** @description A page of quotes. */
             200: {
                 headers: {
+                    "Surrogate-Key": components["headers"]["Surrogate-Key"];
+                    xkey: components["headers"]["xkey"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7980,6 +8037,8 @@ export interface operations {
             /** @description A page of the timeline. */
             200: {
                 headers: {
+                    "Surrogate-Key": components["headers"]["Surrogate-Key"];
+                    xkey: components["headers"]["xkey"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8121,6 +8180,8 @@ export interface operations {
             /** @description A page of quotes. */
             200: {
                 headers: {
+                    "Surrogate-Key": components["headers"]["Surrogate-Key"];
+                    xkey: components["headers"]["xkey"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8279,6 +8340,8 @@ export interface operations {
             /** @description The quote. */
             200: {
                 headers: {
+                    "Surrogate-Key": components["headers"]["Surrogate-Key"];
+                    xkey: components["headers"]["xkey"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8616,6 +8679,8 @@ export interface operations {
             /** @description A page of hits. */
             200: {
                 headers: {
+                    "Surrogate-Key": components["headers"]["Surrogate-Key"];
+                    xkey: components["headers"]["xkey"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8697,6 +8762,8 @@ export interface operations {
             /** @description A page of topics. */
             200: {
                 headers: {
+                    "Surrogate-Key": components["headers"]["Surrogate-Key"];
+                    xkey: components["headers"]["xkey"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8781,6 +8848,8 @@ export interface operations {
             /** @description The topic. */
             200: {
                 headers: {
+                    "Surrogate-Key": components["headers"]["Surrogate-Key"];
+                    xkey: components["headers"]["xkey"];
                     [name: string]: unknown;
                 };
                 content: {
