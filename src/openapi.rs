@@ -111,6 +111,7 @@ const EXAMPLE_IDS: &[(&str, &str)] = &[
     ("/v1/topics/", "food-security"),
     ("/problems/", "not-found"),
     ("/v1/webhooks/", EXAMPLE_WEBHOOK),
+    ("/v1/previews/", "lukashenko-meets-xi-jinping-astana"),
 ];
 
 const EXAMPLE_WEBHOOK: &str = "9f2c4e1a7b3d";
@@ -140,6 +141,11 @@ pub async fn render() -> Result<String, Box<dyn std::error::Error>> {
                      (SELECT max(seq) + 1 FROM changes))",
             rusqlite::params![EXAMPLE_WEBHOOK, crate::storage::seed::FIXTURE_TIME],
         )?;
+        // A fixed preview secret, so the example preview tokens are the same each time.
+        conn.execute(
+            "INSERT INTO meta (key, value) VALUES ('preview_secret', 'ZXhhbXBsZS1wcmV2aWV3LXNlY3JldA')",
+            [],
+        )?;
         crate::storage::keys::create(conn, "examples", Role::Editor, None, 0)
     })?;
     let bearer = format!("Bearer {key}");
@@ -155,6 +161,14 @@ pub async fn render() -> Result<String, Box<dyn std::error::Error>> {
             chrono::DateTime::from_timestamp(crate::storage::seed::FIXTURE_TIME + 86_400, 0)
                 .unwrap_or_default()
         },
+    };
+    // The link `POST /v1/articles/{id}/previews` mints with its example body.
+    let preview_token = {
+        let expires = (state.clock)().timestamp() + crate::storage::previews::DEFAULT_LIFETIME;
+        let article = crate::domain::ArticleId::parse(EXAMPLE_IDS[0].1)?;
+        state
+            .db
+            .write_blocking(|conn| crate::storage::previews::sign(conn, &article, expires))?
     };
     let app = init_service(crate::startup::app(state, Default::default())).await;
     let paths: Vec<String> = doc["paths"]
@@ -176,6 +190,9 @@ pub async fn render() -> Result<String, Box<dyn std::error::Error>> {
             .replace("{n}", "1")
             .replace("{page}", "1")
             .replace("{format}", "json");
+        if path == "/v1/previews/{id}" {
+            uri.push_str(&format!("?token={preview_token}"));
+        }
         let is_list = operation["parameters"]
             .as_array()
             .is_some_and(|ps| ps.iter().any(|p| p["name"] == "limit"));
@@ -220,7 +237,10 @@ pub async fn render() -> Result<String, Box<dyn std::error::Error>> {
                 continue;
             }
             let request = TestRequest::get()
-                .uri(&format!("{uri}?format={format}"))
+                .uri(&format!(
+                    "{uri}{}format={format}",
+                    if uri.contains('?') { '&' } else { '?' }
+                ))
                 .insert_header(("Authorization", bearer.as_str()));
             let response = call_service(&app, request.to_request()).await;
             let example: Value = serde_json::from_slice(&read_body(response).await)?;

@@ -19,7 +19,6 @@ use sha2::Sha256;
 
 use crate::background::{self, Health, Task};
 use crate::storage::keys::hex;
-use crate::storage::visibility::Visibility;
 use crate::storage::webhooks::{self, Due};
 use crate::storage::{Db, changes};
 
@@ -131,7 +130,7 @@ fn deliver(
     settings: DeliverySettings,
 ) -> crate::storage::Result<()> {
     let rows = db.read_blocking(|conn| {
-        changes::list(conn, hook.next_seq - 1, &[], BATCH, Visibility::Public)
+        changes::list(conn, hook.next_seq - 1, &[], BATCH, hook.visibility())
     })?;
     for row in rows {
         let seq = row.seq;
@@ -140,7 +139,7 @@ fn deliver(
             continue;
         }
         let entry =
-            db.read_blocking(|conn| changes::entries(conn, vec![row], Visibility::Public))?;
+            db.read_blocking(|conn| changes::entries(conn, vec![row], hook.visibility()))?;
         let delivery = format!("{}-{seq}", hook.id);
         let body = serde_json::to_vec(&json!({
             "delivery": delivery,
