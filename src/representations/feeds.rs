@@ -9,6 +9,72 @@ use serde_json::{Value, json};
 use super::{Context, html};
 use crate::domain::{Article, Quote};
 
+/// The formats every feed comes in, as their path extensions.
+pub const FEED_FORMATS: [&str; 3] = ["rss", "atom", "json"];
+
+/// The one filter of a feed a WebSub hub is told of: `topic`, `participant` or
+/// `event`, and an id.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Filter {
+    name: &'static str,
+    id: String,
+}
+
+impl Filter {
+    pub fn topic(id: &str) -> Self {
+        Self {
+            name: "topic",
+            id: id.to_owned(),
+        }
+    }
+
+    pub fn participant(id: &str) -> Self {
+        Self {
+            name: "participant",
+            id: id.to_owned(),
+        }
+    }
+
+    pub fn event(id: &str) -> Self {
+        Self {
+            name: "event",
+            id: id.to_owned(),
+        }
+    }
+
+    /// The filter on the resource of type `kind` (`topic`, `participant`, `event`).
+    pub fn of(kind: &str, id: &str) -> Option<Self> {
+        match kind {
+            "topic" => Some(Self::topic(id)),
+            "participant" => Some(Self::participant(id)),
+            "event" => Some(Self::event(id)),
+            _ => None,
+        }
+    }
+
+    /// As a query string. Ids are slugs, which need no escaping.
+    pub fn query(&self) -> String {
+        format!("{}={}", self.name, self.id)
+    }
+}
+
+/// Whether the feed requested with `query` is one a hub is told of: with no query,
+/// or one filter (`topic`, `participant` or `event`) of one value. Any other
+/// combination, `limit` included, is not pinged, so it does not name the hub.
+pub fn is_hub_topic(query: &str) -> bool {
+    if query.is_empty() {
+        return true;
+    }
+    match query.split_once('=') {
+        Some((name, value)) => {
+            Filter::of(name, value).is_some()
+                && !value.is_empty()
+                && !value.contains(['&', '%', '+', '='])
+        }
+        None => false,
+    }
+}
+
 /// A feed, whatever its format.
 pub struct Feed {
     pub title: String,
@@ -17,6 +83,8 @@ pub struct Feed {
     pub home_url: String,
     /// This feed's own URL, absolute.
     pub self_url: String,
+    /// The WebSub hub told of this feed's changes, if any.
+    pub hub: Option<String>,
     pub updated: DateTime<Utc>,
     pub items: Vec<FeedItem>,
 }
@@ -191,12 +259,18 @@ pub fn rss(feed: &Feed) -> String {
         generator: Some("newsdesk".to_owned()),
         docs: Some("https://www.rssboard.org/rss-specification".to_owned()),
         atom_ext: Some(AtomExtension {
-            links: vec![Link {
+            links: std::iter::once(Link {
                 href: feed.self_url.clone(),
                 rel: "self".to_owned(),
                 mime_type: Some("application/rss+xml".to_owned()),
                 ..Default::default()
-            }],
+            })
+            .chain(feed.hub.iter().map(|hub| Link {
+                href: hub.clone(),
+                rel: "hub".to_owned(),
+                ..Default::default()
+            }))
+            .collect(),
         }),
         items,
         ..Default::default()
@@ -269,10 +343,13 @@ pub fn atom(feed: &Feed) -> String {
             name: "newsdesk".to_owned(),
             ..Default::default()
         }],
-        links: vec![
+        links: [
             link(&feed.self_url, "self", Some("application/atom+xml")),
             link(&feed.home_url, "alternate", None),
-        ],
+        ]
+        .into_iter()
+        .chain(feed.hub.iter().map(|hub| link(hub, "hub", None)))
+        .collect(),
         generator: Some(atom::Generator {
             value: "newsdesk".to_owned(),
             ..Default::default()
@@ -284,7 +361,7 @@ pub fn atom(feed: &Feed) -> String {
 }
 
 pub fn json_feed(feed: &Feed) -> Value {
-    json!({
+    let mut out = json!({
         "version": "https://jsonfeed.org/version/1.1",
         "title": feed.title,
         "description": feed.description,
@@ -312,5 +389,9 @@ pub fn json_feed(feed: &Feed) -> Value {
             }
             entry
         }).collect::<Vec<_>>(),
-    })
+    });
+    if let Some(hub) = &feed.hub {
+        out["hubs"] = json!([{"type": "WebSub", "url": hub}]);
+    }
+    out
 }
