@@ -150,7 +150,7 @@ fn answer(
     let hub = req
         .app_data::<web::Data<WebSubHub>>()
         .and_then(|h| h.0.clone())
-        .filter(|_| feeds::is_hub_topic(req.query_string()));
+        .filter(|_| crate::representations::feed_topics::is_hub_topic(req.query_string()));
     let ctx = Context::new(&base, &loaded.participants, &loaded.events, &loaded.topics);
     let items = make(&ctx);
     let feed = Feed {
@@ -189,8 +189,8 @@ fn answer(
         (String = "application/rss+xml"), (String = "application/atom+xml"), (Object = "application/feed+json")),
         headers(("Link" = String, description = "With `--websub-hub`, on feeds with no filter or one \
             (`topic`, `participant` or `event`, one value) and no `limit`: the WebSub hub and the \
-            feed's own URL, e.g. `<https://hub.example/>; rel=\"hub\", \
-            <https://api.example.org/v1/feeds/articles.atom>; rel=\"self\"`."))))
+            feed's own URL from `--public-url`: `<{websub-hub}>; rel=\"hub\", \
+            <{public-url}/v1/feeds/articles.atom>; rel=\"self\"`."))))
 )]
 #[get("/feeds/articles.{format}")]
 pub async fn get_article_feed(
@@ -243,8 +243,8 @@ pub async fn get_article_feed(
         (String = "application/rss+xml"), (String = "application/atom+xml"), (Object = "application/feed+json")),
         headers(("Link" = String, description = "With `--websub-hub`, on feeds with no filter or one \
             (`topic`, `participant` or `event`, one value) and no `limit`: the WebSub hub and the \
-            feed's own URL, e.g. `<https://hub.example/>; rel=\"hub\", \
-            <https://api.example.org/v1/feeds/articles.atom>; rel=\"self\"`."))))
+            feed's own URL from `--public-url`: `<{websub-hub}>; rel=\"hub\", \
+            <{public-url}/v1/feeds/articles.atom>; rel=\"self\"`."))))
 )]
 #[get("/feeds/quotes.{format}")]
 pub async fn get_quote_feed(

@@ -11,14 +11,14 @@
 //! name is a feed's author or category) touches the feeds filtered on it. A deleted
 //! article or quote is known by its id only: the unfiltered feeds are pinged.
 //! Feeds of several filters at once or of another `limit` are not pinged, and so
-//! do not advertise the hub (see `representations::feeds::is_hub_topic`).
+//! do not advertise the hub (see `representations::feed_topics`).
 
 use std::collections::BTreeSet;
 
 use rusqlite::Connection;
 
 use crate::domain::{ArticleId, QuoteId};
-use crate::representations::feeds::{FEED_FORMATS, Filter};
+use crate::representations::feed_topics::{FEED_FORMATS, Filter};
 use crate::storage::changes::Change;
 use crate::storage::visibility::Visibility;
 use crate::storage::{Result, articles, quotes};

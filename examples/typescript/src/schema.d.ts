@@ -6693,7 +6693,7 @@ export interface operations {
             /** @description The feed. */
             200: {
                 headers: {
-                    /** @description With `--websub-hub`, on feeds with no filter or one (`topic`, `participant` or `event`, one value) and no `limit`: the WebSub hub and the feed's own URL, e.g. `<https://hub.example/>; rel="hub", <https://api.example.org/v1/feeds/articles.atom>; rel="self"`. */
+                    /** @description With `--websub-hub`, on feeds with no filter or one (`topic`, `participant` or `event`, one value) and no `limit`: the WebSub hub and the feed's own URL from `--public-url`: `<{websub-hub}>; rel="hub", <{public-url}/v1/feeds/articles.atom>; rel="self"`. */
                     Link?: string;
                     [name: string]: unknown;
                 };
@@ -6798,7 +6798,7 @@ export interface operations {
             /** @description The feed. */
             200: {
                 headers: {
-                    /** @description With `--websub-hub`, on feeds with no filter or one (`topic`, `participant` or `event`, one value) and no `limit`: the WebSub hub and the feed's own URL, e.g. `<https://hub.example/>; rel="hub", <https://api.example.org/v1/feeds/articles.atom>; rel="self"`. */
+                    /** @description With `--websub-hub`, on feeds with no filter or one (`topic`, `participant` or `event`, one value) and no `limit`: the WebSub hub and the feed's own URL from `--public-url`: `<{websub-hub}>; rel="hub", <{public-url}/v1/feeds/articles.atom>; rel="self"`. */
                     Link?: string;
                     [name: string]: unknown;
                 };
