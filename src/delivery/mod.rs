@@ -139,9 +139,7 @@ fn deliver(
     hook: &Due,
     settings: DeliverySettings,
 ) -> crate::storage::Result<()> {
-    let rows = db.read_blocking(|conn| {
-        changes::list(conn, hook.next_seq - 1, &[], BATCH, Visibility::Public)
-    })?;
+    let rows = waiting(db, hook)?;
     for row in rows {
         let seq = row.seq;
         if !hook.types.is_empty() && !hook.types.contains(&row.resource_type) {
@@ -168,6 +166,11 @@ fn deliver(
     Ok(())
 }
 
+/// The next batch of public changes the row `hook` has not yet sent, oldest first.
+fn waiting(db: &Db, hook: &Due) -> crate::storage::Result<Vec<changes::Change>> {
+    db.read_blocking(|conn| changes::list(conn, hook.next_seq - 1, &[], BATCH, Visibility::Public))
+}
+
 /// Records a failed attempt at `seq`; the next waits twice as long as the last.
 fn retry_later(
     db: &Db,
@@ -191,9 +194,7 @@ fn publish(
     hook: &Due,
     settings: DeliverySettings,
 ) -> crate::storage::Result<()> {
-    let rows = db.read_blocking(|conn| {
-        changes::list(conn, hook.next_seq - 1, &[], BATCH, Visibility::Public)
-    })?;
+    let rows = waiting(db, hook)?;
     let Some(last) = rows.last().map(|r| r.seq) else {
         return Ok(());
     };

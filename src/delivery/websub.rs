@@ -31,6 +31,13 @@ fn add(touched: &mut Touched, collection: &'static str, filters: Vec<Filter>) {
     touched.extend(filters.into_iter().map(|f| (collection, Some(f))));
 }
 
+/// The unfiltered feeds: all that is known to change when a deleted article or
+/// quote, whose filters are gone with it, changes.
+fn plain(touched: &mut Touched) {
+    add(touched, "articles", Vec::new());
+    add(touched, "quotes", Vec::new());
+}
+
 fn article_filters(a: &crate::domain::Article) -> Vec<Filter> {
     let topics = a.topics.iter().map(|t| Filter::topic(t.as_str()));
     let people = a
@@ -61,8 +68,7 @@ pub fn touched_feeds(conn: &Connection, changes: &[Change]) -> Result<BTreeSet<S
                     Err(_) => None,
                 };
                 let Some(article) = found else {
-                    add(&mut touched, "articles", Vec::new());
-                    add(&mut touched, "quotes", Vec::new());
+                    plain(&mut touched);
                     continue;
                 };
                 add(&mut touched, "articles", article_filters(&article));
@@ -81,8 +87,7 @@ pub fn touched_feeds(conn: &Connection, changes: &[Change]) -> Result<BTreeSet<S
                     Err(_) => None,
                 };
                 let Some(quote) = found else {
-                    add(&mut touched, "articles", Vec::new());
-                    add(&mut touched, "quotes", Vec::new());
+                    plain(&mut touched);
                     continue;
                 };
                 add(&mut touched, "quotes", quote_filters(&quote));

@@ -216,3 +216,56 @@ async fn changes_to_what_the_public_never_sees_ping_nothing() {
         .collect();
     assert_eq!(got.iter().cloned().collect::<BTreeSet<_>>(), expected);
 }
+
+#[actix_web::test]
+async fn a_quote_pings_its_own_feeds_and_its_articles() {
+    let receiver = Receiver::default();
+    let app = with_hub(&receiver.start()).await;
+    let key = app.key(Role::Editor, "desk");
+    let quote = "/v1/quotes/xi-stable-development-of-relations";
+    let article = app
+        .get_ok("/v1/articles/lukashenko-meets-xi-jinping-astana")
+        .await;
+    let changed = app
+        .write(
+            "PATCH",
+            quote,
+            &key,
+            &json!({"text": "We will facilitate stable development."}),
+        )
+        .await;
+    assert_eq!(changed.status, 200);
+
+    let feed = |collection: &str, query: &str| -> Vec<String> {
+        ["rss", "atom", "json"]
+            .map(|f| format!("{PUBLIC}/v1/feeds/{collection}.{f}{query}"))
+            .to_vec()
+    };
+    let mut expected: BTreeSet<String> = [
+        "",
+        "?participant=xi-jinping",
+        "?event=lukashenko-xi-meeting-2024",
+        "?topic=belarus-china-relations",
+    ]
+    .iter()
+    .flat_map(|q| feed("quotes", q))
+    .collect();
+    // The article's text holds the quote: its feeds changed too.
+    expected.extend(feed("articles", ""));
+    for (filter, values) in [
+        ("topic", "topics"),
+        ("participant", "participants"),
+        ("event", "events"),
+    ] {
+        for id in article["data"][values].as_array().unwrap() {
+            expected.extend(feed(
+                "articles",
+                &format!("?{filter}={}", id.as_str().unwrap()),
+            ));
+        }
+    }
+    let got: BTreeSet<String> = pinged(&receiver.wait_for(expected.len()).await)
+        .into_iter()
+        .collect();
+    assert_eq!(got, expected);
+}
