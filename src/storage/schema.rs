@@ -67,8 +67,12 @@ const MIGRATIONS: &[(&str, &str)] = &[
         include_str!("migrations/0008_rights_and_subject_codes.sql"),
     ),
     (
-        "0009_websub_hub",
-        include_str!("migrations/0009_websub_hub.sql"),
+        "0009_change_touches",
+        include_str!("migrations/0009_change_touches.sql"),
+    ),
+    (
+        "0010_websub_hub",
+        include_str!("migrations/0010_websub_hub.sql"),
     ),
 ];
 
