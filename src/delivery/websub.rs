@@ -9,7 +9,8 @@
 //! quote touches the quote feeds of its speaker, event and topic and the article
 //! feeds of its article (whose text holds it); a participant, event or topic (its
 //! name is a feed's author or category) touches the feeds filtered on it. A deleted
-//! article or quote is known by its id only: the unfiltered feeds are pinged.
+//! article's filters are gone with it: the unfiltered feeds are pinged; a deleted
+//! quote pings those and the feeds of the article the change log says it was in.
 //! Feeds of several filters at once or of another `limit` are not pinged, and so
 //! do not advertise the hub (see `representations::feed_topics`).
 
@@ -36,6 +37,17 @@ fn add(touched: &mut Touched, collection: &'static str, filters: Vec<Filter>) {
 fn plain(touched: &mut Touched) {
     add(touched, "articles", Vec::new());
     add(touched, "quotes", Vec::new());
+}
+
+/// The articles that the change log says named the changed resource.
+fn articles_named(conn: &Connection, change: &Change) -> Result<Vec<crate::domain::Article>> {
+    let ids: Vec<ArticleId> = change
+        .touches
+        .iter()
+        .filter_map(|key| key.strip_prefix("article:"))
+        .filter_map(|id| ArticleId::parse(id).ok())
+        .collect();
+    articles::find_many(conn, &ids, Visibility::Everything)
 }
 
 fn article_filters(a: &crate::domain::Article) -> Vec<Filter> {
@@ -88,6 +100,10 @@ pub fn touched_feeds(conn: &Connection, changes: &[Change]) -> Result<BTreeSet<S
                 };
                 let Some(quote) = found else {
                     plain(&mut touched);
+                    // The log names the article a deleted quote was in.
+                    for article in articles_named(conn, change)? {
+                        add(&mut touched, "articles", article_filters(&article));
+                    }
                     continue;
                 };
                 add(&mut touched, "quotes", quote_filters(&quote));

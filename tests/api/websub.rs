@@ -217,30 +217,50 @@ async fn changes_to_what_the_public_never_sees_ping_nothing() {
     assert_eq!(got.iter().cloned().collect::<BTreeSet<_>>(), expected);
 }
 
+/// The feed URLs, in every format, of `collection` with `query`.
+fn feed(collection: &str, query: &str) -> Vec<String> {
+    ["rss", "atom", "json"]
+        .map(|f| format!("{PUBLIC}/v1/feeds/{collection}.{f}{query}"))
+        .to_vec()
+}
+
+/// The article feeds of the article at `path`: unfiltered and on each of its filters.
+async fn article_feeds(app: &TestApp, path: &str) -> BTreeSet<String> {
+    let article = app.get_ok(path).await;
+    let mut feeds: BTreeSet<String> = feed("articles", "").into_iter().collect();
+    for (filter, values) in [
+        ("topic", "topics"),
+        ("participant", "participants"),
+        ("event", "events"),
+    ] {
+        for id in article["data"][values].as_array().unwrap() {
+            feeds.extend(feed(
+                "articles",
+                &format!("?{filter}={}", id.as_str().unwrap()),
+            ));
+        }
+    }
+    feeds
+}
+
+const QUOTE: &str = "/v1/quotes/xi-stable-development-of-relations";
+const QUOTED_IN: &str = "/v1/articles/lukashenko-meets-xi-jinping-astana";
+
 #[actix_web::test]
 async fn a_quote_pings_its_own_feeds_and_its_articles() {
     let receiver = Receiver::default();
     let app = with_hub(&receiver.start()).await;
     let key = app.key(Role::Editor, "desk");
-    let quote = "/v1/quotes/xi-stable-development-of-relations";
-    let article = app
-        .get_ok("/v1/articles/lukashenko-meets-xi-jinping-astana")
-        .await;
     let changed = app
         .write(
             "PATCH",
-            quote,
+            QUOTE,
             &key,
             &json!({"text": "We will facilitate stable development."}),
         )
         .await;
     assert_eq!(changed.status, 200);
 
-    let feed = |collection: &str, query: &str| -> Vec<String> {
-        ["rss", "atom", "json"]
-            .map(|f| format!("{PUBLIC}/v1/feeds/{collection}.{f}{query}"))
-            .to_vec()
-    };
     let mut expected: BTreeSet<String> = [
         "",
         "?participant=xi-jinping",
@@ -251,21 +271,53 @@ async fn a_quote_pings_its_own_feeds_and_its_articles() {
     .flat_map(|q| feed("quotes", q))
     .collect();
     // The article's text holds the quote: its feeds changed too.
-    expected.extend(feed("articles", ""));
-    for (filter, values) in [
-        ("topic", "topics"),
-        ("participant", "participants"),
-        ("event", "events"),
-    ] {
-        for id in article["data"][values].as_array().unwrap() {
-            expected.extend(feed(
-                "articles",
-                &format!("?{filter}={}", id.as_str().unwrap()),
-            ));
-        }
-    }
+    expected.extend(article_feeds(&app, QUOTED_IN).await);
     let got: BTreeSet<String> = pinged(&receiver.wait_for(expected.len()).await)
         .into_iter()
         .collect();
     assert_eq!(got, expected);
+}
+
+#[actix_web::test]
+async fn a_deleted_quote_pings_the_plain_feeds_and_its_articles() {
+    let receiver = Receiver::default();
+    let app = with_hub(&receiver.start()).await;
+    let key = app.key(Role::Editor, "desk");
+    let created = app
+        .write(
+            "POST",
+            "/v1/quotes",
+            &key,
+            &json!({"text": "Grain for both our peoples", "speaker": "xi-jinping",
+                "article": "lukashenko-meets-xi-jinping-astana", "said_on": "2024-07-04"}),
+        )
+        .await;
+    assert_eq!(
+        created.status,
+        201,
+        "{}",
+        String::from_utf8_lossy(&created.body)
+    );
+    let articles = article_feeds(&app, QUOTED_IN).await;
+    let first = feed("quotes", "").len() + feed("quotes", "?participant=xi-jinping").len();
+    let first = first + articles.len();
+    assert_eq!(receiver.wait_for(first).await.len(), first);
+
+    let id = created.json()["data"]["id"].as_str().unwrap().to_owned();
+    let deleted = app
+        .request(
+            "DELETE",
+            &format!("/v1/quotes/{id}"),
+            &[("Authorization", &format!("Bearer {key}"))],
+        )
+        .await;
+    assert_eq!(deleted.status, 204);
+    // What the quote was filed under is gone with it; its article is still there.
+    let mut expected: BTreeSet<String> = feed("quotes", "").into_iter().collect();
+    expected.extend(articles);
+    let got = pinged(&receiver.wait_for(first + expected.len()).await);
+    assert_eq!(
+        got[first..].iter().cloned().collect::<BTreeSet<_>>(),
+        expected
+    );
 }
