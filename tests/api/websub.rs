@@ -22,8 +22,15 @@ async fn with_hub(hub: &str) -> TestApp {
     .await
 }
 
+/// The `Link` header and the body of a feed, asked for by a client that names
+/// another host: links must not follow it.
 async fn text(app: &TestApp, path: &str) -> (Option<String>, String) {
-    let reply = app.get_decoded(path, &[]).await;
+    let spoofed = [
+        ("Host", "attacker.test"),
+        ("X-Forwarded-Host", "attacker.test"),
+        ("Forwarded", "host=attacker.test;proto=http"),
+    ];
+    let reply = app.get_decoded(path, &spoofed).await;
     assert_eq!(reply.status, 200, "{path}");
     let link = reply.header("link").map(str::to_owned);
     (link, String::from_utf8(reply.body).unwrap())
@@ -54,6 +61,7 @@ async fn every_pinged_feed_names_the_hub_and_itself() {
                 body.contains(&format!("href=\"{HUB}\" rel=\"hub\"")),
                 "{path}: {body}"
             );
+            assert!(!body.contains("attacker.test"), "{path}");
             let own_xml = own.replace('&', "&amp;");
             assert!(
                 body.contains(&format!("href=\"{own_xml}\" rel=\"self\"")),
@@ -320,4 +328,35 @@ async fn a_deleted_quote_pings_the_plain_feeds_and_its_articles() {
         got[first..].iter().cloned().collect::<BTreeSet<_>>(),
         expected
     );
+}
+
+/// The hub the outbox pings, as the database holds it.
+fn hub_row(app: &TestApp) -> Option<String> {
+    let db = newsdesk::storage::Db::open(&app.dir.path().join("newsdesk.db"), 1).unwrap();
+    db.read_blocking(|conn| {
+        use rusqlite::OptionalExtension;
+        Ok(conn
+            .query_row("SELECT url FROM webhooks WHERE kind = 'websub'", [], |r| {
+                r.get(0)
+            })
+            .optional()?)
+    })
+    .unwrap()
+}
+
+#[actix_web::test]
+async fn the_hub_follows_the_option_across_restarts() {
+    let app = with_hub(HUB).await;
+    assert_eq!(hub_row(&app).as_deref(), Some(HUB));
+    let dir = app.stop().await;
+    let other = "https://other-hub.example.net/";
+    let app = spawn_app_with(dir, |s| s.websub_hub = Some(other.to_owned())).await;
+    assert_eq!(
+        hub_row(&app).as_deref(),
+        Some(other),
+        "a new URL replaces the old"
+    );
+    let dir = app.stop().await;
+    let app = crate::helpers::spawn_app_in(dir).await;
+    assert_eq!(hub_row(&app), None, "without the option nothing is pinged");
 }
