@@ -235,10 +235,15 @@ impl Application {
             })
             .await?;
             let public_url = http.public_url.absolute().to_owned();
-            let tasks = vec![
+            let mut tasks = vec![
                 crate::publication::start(db.clone(), settings.publication_poll(), &health),
                 crate::delivery::start(db.clone(), settings.delivery(), public_url, &health),
             ];
+            tasks.extend(crate::delivery::purge::start(
+                db.clone(),
+                settings.purges(),
+                &health,
+            ));
             (tasks, None)
         };
         let cache_bytes = settings.response_cache_mb * 1024 * 1024;

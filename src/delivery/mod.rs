@@ -7,6 +7,7 @@
 //! [`address`]) unless `allow_private` is set.
 
 pub mod address;
+pub mod purge;
 pub mod websub;
 
 use std::collections::HashSet;
@@ -19,7 +20,6 @@ use sha2::Sha256;
 
 use crate::background::{self, Health, Task};
 use crate::storage::keys::hex;
-use crate::storage::visibility::Visibility;
 use crate::storage::webhooks::{self, Due, Kind};
 use crate::storage::{Db, changes};
 
@@ -38,6 +38,32 @@ const BATCH: u32 = 50;
 const MAX_BACKOFF: u64 = 3_600;
 /// The most one attempt may take, connecting and answering included.
 const TIMEOUT: Duration = Duration::from_secs(10);
+
+/// The HTTP client of every delivery: bounded in time, no redirects, no proxy, and
+/// internal addresses refused unless `allow_private`.
+pub(crate) fn agent(allow_private: bool) -> ureq::Agent {
+    let config = ureq::Agent::config_builder()
+        .timeout_global(Some(TIMEOUT))
+        .http_status_as_error(false)
+        // A redirect could lead anywhere, inside the network included.
+        .max_redirects(0)
+        // Connect to the checked address itself, never through a proxy.
+        .proxy(None)
+        // Cache purges use the `PURGE` method.
+        .allow_non_standard_methods(true)
+        .build();
+    ureq::Agent::with_parts(
+        config,
+        ureq::unversioned::transport::DefaultConnector::default(),
+        address::GuardedResolver::new(allow_private),
+    )
+}
+
+/// Seconds to wait before retrying after `attempts` failures in a row: `base`
+/// doubled each time, up to an hour.
+pub(crate) fn backoff(base: Duration, attempts: u32) -> u64 {
+    (base.as_secs().max(1) << attempts.min(12)).min(MAX_BACKOFF)
+}
 
 /// Starts the deliverer under supervision; it stops when the task is dropped.
 /// `public_url` is the absolute base of the feed URLs a WebSub hub is told of.
@@ -62,23 +88,6 @@ struct Agents {
     hooks: ureq::Agent,
     hub: ureq::Agent,
     public_url: Arc<str>,
-}
-
-/// An HTTP client that refuses internal addresses unless `allow_private`.
-fn agent(allow_private: bool) -> ureq::Agent {
-    let config = ureq::Agent::config_builder()
-        .timeout_global(Some(TIMEOUT))
-        .http_status_as_error(false)
-        // A redirect could lead anywhere, inside the network included.
-        .max_redirects(0)
-        // Connect to the checked address itself, never through a proxy.
-        .proxy(None)
-        .build();
-    ureq::Agent::with_parts(
-        config,
-        ureq::unversioned::transport::DefaultConnector::default(),
-        address::GuardedResolver::new(allow_private),
-    )
 }
 
 /// Removes a subscription from the busy set when its batch ends, even by a panic.
@@ -147,7 +156,7 @@ fn deliver(
             continue;
         }
         let entry =
-            db.read_blocking(|conn| changes::entries(conn, vec![row], Visibility::Public))?;
+            db.read_blocking(|conn| changes::entries(conn, vec![row], hook.visibility()))?;
         let delivery = format!("{}-{seq}", hook.id);
         let body = serde_json::to_vec(&json!({
             "delivery": delivery,
@@ -166,9 +175,9 @@ fn deliver(
     Ok(())
 }
 
-/// The next batch of public changes the row `hook` has not yet sent, oldest first.
+/// The next batch of changes the row `hook` has not yet sent, oldest first.
 fn waiting(db: &Db, hook: &Due) -> crate::storage::Result<Vec<changes::Change>> {
-    db.read_blocking(|conn| changes::list(conn, hook.next_seq - 1, &[], BATCH, Visibility::Public))
+    db.read_blocking(|conn| changes::list(conn, hook.next_seq - 1, &[], BATCH, hook.visibility()))
 }
 
 /// Records a failed attempt at `seq`; the next waits twice as long as the last.
@@ -179,7 +188,7 @@ fn retry_later(
     error: &str,
     settings: DeliverySettings,
 ) -> crate::storage::Result<()> {
-    let wait = (settings.retry_base.as_secs().max(1) << hook.attempts.min(12)).min(MAX_BACKOFF);
+    let wait = backoff(settings.retry_base, hook.attempts);
     let retry_at = chrono::Utc::now().timestamp() + wait as i64;
     tracing::info!(webhook = %hook.id, seq, %error, retry_in_s = wait, "delivery failed");
     db.write_blocking(|conn| webhooks::failed(conn, &hook.id, error, retry_at))
@@ -247,7 +256,7 @@ fn outcome(status: ureq::http::StatusCode) -> Result<(), String> {
 
 /// The class of a failure, for `last_error`: never what the receiver sent, which
 /// could be used to read a service through the webhook.
-fn failure(error: &ureq::Error) -> String {
+pub(crate) fn failure(error: &ureq::Error) -> String {
     use std::io::ErrorKind;
     match error {
         ureq::Error::Other(e) => match e.downcast_ref::<address::Refused>() {
