@@ -221,7 +221,14 @@ impl Application {
                 &settings.replica(),
                 &health,
             )?;
-            (vec![task], Some(replica))
+            let mut tasks = vec![task];
+            // Its purges follow what it applied: see `delivery::purge`.
+            tasks.extend(crate::delivery::purge::start(
+                db.clone(),
+                settings.purges(),
+                &health,
+            ));
+            (tasks, Some(replica))
         } else {
             let mut tasks = vec![
                 crate::publication::start(db.clone(), settings.publication_poll(), &health),
