@@ -57,20 +57,43 @@ def cpu_seconds(pid):
 
 
 def servers():
-    """The pids of the newsdesk and varnishd processes bring_up started."""
-    return {" ".join(map(str, p.args[:3])): p.pid for p in topology.processes if p.poll() is None}
+    """The processes bring_up started and their descendants (varnishd's worker is a
+    child), by pid."""
+    parents = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            parents[int(stat.parent.name)] = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, ValueError, IndexError):
+            pass
+    ours = {p.pid for p in topology.processes if p.poll() is None}
+    grew = True
+    while grew:
+        more = {pid for pid, parent in parents.items() if parent in ours} - ours
+        grew = bool(more)
+        ours |= more
+    return {pid: pid for pid in ours}
 
 
 def load(work, url, label):
     script = work / "mix.lua"
     script.write_text(MIX)
-    before = {name: cpu_seconds(pid) for name, pid in servers().items()}
+    before = {}
+    for name, pid in servers().items():
+        try:
+            before[name] = cpu_seconds(pid)
+        except OSError:
+            pass
     out = subprocess.run(
         ["wrk", "-t2", "-c64", f"-d{DURATION}s", "-s", str(script), url],
         capture_output=True, text=True, env={**os.environ, "ARTICLES": str(ARTICLES)}, check=True,
     ).stdout
     rps, p50, p99, errors = next(line for line in out.splitlines() if line.startswith("RESULT")).split()[1:]
-    cpu = sum(cpu_seconds(pid) - before.get(name, 0) for name, pid in servers().items())
+    cpu = 0.0
+    for name, pid in servers().items():
+        try:
+            cpu += cpu_seconds(pid) - before.get(name, 0)
+        except OSError:
+            pass
     print(f"{label}: {rps} req/s, p50 {p50} ms, p99 {p99} ms, {errors} errors; "
           f"server CPU {cpu:.1f} s, {float(rps) * float(DURATION) / max(cpu, 1e-9):,.0f} req per CPU s")
 
