@@ -180,8 +180,9 @@ pub struct Settings {
 
     /// A cache to purge on each commit (repeatable): `PURGE` requests to this URL
     /// carry the surrogate keys the change made stale in `xkey-purge` and
-    /// `Surrogate-Key` (e.g. `http://varnish:6081/`). Retried like webhooks.
-    #[arg(long = "purge-url", env = "NEWSDESK_PURGE_URLS", value_delimiter = ',', conflicts_with = "read_only", value_parser = parse_purge_url)]
+    /// `Surrogate-Key` (e.g. `http://varnish:6081/`). Retried like webhooks. On a
+    /// read replica: purges each change once the replica has applied it.
+    #[arg(long = "purge-url", env = "NEWSDESK_PURGE_URLS", value_delimiter = ',', value_parser = parse_purge_url)]
     pub purge_urls: Vec<String>,
 
     /// Seconds after which each change is purged a second time, to drop what a cache
@@ -379,6 +380,7 @@ impl Settings {
             poll: Duration::from_millis(100),
             retry_base: Duration::from_secs(self.webhook_retry),
             again: Duration::from_secs(self.purge_again),
+            replica: self.read_only,
         }
     }
 

@@ -226,7 +226,14 @@ impl Application {
                 &settings.replica(),
                 &health,
             )?;
-            (vec![task], Some(replica))
+            let mut tasks = vec![task];
+            // Its purges follow what it applied: see `delivery::purge`.
+            tasks.extend(crate::delivery::purge::start(
+                db.clone(),
+                settings.purges(),
+                &health,
+            ));
+            (tasks, Some(replica))
         } else {
             let hub = settings.websub_hub.clone();
             db.write(move |conn| -> crate::storage::Result<()> {

@@ -85,7 +85,7 @@ def newsdesk(work, name, *args):
     return p, address_in(log)
 
 
-def replica(work, store, name, run=""):
+def replica(work, store, name, run="", extra=()):
     """A follower and a read replica on its file; returns both and the address.
     `run` tells a restart's logs apart."""
     served = work / name / "newsdesk.db"
@@ -95,7 +95,7 @@ def replica(work, store, name, run=""):
         work / f"{name}{run}-follow.log",
     )
     until(f"{name}'s first copy", served.exists)
-    server, address = newsdesk(work, name + run, "--read-only", "--db", str(served))
+    server, address = newsdesk(work, name + run, "--read-only", "--db", str(served), *extra)
     return follower, server, address
 
 
@@ -118,11 +118,13 @@ def varnish_vcl(primary, replicas):
     return vcl
 
 
-def main():
+def main(body=None, done="topology: all checks passed"):
+    """Runs `body(work)` (the checks, by default) in a fresh directory, and stops
+    everything it started whatever happens."""
     work = Path(tempfile.mkdtemp(prefix="newsdesk-topology-"))
     started = time.monotonic()
     try:
-        run(work)
+        (body or run)(work)
     except BaseException:
         for log in sorted(work.glob("*.log")):
             print(f"--- {log.name}", file=sys.stderr)
@@ -140,10 +142,18 @@ def main():
             except subprocess.TimeoutExpired:
                 p.kill()
         shutil.rmtree(work, ignore_errors=True)
-    print(f"topology: all checks passed in {time.monotonic() - started:.0f} s")
+    print(f"{done} in {time.monotonic() - started:.0f} s")
 
 
-def run(work):
+class Topology:
+    """What bring_up started: the addresses, the editor key, varnishadm."""
+
+
+def bring_up(work, prepare=None, extra=()):
+    """Starts the whole topology in `work`; `prepare(db)` may fill the primary's
+    database first (a benchmark corpus), `extra` flags go to every newsdesk.
+    Returns a Topology."""
+    t = Topology()
     # Varnish first, on a placeholder VCL, so its port is known to the primary.
     vdir = work / "varnish"
     placeholder = work / "placeholder.vcl"
@@ -166,13 +176,15 @@ def run(work):
     # The primary, purging Varnish, and a second purge 1 s after each change.
     primary_db = work / "primary" / "newsdesk.db"
     primary_db.parent.mkdir()
+    if prepare:
+        prepare(primary_db)
     key = subprocess.run(
         [NEWSDESK, "keys", "create", "--db", str(primary_db), "--role", "editor", "--name", "desk"],
         capture_output=True, text=True, check=True,
     ).stdout.strip().splitlines()[-1]
     _, primary = newsdesk(
         work, "primary", "--db", str(primary_db),
-        "--purge-url", f"{varnish}/", "--purge-again", "1",
+        "--purge-url", f"{varnish}/", "--purge-again", "1", *extra,
     )
 
     # Litestream replicating the primary to a directory.
@@ -185,8 +197,11 @@ def run(work):
     start(["litestream", "replicate", "-config", str(config)], work / "litestream.log")
     until("the first snapshot", lambda: any(store.rglob("*.ltx")))
 
-    f1, r1, a1 = replica(work, store, "replica1")
-    f2, r2, a2 = replica(work, store, "replica2")
+    # Each replica purges what it applied, too: nothing fetched from a lagging one
+    # outlives its catching up.
+    purging = ["--purge-url", f"{varnish}/", *extra]
+    f1, r1, a1 = replica(work, store, "replica1", extra=purging)
+    f2, r2, a2 = replica(work, store, "replica2", extra=purging)
 
     vcl = work / "topology.vcl"
     vcl.write_text(varnish_vcl(primary, [a1, a2]))
@@ -194,6 +209,15 @@ def run(work):
     assert adm("vcl.use", "topology") is not None
     until("both replicas healthy", lambda: (adm("backend.list") or "").count("healthy") >= 3
           and "sick" not in adm("backend.list"), timeout=30)
+    t.varnish, t.primary, t.key, t.adm, t.store = varnish, primary, key, adm, store
+    t.replicas = [(f1, r1, a1), (f2, r2, a2)]
+    return t
+
+
+def run(work):
+    t = bring_up(work)
+    varnish, primary, key, store = t.varnish, t.primary, t.key, t.store
+    (f1, r1, a1), (_, _, a2) = t.replicas
 
     # 1. Reads come from the replicas, and again from Varnish.
     served_by = set()
@@ -251,7 +275,7 @@ def run(work):
         json.dumps({"summary": "Written while a replica was down."}).encode(),
     )
     assert status == 200, body
-    _, _, a1 = replica(work, store, "replica1", "-again")
+    _, _, a1 = replica(work, store, "replica1", "-again", ["--purge-url", f"{varnish}/"])
     until("the restarted replica catching up",
           lambda: summary(f"http://{a1}/v1/articles/{OTHER}")[0] == "Written while a replica was down.",
           timeout=20)
