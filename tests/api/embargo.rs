@@ -275,6 +275,17 @@ async fn embargoed_and_expired_articles_reach_only_their_audience_on_every_surfa
     publish_embargoed(&app, &keys.editor).await;
 
     check_matrix(&app, &keys, Stage::Embargoed).await;
+    // What the early partner read last did not enter the shared cache: an anonymous
+    // reader of the same URLs gets the public view, from the cache the second time.
+    for (route, _) in ROUTES {
+        for _ in 0..2 {
+            let reply = app.get(route).await;
+            assert!(
+                !String::from_utf8_lossy(&reply.body).contains(WORD),
+                "{route}"
+            );
+        }
+    }
     let early = format!("Bearer {}", keys.early);
     let early = [("Authorization", early.as_str())];
     // Marked with the time before which the partner must not publish.
