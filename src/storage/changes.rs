@@ -320,3 +320,32 @@ pub fn entries(
         })
         .collect())
 }
+
+/// The newest sequence number in the log; 0 when it is empty.
+pub fn newest(conn: &Connection) -> Result<i64> {
+    Ok(
+        conn.query_row("SELECT COALESCE(MAX(seq), 0) FROM changes", [], |r| {
+            r.get(0)
+        })?,
+    )
+}
+
+/// How far a reader of the log named `name` (kept in `meta`) has got, if it began.
+pub fn position(conn: &Connection, name: &str) -> Result<Option<i64>> {
+    Ok(conn
+        .query_row("SELECT value FROM meta WHERE key = ?1", [name], |r| {
+            r.get::<_, String>(0)
+        })
+        .optional()?
+        .and_then(|v| v.parse().ok()))
+}
+
+/// Records that the reader `name` has handled the log up to `seq`.
+pub fn set_position(conn: &Connection, name: &str, seq: i64) -> Result<()> {
+    conn.execute(
+        "INSERT INTO meta (key, value) VALUES (?1, ?2)
+         ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        params![name, seq.to_string()],
+    )?;
+    Ok(())
+}

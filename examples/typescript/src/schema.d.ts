@@ -2813,7 +2813,18 @@ export interface components {
     };
     parameters: never;
     requestBodies: never;
-    headers: never;
+    headers: {
+        /**
+         * @description The surrogate keys of what this response depends on, space-separated: `KIND:ID` for each resource it shows, lists or includes (`article:lukashenko-at-sco-summit-astana`), the collection for a list, search, feed or sitemap (`articles`), and `changes` for the change log. A shared cache keeps them to drop exactly the responses a commit made stale: the primary's `--purge-url` PURGE requests name the keys of each change. For CDNs that take surrogate keys (Fastly); the same keys in one line.
+         * @example article:lukashenko-at-sco-summit-astana articles quote:lukashenko-wonderful-gift
+         */
+        "Surrogate-Key": string;
+        /**
+         * @description The surrogate keys of what this response depends on, space-separated: `KIND:ID` for each resource it shows, lists or includes (`article:lukashenko-at-sco-summit-astana`), the collection for a list, search, feed or sitemap (`articles`), and `changes` for the change log. A shared cache keeps them to drop exactly the responses a commit made stale: the primary's `--purge-url` PURGE requests name the keys of each change. For Varnish's xkey module; long sets come in several `xkey` lines of at most 4,000 bytes.
+         * @example article:lukashenko-at-sco-summit-astana articles quote:lukashenko-wonderful-gift
+         */
+        xkey: string;
+    };
     pathItems: never;
 }
 export type $defs = Record<string, never>;
@@ -3088,6 +3099,8 @@ export interface operations {
             /** @description The news sitemap. */
             200: {
                 headers: {
+                    "Surrogate-Key": components["headers"]["Surrogate-Key"];
+                    xkey: components["headers"]["xkey"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3140,6 +3153,8 @@ export interface operations {
             /** @description The sitemap index. */
             200: {
                 headers: {
+                    "Surrogate-Key": components["headers"]["Surrogate-Key"];
+                    xkey: components["headers"]["xkey"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3172,6 +3187,8 @@ export interface operations {
             /** @description The sitemap page. */
             200: {
                 headers: {
+                    "Surrogate-Key": components["headers"]["Surrogate-Key"];
+                    xkey: components["headers"]["xkey"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3396,6 +3413,8 @@ export interface operations {
             /** @description A page of articles. */
             200: {
                 headers: {
+                    "Surrogate-Key": components["headers"]["Surrogate-Key"];
+                    xkey: components["headers"]["xkey"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3828,6 +3847,8 @@ export interface operations {
             /** @description The article. */
             200: {
                 headers: {
+                    "Surrogate-Key": components["headers"]["Surrogate-Key"];
+                    xkey: components["headers"]["xkey"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4797,6 +4818,8 @@ export interface operations {
             /** @description A page of events. */
             200: {
                 headers: {
+                    "Surrogate-Key": components["headers"]["Surrogate-Key"];
+                    xkey: components["headers"]["xkey"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4975,6 +4998,8 @@ export interface operations {
             /** @description A page of participants. */
             200: {
                 headers: {
+                    "Surrogate-Key": components["headers"]["Surrogate-Key"];
+                    xkey: components["headers"]["xkey"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5185,6 +5210,8 @@ export interface operations {
             /** @description A page of quotes. */
             200: {
                 headers: {
+                    "Surrogate-Key": components["headers"]["Surrogate-Key"];
+                    xkey: components["headers"]["xkey"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5436,6 +5463,8 @@ export interface operations {
             /** @description A page of changes. */
             200: {
                 headers: {
+                    "Surrogate-Key": components["headers"]["Surrogate-Key"];
+                    xkey: components["headers"]["xkey"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5592,6 +5621,8 @@ export interface operations {
             /** @description A page of events. */
             200: {
                 headers: {
+                    "Surrogate-Key": components["headers"]["Surrogate-Key"];
+                    xkey: components["headers"]["xkey"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5829,6 +5860,8 @@ export interface operations {
             /** @description The event. */
             200: {
                 headers: {
+                    "Surrogate-Key": components["headers"]["Surrogate-Key"];
+                    xkey: components["headers"]["xkey"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6300,6 +6333,8 @@ export interface operations {
             /** @description A page of articles. */
             200: {
                 headers: {
+                    "Surrogate-Key": components["headers"]["Surrogate-Key"];
+                    xkey: components["headers"]["xkey"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6499,6 +6534,8 @@ export interface operations {
             /** @description A page of events. */
             200: {
                 headers: {
+                    "Surrogate-Key": components["headers"]["Surrogate-Key"];
+                    xkey: components["headers"]["xkey"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6588,6 +6625,8 @@ export interface operations {
             /** @description A page of participants. */
             200: {
                 headers: {
+                    "Surrogate-Key": components["headers"]["Surrogate-Key"];
+                    xkey: components["headers"]["xkey"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6743,6 +6782,8 @@ export interface operations {
             /** @description A page of quotes. */
             200: {
                 headers: {
+                    "Surrogate-Key": components["headers"]["Surrogate-Key"];
+                    xkey: components["headers"]["xkey"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6858,6 +6899,8 @@ export interface operations {
             /** @description A page of the timeline. */
             200: {
                 headers: {
+                    "Surrogate-Key": components["headers"]["Surrogate-Key"];
+                    xkey: components["headers"]["xkey"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6941,6 +6984,8 @@ export interface operations {
             /** @description The feed. */
             200: {
                 headers: {
+                    "Surrogate-Key": components["headers"]["Surrogate-Key"];
+                    xkey: components["headers"]["xkey"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7044,6 +7089,8 @@ export interface operations {
             /** @description The feed. */
             200: {
                 headers: {
+                    "Surrogate-Key": components["headers"]["Surrogate-Key"];
+                    xkey: components["headers"]["xkey"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7176,6 +7223,8 @@ export interface operations {
             /** @description A page of participants. */
             200: {
                 headers: {
+                    "Surrogate-Key": components["headers"]["Surrogate-Key"];
+                    xkey: components["headers"]["xkey"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7332,6 +7381,8 @@ export interface operations {
             /** @description The participant. */
             200: {
                 headers: {
+                    "Surrogate-Key": components["headers"]["Surrogate-Key"];
+                    xkey: components["headers"]["xkey"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7711,6 +7762,8 @@ export interface operations {
             /** @description A page of articles. */
             200: {
                 headers: {
+                    "Surrogate-Key": components["headers"]["Surrogate-Key"];
+                    xkey: components["headers"]["xkey"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7910,6 +7963,8 @@ export interface operations {
             /** @description A page of events. */
             200: {
                 headers: {
+                    "Surrogate-Key": components["headers"]["Surrogate-Key"];
+                    xkey: components["headers"]["xkey"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8122,6 +8177,8 @@ export interface operations {
             /** @description A page of quotes. */
             200: {
                 headers: {
+                    "Surrogate-Key": components["headers"]["Surrogate-Key"];
+                    xkey: components["headers"]["xkey"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8237,6 +8294,8 @@ export interface operations {
             /** @description A page of the timeline. */
             200: {
                 headers: {
+                    "Surrogate-Key": components["headers"]["Surrogate-Key"];
+                    xkey: components["headers"]["xkey"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8307,6 +8366,8 @@ export interface operations {
             /** @description The article, with its quotes in `included`. */
             200: {
                 headers: {
+                    "Surrogate-Key": components["headers"]["Surrogate-Key"];
+                    xkey: components["headers"]["xkey"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8843,6 +8904,8 @@ export interface operations {
             /** @description A page of quotes. */
             200: {
                 headers: {
+                    "Surrogate-Key": components["headers"]["Surrogate-Key"];
+                    xkey: components["headers"]["xkey"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9001,6 +9064,8 @@ export interface operations {
             /** @description The quote. */
             200: {
                 headers: {
+                    "Surrogate-Key": components["headers"]["Surrogate-Key"];
+                    xkey: components["headers"]["xkey"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9338,6 +9403,8 @@ export interface operations {
             /** @description A page of hits. */
             200: {
                 headers: {
+                    "Surrogate-Key": components["headers"]["Surrogate-Key"];
+                    xkey: components["headers"]["xkey"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9419,6 +9486,8 @@ export interface operations {
             /** @description A page of topics. */
             200: {
                 headers: {
+                    "Surrogate-Key": components["headers"]["Surrogate-Key"];
+                    xkey: components["headers"]["xkey"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9503,6 +9572,8 @@ export interface operations {
             /** @description The topic. */
             200: {
                 headers: {
+                    "Surrogate-Key": components["headers"]["Surrogate-Key"];
+                    xkey: components["headers"]["xkey"];
                     [name: string]: unknown;
                 };
                 content: {
