@@ -3,6 +3,7 @@
 //! Every call runs on actix's blocking thread pool (`web::block`), never on an async
 //! worker: SQLite calls are synchronous and may wait on the disk.
 
+pub mod announce;
 pub mod articles;
 pub mod backup;
 pub mod changes;

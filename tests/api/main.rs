@@ -7,6 +7,7 @@ mod backup;
 mod changes;
 mod collections;
 mod embargo;
+mod embargo_input;
 mod embedding;
 mod errors;
 mod faults;

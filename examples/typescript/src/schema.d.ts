@@ -1908,10 +1908,11 @@ export interface components {
         NewPreview: {
             /**
              * Format: int64
-             * @description Seconds the link stays good: 1 to 604800 (seven days); defaults to 3600.
+             * @description Seconds the link stays good: 1 to 604800 (seven days); absent or `null` for
+             *     3600.
              * @example 3600
              */
-            expires_in?: number;
+            expires_in?: number | null;
         };
         /**
          * @description A quote as editors write it. `position` is computed from the article's body;
@@ -5071,14 +5072,14 @@ export interface operations {
             cookie?: never;
         };
         /** @description Optional; an empty body asks for a link good for one hour. */
-        requestBody: {
+        requestBody?: {
             content: {
                 /**
                  * @example {
                  *       "expires_in": 3600
                  *     }
                  */
-                "application/json": components["schemas"]["NewPreview"];
+                "application/json": components["schemas"]["NewPreview"] | null;
             };
         };
         responses: {
