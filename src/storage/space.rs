@@ -54,9 +54,30 @@ pub fn unwritable(db: &Path) -> Option<String> {
         return Some("file system is read-only".to_owned());
     }
     let free = stat.f_bavail.saturating_mul(stat.f_frsize);
-    (free < MIN_FREE_BYTES).then(|| {
-        format!("file system is full ({free} bytes free; writes need at least {MIN_FREE_BYTES})")
-    })
+    if free < MIN_FREE_BYTES {
+        return Some(format!(
+            "file system is full ({free} bytes free; writes need at least {MIN_FREE_BYTES})"
+        ));
+    }
+    cannot_create_in(dir)
+}
+
+/// Why a file cannot be created (and removed) in `dir`, if it cannot. ext4 turned
+/// read-only by an error (`errors=remount-ro`) still reports itself writable to
+/// `statvfs` and `access`; only a write tells.
+fn cannot_create_in(dir: &Path) -> Option<String> {
+    let probe = dir.join(format!(".newsdesk-probe-{}", std::process::id()));
+    let result = std::fs::File::create(&probe).and_then(|file| {
+        drop(file);
+        std::fs::remove_file(&probe)
+    });
+    match result {
+        Ok(()) => None,
+        Err(e) if e.kind() == std::io::ErrorKind::ReadOnlyFilesystem => {
+            Some("file system is read-only".to_owned())
+        }
+        Err(e) => Some(format!("directory cannot be written ({e})")),
+    }
 }
 
 #[cfg(test)]
