@@ -64,7 +64,7 @@ pub fn unwritable(db: &Path) -> Option<String> {
 
 /// Why a file cannot be created (and removed) in `dir`, if it cannot. ext4 turned
 /// read-only by an error (`errors=remount-ro`) still reports itself writable to
-/// `statvfs` and `access`; only a write tells.
+/// `statvfs`; only a write tells.
 fn cannot_create_in(dir: &Path) -> Option<String> {
     let probe = dir.join(format!(".newsdesk-probe-{}", std::process::id()));
     let result = std::fs::File::create(&probe).and_then(|file| {
