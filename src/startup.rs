@@ -59,6 +59,8 @@ pub fn app(
         .app_data(routing::query_config())
         .app_data(routing::json_config(http.max_body))
         .default_service(web::to(routing::unmatched))
+        // Innermost: the keys are headers before a cache keeps or a 304 copies them.
+        .wrap(from_fn(crate::http::surrogate::emit))
         .wrap(from_fn(conditional::conditional))
         .wrap(Compress::default())
         .wrap(from_fn(conditional::tag_encoding))

@@ -13,6 +13,7 @@ use super::error::{ApiError, ApiResult};
 use super::negotiate::base_url;
 use super::params::Query;
 use crate::domain::{Article, Event, EventId, Participant, ParticipantId, Quote, Topic, TopicId};
+use crate::http::surrogate::{Keyed, Keys};
 use crate::representations::Context;
 use crate::representations::feeds::{self, Feed, FeedItem};
 use crate::storage::articles::{self, ArticleFilter};
@@ -151,7 +152,29 @@ fn answer(
         updated: newest(&items),
         items,
     };
-    respond(format, &feed)
+    let mut response = respond(format, &feed);
+    loaded.keys(about.collection).attach(&mut response);
+    response
+}
+
+impl Loaded {
+    /// The surrogate keys of a feed: its collection and everything it shows.
+    fn keys(&self, collection: &str) -> Keys {
+        let mut keys = Keys::new();
+        keys.collection(collection)
+            .listed(&self.articles)
+            .listed(&self.quotes);
+        for p in &self.participants {
+            p.add_keys(&mut keys);
+        }
+        for e in &self.events {
+            e.add_keys(&mut keys);
+        }
+        for t in &self.topics {
+            t.add_keys(&mut keys);
+        }
+        keys
+    }
 }
 
 /// Feed of articles

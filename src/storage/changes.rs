@@ -4,6 +4,7 @@
 use rusqlite::{Connection, OptionalExtension, params};
 
 use super::Result;
+use super::touches;
 use super::visibility::{self, Visibility};
 
 /// What a write did to a resource.
@@ -66,7 +67,10 @@ pub fn last_public(conn: &Connection, resource_type: &str, resource_id: &str) ->
 
 /// Appends one change, after the write it records; returns its sequence number.
 /// The change is public when the resource was public before it or is now: a
-/// resource the public never saw leaves no trace in the public log.
+/// resource the public never saw leaves no trace in the public log. `touched` are
+/// the keys of what named the resource before the write ([`touches::of`] then);
+/// those naming it now are added here.
+#[allow(clippy::too_many_arguments)]
 pub fn append(
     conn: &Connection,
     resource_type: &str,
@@ -75,13 +79,18 @@ pub fn append(
     reason: Reason,
     at: i64,
     changed_by: Option<&str>,
+    touched: &[String],
 ) -> Result<i64> {
     let was_public = last_public(conn, resource_type, resource_id)?;
     let is_public = visibility::is_public(conn, resource_type, resource_id)?;
+    let mut touches = touches::of(conn, resource_type, resource_id)?;
+    touches.extend(touched.iter().cloned());
+    touches.sort();
+    touches.dedup();
     conn.prepare_cached(
         "INSERT INTO changes (resource_type, resource_id, operation, reason, at, changed_by,
-            was_public, is_public)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            was_public, is_public, touches)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
     )?
     .execute(params![
         resource_type,
@@ -91,7 +100,8 @@ pub fn append(
         at,
         changed_by,
         was_public,
-        is_public
+        is_public,
+        touches.join(" ")
     ])?;
     Ok(conn.last_insert_rowid())
 }
@@ -108,6 +118,11 @@ pub struct Change {
     pub changed_by: Option<String>,
     /// The public saw the resource just before this change.
     pub was_public: bool,
+    /// The public sees the resource just after this change.
+    pub is_public: bool,
+    /// The keys of the other resources whose representation named this one before
+    /// or after the change (`article:ID`).
+    pub touches: Vec<String>,
 }
 
 /// The condition on a `changes` row that the public may read.
@@ -123,7 +138,8 @@ pub fn list(
     visibility: Visibility,
 ) -> Result<Vec<Change>> {
     let mut sql = String::from(
-        "SELECT seq, resource_type, resource_id, operation, reason, at, changed_by, was_public
+        "SELECT seq, resource_type, resource_id, operation, reason, at, changed_by, was_public,
+            is_public, touches
          FROM changes WHERE seq > ?1",
     );
     if visibility == Visibility::Public {
@@ -146,6 +162,12 @@ pub fn list(
                 at: r.get(5)?,
                 changed_by: r.get(6)?,
                 was_public: r.get(7)?,
+                is_public: r.get(8)?,
+                touches: r
+                    .get::<_, String>(9)?
+                    .split_whitespace()
+                    .map(str::to_owned)
+                    .collect(),
             })
         })?
         .collect::<rusqlite::Result<_>>()?;
@@ -193,6 +215,7 @@ pub fn announce_due(conn: &Connection, now: i64) -> Result<usize> {
                 Reason::Published,
                 now,
                 None,
+                &[],
             )?;
         }
         append(
@@ -203,6 +226,7 @@ pub fn announce_due(conn: &Connection, now: i64) -> Result<usize> {
             Reason::Published,
             now,
             None,
+            &[],
         )?;
     }
     conn.execute(

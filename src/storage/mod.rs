@@ -25,6 +25,7 @@ pub mod sitemaps;
 pub mod space;
 pub mod timeline;
 pub mod topics;
+pub mod touches;
 pub mod visibility;
 pub mod webhooks;
 

@@ -66,6 +66,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0008_rights_and_subject_codes",
         include_str!("migrations/0008_rights_and_subject_codes.sql"),
     ),
+    (
+        "0009_change_touches",
+        include_str!("migrations/0009_change_touches.sql"),
+    ),
 ];
 
 /// The schema version this binary writes: the number of migrations it knows.

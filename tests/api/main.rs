@@ -29,6 +29,7 @@ mod sitemaps;
 mod storage;
 mod stored_input;
 mod subjects;
+mod surrogate;
 mod syndication;
 mod timeline;
 mod upgrade;

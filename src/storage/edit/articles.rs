@@ -100,7 +100,7 @@ impl Editable for Article {
                 .query_map([id], |r| r.get(0))?
                 .collect::<rusqlite::Result<_>>()?;
             for quote in &quotes {
-                ctx.log(conn, "quote", quote, Operation::Update, reason)?;
+                ctx.log(conn, "quote", quote, Operation::Update, reason, &[])?;
             }
         }
         Ok(match previous {
@@ -118,9 +118,17 @@ impl Editable for Article {
             .prepare_cached("SELECT id FROM quotes WHERE article = ?1 ORDER BY id")?
             .query_map([id], |r| r.get(0))?
             .collect::<rusqlite::Result<_>>()?;
+        let touched = [format!("article:{id}")];
         for quote in &quotes {
             conn.execute("DELETE FROM quotes WHERE id = ?1", [quote])?;
-            ctx.log(conn, "quote", quote, Operation::Delete, Reason::Deleted)?;
+            ctx.log(
+                conn,
+                "quote",
+                quote,
+                Operation::Delete,
+                Reason::Deleted,
+                &touched,
+            )?;
         }
         conn.execute("DELETE FROM articles WHERE id = ?1", [id])?;
         Ok(())
