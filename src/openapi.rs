@@ -16,6 +16,7 @@ use crate::storage::Db;
 use crate::storage::keys::Role;
 
 mod exact;
+mod keys;
 
 #[derive(OpenApi)]
 #[openapi(
@@ -110,6 +111,7 @@ const EXAMPLE_IDS: &[(&str, &str)] = &[
     ("/v1/topics/", "food-security"),
     ("/problems/", "not-found"),
     ("/v1/webhooks/", EXAMPLE_WEBHOOK),
+    ("/v1/previews/", "lukashenko-meets-xi-jinping-astana"),
 ];
 
 const EXAMPLE_WEBHOOK: &str = "9f2c4e1a7b3d";
@@ -128,6 +130,7 @@ pub async fn render() -> Result<String, Box<dyn std::error::Error>> {
     let mut doc = serde_json::to_value(&described)?;
     add_error_responses(&mut doc);
     exact::complete(&mut doc);
+    keys::components(&mut doc);
 
     let db = Db::open_in_memory()?;
     let key = db.write_blocking(|conn| {
@@ -137,6 +140,11 @@ pub async fn render() -> Result<String, Box<dyn std::error::Error>> {
              VALUES (?1, 'https://partner.example/newsdesk-hook', '[\"article\"]', '-', ?2,
                      (SELECT max(seq) + 1 FROM changes))",
             rusqlite::params![EXAMPLE_WEBHOOK, crate::storage::seed::FIXTURE_TIME],
+        )?;
+        // A fixed preview secret, so the example preview tokens are the same each time.
+        conn.execute(
+            "INSERT INTO meta (key, value) VALUES ('preview_secret', 'ZXhhbXBsZS1wcmV2aWV3LXNlY3JldA')",
+            [],
         )?;
         crate::storage::keys::create(conn, "examples", Role::Editor, None, 0)
     })?;
@@ -153,6 +161,14 @@ pub async fn render() -> Result<String, Box<dyn std::error::Error>> {
             chrono::DateTime::from_timestamp(crate::storage::seed::FIXTURE_TIME + 86_400, 0)
                 .unwrap_or_default()
         },
+    };
+    // The link `POST /v1/articles/{id}/previews` mints with its example body.
+    let preview_token = {
+        let expires = (state.clock)().timestamp() + crate::storage::previews::DEFAULT_LIFETIME;
+        let article = crate::domain::ArticleId::parse(EXAMPLE_IDS[0].1)?;
+        state
+            .db
+            .write_blocking(|conn| crate::storage::previews::sign(conn, &article, expires))?
     };
     let app = init_service(crate::startup::app(state, Default::default())).await;
     let paths: Vec<String> = doc["paths"]
@@ -174,6 +190,9 @@ pub async fn render() -> Result<String, Box<dyn std::error::Error>> {
             .replace("{n}", "1")
             .replace("{page}", "1")
             .replace("{format}", "json");
+        if path == "/v1/previews/{id}" {
+            uri.push_str(&format!("?token={preview_token}"));
+        }
         let is_list = operation["parameters"]
             .as_array()
             .is_some_and(|ps| ps.iter().any(|p| p["name"] == "limit"));
@@ -189,6 +208,7 @@ pub async fn render() -> Result<String, Box<dyn std::error::Error>> {
             .insert_header(("Authorization", bearer.as_str()));
         let response = call_service(&app, request.to_request()).await;
         let status = response.status().as_u16().to_string();
+        keys::document(&mut doc, &path, &status, response.headers());
         let json = response
             .headers()
             .get("content-type")
@@ -217,7 +237,10 @@ pub async fn render() -> Result<String, Box<dyn std::error::Error>> {
                 continue;
             }
             let request = TestRequest::get()
-                .uri(&format!("{uri}?format={format}"))
+                .uri(&format!(
+                    "{uri}{}format={format}",
+                    if uri.contains('?') { '&' } else { '?' }
+                ))
                 .insert_header(("Authorization", bearer.as_str()));
             let response = call_service(&app, request.to_request()).await;
             let example: Value = serde_json::from_slice(&read_body(response).await)?;

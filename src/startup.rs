@@ -223,10 +223,15 @@ impl Application {
             )?;
             (vec![task], Some(replica))
         } else {
-            let tasks = vec![
+            let mut tasks = vec![
                 crate::publication::start(db.clone(), settings.publication_poll(), &health),
                 crate::delivery::start(db.clone(), settings.delivery(), &health),
             ];
+            tasks.extend(crate::delivery::purge::start(
+                db.clone(),
+                settings.purges(),
+                &health,
+            ));
             (tasks, None)
         };
         let cache_bytes = settings.response_cache_mb * 1024 * 1024;

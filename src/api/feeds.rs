@@ -9,6 +9,7 @@ use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 
 use super::AppState;
+use super::auth::Caller;
 use super::error::{ApiError, ApiResult};
 use super::negotiate::base_url;
 use super::params::Query;
@@ -16,7 +17,7 @@ use crate::domain::{Article, Event, EventId, Participant, ParticipantId, Quote, 
 use crate::http::surrogate::{Keyed, Keys};
 use crate::representations::Context;
 use crate::representations::feeds::{self, Feed, FeedItem};
-use crate::storage::articles::{self, ArticleFilter};
+use crate::storage::articles::{self, ArticleFilter, Visibility};
 use crate::storage::list::{self, ListRequest};
 use crate::storage::quotes::{self, QuoteFilter};
 use crate::storage::{events, participants, topics};
@@ -92,6 +93,16 @@ fn load(
         articles,
         quotes,
     })
+}
+
+/// What a feed holds: what is published, and for a partner key with embargo access
+/// the embargoed articles too, marked. Editors read the public feed: drafts are no
+/// feed's business.
+fn feed_visibility(req: &HttpRequest) -> Visibility {
+    match Caller::of(req).visibility() {
+        Visibility::Early => Visibility::Early,
+        _ => Visibility::Public,
+    }
 }
 
 fn limit(query: &FeedQuery) -> ApiResult<u32> {
@@ -198,7 +209,9 @@ pub async fn get_article_feed(
     Query(query): Query<FeedQuery>,
 ) -> ApiResult<HttpResponse> {
     let limit = limit(&query)?;
+    let visibility = feed_visibility(&req);
     let filter = ArticleFilter {
+        visibility,
         participant: query.participant,
         event: query.event,
         topic: query.topic,
@@ -215,7 +228,7 @@ pub async fn get_article_feed(
                 .iter()
                 .flat_map(|a| a.quotes.iter().cloned())
                 .collect();
-            let quotes = quotes::get_many(conn, &ids)?;
+            let quotes = quotes::find_many(conn, &ids, visibility)?;
             load(conn, found, quotes)
         })
         .await?;
@@ -247,7 +260,9 @@ pub async fn get_quote_feed(
     Query(query): Query<FeedQuery>,
 ) -> ApiResult<HttpResponse> {
     let limit = limit(&query)?;
+    let visibility = feed_visibility(&req);
     let filter = QuoteFilter {
+        visibility,
         speaker: query.participant,
         event: query.event,
         topic: query.topic,
@@ -259,7 +274,8 @@ pub async fn get_quote_feed(
             let request = ListRequest::first::<Quote>(limit);
             let found = list::list::<Quote>(conn, &filter, &request)?.page.items;
             let ids: BTreeSet<_> = found.iter().map(|q| q.article.clone()).collect();
-            let articles = articles::get_many(conn, &ids.into_iter().collect::<Vec<_>>())?;
+            let ids: Vec<_> = ids.into_iter().collect();
+            let articles = articles::find_many(conn, &ids, visibility)?;
             load(conn, articles, found)
         })
         .await?;

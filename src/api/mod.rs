@@ -15,6 +15,7 @@ pub mod meta;
 pub mod negotiate;
 pub mod params;
 pub mod participants;
+pub mod previews;
 pub mod quotes;
 pub mod ratelimit;
 pub mod readonly;
@@ -88,6 +89,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(articles::list_article_quotes)
             .service(articles::list_article_participants)
             .service(articles::list_article_events)
+            .service(previews::create_preview)
+            .service(previews::get_preview)
             .service(quotes::list_quotes)
             .service(quotes::get_quote)
             .service(participants::list_participants)

@@ -86,13 +86,32 @@ where
     I: Display + Send + 'static,
     G: FnOnce(&Connection, &I) -> storage::Result<Option<T>> + Send + 'static,
 {
+    let visibility = Caller::of(req).visibility();
+    one_as(req, state, resource, id, query, visibility, get).await
+}
+
+/// [`one`], with the relations `visibility` allows rather than the caller's: a
+/// preview link shows a draft's quotes to a reader without a key.
+pub async fn one_as<T, I, G>(
+    req: &HttpRequest,
+    state: &AppState,
+    resource: &'static str,
+    id: I,
+    query: &super::GetQuery,
+    visibility: storage::visibility::Visibility,
+    get: G,
+) -> ApiResult<HttpResponse>
+where
+    T: Includable + Keyed + Represent + Serialize + ToSchema + Send + 'static,
+    I: Display + Send + 'static,
+    G: FnOnce(&Connection, &I) -> storage::Result<Option<T>> + Send + 'static,
+{
     let format = negotiate(req, query.format.as_deref(), T::FORMATS)?;
     let mut relations = includes::<T>(query.include.as_deref())?;
     if format != Format::Json {
         relations = T::RELATIONS.iter().map(|(_, r)| *r).collect();
     }
     let fields = listing::fields::<T>(query.fields.as_deref())?;
-    let visibility = Caller::of(req).visibility();
     let (id, found) = state
         .db
         .read(move |conn| {

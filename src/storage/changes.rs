@@ -36,6 +36,8 @@ pub enum Reason {
     /// A published article went back to draft, or its publication moved ahead.
     Unpublished,
     Deleted,
+    /// A public article (or its quote) reached its `expires_at`.
+    Expired,
 }
 
 impl Reason {
@@ -48,6 +50,7 @@ impl Reason {
             Self::Withdrawn => "withdrawn",
             Self::Unpublished => "unpublished",
             Self::Deleted => "deleted",
+            Self::Expired => "expired",
         }
     }
 }
@@ -55,14 +58,24 @@ impl Reason {
 /// Whether the public saw the resource as of its last logged change: the audience
 /// a new change must reach to keep public mirrors right.
 pub fn last_public(conn: &Connection, resource_type: &str, resource_id: &str) -> Result<bool> {
+    Ok(last_audience(conn, resource_type, resource_id)?.0)
+}
+
+/// Whether the public, and the early audience (partners with embargo access), saw
+/// the resource as of its last logged change.
+pub fn last_audience(
+    conn: &Connection,
+    resource_type: &str,
+    resource_id: &str,
+) -> Result<(bool, bool)> {
     Ok(conn
         .prepare_cached(
-            "SELECT is_public FROM changes WHERE resource_type = ?1 AND resource_id = ?2
-             ORDER BY seq DESC LIMIT 1",
+            "SELECT is_public, is_early FROM changes WHERE resource_type = ?1
+             AND resource_id = ?2 ORDER BY seq DESC LIMIT 1",
         )?
-        .query_row([resource_type, resource_id], |r| r.get::<_, bool>(0))
+        .query_row([resource_type, resource_id], |r| Ok((r.get(0)?, r.get(1)?)))
         .optional()?
-        .unwrap_or(false))
+        .unwrap_or((false, false)))
 }
 
 /// Appends one change, after the write it records; returns its sequence number.
@@ -81,16 +94,17 @@ pub fn append(
     changed_by: Option<&str>,
     touched: &[String],
 ) -> Result<i64> {
-    let was_public = last_public(conn, resource_type, resource_id)?;
+    let (was_public, was_early) = last_audience(conn, resource_type, resource_id)?;
     let is_public = visibility::is_public(conn, resource_type, resource_id)?;
+    let is_early = visibility::is_early(conn, resource_type, resource_id)?;
     let mut touches = touches::of(conn, resource_type, resource_id)?;
     touches.extend(touched.iter().cloned());
     touches.sort();
     touches.dedup();
     conn.prepare_cached(
         "INSERT INTO changes (resource_type, resource_id, operation, reason, at, changed_by,
-            was_public, is_public, touches)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            was_public, is_public, touches, was_early, is_early)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
     )?
     .execute(params![
         resource_type,
@@ -101,7 +115,9 @@ pub fn append(
         changed_by,
         was_public,
         is_public,
-        touches.join(" ")
+        touches.join(" "),
+        was_early,
+        is_early
     ])?;
     Ok(conn.last_insert_rowid())
 }
@@ -116,9 +132,11 @@ pub struct Change {
     pub reason: String,
     pub at: i64,
     pub changed_by: Option<String>,
-    /// The public saw the resource just before this change.
+    /// This reader's audience (the public's, for editors) saw the resource just
+    /// before this change.
     pub was_public: bool,
-    /// The public sees the resource just after this change.
+    /// This reader's audience (the public's, for editors) sees the resource just
+    /// after this change.
     pub is_public: bool,
     /// The keys of the other resources whose representation named this one before
     /// or after the change (`article:ID`).
@@ -127,6 +145,18 @@ pub struct Change {
 
 /// The condition on a `changes` row that the public may read.
 pub const PUBLIC_CHANGE: &str = "(was_public OR is_public)";
+
+/// The condition on a `changes` row that partners with embargo access may read.
+pub const EARLY_CHANGE: &str = "(was_early OR is_early)";
+
+/// The condition on a `changes` row that `visibility` may read.
+pub fn change_audience(visibility: Visibility) -> &'static str {
+    match visibility {
+        Visibility::Public => PUBLIC_CHANGE,
+        Visibility::Early => EARLY_CHANGE,
+        Visibility::Everything => "1",
+    }
+}
 
 /// Changes after `since` that `visibility` may read, oldest first, of the given types
 /// (all when empty).
@@ -137,14 +167,18 @@ pub fn list(
     limit: u32,
     visibility: Visibility,
 ) -> Result<Vec<Change>> {
-    let mut sql = String::from(
-        "SELECT seq, resource_type, resource_id, operation, reason, at, changed_by, was_public,
-            is_public, touches
-         FROM changes WHERE seq > ?1",
+    // The early audience reads its own columns; editors, the public's.
+    let (was, is) = if visibility == Visibility::Early {
+        ("was_early", "is_early")
+    } else {
+        ("was_public", "is_public")
+    };
+    let mut sql = format!(
+        "SELECT seq, resource_type, resource_id, operation, reason, at, changed_by, {was},
+            {is}, touches
+         FROM changes WHERE seq > ?1 AND {}",
+        change_audience(visibility)
     );
-    if visibility == Visibility::Public {
-        sql.push_str(&format!(" AND {PUBLIC_CHANGE}"));
-    }
     if !types.is_empty() {
         let list: Vec<String> = types.iter().map(|t| format!("'{t}'")).collect();
         sql.push_str(&format!(" AND resource_type IN ({})", list.join(", ")));
@@ -174,8 +208,11 @@ pub fn list(
     Ok(rows)
 }
 
-/// The scheduled articles whose time came since the last announcement, by time.
-pub fn due(conn: &Connection, now: i64) -> Result<Vec<String>> {
+/// The articles whose audience the clock changed since the last announcement, by
+/// time: scheduled ones that fell due and embargoes that lifted (`published`), and
+/// articles that expired (`expired`). Each is listed only when the log does not
+/// already say so, so a round that finds nothing only reads.
+pub fn due(conn: &Connection, now: i64) -> Result<Vec<(String, Reason)>> {
     let last: i64 = conn
         .query_row(
             "SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'due_announced_until'",
@@ -184,24 +221,52 @@ pub fn due(conn: &Connection, now: i64) -> Result<Vec<String>> {
         )
         .optional()?
         .unwrap_or(0);
-    Ok(conn
+    let times: Vec<(String, i64, bool)> = conn
         .prepare_cached(
-            "SELECT id FROM articles WHERE status = 'published' AND published_at > ?1
-             AND published_at <= ?2 AND updated_at < published_at ORDER BY published_at, id",
+            "SELECT id, published_at AS at, 0 FROM articles WHERE status = 'published'
+                AND published_at > ?1 AND published_at <= ?2 AND updated_at < published_at
+             UNION ALL SELECT id, embargoed_until, 0 FROM articles
+                WHERE embargoed_until > ?1 AND embargoed_until <= ?2
+             UNION ALL SELECT id, expires_at, 1 FROM articles
+                WHERE expires_at > ?1 AND expires_at <= ?2
+             ORDER BY at, id",
         )?
-        .query_map(params![last, now], |r| r.get(0))?
-        .collect::<rusqlite::Result<_>>()?)
+        .query_map(params![last, now], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut due = Vec::new();
+    for (id, _, expired) in times {
+        let logged = last_audience(conn, "article", &id)?;
+        let current = (
+            visibility::is_public(conn, "article", &id)?,
+            visibility::is_early(conn, "article", &id)?,
+        );
+        if logged == current || due.iter().any(|(d, _)| *d == id) {
+            continue;
+        }
+        let gained = (current.0 && !logged.0) || (current.1 && !logged.1);
+        due.push((
+            id,
+            if expired && !gained {
+                Reason::Expired
+            } else {
+                Reason::Published
+            },
+        ));
+    }
+    Ok(due)
 }
 
-/// Logs scheduled articles whose time came since the last call (and their quotes) as
-/// published, so the feed and the webhooks see them appear. Returns how many; when
-/// none, it writes nothing.
+/// Logs what [`due`] finds (each article and its quotes), so the feed and the
+/// webhooks see articles appear when their time comes or their embargo lifts, and
+/// disappear when they expire. Returns how many; when none, it writes nothing.
 pub fn announce_due(conn: &Connection, now: i64) -> Result<usize> {
     let due = due(conn, now)?;
     if due.is_empty() {
         return Ok(0);
     }
-    for article in &due {
+    for (article, reason) in &due {
         let quotes: Vec<String> = conn
             .prepare_cached("SELECT id FROM quotes WHERE article = ?1 ORDER BY id")?
             .query_map([article], |r| r.get(0))?
@@ -212,7 +277,7 @@ pub fn announce_due(conn: &Connection, now: i64) -> Result<usize> {
                 "quote",
                 &quote,
                 Operation::Update,
-                Reason::Published,
+                *reason,
                 now,
                 None,
                 &[],
@@ -223,7 +288,7 @@ pub fn announce_due(conn: &Connection, now: i64) -> Result<usize> {
             "article",
             article,
             Operation::Update,
-            Reason::Published,
+            *reason,
             now,
             None,
             &[],
@@ -254,8 +319,9 @@ pub struct ChangeEntry {
     /// `create`.
     #[schema(example = "update")]
     pub operation: String,
-    /// `created`, `updated`, `corrected`, `published`, `withdrawn`, `unpublished` or
-    /// `deleted`.
+    /// `created`, `updated`, `corrected`, `published`, `withdrawn`, `unpublished`,
+    /// `deleted` or `expired` (a public article reached its `expires_at`; with a
+    /// tombstone).
     #[schema(example = "corrected")]
     pub reason: String,
     pub at: chrono::DateTime<chrono::Utc>,
@@ -347,4 +413,33 @@ pub fn entries(
             }
         })
         .collect())
+}
+
+/// The newest sequence number in the log; 0 when it is empty.
+pub fn newest(conn: &Connection) -> Result<i64> {
+    Ok(
+        conn.query_row("SELECT COALESCE(MAX(seq), 0) FROM changes", [], |r| {
+            r.get(0)
+        })?,
+    )
+}
+
+/// How far a reader of the log named `name` (kept in `meta`) has got, if it began.
+pub fn position(conn: &Connection, name: &str) -> Result<Option<i64>> {
+    Ok(conn
+        .query_row("SELECT value FROM meta WHERE key = ?1", [name], |r| {
+            r.get::<_, String>(0)
+        })
+        .optional()?
+        .and_then(|v| v.parse().ok()))
+}
+
+/// Records that the reader `name` has handled the log up to `seq`.
+pub fn set_position(conn: &Connection, name: &str, seq: i64) -> Result<()> {
+    conn.execute(
+        "INSERT INTO meta (key, value) VALUES (?1, ?2)
+         ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        params![name, seq.to_string()],
+    )?;
+    Ok(())
 }

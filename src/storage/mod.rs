@@ -15,6 +15,7 @@ pub mod generate;
 pub mod keys;
 pub mod list;
 pub mod participants;
+pub mod previews;
 pub mod query;
 pub mod quotes;
 pub mod read;

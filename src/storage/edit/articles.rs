@@ -48,7 +48,7 @@ impl Editable for Article {
         check_article_refs(conn, id, new, ctx.seeding)?;
         let now = ctx.now.timestamp();
         // Public as the log last told readers, so that a flip always reaches them.
-        let was_public = changes::last_public(conn, "article", id.as_str())?;
+        let (was_public, was_early) = changes::last_audience(conn, "article", id.as_str())?;
         let published_at = match (new.published_at, previous) {
             // Publishing a draft without a new time publishes it now.
             (Some(t), Some(p))
@@ -87,14 +87,18 @@ impl Editable for Article {
             )?;
         }
         let is_public = visibility::is_public(conn, "article", id.as_str())?;
+        let is_early = visibility::is_early(conn, "article", id.as_str())?;
+        // Seen by an audience (the public, or partners with embargo access) that did
+        // not see it before.
+        let appeared = (is_public && !was_public) || (is_early && !was_early);
         let gone = if new.status == ArticleStatus::Withdrawn {
             Reason::Withdrawn
         } else {
             Reason::Unpublished
         };
-        if previous.is_some() && is_public != was_public {
+        if previous.is_some() && (is_public, is_early) != (was_public, was_early) {
             // The article's quotes appear or disappear with it.
-            let reason = if is_public { Reason::Published } else { gone };
+            let reason = if appeared { Reason::Published } else { gone };
             let quotes: Vec<String> = conn
                 .prepare_cached("SELECT id FROM quotes WHERE article = ?1 ORDER BY id")?
                 .query_map([id], |r| r.get(0))?
@@ -105,8 +109,8 @@ impl Editable for Article {
         }
         Ok(match previous {
             None => Reason::Created,
-            Some(_) if is_public && !was_public => Reason::Published,
-            Some(_) if was_public && !is_public => gone,
+            Some(_) if appeared => Reason::Published,
+            Some(_) if (was_public && !is_public) || (was_early && !is_early) => gone,
             Some(_) if new.correction_note.is_some() => Reason::Corrected,
             Some(_) => Reason::Updated,
         })
