@@ -79,12 +79,16 @@ const ROUTES: &[(&str, Surface)] = &[
 ];
 
 fn expected(reader: Reader, stage: Stage, surface: Surface) -> bool {
-    match (reader, stage, surface) {
-        (_, Stage::Lifted, _) => true,
-        (Reader::Editor, _, Surface::Keyed) => true,
-        (Reader::Early, Stage::Embargoed, Surface::Keyed | Surface::Feed) => true,
-        _ => false,
-    }
+    matches!(
+        (reader, stage, surface),
+        (_, Stage::Lifted, _)
+            | (Reader::Editor, _, Surface::Keyed)
+            | (
+                Reader::Early,
+                Stage::Embargoed,
+                Surface::Keyed | Surface::Feed
+            )
+    )
 }
 
 struct Keys {
