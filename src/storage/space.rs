@@ -66,7 +66,11 @@ pub fn unwritable(db: &Path) -> Option<String> {
 /// read-only by an error (`errors=remount-ro`) still reports itself writable to
 /// `statvfs`; only a write tells.
 fn cannot_create_in(dir: &Path) -> Option<String> {
-    let probe = dir.join(format!(".newsdesk-probe-{}", std::process::id()));
+    // A name of its own for each probe: two readiness checks at once must not remove
+    // each other's file.
+    static PROBES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let n = PROBES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let probe = dir.join(format!(".newsdesk-probe-{}-{n}", std::process::id()));
     let result = std::fs::File::create(&probe).and_then(|file| {
         drop(file);
         std::fs::remove_file(&probe)
@@ -109,6 +113,22 @@ mod tests {
     fn a_writable_directory_is_not_reported() {
         let dir = tempfile::tempdir().unwrap();
         assert_eq!(unwritable(&dir.path().join("x.db")), None);
+    }
+
+    #[test]
+    fn readiness_checks_at_once_do_not_trip_over_each_other() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("x.db");
+        std::thread::scope(|s| {
+            for _ in 0..4 {
+                s.spawn(|| {
+                    for _ in 0..200 {
+                        assert_eq!(unwritable(&db), None);
+                    }
+                });
+            }
+        });
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
     }
 
     #[test]

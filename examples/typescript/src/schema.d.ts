@@ -8365,6 +8365,8 @@ export interface operations {
             /** @description The article, with its quotes in `included`. */
             200: {
                 headers: {
+                    "Surrogate-Key": components["headers"]["Surrogate-Key"];
+                    xkey: components["headers"]["xkey"];
                     [name: string]: unknown;
                 };
                 content: {
