@@ -29,6 +29,7 @@ pub struct HttpSettings {
     /// Shared by every worker: the cap counts the whole server's requests.
     pub in_flight: crate::api::shed::InFlight,
     pub sitemaps: crate::api::sitemaps::SitemapSettings,
+    pub websub_hub: crate::api::feeds::WebSubHub,
 }
 
 impl Default for HttpSettings {
@@ -229,9 +230,24 @@ pub struct Settings {
     #[doc(hidden)]
     pub sitemap_page_size: u32,
 
+    /// A WebSub hub (e.g. `https://pubsubhubbub.example/`): every feed names it and
+    /// its own URL (from `--public-url`) for subscribers, and each change pings it
+    /// (`hub.mode=publish`) for the feeds it touched, retried like webhooks.
+    #[arg(long, env = "NEWSDESK_WEBSUB_HUB", value_parser = parse_hub_url)]
+    pub websub_hub: Option<String>,
+
     /// Log line format.
     #[arg(long, env = "NEWSDESK_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
     pub log_format: LogFormat,
+}
+
+/// Checks a `--websub-hub`: an absolute `http` or `https` URL.
+fn parse_hub_url(text: &str) -> Result<String, String> {
+    if crate::domain::checked::is_web_url(text) {
+        Ok(text.to_owned())
+    } else {
+        Err("must be an absolute http or https URL".to_owned())
+    }
 }
 
 fn parse_license_url(text: &str) -> Result<String, String> {
@@ -302,6 +318,7 @@ impl Settings {
             article_url_template: None,
             publication_name: "newsdesk".to_owned(),
             sitemap_page_size: 10_000,
+            websub_hub: None,
         }
     }
 
@@ -361,6 +378,7 @@ impl Settings {
                 publication_name: self.publication_name.clone(),
                 page_size: self.sitemap_page_size.max(1),
             },
+            websub_hub: crate::api::feeds::WebSubHub(self.websub_hub.clone()),
         }
     }
 
