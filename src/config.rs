@@ -58,6 +58,12 @@ pub struct Settings {
     #[arg(long, env = "NEWSDESK_DB_POOL")]
     pub db_pool: Option<u32>,
 
+    /// Threads of each HTTP worker that run database calls (default: twice the
+    /// connections, `2 × (db-pool + 3)`). Past it, calls wait their turn in memory
+    /// rather than each on a thread of its own.
+    #[arg(long, env = "NEWSDESK_BLOCKING_THREADS", value_parser = clap::value_parser!(u64).range(1..))]
+    pub blocking_threads: Option<u64>,
+
     /// Milliseconds one database read may run before it is stopped and answered with
     /// a 503 problem (`Retry-After`); a read also waits at most this long for a connection.
     #[arg(
@@ -280,6 +286,7 @@ impl Settings {
             db,
             workers: Some(2),
             db_pool: Some(4),
+            blocking_threads: None,
             shutdown_grace: 5,
             statement_timeout_ms: 5000,
             max_body: 1024 * 1024,
@@ -333,6 +340,18 @@ impl Settings {
 
     pub fn db_pool(&self) -> u32 {
         self.db_pool.unwrap_or(2 * self.workers() as u32)
+    }
+
+    /// Blocking threads per worker. Any worker's calls may hold every connection (the
+    /// read pool, the key checks' and the writer's, see [`crate::storage::CONNECTIONS_BEYOND_POOL`]),
+    /// and as many again may wait on the one writer without keeping reads from a
+    /// thread. More threads than that only wait for a connection, each with its
+    /// stack and malloc arena: actix's default (512 in all) let memory grow under load.
+    pub fn blocking_threads(&self) -> usize {
+        self.blocking_threads.map_or_else(
+            || 2 * (self.db_pool() as usize + crate::storage::CONNECTIONS_BEYOND_POOL),
+            |n| n as usize,
+        )
     }
 
     /// The HTTP behaviour these settings ask for, for a server listening on `bound`.

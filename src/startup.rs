@@ -271,6 +271,7 @@ impl Application {
         };
         let server = HttpServer::new(move || app(state.clone(), http.clone()))
             .workers(settings.workers())
+            .worker_max_blocking_threads(settings.blocking_threads())
             .shutdown_timeout(settings.shutdown_grace().as_secs())
             .listen(listener)?
             .run();
