@@ -29,6 +29,7 @@ pub struct HttpSettings {
     /// Shared by every worker: the cap counts the whole server's requests.
     pub in_flight: crate::api::shed::InFlight,
     pub sitemaps: crate::api::sitemaps::SitemapSettings,
+    pub websub_hub: crate::api::feeds::WebSubHub,
 }
 
 impl Default for HttpSettings {
@@ -56,6 +57,12 @@ pub struct Settings {
     /// Read connections in the database pool (default: two per core).
     #[arg(long, env = "NEWSDESK_DB_POOL")]
     pub db_pool: Option<u32>,
+
+    /// Threads of each HTTP worker that run database calls (default: twice the
+    /// connections, `2 × (db-pool + 3)`). Past it, calls wait their turn in memory
+    /// rather than each on a thread of its own.
+    #[arg(long, env = "NEWSDESK_BLOCKING_THREADS", value_parser = clap::value_parser!(u64).range(1..))]
+    pub blocking_threads: Option<u64>,
 
     /// Milliseconds one database read may run before it is stopped and answered with
     /// a 503 problem (`Retry-After`); a read also waits at most this long for a connection.
@@ -177,6 +184,18 @@ pub struct Settings {
     #[arg(long, env = "NEWSDESK_PRIMARY_URL", value_parser = crate::http::origin::parse_public_url, requires = "read_only")]
     pub primary_url: Option<String>,
 
+    /// A cache to purge on each commit (repeatable): `PURGE` requests to this URL
+    /// carry the surrogate keys the change made stale in `xkey-purge` and
+    /// `Surrogate-Key` (e.g. `http://varnish:6081/`). Retried like webhooks. On a
+    /// read replica: purges each change once the replica has applied it.
+    #[arg(long = "purge-url", env = "NEWSDESK_PURGE_URLS", value_delimiter = ',', value_parser = parse_purge_url)]
+    pub purge_urls: Vec<String>,
+
+    /// Seconds after which each change is purged a second time, to drop what a cache
+    /// refetched meanwhile from a replica that lagged behind: longer than the lag.
+    #[arg(long, env = "NEWSDESK_PURGE_AGAIN", default_value_t = 10)]
+    pub purge_again: u64,
+
     /// With `--read-only`: seconds of replication lag (now minus the time of the
     /// newest change the replica has) past which `/readyz` answers 503. Without it,
     /// the lag is reported but never makes the replica unready.
@@ -212,9 +231,24 @@ pub struct Settings {
     #[doc(hidden)]
     pub sitemap_page_size: u32,
 
+    /// A WebSub hub (e.g. `https://pubsubhubbub.example/`): every feed names it and
+    /// its own URL (from `--public-url`) for subscribers, and each change pings it
+    /// (`hub.mode=publish`) for the feeds it touched, retried like webhooks.
+    #[arg(long, env = "NEWSDESK_WEBSUB_HUB", value_parser = parse_hub_url)]
+    pub websub_hub: Option<String>,
+
     /// Log line format.
     #[arg(long, env = "NEWSDESK_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
     pub log_format: LogFormat,
+}
+
+/// Checks a `--websub-hub`: an absolute `http` or `https` URL.
+fn parse_hub_url(text: &str) -> Result<String, String> {
+    if crate::domain::checked::is_web_url(text) {
+        Ok(text.to_owned())
+    } else {
+        Err("must be an absolute http or https URL".to_owned())
+    }
 }
 
 fn parse_license_url(text: &str) -> Result<String, String> {
@@ -252,6 +286,7 @@ impl Settings {
             db,
             workers: Some(2),
             db_pool: Some(4),
+            blocking_threads: None,
             shutdown_grace: 5,
             statement_timeout_ms: 5000,
             max_body: 1024 * 1024,
@@ -275,6 +310,8 @@ impl Settings {
             read_only: false,
             primary_url: None,
             max_lag: None,
+            purge_urls: Vec::new(),
+            purge_again: 10,
             copyright_holder: None,
             copyright_notice: None,
             usage_terms: None,
@@ -282,6 +319,7 @@ impl Settings {
             article_url_template: None,
             publication_name: "newsdesk".to_owned(),
             sitemap_page_size: 10_000,
+            websub_hub: None,
         }
     }
 
@@ -302,6 +340,18 @@ impl Settings {
 
     pub fn db_pool(&self) -> u32 {
         self.db_pool.unwrap_or(2 * self.workers() as u32)
+    }
+
+    /// Blocking threads per worker. Any worker's calls may hold every connection (the
+    /// read pool, the key checks' and the writer's, see [`crate::storage::CONNECTIONS_BEYOND_POOL`]),
+    /// and as many again may wait on the one writer without keeping reads from a
+    /// thread. More threads than that only wait for a connection, each with its
+    /// stack and malloc arena: actix's default (512 in all) let memory grow under load.
+    pub fn blocking_threads(&self) -> usize {
+        self.blocking_threads.map_or_else(
+            || 2 * (self.db_pool() as usize + crate::storage::CONNECTIONS_BEYOND_POOL),
+            |n| n as usize,
+        )
     }
 
     /// The HTTP behaviour these settings ask for, for a server listening on `bound`.
@@ -329,6 +379,7 @@ impl Settings {
                 publication_name: self.publication_name.clone(),
                 page_size: self.sitemap_page_size.max(1),
             },
+            websub_hub: crate::api::feeds::WebSubHub(self.websub_hub.clone()),
         }
     }
 
@@ -338,6 +389,17 @@ impl Settings {
             retry_base: Duration::from_secs(self.webhook_retry),
             concurrency: self.webhook_concurrency,
             allow_private: self.webhook_allow_private,
+        }
+    }
+
+    /// Where the primary sends cache purges.
+    pub fn purges(&self) -> crate::delivery::purge::PurgeSettings {
+        crate::delivery::purge::PurgeSettings {
+            urls: self.purge_urls.clone(),
+            poll: Duration::from_millis(100),
+            retry_base: Duration::from_secs(self.webhook_retry),
+            again: Duration::from_secs(self.purge_again),
+            replica: self.read_only,
         }
     }
 
@@ -363,5 +425,14 @@ impl Settings {
 
     pub fn shutdown_grace(&self) -> Duration {
         Duration::from_secs(self.shutdown_grace)
+    }
+}
+
+/// A cache's purge URL: absolute `http` or `https`, with a host.
+fn parse_purge_url(value: &str) -> Result<String, String> {
+    let uri: actix_web::http::Uri = value.parse().map_err(|e| format!("not a URL ({e})"))?;
+    match (uri.scheme_str(), uri.host()) {
+        (Some("http" | "https"), Some(_)) => Ok(value.to_owned()),
+        _ => Err("must be an absolute http or https URL".to_owned()),
     }
 }

@@ -16,6 +16,7 @@ use crate::storage::Db;
 use crate::storage::keys::Role;
 
 mod exact;
+mod keys;
 
 #[derive(OpenApi)]
 #[openapi(
@@ -129,6 +130,7 @@ pub async fn render() -> Result<String, Box<dyn std::error::Error>> {
     let mut doc = serde_json::to_value(&described)?;
     add_error_responses(&mut doc);
     exact::complete(&mut doc);
+    keys::components(&mut doc);
 
     let db = Db::open_in_memory()?;
     let key = db.write_blocking(|conn| {
@@ -206,6 +208,7 @@ pub async fn render() -> Result<String, Box<dyn std::error::Error>> {
             .insert_header(("Authorization", bearer.as_str()));
         let response = call_service(&app, request.to_request()).await;
         let status = response.status().as_u16().to_string();
+        keys::document(&mut doc, &path, &status, response.headers());
         let json = response
             .headers()
             .get("content-type")

@@ -6,7 +6,7 @@
 use std::time::Duration;
 
 use crate::background::{self, Health, Task};
-use crate::storage::{Db, changes};
+use crate::storage::{Db, announce};
 
 /// Starts the announcer under supervision; it stops when the task is dropped.
 pub fn start(db: Db, every: Duration, health: &Health) -> Task {
@@ -19,11 +19,14 @@ pub fn start(db: Db, every: Duration, health: &Health) -> Task {
 
 fn announce(db: &Db) -> crate::storage::Result<()> {
     let now = chrono::Utc::now().timestamp();
-    if db.read_blocking(|conn| changes::due(conn, now))?.is_empty() {
+    if db
+        .read_blocking(|conn| announce::due(conn, now))?
+        .is_empty()
+    {
         return Ok(());
     }
     // What the announcements log purges its keys (`Db::write_blocking`): what was
     // cached of those articles and their lists is dropped with the write.
-    db.write_blocking(|conn| changes::announce_due(conn, now))?;
+    db.write_blocking(|conn| announce::announce_due(conn, now))?;
     Ok(())
 }

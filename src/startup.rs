@@ -55,6 +55,7 @@ pub fn app(
         }))
         .app_data(web::Data::new(http.in_flight.clone()))
         .app_data(web::Data::new(http.sitemaps.clone()))
+        .app_data(web::Data::new(http.websub_hub.clone()))
         .app_data(routing::path_config())
         .app_data(routing::query_config())
         .app_data(routing::json_config(http.max_body))
@@ -217,6 +218,10 @@ impl Application {
         }
         .with_deadline(settings.statement_timeout());
         let health = crate::background::Health::new(settings.panic_in_task);
+        // Bound first: the feed URLs a WebSub hub is told of may name its address.
+        let listener = TcpListener::bind(&settings.bind)?;
+        let address = listener.local_addr()?;
+        let http = settings.http(address);
         // A replica publishes nothing and delivers no webhooks: its primary does.
         let (tasks, replica) = if settings.read_only {
             let (replica, task) = crate::replica::follow(
@@ -225,19 +230,35 @@ impl Application {
                 &settings.replica(),
                 &health,
             )?;
-            (vec![task], Some(replica))
+            let mut tasks = vec![task];
+            // Its purges follow what it applied: see `delivery::purge`.
+            tasks.extend(crate::delivery::purge::start(
+                db.clone(),
+                settings.purges(),
+                &health,
+            ));
+            (tasks, Some(replica))
         } else {
-            let tasks = vec![
+            let hub = settings.websub_hub.clone();
+            db.write(move |conn| -> crate::storage::Result<()> {
+                let now = chrono::Utc::now().timestamp();
+                crate::storage::webhooks::set_hub(conn, hub.as_deref(), now)
+            })
+            .await?;
+            let public_url = http.public_url.absolute().to_owned();
+            let mut tasks = vec![
                 crate::publication::start(db.clone(), settings.publication_poll(), &health),
-                crate::delivery::start(db.clone(), settings.delivery(), &health),
+                crate::delivery::start(db.clone(), settings.delivery(), public_url, &health),
             ];
+            tasks.extend(crate::delivery::purge::start(
+                db.clone(),
+                settings.purges(),
+                &health,
+            ));
             (tasks, None)
         };
         let cache_bytes = settings.response_cache_mb * 1024 * 1024;
         let state = state(db, cache_bytes, health, replica).await?;
-        let listener = TcpListener::bind(&settings.bind)?;
-        let address = listener.local_addr()?;
-        let http = settings.http(address);
         let metrics = match &settings.metrics_bind {
             Some(bind) => {
                 let listener = TcpListener::bind(bind)?;
@@ -254,6 +275,7 @@ impl Application {
         };
         let server = HttpServer::new(move || app(state.clone(), http.clone()))
             .workers(settings.workers())
+            .worker_max_blocking_threads(settings.blocking_threads())
             .shutdown_timeout(settings.shutdown_grace().as_secs())
             .listen(listener)?
             .run();

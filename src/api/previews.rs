@@ -41,21 +41,26 @@ pub struct Preview {
 /// What a preview link may ask for.
 #[derive(Debug, ToSchema)]
 pub struct NewPreview {
-    /// Seconds the link stays good: 1 to 604800 (seven days); defaults to 3600.
-    #[schema(required = false, example = 3600, minimum = 1, maximum = 604800)]
+    /// Seconds the link stays good: 1 to 604800 (seven days); absent or `null` for
+    /// 3600.
+    #[schema(required = false, value_type = Option<i64>, example = 3600, minimum = 1, maximum = 604800)]
     pub expires_in: i64,
 }
 
 impl NewPreview {
-    /// An empty body asks for the defaults.
+    /// An empty body (or `null`) asks for the defaults.
     fn parse(body: &[u8]) -> ApiResult<Self> {
-        if body.iter().all(u8::is_ascii_whitespace) {
+        let value: Value = if body.iter().all(u8::is_ascii_whitespace) {
+            Value::Null
+        } else {
+            serde_json::from_slice(body)
+                .map_err(|e| ApiError::invalid("body", format!("is not JSON ({e})")))?
+        };
+        if value.is_null() {
             return Ok(Self {
                 expires_in: DEFAULT_LIFETIME,
             });
         }
-        let value: Value = serde_json::from_slice(body)
-            .map_err(|e| ApiError::invalid("body", format!("is not JSON ({e})")))?;
         let mut f = Fields::new(value, &[]).map_err(|e| ApiError::Unprocessable(e.0))?;
         let expires_in: i64 = f.optional("expires_in").unwrap_or(DEFAULT_LIFETIME);
         if !(1..=MAX_LIFETIME).contains(&expires_in) {
@@ -80,7 +85,7 @@ impl NewPreview {
 #[utoipa::path(
     tag = "articles",
     params(("id" = ArticleId, Path, description = "The article's id.")),
-    request_body(content = NewPreview, content_type = "application/json",
+    request_body(content = Option<NewPreview>, content_type = "application/json",
         description = "Optional; an empty body asks for a link good for one hour.",
         example = json!({"expires_in": 3600})),
     responses((status = 201, description = "The link.", body = Single<Preview>)),
@@ -134,6 +139,7 @@ pub struct PreviewQuery {
     #[param(example = "1720180800.q0kYh3r0Zb4i0G1XQw2d6l0kq2k8b1Xc9m5Yw3sVt0E")]
     pub token: String,
     /// `json` (the default), `jsonld` or `ninjs`, as on `GET /v1/articles/{id}`.
+    #[serde(default, deserialize_with = "super::params::non_empty")]
     #[param(example = "ninjs")]
     pub format: Option<String>,
 }

@@ -168,7 +168,7 @@ pub async fn emit<B: MessageBody + 'static>(
     let keys = response.response_mut().extensions_mut().remove::<Keys>();
     if let Some(keys) = keys {
         let headers = response.headers_mut();
-        for line in lines(&keys, LINE) {
+        for line in lines(keys.iter(), LINE) {
             if let Ok(value) = HeaderValue::from_str(&line) {
                 headers.append(HeaderName::from_static(XKEY), value);
             }
@@ -182,9 +182,9 @@ pub async fn emit<B: MessageBody + 'static>(
 }
 
 /// The keys, space-separated, in lines of at most `max` bytes (a longer key alone).
-fn lines(keys: &Keys, max: usize) -> Vec<String> {
+pub fn lines<'a>(keys: impl IntoIterator<Item = &'a str>, max: usize) -> Vec<String> {
     let mut lines: Vec<String> = Vec::new();
-    for key in keys.iter() {
+    for key in keys {
         match lines.last_mut() {
             Some(line) if line.len() + 1 + key.len() <= max => {
                 line.push(' ');
@@ -246,7 +246,7 @@ mod tests {
         for i in 0..1000 {
             keys.resource("article", format!("a-rather-long-article-id-{i}"));
         }
-        let lines = lines(&keys, LINE);
+        let lines = lines(keys.iter(), LINE);
         assert!(lines.len() > 1);
         assert!(lines.iter().all(|l| l.len() <= LINE));
         assert_eq!(lines.join(" ").split(' ').count(), 1000);

@@ -61,15 +61,20 @@ fn create_pepper(conn: &Connection) -> Result<Vec<u8>> {
 /// The database's pepper; none before the first key. Read only: checking a key on a
 /// request never writes.
 fn pepper(conn: &Connection) -> Result<Option<Vec<u8>>> {
+    stored_secret(conn, "key_pepper")
+}
+
+/// The random bytes stored (base64) under `name` in `meta`, if any.
+pub(crate) fn stored_secret(conn: &Connection, name: &str) -> Result<Option<Vec<u8>>> {
     let stored: Option<String> = conn
-        .prepare_cached("SELECT value FROM meta WHERE key = 'key_pepper'")?
-        .query_row([], |r| r.get(0))
+        .prepare_cached("SELECT value FROM meta WHERE key = ?1")?
+        .query_row([name], |r| r.get(0))
         .optional()?;
     stored
         .map(|s| {
             URL_SAFE_NO_PAD
                 .decode(s)
-                .map_err(|e| StorageError::Fixtures(format!("key pepper: {e}")))
+                .map_err(|e| StorageError::Fixtures(format!("{name}: {e}")))
         })
         .transpose()
 }

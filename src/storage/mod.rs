@@ -3,6 +3,7 @@
 //! Every call runs on actix's blocking thread pool (`web::block`), never on an async
 //! worker: SQLite calls are synchronous and may wait on the disk.
 
+pub mod announce;
 pub mod articles;
 pub mod backup;
 pub mod by_id;
@@ -149,6 +150,8 @@ pub struct Db {
 pub const DEADLINE: Duration = Duration::from_secs(5);
 /// Connections for key checks: each is one indexed lookup.
 const KEY_CONNECTIONS: u32 = 2;
+/// Connections a server holds besides its read pool: the key checks' and the writer's.
+pub const CONNECTIONS_BEYOND_POOL: usize = KEY_CONNECTIONS as usize + 1;
 
 impl Db {
     /// Opens (creating if needed) the database at `path`, migrates it to the current

@@ -7,11 +7,11 @@
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use hmac::{Hmac, Mac};
-use rusqlite::{Connection, OptionalExtension};
+use rusqlite::Connection;
 use sha2::Sha256;
 
-use super::keys::random;
-use super::{Result, StorageError};
+use super::Result;
+use super::keys::{random, stored_secret};
 use crate::domain::ArticleId;
 
 /// How long a link lives when the editor does not say: one hour.
@@ -30,17 +30,7 @@ pub enum Verdict {
 }
 
 fn secret(conn: &Connection) -> Result<Option<Vec<u8>>> {
-    let stored: Option<String> = conn
-        .prepare_cached("SELECT value FROM meta WHERE key = 'preview_secret'")?
-        .query_row([], |r| r.get(0))
-        .optional()?;
-    stored
-        .map(|s| {
-            URL_SAFE_NO_PAD
-                .decode(s)
-                .map_err(|e| StorageError::Fixtures(format!("preview secret: {e}")))
-        })
-        .transpose()
+    stored_secret(conn, "preview_secret")
 }
 
 /// Replaces the secret, which revokes every preview link issued so far.

@@ -54,9 +54,34 @@ pub fn unwritable(db: &Path) -> Option<String> {
         return Some("file system is read-only".to_owned());
     }
     let free = stat.f_bavail.saturating_mul(stat.f_frsize);
-    (free < MIN_FREE_BYTES).then(|| {
-        format!("file system is full ({free} bytes free; writes need at least {MIN_FREE_BYTES})")
-    })
+    if free < MIN_FREE_BYTES {
+        return Some(format!(
+            "file system is full ({free} bytes free; writes need at least {MIN_FREE_BYTES})"
+        ));
+    }
+    cannot_create_in(dir)
+}
+
+/// Why a file cannot be created (and removed) in `dir`, if it cannot. ext4 turned
+/// read-only by an error (`errors=remount-ro`) still reports itself writable to
+/// `statvfs`; only a write tells.
+fn cannot_create_in(dir: &Path) -> Option<String> {
+    // A name of its own for each probe: two readiness checks at once must not remove
+    // each other's file.
+    static PROBES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let n = PROBES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let probe = dir.join(format!(".newsdesk-probe-{}-{n}", std::process::id()));
+    let result = std::fs::File::create(&probe).and_then(|file| {
+        drop(file);
+        std::fs::remove_file(&probe)
+    });
+    match result {
+        Ok(()) => None,
+        Err(e) if e.kind() == std::io::ErrorKind::ReadOnlyFilesystem => {
+            Some("file system is read-only".to_owned())
+        }
+        Err(e) => Some(format!("directory cannot be written ({e})")),
+    }
 }
 
 #[cfg(test)]
@@ -88,6 +113,22 @@ mod tests {
     fn a_writable_directory_is_not_reported() {
         let dir = tempfile::tempdir().unwrap();
         assert_eq!(unwritable(&dir.path().join("x.db")), None);
+    }
+
+    #[test]
+    fn readiness_checks_at_once_do_not_trip_over_each_other() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("x.db");
+        std::thread::scope(|s| {
+            for _ in 0..4 {
+                s.spawn(|| {
+                    for _ in 0..200 {
+                        assert_eq!(unwritable(&db), None);
+                    }
+                });
+            }
+        });
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
     }
 
     #[test]

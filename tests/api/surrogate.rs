@@ -2,6 +2,12 @@
 //! stale, and a shared cache that drops exactly those never serves an old state.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::net::TcpListener;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use actix_web::{App, HttpRequest, HttpResponse, HttpServer, web};
 
 use newsdesk::http::surrogate::purged_by;
 use newsdesk::storage::Db;
@@ -10,7 +16,7 @@ use newsdesk::storage::visibility::Visibility;
 use serde_json::json;
 
 use crate::changes::{Dice, random_write};
-use crate::helpers::{ARTICLES, Reply, Role, TestApp, spawn_app};
+use crate::helpers::{ARTICLES, Reply, Role, TestApp, spawn_app, spawn_app_with};
 
 fn keys(reply: &Reply) -> BTreeSet<String> {
     let xkey: BTreeSet<String> = reply
@@ -200,4 +206,156 @@ async fn a_cache_purged_by_the_changes_never_serves_an_old_state() {
         kept > 1000 && dropped > 100,
         "kept {kept}, dropped {dropped}"
     );
+}
+
+/// A cache's purge endpoint: records the keys of each `PURGE`, failing the first
+/// `failures` of them.
+#[derive(Clone, Default)]
+struct PurgeReceiver {
+    purges: Arc<Mutex<Vec<BTreeSet<String>>>>,
+    failures: Arc<AtomicUsize>,
+}
+
+async fn take_purge(req: HttpRequest, rx: web::Data<PurgeReceiver>) -> HttpResponse {
+    if req.method().as_str() != "PURGE" {
+        return HttpResponse::MethodNotAllowed().finish();
+    }
+    let header = |name| req.headers().get(name).and_then(|v| v.to_str().ok());
+    assert_eq!(header("xkey-purge"), header("surrogate-key"));
+    if rx.failures.load(Ordering::SeqCst) > 0 {
+        rx.failures.fetch_sub(1, Ordering::SeqCst);
+        return HttpResponse::ServiceUnavailable().finish();
+    }
+    let keys = header("xkey-purge")
+        .unwrap_or("")
+        .split(' ')
+        .map(str::to_owned);
+    rx.purges.lock().unwrap().push(keys.collect());
+    HttpResponse::Ok().finish()
+}
+
+impl PurgeReceiver {
+    fn start(&self) -> String {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://{}/", listener.local_addr().unwrap());
+        let data = web::Data::new(self.clone());
+        let server = HttpServer::new(move || {
+            App::new()
+                .app_data(data.clone())
+                .default_service(web::to(take_purge))
+        })
+        .workers(1)
+        .listen(listener)
+        .unwrap()
+        .run();
+        actix_web::rt::spawn(server);
+        url
+    }
+
+    /// Waits until a purge naming `key` has arrived `times` times; returns every key
+    /// purged so far.
+    async fn wait_for(&self, key: &str, times: usize) -> BTreeSet<String> {
+        for _ in 0..150 {
+            let purges = self.purges.lock().unwrap().clone();
+            if purges.iter().filter(|p| p.contains(key)).count() >= times {
+                return purges.into_iter().flatten().collect();
+            }
+            actix_web::rt::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("no purge of {key}: {:?}", self.purges.lock().unwrap());
+    }
+}
+
+#[actix_web::test]
+async fn each_commit_purges_its_keys_at_the_caches_retried_and_again_later() {
+    let rx = PurgeReceiver::default();
+    rx.failures.store(2, Ordering::SeqCst);
+    let url = rx.start();
+    let app = spawn_app_with(tempfile::tempdir().unwrap(), |s| {
+        s.purge_urls = vec![url];
+        s.purge_again = 1;
+    })
+    .await;
+    let editor = app.key(Role::Editor, "desk");
+    let id = ARTICLES[0];
+    let showing = keys(&app.get(&format!("/v1/articles/{id}")).await);
+    let listing = keys(&app.get("/v1/articles?include=quotes").await);
+    let unrelated = keys(&app.get("/v1/events").await);
+    let edited = app
+        .write(
+            "PATCH",
+            &format!("/v1/articles/{id}"),
+            &editor,
+            &json!({"summary": "Purged."}),
+        )
+        .await;
+    assert_eq!(edited.status, 200);
+    // Two failures first, then the purge at once and the one a second later.
+    let purged = rx.wait_for(&format!("article:{id}"), 2).await;
+    assert!(!showing.is_disjoint(&purged) && !listing.is_disjoint(&purged));
+    assert!(unrelated.is_disjoint(&purged), "{purged:?}");
+    let (expected, _) = purged_since(&app, 0);
+    assert!(purged.is_subset(&expected));
+}
+
+#[actix_web::test]
+async fn scheduled_publication_purges_too() {
+    let rx = PurgeReceiver::default();
+    let url = rx.start();
+    let app = spawn_app_with(tempfile::tempdir().unwrap(), |s| {
+        s.purge_urls = vec![url];
+        s.purge_again = 3600;
+    })
+    .await;
+    let editor = app.key(Role::Editor, "desk");
+    let at = (chrono::Utc::now() + chrono::Duration::seconds(2)).to_rfc3339();
+    let created = app
+        .write(
+            "PUT",
+            "/v1/articles/coming-soon",
+            &editor,
+            &json!({"headline": "Coming soon", "dateline": {"date": "2024-07-05"},
+                    "status": "scheduled", "published_at": at, "summary": "Soon.",
+                    "body": [{"type": "paragraph", "text": "Soon."}]}),
+        )
+        .await;
+    assert_eq!(
+        created.status,
+        201,
+        "{}",
+        String::from_utf8_lossy(&created.body)
+    );
+    rx.wait_for("article:coming-soon", 1).await;
+    let announced = rx.wait_for("article:coming-soon", 2).await;
+    assert!(announced.contains("articles"));
+}
+
+#[actix_web::test]
+async fn a_replica_purges_each_change_once_it_has_it() {
+    let rx = PurgeReceiver::default();
+    let url = rx.start();
+    let primary = spawn_app().await;
+    let editor = primary.key(Role::Editor, "desk");
+    let db = primary.dir.path().join("newsdesk.db");
+    let replica = spawn_app_with(tempfile::tempdir().unwrap(), move |s| {
+        s.db = db;
+        s.read_only = true;
+        s.purge_urls = vec![url];
+    })
+    .await;
+    let id = ARTICLES[2];
+    let edited = primary
+        .write(
+            "PATCH",
+            &format!("/v1/articles/{id}"),
+            &editor,
+            &json!({"summary": "Seen by the replica."}),
+        )
+        .await;
+    assert_eq!(edited.status, 200);
+    // The primary has no --purge-url here: this purge is the replica's.
+    let purged = rx.wait_for(&format!("article:{id}"), 1).await;
+    assert!(purged.contains("articles"));
+    let served = replica.get(&format!("/v1/articles/{id}")).await;
+    assert_eq!(served.json()["data"]["summary"], "Seen by the replica.");
 }

@@ -54,6 +54,18 @@ PY
     NEWSDESK_TIMELINE_CURSOR=$(cursor_of "$base/v1/participants/aleksandr-lukashenko/timeline?limit=1")
     NEWSDESK_SEARCH_CURSOR=$(cursor_of "$base/v1/search?q=food+security&limit=1")
     export NEWSDESK_TIMELINE_CURSOR NEWSDESK_SEARCH_CURSOR
+    NEWSDESK_PREVIEW_TOKEN=$(preview_token_of "$base" lukashenko-meets-xi-jinping-astana)
+    export NEWSDESK_PREVIEW_TOKEN
+}
+
+# A preview token for an article: a made-up one is refused (403), as a made-up
+# cursor is, so schemathesis's preview requests carry a real one.
+preview_token_of() {
+    python3 -c 'import json, sys, urllib.request
+request = urllib.request.Request(sys.argv[1] + "/v1/articles/" + sys.argv[2] + "/previews",
+    data=b"{\"expires_in\": 604800}", method="POST",
+    headers={"Authorization": "Bearer " + sys.argv[3], "Content-Type": "application/json"})
+print(json.load(urllib.request.urlopen(request))["data"]["token"])' "$1" "$2" "$editor_key"
 }
 
 # The next_cursor of a list's first page: schemathesis's cursor pins.

@@ -638,6 +638,12 @@ export interface paths {
          *     ids are the article ids (RSS `guid` with `isPermaLink="false"`; in Atom
          *     `urn:newsdesk:article:{id}`). Takes the article list's filters. Conditional GET
          *     works as on every read.
+         *
+         *     With `--websub-hub`, the feed names its WebSub hub and its own URL (RSS
+         *     `atom:link`, Atom `link`, JSON Feed `hubs`, and the `Link` header), and newsdesk
+         *     pings the hub when a publication changes it, so subscribers get new articles
+         *     pushed. Only feeds with no filter or one filter of one value, and no `limit`, are
+         *     pinged and name the hub.
          */
         get: operations["get_article_feed"];
         put?: never;
@@ -659,6 +665,7 @@ export interface paths {
          * Feed of quotes
          * @description The most recently said quotes of published articles, each with its speaker,
          *     date and article. `participant` selects speakers. Item ids are the quote ids.
+         *     WebSub as for the article feed.
          */
         get: operations["get_quote_feed"];
         put?: never;
@@ -1901,10 +1908,11 @@ export interface components {
         NewPreview: {
             /**
              * Format: int64
-             * @description Seconds the link stays good: 1 to 604800 (seven days); defaults to 3600.
+             * @description Seconds the link stays good: 1 to 604800 (seven days); absent or `null` for
+             *     3600.
              * @example 3600
              */
-            expires_in?: number;
+            expires_in?: number | null;
         };
         /**
          * @description A quote as editors write it. `position` is computed from the article's body;
@@ -2812,7 +2820,18 @@ export interface components {
     };
     parameters: never;
     requestBodies: never;
-    headers: never;
+    headers: {
+        /**
+         * @description The surrogate keys of what this response depends on, space-separated: `KIND:ID` for each resource it shows, lists or includes (`article:lukashenko-at-sco-summit-astana`), the collection for a list, search, feed or sitemap (`articles`), and `changes` for the change log. A shared cache keeps them to drop exactly the responses a commit made stale: the primary's `--purge-url` PURGE requests name the keys of each change. For CDNs that take surrogate keys (Fastly); the same keys in one line.
+         * @example article:lukashenko-at-sco-summit-astana articles quote:lukashenko-wonderful-gift
+         */
+        "Surrogate-Key": string;
+        /**
+         * @description The surrogate keys of what this response depends on, space-separated: `KIND:ID` for each resource it shows, lists or includes (`article:lukashenko-at-sco-summit-astana`), the collection for a list, search, feed or sitemap (`articles`), and `changes` for the change log. A shared cache keeps them to drop exactly the responses a commit made stale: the primary's `--purge-url` PURGE requests name the keys of each change. For Varnish's xkey module; long sets come in several `xkey` lines of at most 4,000 bytes.
+         * @example article:lukashenko-at-sco-summit-astana articles quote:lukashenko-wonderful-gift
+         */
+        xkey: string;
+    };
     pathItems: never;
 }
 export type $defs = Record<string, never>;
@@ -3087,6 +3106,8 @@ export interface operations {
             /** @description The news sitemap. */
             200: {
                 headers: {
+                    "Surrogate-Key": components["headers"]["Surrogate-Key"];
+                    xkey: components["headers"]["xkey"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3139,6 +3160,8 @@ export interface operations {
             /** @description The sitemap index. */
             200: {
                 headers: {
+                    "Surrogate-Key": components["headers"]["Surrogate-Key"];
+                    xkey: components["headers"]["xkey"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3171,6 +3194,8 @@ export interface operations {
             /** @description The sitemap page. */
             200: {
                 headers: {
+                    "Surrogate-Key": components["headers"]["Surrogate-Key"];
+                    xkey: components["headers"]["xkey"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3395,6 +3420,8 @@ export interface operations {
             /** @description A page of articles. */
             200: {
                 headers: {
+                    "Surrogate-Key": components["headers"]["Surrogate-Key"];
+                    xkey: components["headers"]["xkey"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3827,6 +3854,8 @@ export interface operations {
             /** @description The article. */
             200: {
                 headers: {
+                    "Surrogate-Key": components["headers"]["Surrogate-Key"];
+                    xkey: components["headers"]["xkey"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4796,6 +4825,8 @@ export interface operations {
             /** @description A page of events. */
             200: {
                 headers: {
+                    "Surrogate-Key": components["headers"]["Surrogate-Key"];
+                    xkey: components["headers"]["xkey"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4974,6 +5005,8 @@ export interface operations {
             /** @description A page of participants. */
             200: {
                 headers: {
+                    "Surrogate-Key": components["headers"]["Surrogate-Key"];
+                    xkey: components["headers"]["xkey"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5039,14 +5072,14 @@ export interface operations {
             cookie?: never;
         };
         /** @description Optional; an empty body asks for a link good for one hour. */
-        requestBody: {
+        requestBody?: {
             content: {
                 /**
                  * @example {
                  *       "expires_in": 3600
                  *     }
                  */
-                "application/json": components["schemas"]["NewPreview"];
+                "application/json": components["schemas"]["NewPreview"] | null;
             };
         };
         responses: {
@@ -5184,6 +5217,8 @@ export interface operations {
             /** @description A page of quotes. */
             200: {
                 headers: {
+                    "Surrogate-Key": components["headers"]["Surrogate-Key"];
+                    xkey: components["headers"]["xkey"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5435,6 +5470,8 @@ export interface operations {
             /** @description A page of changes. */
             200: {
                 headers: {
+                    "Surrogate-Key": components["headers"]["Surrogate-Key"];
+                    xkey: components["headers"]["xkey"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5591,6 +5628,8 @@ export interface operations {
             /** @description A page of events. */
             200: {
                 headers: {
+                    "Surrogate-Key": components["headers"]["Surrogate-Key"];
+                    xkey: components["headers"]["xkey"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5828,6 +5867,8 @@ export interface operations {
             /** @description The event. */
             200: {
                 headers: {
+                    "Surrogate-Key": components["headers"]["Surrogate-Key"];
+                    xkey: components["headers"]["xkey"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6299,6 +6340,8 @@ export interface operations {
             /** @description A page of articles. */
             200: {
                 headers: {
+                    "Surrogate-Key": components["headers"]["Surrogate-Key"];
+                    xkey: components["headers"]["xkey"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6498,6 +6541,8 @@ export interface operations {
             /** @description A page of events. */
             200: {
                 headers: {
+                    "Surrogate-Key": components["headers"]["Surrogate-Key"];
+                    xkey: components["headers"]["xkey"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6587,6 +6632,8 @@ export interface operations {
             /** @description A page of participants. */
             200: {
                 headers: {
+                    "Surrogate-Key": components["headers"]["Surrogate-Key"];
+                    xkey: components["headers"]["xkey"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6742,6 +6789,8 @@ export interface operations {
             /** @description A page of quotes. */
             200: {
                 headers: {
+                    "Surrogate-Key": components["headers"]["Surrogate-Key"];
+                    xkey: components["headers"]["xkey"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6857,6 +6906,8 @@ export interface operations {
             /** @description A page of the timeline. */
             200: {
                 headers: {
+                    "Surrogate-Key": components["headers"]["Surrogate-Key"];
+                    xkey: components["headers"]["xkey"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6940,6 +6991,10 @@ export interface operations {
             /** @description The feed. */
             200: {
                 headers: {
+                    /** @description With `--websub-hub`, on feeds with no filter or one (`topic`, `participant` or `event`, one value) and no `limit`: the WebSub hub and the feed's own URL from `--public-url`: `<{websub-hub}>; rel="hub", <{public-url}/v1/feeds/articles.atom>; rel="self"`. */
+                    Link?: string;
+                    "Surrogate-Key": components["headers"]["Surrogate-Key"];
+                    xkey: components["headers"]["xkey"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7043,6 +7098,10 @@ export interface operations {
             /** @description The feed. */
             200: {
                 headers: {
+                    /** @description With `--websub-hub`, on feeds with no filter or one (`topic`, `participant` or `event`, one value) and no `limit`: the WebSub hub and the feed's own URL from `--public-url`: `<{websub-hub}>; rel="hub", <{public-url}/v1/feeds/articles.atom>; rel="self"`. */
+                    Link?: string;
+                    "Surrogate-Key": components["headers"]["Surrogate-Key"];
+                    xkey: components["headers"]["xkey"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7175,6 +7234,8 @@ export interface operations {
             /** @description A page of participants. */
             200: {
                 headers: {
+                    "Surrogate-Key": components["headers"]["Surrogate-Key"];
+                    xkey: components["headers"]["xkey"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7331,6 +7392,8 @@ export interface operations {
             /** @description The participant. */
             200: {
                 headers: {
+                    "Surrogate-Key": components["headers"]["Surrogate-Key"];
+                    xkey: components["headers"]["xkey"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7710,6 +7773,8 @@ export interface operations {
             /** @description A page of articles. */
             200: {
                 headers: {
+                    "Surrogate-Key": components["headers"]["Surrogate-Key"];
+                    xkey: components["headers"]["xkey"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7909,6 +7974,8 @@ export interface operations {
             /** @description A page of events. */
             200: {
                 headers: {
+                    "Surrogate-Key": components["headers"]["Surrogate-Key"];
+                    xkey: components["headers"]["xkey"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8121,6 +8188,8 @@ export interface operations {
             /** @description A page of quotes. */
             200: {
                 headers: {
+                    "Surrogate-Key": components["headers"]["Surrogate-Key"];
+                    xkey: components["headers"]["xkey"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8236,6 +8305,8 @@ export interface operations {
             /** @description A page of the timeline. */
             200: {
                 headers: {
+                    "Surrogate-Key": components["headers"]["Surrogate-Key"];
+                    xkey: components["headers"]["xkey"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8306,6 +8377,8 @@ export interface operations {
             /** @description The article, with its quotes in `included`. */
             200: {
                 headers: {
+                    "Surrogate-Key": components["headers"]["Surrogate-Key"];
+                    xkey: components["headers"]["xkey"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8842,6 +8915,8 @@ export interface operations {
             /** @description A page of quotes. */
             200: {
                 headers: {
+                    "Surrogate-Key": components["headers"]["Surrogate-Key"];
+                    xkey: components["headers"]["xkey"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9000,6 +9075,8 @@ export interface operations {
             /** @description The quote. */
             200: {
                 headers: {
+                    "Surrogate-Key": components["headers"]["Surrogate-Key"];
+                    xkey: components["headers"]["xkey"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9337,6 +9414,8 @@ export interface operations {
             /** @description A page of hits. */
             200: {
                 headers: {
+                    "Surrogate-Key": components["headers"]["Surrogate-Key"];
+                    xkey: components["headers"]["xkey"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9418,6 +9497,8 @@ export interface operations {
             /** @description A page of topics. */
             200: {
                 headers: {
+                    "Surrogate-Key": components["headers"]["Surrogate-Key"];
+                    xkey: components["headers"]["xkey"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9502,6 +9583,8 @@ export interface operations {
             /** @description The topic. */
             200: {
                 headers: {
+                    "Surrogate-Key": components["headers"]["Surrogate-Key"];
+                    xkey: components["headers"]["xkey"];
                     [name: string]: unknown;
                 };
                 content: {
