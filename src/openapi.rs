@@ -52,7 +52,7 @@ mod exact;
         Problem,
         FieldError,
         ProblemType,
-        crate::api::changes::ResourceType,
+        crate::domain::ResourceKind,
         crate::api::feeds::FeedFormat,
         crate::api::root::ApiIndex
     )),

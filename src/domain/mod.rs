@@ -6,6 +6,7 @@ pub mod checked;
 pub mod event;
 pub mod ids;
 pub mod input;
+pub mod kind;
 pub mod participant;
 pub mod quote;
 pub mod rights;
@@ -21,10 +22,11 @@ pub use article::{
 pub use event::{Event, EventKind, EventParticipant, EventRole, NewEvent, Place};
 pub use ids::{ArticleId, EventId, ParticipantId, QuoteId, Slug, SlugError, TopicId};
 pub use input::{FieldError, Invalid};
+pub use kind::ResourceKind;
 pub use participant::{NewParticipant, Participant, ParticipantKind};
 pub use quote::{NewQuote, Quote};
 pub use rights::Rights;
-pub use search::{HitType, SearchHit};
+pub use search::SearchHit;
 pub use timeline::{TimelineEntry, TimelineType};
 pub use topic::{MediaTopic, NewTopic, Topic};
 

@@ -3,11 +3,8 @@ use serde::Serialize;
 use serde_json::Value;
 use utoipa::ToSchema;
 
-use super::Links;
 use super::input::{Fields, Invalid};
-
-/// The resource types a subscription can ask for.
-pub const RESOURCE_TYPES: [&str; 4] = ["article", "quote", "participant", "event"];
+use super::{Links, ResourceKind};
 
 /// A subscription: each change is POSTed to `url`, signed with its secret.
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -18,7 +15,7 @@ pub struct Webhook {
     pub url: String,
     /// The resource types delivered; empty for all.
     #[schema(example = json!(["article"]))]
-    pub types: Vec<String>,
+    pub types: Vec<ResourceKind>,
     pub created_at: DateTime<Utc>,
     pub delivery: DeliveryState,
     /// The signing secret: shown once, in the response that creates the webhook.
@@ -47,7 +44,7 @@ pub struct NewWebhook {
     pub url: String,
     /// `article`, `quote`, `participant`, `event`; absent or empty for all.
     #[schema(required = false)]
-    pub types: Vec<String>,
+    pub types: Vec<ResourceKind>,
 }
 
 impl NewWebhook {
@@ -61,18 +58,23 @@ impl NewWebhook {
                 _ => f.reject("url", "must be an absolute http or https URL"),
             }
         }
+        let mut kinds = Vec::with_capacity(types.len());
         for (i, t) in types.iter().enumerate() {
-            if !RESOURCE_TYPES.contains(&t.as_str()) {
-                f.reject(
-                    &format!("types[{i}]"),
-                    format!("must be one of {}", RESOURCE_TYPES.join(", ")),
-                );
+            match ResourceKind::parse(t) {
+                Some(kind) => kinds.push(kind),
+                None => {
+                    let names: Vec<&str> = ResourceKind::ALL.iter().map(|k| k.as_str()).collect();
+                    f.reject(
+                        &format!("types[{i}]"),
+                        format!("must be one of {}", names.join(", ")),
+                    );
+                }
             }
         }
         f.finish()?;
         Ok(Self {
             url: url.unwrap_or_default(),
-            types,
+            types: kinds,
         })
     }
 }

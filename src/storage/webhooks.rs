@@ -7,8 +7,8 @@ use rusqlite::{Connection, OptionalExtension, Row, params};
 
 use super::Result;
 use super::keys::{hex, random};
-use crate::domain::Links;
 use crate::domain::webhook::{DeliveryState, NewWebhook, Webhook};
+use crate::domain::{Links, ResourceKind};
 
 const SELECT: &str = "SELECT id, url, types, created_at, next_seq, attempts, next_attempt_at,
     last_error, last_delivered_at FROM webhooks";
@@ -78,7 +78,7 @@ pub fn delete(conn: &Connection, id: &str) -> Result<bool> {
 pub struct Due {
     pub id: String,
     pub url: String,
-    pub types: Vec<String>,
+    pub types: Vec<ResourceKind>,
     pub secret: String,
     pub next_seq: i64,
     pub attempts: u32,

@@ -4,7 +4,7 @@
 use std::collections::BTreeSet;
 
 use newsdesk::domain::{
-    Article, Event, EventKind, HitType, Participant, ParticipantId, ParticipantKind, Quote,
+    Article, Event, EventKind, Participant, ParticipantId, ParticipantKind, Quote, ResourceKind,
     SearchHit, TimelineEntry,
 };
 use newsdesk::storage::articles::ArticleFilter;
@@ -329,7 +329,7 @@ async fn every_list_filter_and_search_is_served_by_an_index() {
     }
     let search = SearchFilter {
         q: FtsQuery::parse("harbour OR trade").unwrap(),
-        types: vec![HitType::Quote],
+        types: vec![ResourceKind::Quote],
     };
     check(
         plans::<SearchHit>(

@@ -7,7 +7,9 @@ use serde_json::Value;
 use utoipa::ToSchema;
 
 use super::{Ctx, EditError, EditResult, Editable, Ref, check_refs};
-use crate::domain::{Article, ArticleId, ArticleStatus, Block, Invalid, NewArticle, Slug};
+use crate::domain::{
+    Article, ArticleId, ArticleStatus, Block, Invalid, NewArticle, ResourceKind, Slug,
+};
 use crate::storage::articles::{self, Stamp, Visibility};
 use crate::storage::changes::{self, Operation, Reason};
 use crate::storage::visibility;
@@ -16,7 +18,7 @@ use crate::storage::{Result, StorageError};
 impl Editable for Article {
     type Id = ArticleId;
     type New = NewArticle;
-    const KIND: &'static str = "article";
+    const KIND: ResourceKind = ResourceKind::Article;
 
     fn parse(value: Value, now: DateTime<Utc>) -> Result<NewArticle, Invalid> {
         NewArticle::from_json(value, now)
@@ -48,7 +50,7 @@ impl Editable for Article {
         check_article_refs(conn, id, new, ctx.seeding)?;
         let now = ctx.now.timestamp();
         // Public as the log last told readers, so that a flip always reaches them.
-        let was_public = changes::last_public(conn, "article", id.as_str())?;
+        let was_public = changes::last_public(conn, ResourceKind::Article, id.as_str())?;
         let published_at = match (new.published_at, previous) {
             // Publishing a draft without a new time publishes it now.
             (Some(t), Some(p))
@@ -86,7 +88,7 @@ impl Editable for Article {
                 params![id, version, note.as_str(), now],
             )?;
         }
-        let is_public = visibility::is_public(conn, "article", id.as_str())?;
+        let is_public = visibility::is_public(conn, ResourceKind::Article, id.as_str())?;
         let gone = if new.status == ArticleStatus::Withdrawn {
             Reason::Withdrawn
         } else {
@@ -100,7 +102,7 @@ impl Editable for Article {
                 .query_map([id], |r| r.get(0))?
                 .collect::<rusqlite::Result<_>>()?;
             for quote in &quotes {
-                ctx.log(conn, "quote", quote, Operation::Update, reason)?;
+                ctx.log(conn, ResourceKind::Quote, quote, Operation::Update, reason)?;
             }
         }
         Ok(match previous {
@@ -120,7 +122,13 @@ impl Editable for Article {
             .collect::<rusqlite::Result<_>>()?;
         for quote in &quotes {
             conn.execute("DELETE FROM quotes WHERE id = ?1", [quote])?;
-            ctx.log(conn, "quote", quote, Operation::Delete, Reason::Deleted)?;
+            ctx.log(
+                conn,
+                ResourceKind::Quote,
+                quote,
+                Operation::Delete,
+                Reason::Deleted,
+            )?;
         }
         conn.execute("DELETE FROM articles WHERE id = ?1", [id])?;
         Ok(())

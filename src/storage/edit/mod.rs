@@ -20,7 +20,7 @@ pub use articles::{VersionInfo, article_version, article_versions};
 use super::StorageError;
 use super::changes::{self, Operation, Reason};
 use crate::domain::input::merge_patch;
-use crate::domain::{FieldError, Invalid};
+use crate::domain::{FieldError, Invalid, ResourceKind};
 
 /// Why a write was refused. Nothing was changed.
 #[derive(Debug, thiserror::Error)]
@@ -67,7 +67,7 @@ impl Ctx {
     fn log(
         &self,
         conn: &Connection,
-        kind: &str,
+        kind: ResourceKind,
         id: &str,
         op: Operation,
         reason: Reason,
@@ -89,8 +89,8 @@ impl Ctx {
 pub trait Editable: Serialize + Sized + Send + 'static {
     type Id: Clone + Display + PartialEq + Send + 'static;
     type New: Send + 'static;
-    /// The resource's name in messages and the change log (`article`).
-    const KIND: &'static str;
+    /// The resource's kind, which names it in messages and the change log.
+    const KIND: ResourceKind;
 
     fn parse(value: Value, now: DateTime<Utc>) -> Result<Self::New, Invalid>;
     fn id(&self) -> &Self::Id;
@@ -146,7 +146,7 @@ pub fn create<R: Editable>(conn: &Connection, new: R::New, ctx: &Ctx) -> EditRes
     if R::load(conn, &id)?.is_some() {
         return Err(EditError::Conflict(format!(
             "There is already {} {} with the id `{id}`; PUT to it to replace it.",
-            article_for(R::KIND),
+            article_for(R::KIND.as_str()),
             R::KIND
         )));
     }
