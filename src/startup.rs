@@ -15,10 +15,77 @@ use actix_web::{App, HttpServer, web};
 use utoipa_actix_web::AppExt;
 
 use crate::api::{self, AppState, auth, meta, ratelimit, readonly, routing, shed};
-use crate::config::{HttpSettings, Settings};
+use crate::config::Settings;
 use crate::http::cache::{self, ResponseCache};
-use crate::http::{Metrics, conditional, observe};
+use crate::http::{CachePolicy, Metrics, conditional, observe};
 use crate::storage::Db;
+
+/// What the HTTP layer needs: the settings it reads, and the state every worker shares
+/// (the rate limiter, the in-flight counter).
+#[derive(Debug, Clone)]
+pub struct HttpSettings {
+    pub max_body: usize,
+    pub cache: CachePolicy,
+    /// `*` alone allows any origin.
+    pub cors_origins: Vec<String>,
+    /// The absolute URL links are made from.
+    pub public_url: crate::http::origin::PublicUrl,
+    /// Peers whose forwarding headers name the client.
+    pub trusted_proxies: crate::http::origin::TrustedProxies,
+    /// `/metrics` is served on its own listener (`--metrics-bind`), not here.
+    pub metrics_elsewhere: bool,
+    /// The docs page keeps the key given to "Authorize" in the browser's storage.
+    pub docs_remember_key: bool,
+    /// Webhooks may be registered for internal addresses.
+    pub webhook_allow_private: bool,
+    /// Shared by every worker, so a client's quota is one whatever worker serves it.
+    pub limits: crate::api::ratelimit::Limits,
+    /// Shared by every worker: the cap counts the whole server's requests.
+    pub in_flight: crate::api::shed::InFlight,
+    pub sitemaps: crate::api::sitemaps::SitemapSettings,
+}
+
+impl Default for HttpSettings {
+    fn default() -> Self {
+        // Unspecified, as a container binds: links say `localhost`.
+        Self::new(
+            &Settings::for_tests(std::path::PathBuf::new()),
+            ([0, 0, 0, 0], 8080).into(),
+        )
+    }
+}
+
+impl HttpSettings {
+    /// The HTTP behaviour `settings` ask for, for a server listening on `bound`, with
+    /// the state its workers share.
+    pub fn new(settings: &Settings, bound: SocketAddr) -> Self {
+        let s = settings;
+        Self {
+            max_body: s.max_body,
+            cache: CachePolicy {
+                max_age: s.cache_max_age,
+                s_maxage: s.cache_s_maxage,
+                stale_while_revalidate: s.cache_stale_while_revalidate,
+            },
+            cors_origins: s.cors_origins.clone(),
+            public_url: crate::http::origin::PublicUrl::new(s.public_url.as_deref(), bound),
+            trusted_proxies: crate::http::origin::TrustedProxies(s.trusted_proxies.clone()),
+            metrics_elsewhere: s.metrics_bind.is_some(),
+            docs_remember_key: s.docs_remember_key,
+            webhook_allow_private: s.webhook_allow_private,
+            limits: crate::api::ratelimit::Limits::new(crate::api::ratelimit::Quotas {
+                anonymous: s.rate_limit,
+                partner: s.partner_rate_limit,
+            }),
+            in_flight: crate::api::shed::InFlight::new(s.max_in_flight),
+            sitemaps: crate::api::sitemaps::SitemapSettings {
+                article_url_template: s.article_url_template.clone(),
+                publication_name: s.publication_name.clone(),
+                page_size: s.sitemap_page_size.max(1),
+            },
+        }
+    }
+}
 
 /// The actix application: routes, extractor settings, middleware.
 pub fn app(
@@ -165,22 +232,17 @@ async fn head_as_get(
     next.call(req).await
 }
 
-/// Application state for `db`: the routes and the rendered OpenAPI description.
+/// Application state for `db`.
 pub async fn state(
     db: Db,
     cache_bytes: u64,
     background: crate::background::Health,
     replica: Option<crate::replica::Replica>,
 ) -> Result<AppState, Box<dyn std::error::Error>> {
-    let doc = crate::openapi::describe();
-    let routes = Arc::new(routing::RouteTable::from_openapi(&doc));
-    // The committed description is the rendered one (a test holds them equal), so
-    // the server need not render it, with its examples, at every start.
-    let openapi = Arc::new(crate::openapi::COMMITTED.to_owned());
+    let routes = Arc::new(routing::RouteTable::of_api());
     let responses = ResponseCache::new(cache_bytes, db.generation().clone());
     Ok(AppState {
         db,
-        openapi,
         routes,
         metrics: Metrics::new(),
         clock: chrono::Utc::now,
@@ -231,7 +293,7 @@ impl Application {
         let state = state(db, cache_bytes, health, replica).await?;
         let listener = TcpListener::bind(&settings.bind)?;
         let address = listener.local_addr()?;
-        let http = settings.http(address);
+        let http = HttpSettings::new(settings, address);
         let metrics = match &settings.metrics_bind {
             Some(bind) => {
                 let listener = TcpListener::bind(bind)?;

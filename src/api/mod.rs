@@ -40,8 +40,6 @@ use crate::storage::Db;
 #[derive(Clone)]
 pub struct AppState {
     pub db: Db,
-    /// The OpenAPI description served at `/openapi.json`, rendered once.
-    pub openapi: Arc<String>,
     /// The routes and their methods, to tell a 405 from a 404.
     pub routes: Arc<routing::RouteTable>,
     pub metrics: crate::http::Metrics,

@@ -42,10 +42,19 @@ pub struct Links {
     pub self_: String,
 }
 
+/// The one place that knows the shape of the API's URLs: storage names a collection
+/// and an id, never a path.
 impl Links {
     pub fn to(collection: &str, id: &str) -> Self {
         Self {
             self_: format!("/v1/{collection}/{id}"),
+        }
+    }
+
+    /// A resource under another one (`/v1/articles/{id}/versions/{n}`).
+    pub fn under(collection: &str, id: &str, sub: &str, sub_id: &str) -> Self {
+        Self {
+            self_: format!("/v1/{collection}/{id}/{sub}/{sub_id}"),
         }
     }
 }

@@ -43,15 +43,30 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<Webhook> {
 pub fn create(conn: &Connection, hook: &NewWebhook, now: i64, by: Option<&str>) -> Result<Webhook> {
     let id = hex(&random(6)?);
     let secret = URL_SAFE_NO_PAD.encode(random(32)?);
+    insert(conn, &id, hook, &secret, now, by)?;
+    let mut created = get(conn, &id)?.ok_or(rusqlite::Error::QueryReturnedNoRows)?;
+    created.secret = Some(secret);
+    Ok(created)
+}
+
+/// Subscribes `hook` under a given id and secret, from the next change on. The
+/// description's examples use it for a subscription that does not change between
+/// builds.
+pub fn insert(
+    conn: &Connection,
+    id: &str,
+    hook: &NewWebhook,
+    secret: &str,
+    now: i64,
+    by: Option<&str>,
+) -> Result<()> {
     let types = serde_json::to_string(&hook.types).unwrap_or_else(|_| "[]".into());
     conn.execute(
         "INSERT INTO webhooks (id, url, types, secret, created_at, created_by, next_seq)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, (SELECT coalesce(max(seq), 0) + 1 FROM changes))",
         params![id, hook.url, types, secret, now, by],
     )?;
-    let mut created = get(conn, &id)?.ok_or(rusqlite::Error::QueryReturnedNoRows)?;
-    created.secret = Some(secret);
-    Ok(created)
+    Ok(())
 }
 
 pub fn get(conn: &Connection, id: &str) -> Result<Option<Webhook>> {

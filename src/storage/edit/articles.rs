@@ -258,9 +258,12 @@ pub fn article_versions(conn: &Connection, id: &ArticleId) -> Result<Option<Vec<
                 changed_by: r.get(2)?,
                 correction_note: r.get(3)?,
                 current: false,
-                links: crate::domain::Links {
-                    self_: format!("/v1/articles/{id}/versions/{version}"),
-                },
+                links: crate::domain::Links::under(
+                    "articles",
+                    id.as_str(),
+                    "versions",
+                    &version.to_string(),
+                ),
             })
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;

@@ -1,6 +1,8 @@
 //! The command line: `serve` (the default), `openapi`, `keys`, `generate`, `migrate`,
 //! `check`, `backup`, `healthcheck`.
 
+pub mod openapi;
+
 use std::io::Write;
 use std::process::ExitCode;
 
@@ -156,7 +158,7 @@ fn serve(settings: Settings) -> CliResult {
 }
 
 fn print_openapi() -> CliResult {
-    let spec = actix_web::rt::System::new().block_on(crate::openapi::render())?;
+    let spec = actix_web::rt::System::new().block_on(openapi::render())?;
     std::io::stdout().write_all(spec.as_bytes())?;
     Ok(ExitCode::SUCCESS)
 }
