@@ -22,9 +22,7 @@ fn announce(db: &Db) -> crate::storage::Result<()> {
     if db.read_blocking(|conn| changes::due(conn, now))?.is_empty() {
         return Ok(());
     }
-    if db.write_blocking(|conn| changes::announce_due(conn, now))? > 0 {
-        // Articles became public: what was cached is stale.
-        db.generation().bump();
-    }
+    // Articles become public: the write's generation bump makes what was cached stale.
+    db.write_blocking(|conn| changes::announce_due(conn, now))?;
     Ok(())
 }

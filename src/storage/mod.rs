@@ -304,29 +304,38 @@ impl Db {
     /// Runs `f` in one `IMMEDIATE` transaction on the writer connection, on the
     /// blocking thread pool. The transaction commits when `f` succeeds, with
     /// `synchronous = FULL`, so a write that returns is durable; otherwise it rolls
-    /// back and changes nothing.
+    /// back and changes nothing. A commit bumps the content generation, so what was
+    /// cached is stale.
     pub async fn write<T, E, F>(&self, f: F) -> std::result::Result<T, E>
     where
         T: Send + 'static,
         E: From<StorageError> + Send + 'static,
         F: FnOnce(&rusqlite::Transaction<'_>) -> std::result::Result<T, E> + Send + 'static,
     {
-        let writer = self.writer.clone();
-        let generation = self.generation.clone();
-        actix_web::web::block(move || {
-            // A panic while writing poisons the lock, but the transaction was rolled
-            // back when it unwound, so the connection is still sound.
-            let mut conn = writer.lock().unwrap_or_else(|p| p.into_inner());
-            let tx = conn
-                .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
-                .map_err(StorageError::from)?;
-            let value = f(&tx)?;
-            tx.commit().map_err(StorageError::from)?;
-            generation.bump();
-            Ok(value)
-        })
-        .await
-        .map_err(|e| E::from(StorageError::Blocking(e.to_string())))?
+        let db = self.clone();
+        actix_web::web::block(move || db.write_blocking(f))
+            .await
+            .map_err(|e| E::from(StorageError::Blocking(e.to_string())))?
+    }
+
+    /// [`Db::write`] on the calling thread: for threads of our own (the background
+    /// tasks) and the command line, never for actix's async workers. It is the one
+    /// way anything is written: its transaction, then its generation bump.
+    pub fn write_blocking<T, E, F>(&self, f: F) -> std::result::Result<T, E>
+    where
+        E: From<StorageError>,
+        F: FnOnce(&rusqlite::Transaction<'_>) -> std::result::Result<T, E>,
+    {
+        // A panic while writing poisons the lock, but the transaction was rolled
+        // back when it unwound, so the connection is still sound.
+        let mut conn = self.writer.lock().unwrap_or_else(|p| p.into_inner());
+        let tx = conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+            .map_err(StorageError::from)?;
+        let value = f(&tx)?;
+        tx.commit().map_err(StorageError::from)?;
+        self.generation.bump();
+        Ok(value)
     }
 
     /// Runs `f` with a read connection, on the calling thread: for threads of our own
@@ -335,12 +344,6 @@ impl Db {
         let conn = self.pool.get_timeout(self.deadline)?;
         let _deadline = deadline::Deadline::start(&conn, self.deadline);
         f(&conn)
-    }
-
-    /// Runs `f` on the writer connection outside the request path (command-line tools).
-    pub fn write_blocking<T>(&self, f: impl FnOnce(&mut Connection) -> Result<T>) -> Result<T> {
-        let mut conn = self.writer.lock().unwrap_or_else(|p| p.into_inner());
-        f(&mut conn)
     }
 
     /// The content generation, bumped by every write.
@@ -394,6 +397,29 @@ fn row_exists(conn: &Connection, table: &str, id: &str) -> Result<bool> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_write_is_one_transaction_that_bumps_the_generation() {
+        let db = Db::open_in_memory().unwrap();
+        let before = db.generation().current();
+        let count = |db: &Db| {
+            db.read_blocking(|conn| {
+                Ok(conn.query_row("SELECT count(*) FROM api_keys", [], |r| r.get::<_, i64>(0))?)
+            })
+            .unwrap()
+        };
+        let failed: Result<()> = db.write_blocking(|conn| {
+            keys::create(conn, "gone", keys::Role::Editor, None, 0)?;
+            Err(StorageError::Blocking("refused".into()))
+        });
+        assert!(failed.is_err());
+        assert_eq!(count(&db), 0, "a failed write leaves nothing");
+        assert_eq!(db.generation().current(), before, "and bumps nothing");
+        db.write_blocking(|conn| keys::create(conn, "kept", keys::Role::Editor, None, 0))
+            .unwrap();
+        assert_eq!(count(&db), 1);
+        assert_eq!(db.generation().current(), before + 1, "a commit bumps it");
+    }
 
     #[actix_web::test]
     async fn key_checks_do_not_wait_for_a_busy_read_pool() {
