@@ -18,11 +18,12 @@ use crate::api::{self, AppState, auth, meta, ratelimit, readonly, routing, shed}
 use crate::config::Settings;
 use crate::http::cache::{self, ResponseCache};
 use crate::http::{CachePolicy, Metrics, conditional, observe};
-use crate::storage::Db;
+use crate::storage::{Db, Generation};
 
 /// What the HTTP layer needs: the settings it reads, and the state every worker shares
-/// (the rate limiter, the in-flight counter).
-#[derive(Debug, Clone)]
+/// (the rate limiter, the in-flight counter, the metrics, the response cache), each
+/// registered once.
+#[derive(Clone)]
 pub struct HttpSettings {
     pub max_body: usize,
     pub cache: CachePolicy,
@@ -43,22 +44,17 @@ pub struct HttpSettings {
     /// Shared by every worker: the cap counts the whole server's requests.
     pub in_flight: crate::api::shed::InFlight,
     pub sitemaps: crate::api::sitemaps::SitemapSettings,
-}
-
-impl Default for HttpSettings {
-    fn default() -> Self {
-        // Unspecified, as a container binds: links say `localhost`.
-        Self::new(
-            &Settings::for_tests(std::path::PathBuf::new()),
-            ([0, 0, 0, 0], 8080).into(),
-        )
-    }
+    /// The request metrics, counted by every worker, served at `/metrics`.
+    pub metrics: Metrics,
+    /// Anonymous responses, kept until the next write.
+    pub responses: ResponseCache,
 }
 
 impl HttpSettings {
     /// The HTTP behaviour `settings` ask for, for a server listening on `bound`, with
     /// the state its workers share.
-    pub fn new(settings: &Settings, bound: SocketAddr) -> Self {
+    /// The response cache empties when `generation` (the database's) moves.
+    pub fn new(settings: &Settings, bound: SocketAddr, generation: &Generation) -> Self {
         let s = settings;
         Self {
             max_body: s.max_body,
@@ -83,6 +79,8 @@ impl HttpSettings {
                 publication_name: s.publication_name.clone(),
                 page_size: s.sitemap_page_size.max(1),
             },
+            metrics: Metrics::new(),
+            responses: ResponseCache::new(s.response_cache_mb * 1024 * 1024, generation.clone()),
         }
     }
 }
@@ -104,8 +102,9 @@ pub fn app(
         .into_utoipa_app()
         .configure(api::configure)
         .split_for_parts();
-    let metrics = web::Data::new(state.metrics.clone());
-    let responses = web::Data::new(state.responses.clone());
+    // Registered once, here: the middleware and `/metrics` read them from app data.
+    let metrics = web::Data::new(http.metrics.clone());
+    let responses = web::Data::new(http.responses.clone());
     // The last `wrap` is the outermost: a request passes them bottom-up.
     app.service(docs(http.docs_remember_key))
         .route("/docs", web::get().to(to_docs))
@@ -152,6 +151,7 @@ fn nosniff() -> DefaultHeaders {
 /// The listener of `--metrics-bind`: `/metrics` alone.
 fn metrics_app(
     state: AppState,
+    metrics: Metrics,
 ) -> App<
     impl ServiceFactory<
         ServiceRequest,
@@ -163,6 +163,7 @@ fn metrics_app(
 > {
     App::new()
         .app_data(web::Data::new(state))
+        .app_data(web::Data::new(metrics))
         .app_data(web::Data::new(meta::MetricsHere(true)))
         .service(meta::get_metrics)
         .wrap(nosniff())
@@ -235,18 +236,14 @@ async fn head_as_get(
 /// Application state for `db`.
 pub async fn state(
     db: Db,
-    cache_bytes: u64,
     background: crate::background::Health,
     replica: Option<crate::replica::Replica>,
 ) -> Result<AppState, Box<dyn std::error::Error>> {
     let routes = Arc::new(routing::RouteTable::of_api());
-    let responses = ResponseCache::new(cache_bytes, db.generation().clone());
     Ok(AppState {
         db,
         routes,
-        metrics: Metrics::new(),
         clock: chrono::Utc::now,
-        responses,
         background,
         replica,
     })
@@ -289,21 +286,24 @@ impl Application {
             ];
             (tasks, None)
         };
-        let cache_bytes = settings.response_cache_mb * 1024 * 1024;
-        let state = state(db, cache_bytes, health, replica).await?;
+        let generation = db.generation().clone();
+        let state = state(db, health, replica).await?;
         let listener = TcpListener::bind(&settings.bind)?;
         let address = listener.local_addr()?;
-        let http = HttpSettings::new(settings, address);
+        let http = HttpSettings::new(settings, address, &generation);
         let metrics = match &settings.metrics_bind {
             Some(bind) => {
                 let listener = TcpListener::bind(bind)?;
                 let address = listener.local_addr()?;
                 let state = state.clone();
-                let server = HttpServer::new(move || metrics_app(state.clone()))
-                    .workers(1)
-                    .listen(listener)?
-                    .disable_signals()
-                    .run();
+                let server = HttpServer::new({
+                    let metrics = http.metrics.clone();
+                    move || metrics_app(state.clone(), metrics.clone())
+                })
+                .workers(1)
+                .listen(listener)?
+                .disable_signals()
+                .run();
                 Some((server, address))
             }
             None => None,

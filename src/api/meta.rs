@@ -165,6 +165,7 @@ pub const DESCRIPTION: &str = include_str!("../../openapi/openapi.json");
 #[get("/metrics")]
 pub async fn get_metrics(
     state: web::Data<AppState>,
+    metrics: web::Data<crate::http::Metrics>,
     here: web::Data<MetricsHere>,
 ) -> ApiResult<HttpResponse> {
     if !here.0 {
@@ -176,7 +177,7 @@ pub async fn get_metrics(
     Ok(HttpResponse::Ok()
         .content_type("text/plain; version=0.0.4")
         .insert_header((actix_web::http::header::CACHE_CONTROL, "no-store"))
-        .body(state.metrics.render(open, idle)))
+        .body(metrics.render(open, idle)))
 }
 
 /// Whether this listener serves `/metrics`: not the API's under `--metrics-bind`.

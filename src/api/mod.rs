@@ -15,6 +15,7 @@ pub mod meta;
 pub mod negotiate;
 pub mod params;
 pub mod participants;
+pub mod problems;
 pub mod quotes;
 pub mod ratelimit;
 pub mod readonly;
@@ -42,12 +43,9 @@ pub struct AppState {
     pub db: Db,
     /// The routes and their methods, to tell a 405 from a 404.
     pub routes: Arc<routing::RouteTable>,
-    pub metrics: crate::http::Metrics,
     /// The time writes are stamped with: the system clock, or a fixed one so that the
     /// examples of the OpenAPI description do not change between builds.
     pub clock: fn() -> chrono::DateTime<chrono::Utc>,
-    /// Anonymous responses, kept until the next write.
-    pub responses: crate::http::cache::ResponseCache,
     /// How the background tasks are doing, for `/readyz`.
     pub background: crate::background::Health,
     /// Set on a read replica (`--read-only`): where writes go, and its lag.

@@ -209,7 +209,7 @@ fn manage_keys(db: &std::path::Path, action: KeysAction) -> CliResult {
 }
 
 fn generate(db: &std::path::Path, articles: u64, seed: u64) -> CliResult {
-    let done = crate::storage::generate::generate(db, articles, seed)?;
+    let done = crate::corpus::generate(db, articles, seed)?;
     println!(
         "wrote {} articles, {} quotes, {} participants and {} events to {} in {:.1} s",
         done.articles,

@@ -6,6 +6,7 @@ use serde_json::{Value, json};
 
 use crate::domain::ResourceKind;
 use crate::domain::webhook::NewWebhook;
+use crate::startup::HttpSettings;
 use crate::storage::Db;
 use crate::storage::keys::{self, Role};
 use crate::storage::seed::FIXTURE_TIME;
@@ -42,10 +43,14 @@ pub async fn render() -> Result<String, Box<dyn std::error::Error>> {
         keys::create(conn, "examples", Role::Editor, None, 0)
     })?;
     let bearer = format!("Bearer {key}");
-    let mut state = crate::startup::state(db, 0, Default::default(), None).await?;
+    // Unspecified, as a container binds: links say `localhost`. No response cache.
+    let mut settings = crate::config::Settings::for_tests(std::path::PathBuf::new());
+    settings.response_cache_mb = 0;
+    let http = HttpSettings::new(&settings, ([0, 0, 0, 0], 8080).into(), db.generation());
+    let mut state = crate::startup::state(db, Default::default(), None).await?;
     // A fixed clock, so that the examples of writes do not change between builds.
     state.clock = || chrono::DateTime::from_timestamp(FIXTURE_TIME + 86_400, 0).unwrap_or_default();
-    let app = init_service(crate::startup::app(state, Default::default())).await;
+    let app = init_service(crate::startup::app(state, http)).await;
     let paths: Vec<String> = doc["paths"]
         .as_object()
         .map(|p| p.keys().cloned().collect())

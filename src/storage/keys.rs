@@ -67,7 +67,7 @@ fn pepper(conn: &Connection) -> Result<Option<Vec<u8>>> {
         .map(|s| {
             URL_SAFE_NO_PAD
                 .decode(s)
-                .map_err(|e| StorageError::Fixtures(format!("key pepper: {e}")))
+                .map_err(|e| StorageError::Corrupt(format!("key pepper: {e}")))
         })
         .transpose()
 }

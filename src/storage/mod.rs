@@ -1,4 +1,5 @@
 //! SQLite storage: the pool, the schema migrations, one module per resource.
+//! (The benchmark corpus generator, which writes a file of its own, is `crate::corpus`.)
 //!
 //! Every call runs on actix's blocking thread pool (`web::block`), never on an async
 //! worker: SQLite calls are synchronous and may wait on the disk.
@@ -9,9 +10,9 @@ pub mod changes;
 pub mod check;
 mod deadline;
 pub mod edit;
+mod error;
 pub mod events;
 pub mod fts;
-pub mod generate;
 pub mod keys;
 pub mod list;
 pub mod participants;
@@ -39,53 +40,10 @@ use rusqlite::{Connection, OpenFlags};
 use crate::domain::Rights;
 
 pub use deadline::Overload;
+pub use error::{Result, StorageError};
 pub use list::{ListRequest, Listed, Resource};
 pub use query::{Cursor, Facet, FacetCount, Page, PageRequest, Sort, SortValue};
 pub use space::StorageFault;
-
-/// What can go wrong below the API. None of it is the client's fault.
-#[derive(Debug, thiserror::Error)]
-pub enum StorageError {
-    #[error("database: {0}")]
-    Sqlite(#[from] rusqlite::Error),
-    #[error("connection pool: {0}")]
-    Pool(#[from] r2d2::Error),
-    #[error("schema migration: {0}")]
-    Migration(#[from] rusqlite_migration::Error),
-    #[error("blocking task failed: {0}")]
-    Blocking(String),
-    #[error("fixtures: {0}")]
-    Fixtures(String),
-    /// A database file cannot be backed up or served as asked (`backup`, `--read-only`).
-    #[error("{0}")]
-    File(String),
-    #[error(
-        "{path} has schema version {found}, newer than the {known} this newsdesk knows: \
-         it was written by a newer release. Run that release (or newer), or restore a \
-         backup; the file was left untouched"
-    )]
-    SchemaTooNew {
-        path: String,
-        found: u32,
-        known: u32,
-    },
-}
-
-pub type Result<T, E = StorageError> = std::result::Result<T, E>;
-
-impl StorageError {
-    /// True when SQLite refused a write because it would break a foreign key: a
-    /// delete of something still pointed at, or a reference to nothing. The explicit
-    /// checks in `edit` catch these first with a better message; this is the net for
-    /// a check someone forgot.
-    pub fn is_foreign_key_violation(&self) -> bool {
-        matches!(
-            self,
-            Self::Sqlite(rusqlite::Error::SqliteFailure(e, _))
-                if e.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_FOREIGNKEY
-        )
-    }
-}
 
 /// Settings applied to every connection, read or write.
 fn init_connection(conn: &mut Connection) -> rusqlite::Result<()> {
@@ -378,8 +336,10 @@ impl Db {
 /// the current schema and seeded with the fixtures if it never was.
 pub fn open_file(path: &Path) -> Result<Connection> {
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir)
-            .map_err(|e| StorageError::Fixtures(format!("cannot create {}: {e}", dir.display())))?;
+        std::fs::create_dir_all(dir).map_err(|source| StorageError::Io {
+            what: format!("cannot create {}", dir.display()),
+            source,
+        })?;
     }
     let mut conn = Connection::open(path)?;
     schema::refuse_newer(&conn, path)?;

@@ -210,8 +210,10 @@ fn check_article_refs(
 
 /// Keeps the version being replaced, as it was served.
 fn snapshot(conn: &Connection, previous: &Article) -> EditResult<()> {
-    let json = serde_json::to_string(previous)
-        .map_err(|e| StorageError::Fixtures(format!("serializing article: {e}")))?;
+    let json = serde_json::to_string(previous).map_err(|source| StorageError::Json {
+        what: "an article".into(),
+        source,
+    })?;
     conn.execute(
         "INSERT OR REPLACE INTO article_versions (article, version, updated_at, changed_by, snapshot)
          VALUES (?1, ?2, ?3, (SELECT changed_by FROM articles WHERE id = ?1), ?4)",
@@ -284,12 +286,20 @@ pub fn article_version(conn: &Connection, id: &ArticleId, version: u32) -> Resul
     if let Some(json) = stored {
         return serde_json::from_str(&json)
             .map(Some)
-            .map_err(|e| StorageError::Fixtures(format!("stored version: {e}")));
+            .map_err(|source| StorageError::Json {
+                what: format!("version {version} of `{id}`"),
+                source,
+            });
     }
     match articles::find(conn, id, Visibility::Everything)? {
-        Some(a) if a.version == version => serde_json::to_value(a)
-            .map(Some)
-            .map_err(|e| StorageError::Fixtures(e.to_string())),
+        Some(a) if a.version == version => {
+            serde_json::to_value(a)
+                .map(Some)
+                .map_err(|source| StorageError::Json {
+                    what: format!("the article `{id}`"),
+                    source,
+                })
+        }
         _ => Ok(None),
     }
 }

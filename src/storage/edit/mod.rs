@@ -191,8 +191,10 @@ pub fn patch<R: Editable>(
 ) -> EditResult<R> {
     let previous = R::load(conn, id)?.ok_or_else(|| not_found::<R>(id))?;
     check(precondition, Some(&previous))?;
-    let mut document = serde_json::to_value(&previous)
-        .map_err(|e| StorageError::Fixtures(format!("serializing {}: {e}", R::KIND)))?;
+    let mut document = serde_json::to_value(&previous).map_err(|source| StorageError::Json {
+        what: R::KIND.to_string(),
+        source,
+    })?;
     merge_patch(&mut document, patch);
     let new = R::parse(document, ctx.now)?;
     if R::given_id(&new).is_some_and(|given| given != id) {
