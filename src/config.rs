@@ -144,6 +144,17 @@ pub struct Settings {
     #[arg(long, env = "NEWSDESK_PRIMARY_URL", value_parser = crate::http::origin::parse_public_url, requires = "read_only")]
     pub primary_url: Option<String>,
 
+    /// A cache to purge on each commit (repeatable): `PURGE` requests to this URL
+    /// carry the surrogate keys the change made stale in `xkey-purge` and
+    /// `Surrogate-Key` (e.g. `http://varnish:6081/`). Retried like webhooks.
+    #[arg(long = "purge-url", env = "NEWSDESK_PURGE_URLS", value_delimiter = ',', conflicts_with = "read_only", value_parser = parse_purge_url)]
+    pub purge_urls: Vec<String>,
+
+    /// Seconds after which each change is purged a second time, to drop what a cache
+    /// refetched meanwhile from a replica that lagged behind: longer than the lag.
+    #[arg(long, env = "NEWSDESK_PURGE_AGAIN", default_value_t = 10)]
+    pub purge_again: u64,
+
     /// With `--read-only`: seconds of replication lag (now minus the time of the
     /// newest change the replica has) past which `/readyz` answers 503. Without it,
     /// the lag is reported but never makes the replica unready.
@@ -242,6 +253,8 @@ impl Settings {
             read_only: false,
             primary_url: None,
             max_lag: None,
+            purge_urls: Vec::new(),
+            purge_again: 10,
             copyright_holder: None,
             copyright_notice: None,
             usage_terms: None,
@@ -280,6 +293,16 @@ impl Settings {
         }
     }
 
+    /// Where the primary sends cache purges.
+    pub fn purges(&self) -> crate::delivery::purge::PurgeSettings {
+        crate::delivery::purge::PurgeSettings {
+            urls: self.purge_urls.clone(),
+            poll: Duration::from_millis(100),
+            retry_base: Duration::from_secs(self.webhook_retry),
+            again: Duration::from_secs(self.purge_again),
+        }
+    }
+
     /// What a read replica (`--read-only`) needs to know.
     pub fn replica(&self) -> crate::replica::ReplicaSettings {
         crate::replica::ReplicaSettings {
@@ -302,5 +325,14 @@ impl Settings {
 
     pub fn shutdown_grace(&self) -> Duration {
         Duration::from_secs(self.shutdown_grace)
+    }
+}
+
+/// A cache's purge URL: absolute `http` or `https`, with a host.
+fn parse_purge_url(value: &str) -> Result<String, String> {
+    let uri: actix_web::http::Uri = value.parse().map_err(|e| format!("not a URL ({e})"))?;
+    match (uri.scheme_str(), uri.host()) {
+        (Some("http" | "https"), Some(_)) => Ok(value.to_owned()),
+        _ => Err("must be an absolute http or https URL".to_owned()),
     }
 }

@@ -13,6 +13,7 @@ use crate::api;
 use crate::api::error::{FieldError, Problem, ProblemType};
 
 mod exact;
+pub mod keys;
 mod problems;
 
 #[derive(OpenApi)]
@@ -100,5 +101,6 @@ pub fn describe() -> Result<Value, serde_json::Error> {
     let mut doc = serde_json::to_value(&doc)?;
     problems::add_error_responses(&mut doc);
     exact::complete(&mut doc);
+    keys::components(&mut doc);
     Ok(doc)
 }

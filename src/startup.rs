@@ -125,6 +125,8 @@ pub fn app(
         .app_data(routing::query_config())
         .app_data(routing::json_config(http.max_body))
         .default_service(web::to(routing::unmatched))
+        // Innermost: the keys are headers before a cache keeps or a 304 copies them.
+        .wrap(from_fn(crate::http::surrogate::emit))
         .wrap(from_fn(conditional::conditional))
         .wrap(Compress::default())
         .wrap(from_fn(conditional::tag_encoding))
@@ -280,10 +282,15 @@ impl Application {
             )?;
             (vec![task], Some(replica))
         } else {
-            let tasks = vec![
+            let mut tasks = vec![
                 crate::publication::start(db.clone(), settings.publication_poll(), &health),
                 crate::delivery::start(db.clone(), settings.delivery(), &health),
             ];
+            tasks.extend(crate::delivery::purge::start(
+                db.clone(),
+                settings.purges(),
+                &health,
+            ));
             (tasks, None)
         };
         let generation = db.generation().clone();

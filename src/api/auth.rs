@@ -38,10 +38,10 @@ impl Caller {
 
     /// Which articles (and so quotes) the caller may read.
     pub fn visibility(&self) -> Visibility {
-        if self.is_editor() {
-            Visibility::Everything
-        } else {
-            Visibility::Public
+        match self {
+            Self::Key(k) if k.role == Role::Editor => Visibility::Everything,
+            Self::Key(k) if k.embargo => Visibility::Early,
+            _ => Visibility::Public,
         }
     }
 }

@@ -10,6 +10,7 @@ use super::auth::Caller;
 use super::error::{ApiError, ApiResult};
 use super::params::{Query, kinds};
 use crate::domain::ResourceKind;
+use crate::http::surrogate::{self, Keys};
 use crate::storage::changes::{self, ChangeEntry};
 
 /// Query parameters of the changes feed.
@@ -115,12 +116,16 @@ pub async fn list_changes(
         }
         response.insert_header((header::LINK, format!("<{url}>; rel=\"next\"")));
     }
-    Ok(response.json(ChangeList {
+    let mut response = response.json(ChangeList {
         data: entries,
         page: ChangesPage {
             limit,
             next_cursor: next,
             more,
         },
-    }))
+    });
+    let mut keys = Keys::new();
+    keys.collection(surrogate::CHANGES);
+    keys.attach(&mut response);
+    Ok(response)
 }

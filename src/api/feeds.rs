@@ -9,13 +9,15 @@ use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 
 use super::AppState;
+use super::auth::Caller;
 use super::error::{ApiError, ApiResult};
 use super::negotiate::base_url;
 use super::params::Query;
 use crate::domain::{Article, Event, EventId, Participant, ParticipantId, Quote, Topic, TopicId};
+use crate::http::surrogate::{Keyed, Keys};
 use crate::representations::Context;
 use crate::representations::feeds::{self, Feed, FeedItem};
-use crate::storage::articles::{self, ArticleFilter};
+use crate::storage::articles::{self, ArticleFilter, Visibility};
 use crate::storage::list::{self, ListRequest};
 use crate::storage::quotes::{self, QuoteFilter};
 use crate::storage::{events, participants, topics};
@@ -93,6 +95,16 @@ fn load(
     })
 }
 
+/// What a feed holds: what is published, and for a partner key with embargo access
+/// the embargoed articles too, marked. Editors read the public feed: drafts are no
+/// feed's business.
+fn feed_visibility(req: &HttpRequest) -> Visibility {
+    match Caller::of(req).visibility() {
+        Visibility::Early => Visibility::Early,
+        _ => Visibility::Public,
+    }
+}
+
 fn limit(query: &FeedQuery) -> ApiResult<u32> {
     match query.limit {
         None => Ok(20),
@@ -151,7 +163,29 @@ fn answer(
         updated: newest(&items),
         items,
     };
-    respond(format, &feed)
+    let mut response = respond(format, &feed);
+    loaded.keys(about.collection).attach(&mut response);
+    response
+}
+
+impl Loaded {
+    /// The surrogate keys of a feed: its collection and everything it shows.
+    fn keys(&self, collection: &str) -> Keys {
+        let mut keys = Keys::new();
+        keys.collection(collection)
+            .listed(&self.articles)
+            .listed(&self.quotes);
+        for p in &self.participants {
+            p.add_keys(&mut keys);
+        }
+        for e in &self.events {
+            e.add_keys(&mut keys);
+        }
+        for t in &self.topics {
+            t.add_keys(&mut keys);
+        }
+        keys
+    }
 }
 
 /// Feed of articles
@@ -175,7 +209,9 @@ pub async fn get_article_feed(
     Query(query): Query<FeedQuery>,
 ) -> ApiResult<HttpResponse> {
     let limit = limit(&query)?;
+    let visibility = feed_visibility(&req);
     let filter = ArticleFilter {
+        visibility,
         participant: query.participant,
         event: query.event,
         topic: query.topic,
@@ -192,7 +228,7 @@ pub async fn get_article_feed(
                 .iter()
                 .flat_map(|a| a.quotes.iter().cloned())
                 .collect();
-            let quotes = quotes::get_many(conn, &ids)?;
+            let quotes = quotes::find_many(conn, &ids, visibility)?;
             load(conn, found, quotes)
         })
         .await?;
@@ -224,7 +260,9 @@ pub async fn get_quote_feed(
     Query(query): Query<FeedQuery>,
 ) -> ApiResult<HttpResponse> {
     let limit = limit(&query)?;
+    let visibility = feed_visibility(&req);
     let filter = QuoteFilter {
+        visibility,
         speaker: query.participant,
         event: query.event,
         topic: query.topic,
@@ -236,7 +274,8 @@ pub async fn get_quote_feed(
             let request = ListRequest::first::<Quote>(limit);
             let found = list::list::<Quote>(conn, &filter, &request)?.page.items;
             let ids: BTreeSet<_> = found.iter().map(|q| q.article.clone()).collect();
-            let articles = articles::get_many(conn, &ids.into_iter().collect::<Vec<_>>())?;
+            let ids: Vec<_> = ids.into_iter().collect();
+            let articles = articles::find_many(conn, &ids, visibility)?;
             load(conn, articles, found)
         })
         .await?;

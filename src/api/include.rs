@@ -11,6 +11,7 @@ use utoipa::ToSchema;
 use crate::domain::{
     Article, ArticleId, Event, EventId, Participant, ParticipantId, Quote, QuoteId, Topic, TopicId,
 };
+use crate::http::surrogate::{Keyed, Keys};
 use crate::storage::articles::Visibility;
 use crate::storage::{self, articles, events, participants, quotes, topics};
 
@@ -27,6 +28,27 @@ pub struct Included {
     pub events: Vec<Event>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub topics: Vec<Topic>,
+}
+
+impl Included {
+    /// The surrogate keys of everything side-loaded.
+    pub fn add_keys(&self, keys: &mut Keys) {
+        for a in &self.articles {
+            a.add_keys(keys);
+        }
+        for q in &self.quotes {
+            q.add_keys(keys);
+        }
+        for p in &self.participants {
+            p.add_keys(keys);
+        }
+        for e in &self.events {
+            e.add_keys(keys);
+        }
+        for t in &self.topics {
+            t.add_keys(keys);
+        }
+    }
 }
 
 /// The ids of the related resources to side-load.

@@ -15,6 +15,7 @@ pub mod meta;
 pub mod negotiate;
 pub mod params;
 pub mod participants;
+pub mod previews;
 pub mod problems;
 pub mod quotes;
 pub mod ratelimit;
@@ -84,6 +85,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(quotes::list_article_quotes)
             .service(participants::list_article_participants)
             .service(events::list_article_events)
+            .service(previews::create_preview)
+            .service(previews::get_preview)
             .service(quotes::list_quotes)
             .service(quotes::get_quote)
             .service(participants::list_participants)

@@ -37,7 +37,7 @@ pub static PROBLEM_TYPES: &[ProblemType] = &[
         slug: "forbidden",
         title: "Forbidden",
         status: 403,
-        description: "The API key is valid but its role may not do this: only `editor` keys write or see drafts.",
+        description: "The API key is valid but its role may not do this: only `editor` keys write or see drafts. Also a preview link that is expired, altered or revoked.",
     },
     ProblemType {
         slug: "not-found",

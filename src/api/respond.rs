@@ -16,6 +16,7 @@ use super::include::{self, Includable};
 use super::listing::{self, ListParams};
 use super::negotiate::{self, Format, Represent, base_url, negotiate};
 use super::params::{name_list, page_request};
+use crate::http::surrogate::{self, Keyed, Keys};
 use crate::storage::{self, ListRequest, Resource};
 
 /// Answers with one page of the list of `R` under `filter`, with what `params` ask
@@ -27,7 +28,7 @@ pub async fn page<R>(
     filter: R::Filter,
 ) -> ApiResult<HttpResponse>
 where
-    R: Resource + Includable + Serialize + ToSchema,
+    R: Resource + Includable + Keyed + Serialize + ToSchema,
 {
     let sort = listing::sort::<R>(params.sort, params.searching)?;
     let request = ListRequest {
@@ -40,6 +41,7 @@ where
     let relations = includes::<R>(params.include)?;
     let visibility = Caller::of(req).visibility();
     let limit = request.page.limit;
+    let faceted = !request.facets.is_empty();
     let (listed, included) = state
         .db
         .read(move |conn| {
@@ -48,9 +50,24 @@ where
             Ok((listed, included))
         })
         .await?;
-    Ok(envelope::collection(
-        req, listed, limit, sort.name, included, &fields,
-    ))
+    let mut keys = Keys::new();
+    keys.listed(&listed.page.items);
+    if let Some(included) = &included {
+        included.add_keys(&mut keys);
+    }
+    if faceted {
+        for c in surrogate::FACET_LABELS {
+            keys.collection(c);
+        }
+    }
+    if let Some(parent) =
+        surrogate::parent(req.match_pattern().as_deref(), req.match_info().get("id"))
+    {
+        keys.insert(parent);
+    }
+    let mut response = envelope::collection(req, listed, limit, sort.name, included, &fields);
+    keys.attach(&mut response);
+    Ok(response)
 }
 
 /// Answers with the resource `get` finds for `id`, or a 404 naming `resource`, in
@@ -65,7 +82,27 @@ pub async fn one<T, I, G>(
     get: G,
 ) -> ApiResult<HttpResponse>
 where
-    T: Includable + Represent + Serialize + ToSchema + Send + 'static,
+    T: Includable + Keyed + Represent + Serialize + ToSchema + Send + 'static,
+    I: Display + Send + 'static,
+    G: FnOnce(&Connection, &I) -> storage::Result<Option<T>> + Send + 'static,
+{
+    let visibility = Caller::of(req).visibility();
+    one_as(req, state, resource, id, query, visibility, get).await
+}
+
+/// [`one`], with the relations `visibility` allows rather than the caller's: a
+/// preview link shows a draft's quotes to a reader without a key.
+pub async fn one_as<T, I, G>(
+    req: &HttpRequest,
+    state: &AppState,
+    resource: &'static str,
+    id: I,
+    query: &super::GetQuery,
+    visibility: storage::visibility::Visibility,
+    get: G,
+) -> ApiResult<HttpResponse>
+where
+    T: Includable + Keyed + Represent + Serialize + ToSchema + Send + 'static,
     I: Display + Send + 'static,
     G: FnOnce(&Connection, &I) -> storage::Result<Option<T>> + Send + 'static,
 {
@@ -75,7 +112,6 @@ where
         relations = T::RELATIONS.iter().map(|(_, r)| *r).collect();
     }
     let fields = listing::fields::<T>(query.fields.as_deref())?;
-    let visibility = Caller::of(req).visibility();
     let (id, found) = state
         .db
         .read(move |conn| {
@@ -88,17 +124,35 @@ where
         })
         .await?;
     let (item, included) = found.ok_or_else(|| ApiError::not_found(resource, &id.to_string()))?;
-    if format == Format::Json {
-        return Ok(envelope::single(item, included, &fields));
+    let mut keys = Keys::new();
+    item.add_keys(&mut keys);
+    if let Some(included) = &included {
+        included.add_keys(&mut keys);
     }
+    let mut response = if format == Format::Json {
+        envelope::single(item, included, &fields)
+    } else {
+        represented(req, format, item, included)
+    };
+    keys.attach(&mut response);
+    Ok(response)
+}
+
+/// `item` in a linked-data format, with what it names.
+fn represented<T: Includable + Represent>(
+    req: &HttpRequest,
+    format: Format,
+    item: T,
+    included: Option<include::Included>,
+) -> HttpResponse {
     let body = item.represent(format, &included.unwrap_or_default(), &base_url(req));
-    Ok(HttpResponse::Ok()
+    HttpResponse::Ok()
         .content_type(format.media_type())
         .insert_header((
             actix_web::http::header::LAST_MODIFIED,
             crate::representations::http_date(item.updated_at()),
         ))
-        .body(negotiate::embeddable(&body)))
+        .body(negotiate::embeddable(&body))
 }
 
 /// 404 unless `exists` finds `id`: a relation of a missing resource (or of one the

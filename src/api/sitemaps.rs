@@ -7,6 +7,7 @@ use chrono::Duration;
 use super::AppState;
 use super::error::{ApiError, ApiResult};
 use super::negotiate::base_url;
+use crate::http::surrogate::Keys;
 use crate::representations::sitemaps;
 use crate::storage::sitemaps::{self as stored, Entry};
 
@@ -33,10 +34,15 @@ fn article_url(settings: &SitemapSettings, base: &str, e: &Entry) -> String {
     }
 }
 
+/// A sitemap: it lists published articles, so every article change may alter it.
 fn xml(body: String) -> HttpResponse {
-    HttpResponse::Ok()
+    let mut response = HttpResponse::Ok()
         .content_type("application/xml; charset=utf-8")
-        .body(body)
+        .body(body);
+    let mut keys = Keys::new();
+    keys.collection("articles");
+    keys.attach(&mut response);
+    response
 }
 
 /// Sitemap index

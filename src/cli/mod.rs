@@ -48,6 +48,19 @@ pub enum Command {
         #[command(subcommand)]
         action: KeysAction,
     },
+    /// Manage draft preview links (`POST /v1/articles/{id}/previews`).
+    Previews {
+        /// SQLite database file.
+        #[arg(
+            long,
+            env = "NEWSDESK_DB",
+            default_value = "data/newsdesk.db",
+            global = true
+        )]
+        db: std::path::PathBuf,
+        #[command(subcommand)]
+        action: PreviewsAction,
+    },
     /// Fill a database with a synthetic corpus for benchmarks (deterministic for a seed):
     /// articles `gen-article-1` … with ~3 KB bodies, ~5 quotes each, and the
     /// participants, events and topics they link to.
@@ -116,11 +129,23 @@ pub enum KeysAction {
         /// Requests per minute for this partner key (default: --partner-rate-limit of `serve`).
         #[arg(long)]
         rate_limit: Option<u32>,
+        /// Give this partner key embargo access: it reads embargoed articles (and their
+        /// quotes) before the embargo lifts, marked with `embargoed_until`, on every
+        /// route, in /v1/changes and in the feeds it fetches. Partner keys only.
+        #[arg(long)]
+        embargo: bool,
     },
     /// List the keys (never their secrets).
     List,
     /// Revoke a key, given as its id (the part after `nd_`) or in full.
     Revoke { id: String },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PreviewsAction {
+    /// Replace the secret that signs preview links: every link issued so far stops
+    /// working at once, on a running server too.
+    RotateSecret,
 }
 
 pub fn run(cli: Cli) -> ExitCode {
@@ -129,6 +154,10 @@ pub fn run(cli: Cli) -> ExitCode {
         None => serve(cli.serve),
         Some(Command::Openapi) => print_openapi(),
         Some(Command::Keys { db, action }) => manage_keys(&db, action),
+        Some(Command::Previews {
+            db,
+            action: PreviewsAction::RotateSecret,
+        }) => rotate_preview_secret(&db),
         Some(Command::Healthcheck { url }) => healthcheck(&url),
         Some(Command::Generate { db, articles, seed }) => generate(&db, articles, seed),
         Some(Command::Migrate { db, check }) => migrate(&db, check),
@@ -163,6 +192,13 @@ fn print_openapi() -> CliResult {
     Ok(ExitCode::SUCCESS)
 }
 
+fn rotate_preview_secret(db: &std::path::Path) -> CliResult {
+    let db = Db::open(db, 1)?;
+    db.write_blocking(|conn| crate::storage::previews::rotate_secret(conn))?;
+    println!("Rotated the preview secret: every preview link issued before is revoked.");
+    Ok(ExitCode::SUCCESS)
+}
+
 fn manage_keys(db: &std::path::Path, action: KeysAction) -> CliResult {
     let db = Db::open(db, 1)?;
     let now = chrono::Utc::now().timestamp();
@@ -171,8 +207,18 @@ fn manage_keys(db: &std::path::Path, action: KeysAction) -> CliResult {
             role,
             name,
             rate_limit,
+            embargo,
         } => {
-            let key = db.write_blocking(|conn| keys::create(conn, &name, role, rate_limit, now))?;
+            if embargo && role != Role::Partner {
+                return Err("--embargo is for partner keys: editors see everything already".into());
+            }
+            let key = db.write_blocking(|conn| {
+                let key = keys::create(conn, &name, role, rate_limit, now)?;
+                if embargo {
+                    keys::grant_embargo(conn, keys::id_of(&key))?;
+                }
+                Ok::<_, crate::storage::StorageError>(key)
+            })?;
             println!(
                 "Created a {} key for {name}. Keep it now: it cannot be shown again.",
                 role.as_str()
@@ -189,8 +235,9 @@ fn manage_keys(db: &std::path::Path, action: KeysAction) -> CliResult {
                 let quota = k
                     .rate_limit
                     .map_or_else(|| "default".to_owned(), |q| format!("{q}/min"));
+                let embargo = if k.embargo { "embargo" } else { "-" };
                 println!(
-                    "{}\t{}\t{}\t{quota}\t{state}",
+                    "{}\t{}\t{}\t{quota}\t{embargo}\t{state}",
                     k.id,
                     k.role.as_str(),
                     k.name

@@ -10,7 +10,7 @@ use crate::startup::HttpSettings;
 use crate::storage::Db;
 use crate::storage::keys::{self, Role};
 use crate::storage::seed::FIXTURE_TIME;
-use crate::storage::webhooks;
+use crate::storage::{previews, webhooks};
 
 /// A fixture id for each kind of path parameter, so that examples are real responses.
 const EXAMPLE_IDS: &[(&str, &str)] = &[
@@ -21,6 +21,7 @@ const EXAMPLE_IDS: &[(&str, &str)] = &[
     ("/v1/topics/", "food-security"),
     ("/problems/", "not-found"),
     ("/v1/webhooks/", EXAMPLE_WEBHOOK),
+    ("/v1/previews/", "lukashenko-meets-xi-jinping-astana"),
 ];
 
 const EXAMPLE_WEBHOOK: &str = "9f2c4e1a7b3d";
@@ -38,8 +39,11 @@ pub async fn render() -> Result<String, Box<dyn std::error::Error>> {
         let hook = NewWebhook {
             url: "https://partner.example/newsdesk-hook".to_owned(),
             types: vec![ResourceKind::Article],
+            embargo: false,
         };
         webhooks::insert(conn, EXAMPLE_WEBHOOK, &hook, "-", FIXTURE_TIME, None)?;
+        // A fixed preview secret, so the example preview tokens are the same each time.
+        previews::set_secret(conn, "ZXhhbXBsZS1wcmV2aWV3LXNlY3JldA")?;
         keys::create(conn, "examples", Role::Editor, None, 0)
     })?;
     let bearer = format!("Bearer {key}");
@@ -50,6 +54,14 @@ pub async fn render() -> Result<String, Box<dyn std::error::Error>> {
     let mut state = crate::startup::state(db, Default::default(), None).await?;
     // A fixed clock, so that the examples of writes do not change between builds.
     state.clock = || chrono::DateTime::from_timestamp(FIXTURE_TIME + 86_400, 0).unwrap_or_default();
+    // The link `POST /v1/articles/{id}/previews` mints with its example body.
+    let preview_token = {
+        let expires = (state.clock)().timestamp() + previews::DEFAULT_LIFETIME;
+        let article = crate::domain::ArticleId::parse(EXAMPLE_IDS[0].1)?;
+        state
+            .db
+            .write_blocking(|conn| previews::sign(conn, &article, expires))?
+    };
     let app = init_service(crate::startup::app(state, http)).await;
     let paths: Vec<String> = doc["paths"]
         .as_object()
@@ -70,6 +82,9 @@ pub async fn render() -> Result<String, Box<dyn std::error::Error>> {
             .replace("{n}", "1")
             .replace("{page}", "1")
             .replace("{format}", "json");
+        if path == "/v1/previews/{id}" {
+            uri.push_str(&format!("?token={preview_token}"));
+        }
         let is_list = operation["parameters"]
             .as_array()
             .is_some_and(|ps| ps.iter().any(|p| p["name"] == "limit"));
@@ -85,6 +100,7 @@ pub async fn render() -> Result<String, Box<dyn std::error::Error>> {
             .insert_header(("Authorization", bearer.as_str()));
         let response = call_service(&app, request.to_request()).await;
         let status = response.status().as_u16().to_string();
+        crate::openapi::keys::document(&mut doc, &path, &status, response.headers());
         let json = response
             .headers()
             .get("content-type")
@@ -113,7 +129,10 @@ pub async fn render() -> Result<String, Box<dyn std::error::Error>> {
                 continue;
             }
             let request = TestRequest::get()
-                .uri(&format!("{uri}?format={format}"))
+                .uri(&format!(
+                    "{uri}{}format={format}",
+                    if uri.contains('?') { '&' } else { '?' }
+                ))
                 .insert_header(("Authorization", bearer.as_str()));
             let response = call_service(&app, request.to_request()).await;
             let example: Value = serde_json::from_slice(&read_body(response).await)?;

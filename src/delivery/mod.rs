@@ -7,6 +7,7 @@
 //! [`address`]) unless `allow_private` is set.
 
 pub mod address;
+pub mod purge;
 
 use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
@@ -18,7 +19,6 @@ use sha2::Sha256;
 
 use crate::background::{self, Health, Task};
 use crate::storage::keys::hex;
-use crate::storage::visibility::Visibility;
 use crate::storage::webhooks::{self, Due};
 use crate::storage::{Db, changes};
 
@@ -38,8 +38,9 @@ const MAX_BACKOFF: u64 = 3_600;
 /// The most one attempt may take, connecting and answering included.
 const TIMEOUT: Duration = Duration::from_secs(10);
 
-/// Starts the deliverer under supervision; it stops when the task is dropped.
-pub fn start(db: Db, settings: DeliverySettings, health: &Health) -> Task {
+/// The HTTP client of every delivery: bounded in time, no redirects, no proxy, and
+/// internal addresses refused unless `allow_private`.
+pub(crate) fn agent(allow_private: bool) -> ureq::Agent {
     let config = ureq::Agent::config_builder()
         .timeout_global(Some(TIMEOUT))
         .http_status_as_error(false)
@@ -47,12 +48,25 @@ pub fn start(db: Db, settings: DeliverySettings, health: &Health) -> Task {
         .max_redirects(0)
         // Connect to the checked address itself, never through a proxy.
         .proxy(None)
+        // Cache purges use the `PURGE` method.
+        .allow_non_standard_methods(true)
         .build();
-    let agent = ureq::Agent::with_parts(
+    ureq::Agent::with_parts(
         config,
         ureq::unversioned::transport::DefaultConnector::default(),
-        address::GuardedResolver::new(settings.allow_private),
-    );
+        address::GuardedResolver::new(allow_private),
+    )
+}
+
+/// Seconds to wait before retrying after `attempts` failures in a row: `base`
+/// doubled each time, up to an hour.
+pub(crate) fn backoff(base: Duration, attempts: u32) -> u64 {
+    (base.as_secs().max(1) << attempts.min(12)).min(MAX_BACKOFF)
+}
+
+/// Starts the deliverer under supervision; it stops when the task is dropped.
+pub fn start(db: Db, settings: DeliverySettings, health: &Health) -> Task {
+    let agent = agent(settings.allow_private);
     let busy = Arc::new(Mutex::new(HashSet::<String>::new()));
     background::spawn("webhooks", settings.poll, health, move || {
         if let Err(e) = dispatch(&db, &agent, &busy, settings) {
@@ -116,7 +130,7 @@ fn deliver(
     settings: DeliverySettings,
 ) -> crate::storage::Result<()> {
     let rows = db.read_blocking(|conn| {
-        changes::list(conn, hook.next_seq - 1, &[], BATCH, Visibility::Public)
+        changes::list(conn, hook.next_seq - 1, &[], BATCH, hook.visibility())
     })?;
     for row in rows {
         let seq = row.seq;
@@ -125,7 +139,7 @@ fn deliver(
             continue;
         }
         let entry =
-            db.read_blocking(|conn| changes::entries(conn, vec![row], Visibility::Public))?;
+            db.read_blocking(|conn| changes::entries(conn, vec![row], hook.visibility()))?;
         let delivery = format!("{}-{seq}", hook.id);
         let body = serde_json::to_vec(&json!({
             "delivery": delivery,
@@ -139,8 +153,7 @@ fn deliver(
                 db.write_blocking(|conn| webhooks::advance(conn, &hook.id, seq, Some(now)))?;
             }
             Err(error) => {
-                let wait = (settings.retry_base.as_secs().max(1) << hook.attempts.min(12))
-                    .min(MAX_BACKOFF);
+                let wait = backoff(settings.retry_base, hook.attempts);
                 let retry_at = chrono::Utc::now().timestamp() + wait as i64;
                 tracing::info!(webhook = %hook.id, seq, %error, retry_in_s = wait, "webhook delivery failed");
                 db.write_blocking(|conn| webhooks::failed(conn, &hook.id, &error, retry_at))?;
@@ -185,7 +198,7 @@ fn post(agent: &ureq::Agent, hook: &Due, delivery: &str, body: &[u8]) -> Result<
 
 /// The class of a failure, for `last_error`: never what the receiver sent, which
 /// could be used to read a service through the webhook.
-fn failure(error: &ureq::Error) -> String {
+pub(crate) fn failure(error: &ureq::Error) -> String {
     use std::io::ErrorKind;
     match error {
         ureq::Error::Other(e) => match e.downcast_ref::<address::Refused>() {

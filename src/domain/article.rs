@@ -149,6 +149,16 @@ pub struct Article {
     /// When the article is or was published; for a draft, when it was last saved until
     /// a publication time is set.
     pub published_at: DateTime<Utc>,
+    /// Not to be published before this time. Until it passes, the article and its
+    /// quotes are shown only to editors and to partner keys with embargo access,
+    /// which must hold them back until then; `null` when there is no embargo.
+    #[schema(example = "2024-07-05T12:00:00Z")]
+    pub embargoed_until: Option<DateTime<Utc>>,
+    /// From this time on the article and its quotes are withdrawn from every
+    /// reader but editors, and the change log records a tombstone (`expired`);
+    /// `null` when it does not expire.
+    #[schema(example = "2025-07-05T00:00:00Z")]
+    pub expires_at: Option<DateTime<Utc>>,
     pub updated_at: DateTime<Utc>,
     /// Increases by one with every change.
     #[schema(example = 1)]
@@ -190,6 +200,15 @@ pub struct NewArticle {
     /// Defaults to the time of the write. Must not be in the future for `published`;
     /// in the years 1 to 9999.
     pub published_at: Option<DateTime<Utc>>,
+    /// Hold the article back from the public until this time (an embargo): partner
+    /// keys with embargo access receive it from `published_at` on, marked with this
+    /// time. In the years 1 to 9999; absent or `null` for none.
+    #[schema(required = false, example = "2024-07-05T12:00:00Z")]
+    pub embargoed_until: Option<DateTime<Utc>>,
+    /// Withdraw the article from every reader but editors at this time. After
+    /// `embargoed_until` and `published_at`; absent or `null` for never.
+    #[schema(required = false, example = "2025-07-05T00:00:00Z")]
+    pub expires_at: Option<DateTime<Utc>>,
     #[schema(required = false)]
     pub summary: Summary,
     /// Defaults to `en`.
@@ -230,6 +249,12 @@ impl NewArticle {
         let published_at = f
             .optional::<InRange<DateTime<Utc>>>("published_at")
             .map(|t| t.0);
+        let embargoed_until = f
+            .optional::<InRange<DateTime<Utc>>>("embargoed_until")
+            .map(|t| t.0);
+        let expires_at = f
+            .optional::<InRange<DateTime<Utc>>>("expires_at")
+            .map(|t| t.0);
         let summary = f.optional("summary").unwrap_or_default();
         let language = f.optional("language").unwrap_or_default();
         let source = f.optional("source").unwrap_or_default();
@@ -251,6 +276,13 @@ impl NewArticle {
             ),
             _ => {}
         }
+        if let Some(expires) = expires_at {
+            if embargoed_until.is_some_and(|e| expires <= e) {
+                f.reject("expires_at", "must be after `embargoed_until`");
+            } else if published_at.is_some_and(|p| expires <= p) {
+                f.reject("expires_at", "must be after `published_at`");
+            }
+        }
         if body.is_empty() && !f.has_error("body") {
             f.reject("body", "must have at least one block");
         }
@@ -262,6 +294,8 @@ impl NewArticle {
             dateline,
             status,
             published_at,
+            embargoed_until,
+            expires_at,
             summary,
             language,
             source,

@@ -16,6 +16,10 @@ pub struct Webhook {
     /// The resource types delivered; empty for all.
     #[schema(example = json!(["article"]))]
     pub types: Vec<ResourceKind>,
+    /// Delivers embargoed articles (and their quotes) before their embargo lifts,
+    /// as partner keys with embargo access read them.
+    #[schema(example = false)]
+    pub embargo: bool,
     pub created_at: DateTime<Utc>,
     pub delivery: DeliveryState,
     /// The signing secret: shown once, in the response that creates the webhook.
@@ -45,6 +49,10 @@ pub struct NewWebhook {
     /// `article`, `quote`, `participant`, `event`; absent or empty for all.
     #[schema(required = false)]
     pub types: Vec<ResourceKind>,
+    /// Deliver embargoed articles and their quotes early, marked with their
+    /// `embargoed_until`; defaults to `false`. For a receiver bound by the embargo.
+    #[schema(required = false, example = false)]
+    pub embargo: bool,
 }
 
 impl NewWebhook {
@@ -52,6 +60,7 @@ impl NewWebhook {
         let mut f = Fields::new(value, &[])?;
         let url: Option<String> = f.required("url");
         let types: Vec<String> = f.optional("types").unwrap_or_default();
+        let embargo: bool = f.optional("embargo").unwrap_or_default();
         if let Some(u) = &url {
             match url::Url::parse(u) {
                 Ok(parsed) if matches!(parsed.scheme(), "http" | "https") && parsed.has_host() => {}
@@ -75,6 +84,7 @@ impl NewWebhook {
         Ok(Self {
             url: url.unwrap_or_default(),
             types: kinds,
+            embargo,
         })
     }
 }

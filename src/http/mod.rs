@@ -6,6 +6,7 @@ pub mod cache;
 pub mod conditional;
 pub mod observe;
 pub mod origin;
+pub mod surrogate;
 
 pub use conditional::CachePolicy;
 pub use observe::Metrics;

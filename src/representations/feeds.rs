@@ -39,6 +39,46 @@ pub struct FeedItem {
     /// The copyright line: Atom `<rights>`, RSS `<dc:rights>`, and the RSS channel's
     /// `<copyright>` when every entry shares it.
     pub rights: Option<String>,
+    /// Not to be published before this time: the entry reached a partner with
+    /// embargo access early. `<newsdesk:embargoedUntil>` in RSS and Atom,
+    /// `_newsdesk.embargoed_until` in JSON Feed.
+    pub embargoed_until: Option<DateTime<Utc>>,
+}
+
+/// The XML namespace of newsdesk's own feed elements.
+const NAMESPACE: &str = "https://newsdesk.example/ns/feeds";
+
+/// The embargo element of an entry, as RSS and Atom (whose extension types are the
+/// same shape) carry it; none when the entry is not under embargo.
+fn embargo_element<E: Default>(
+    item: &FeedItem,
+    make: impl FnOnce(String) -> E,
+) -> std::collections::BTreeMap<String, std::collections::BTreeMap<String, Vec<E>>> {
+    let mut map = std::collections::BTreeMap::new();
+    if let Some(until) = item.embargoed_until {
+        let element = make(until.to_rfc3339_opts(chrono::SecondsFormat::Secs, true));
+        map.insert(
+            "newsdesk".to_owned(),
+            std::collections::BTreeMap::from([("embargoedUntil".to_owned(), vec![element])]),
+        );
+    }
+    map
+}
+
+/// The namespaces a feed declares: newsdesk's only when an entry uses it, so the
+/// public feeds stay plain.
+fn namespaces(items: &[FeedItem]) -> std::collections::BTreeMap<String, String> {
+    items
+        .iter()
+        .any(|i| i.embargoed_until.is_some())
+        .then(|| ("newsdesk".to_owned(), NAMESPACE.to_owned()))
+        .into_iter()
+        .collect()
+}
+
+/// The embargo of an article that has not lifted yet.
+fn under_embargo(a: &Article) -> Option<DateTime<Utc>> {
+    a.embargoed_until.filter(|t| *t > Utc::now())
 }
 
 /// The copyright line of an article: its notice, else its holder's name.
@@ -99,6 +139,7 @@ pub fn article_items(articles: &[Article], quotes: &[Quote], ctx: &Context<'_>) 
                 categories: categories(&a.topics, ctx),
                 language: a.language.clone(),
                 rights: rights_line(a),
+                embargoed_until: under_embargo(a),
             }
         })
         .collect()
@@ -140,6 +181,7 @@ pub fn quote_items(quotes: &[Quote], articles: &[Article], ctx: &Context<'_>) ->
                 categories: q.topic.as_ref().map(|t| categories(std::slice::from_ref(t), ctx)).unwrap_or_default(),
                 language: article.map_or_else(|| "en".to_owned(), |a| a.language.clone()),
                 rights: article.and_then(rights_line),
+                embargoed_until: article.and_then(under_embargo),
             }
         })
         .collect()
@@ -178,10 +220,16 @@ pub fn rss(feed: &Feed) -> String {
                     ..Default::default()
                 }
             }),
+            extensions: embargo_element(item, |value| rss::extension::Extension {
+                name: "newsdesk:embargoedUntil".to_owned(),
+                value: Some(value),
+                ..Default::default()
+            }),
             ..Default::default()
         })
         .collect();
     let channel = rss::Channel {
+        namespaces: namespaces(&feed.items),
         title: feed.title.clone(),
         link: feed.home_url.clone(),
         description: feed.description.clone(),
@@ -256,10 +304,16 @@ pub fn atom(feed: &Feed) -> String {
                     ..Default::default()
                 })
                 .collect(),
+            extensions: embargo_element(item, |value| atom::extension::Extension {
+                name: "newsdesk:embargoedUntil".to_owned(),
+                value: Some(value),
+                ..Default::default()
+            }),
             ..Default::default()
         })
         .collect();
     let feed = atom::Feed {
+        namespaces: namespaces(&feed.items),
         title: text(&feed.title),
         subtitle: Some(text(&feed.description)),
         id: feed.self_url.clone(),
@@ -308,7 +362,10 @@ pub fn json_feed(feed: &Feed) -> Value {
                 entry["authors"] = json!([{"name": author}]);
             }
             if let Some(rights) = &item.rights {
-                entry["_newsdesk"] = json!({"rights": rights});
+                entry["_newsdesk"]["rights"] = json!(rights);
+            }
+            if let Some(until) = item.embargoed_until {
+                entry["_newsdesk"]["embargoed_until"] = json!(until.to_rfc3339());
             }
             entry
         }).collect::<Vec<_>>(),

@@ -48,7 +48,11 @@ pub fn article(a: &Article, quotes: &[Quote], ctx: &Context<'_>) -> Value {
             json!({"name": name, "uri": ctx.url(&format!("/v1/events/{e}")), "rel": "about"})
         })
         .collect();
+    let now = chrono::Utc::now();
     let pubstatus = match a.status {
+        _ if a.expires_at.is_some_and(|t| t <= now) => "canceled",
+        // Delivered early to a partner with embargo access: not yet to be used.
+        ArticleStatus::Published if a.embargoed_until.is_some_and(|t| t > now) => "withheld",
         ArticleStatus::Published => "usable",
         ArticleStatus::Draft | ArticleStatus::Scheduled => "withheld",
         ArticleStatus::Withdrawn => "canceled",
@@ -77,6 +81,9 @@ pub fn article(a: &Article, quotes: &[Quote], ctx: &Context<'_>) -> Value {
         "organisations": organisations,
         "places": places,
     });
+    if let Some(embargoed) = a.embargoed_until {
+        item["embargoed"] = json!(embargoed.to_rfc3339());
+    }
     if let Some(place) = &a.dateline.place {
         item["located"] = json!(place);
     }

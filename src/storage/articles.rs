@@ -12,14 +12,15 @@ use crate::domain::{
     ParticipantId, QuoteId, Rights, SourceAttribution, TopicId,
 };
 
-use super::visibility::PUBLIC_ARTICLE;
+use super::visibility::early_article;
 pub use super::visibility::{Visibility, visible};
 
 fn status_condition(status: ArticleStatus) -> &'static str {
     match status {
         ArticleStatus::Draft => "a.status = 'draft'",
         ArticleStatus::Withdrawn => "a.status = 'withdrawn'",
-        ArticleStatus::Published => PUBLIC_ARTICLE,
+        // Published and live; whether its embargo holds is the reader's visibility.
+        ArticleStatus::Published => early_article!("a"),
         ArticleStatus::Scheduled => "(a.status = 'published' AND a.published_at > unixepoch())",
     }
 }
@@ -50,7 +51,7 @@ const COLUMNS: &str = "a.id, a.headline, a.headline_origin, a.dateline_place, a.
     (SELECT json_group_array(json_object('note', note, 'version', version,
             'corrected_at', strftime('%Y-%m-%dT%H:%M:%SZ', at, 'unixepoch')))
         FROM (SELECT * FROM article_corrections WHERE article = a.id ORDER BY version)) AS corrections,
-    a.published_at, a.updated_at, a.summary, a.language, a.source_name, a.source_url, a.source_note, a.body,
+    a.published_at, a.embargoed_until, a.expires_at, a.updated_at, a.summary, a.language, a.source_name, a.source_url, a.source_note, a.body,
     coalesce(a.copyright_holder, (SELECT copyright_holder FROM newsroom_rights)) AS copyright_holder,
     coalesce(a.copyright_notice, (SELECT copyright_notice FROM newsroom_rights)) AS copyright_notice,
     coalesce(a.usage_terms, (SELECT usage_terms FROM newsroom_rights)) AS usage_terms,
@@ -180,6 +181,8 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<Article> {
         version: row.get("version")?,
         corrections: json_column(row, "corrections")?,
         published_at: time_column(row, "published_at")?,
+        embargoed_until: optional_time(row, "embargoed_until")?,
+        expires_at: optional_time(row, "expires_at")?,
         updated_at: time_column(row, "updated_at")?,
         summary: row.get("summary")?,
         language: row.get("language")?,
@@ -200,6 +203,15 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<Article> {
         quotes: in_body_order(json_column(row, "quotes")?, &body),
         body,
     })
+}
+
+fn optional_time(
+    row: &Row<'_>,
+    column: &str,
+) -> rusqlite::Result<Option<chrono::DateTime<chrono::Utc>>> {
+    Ok(row
+        .get::<_, Option<i64>>(column)?
+        .and_then(|t| chrono::DateTime::from_timestamp(t, 0)))
 }
 
 /// The article `id` if `visibility` allows it.
@@ -268,9 +280,10 @@ pub fn save(conn: &Connection, id: &ArticleId, a: &NewArticle, stamp: &Stamp<'_>
     conn.prepare_cached(
         "INSERT INTO articles (id, headline, headline_origin, dateline_place, dateline_date, published_at,
             updated_at, summary, language, source_name, source_url, source_note, body, status,
-            version, changed_by, copyright_holder, copyright_notice, usage_terms, license_url)
+            version, changed_by, copyright_holder, copyright_notice, usage_terms, license_url,
+            embargoed_until, expires_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,
-            ?19, ?20)
+            ?19, ?20, ?21, ?22)
          ON CONFLICT (id) DO UPDATE SET headline = excluded.headline,
             headline_origin = excluded.headline_origin, dateline_place = excluded.dateline_place,
             dateline_date = excluded.dateline_date, published_at = excluded.published_at,
@@ -280,7 +293,8 @@ pub fn save(conn: &Connection, id: &ArticleId, a: &NewArticle, stamp: &Stamp<'_>
             body = excluded.body, status = excluded.status, version = excluded.version,
             changed_by = excluded.changed_by, copyright_holder = excluded.copyright_holder,
             copyright_notice = excluded.copyright_notice, usage_terms = excluded.usage_terms,
-            license_url = excluded.license_url",
+            license_url = excluded.license_url, embargoed_until = excluded.embargoed_until,
+            expires_at = excluded.expires_at",
     )?
     .execute(params![
         id,
@@ -306,6 +320,8 @@ pub fn save(conn: &Connection, id: &ArticleId, a: &NewArticle, stamp: &Stamp<'_>
         a.rights.copyright_notice,
         a.rights.usage_terms,
         a.rights.license_url,
+        a.embargoed_until.map(|t| t.timestamp()),
+        a.expires_at.map(|t| t.timestamp()),
     ])?;
     let links: [(&str, Vec<&str>); 3] = [
         (

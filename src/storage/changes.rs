@@ -4,6 +4,7 @@
 use rusqlite::{Connection, OptionalExtension, params};
 
 use super::Result;
+use super::touches;
 use super::visibility::{self, Visibility};
 use crate::domain::ResourceKind;
 
@@ -36,6 +37,8 @@ pub enum Reason {
     /// A published article went back to draft, or its publication moved ahead.
     Unpublished,
     Deleted,
+    /// A public article (or its quote) reached its `expires_at`.
+    Expired,
 }
 
 impl Reason {
@@ -48,6 +51,7 @@ impl Reason {
             Self::Withdrawn => "withdrawn",
             Self::Unpublished => "unpublished",
             Self::Deleted => "deleted",
+            Self::Expired => "expired",
         }
     }
 }
@@ -59,19 +63,34 @@ pub fn last_public(
     resource_type: ResourceKind,
     resource_id: &str,
 ) -> Result<bool> {
+    Ok(last_audience(conn, resource_type, resource_id)?.0)
+}
+
+/// Whether the public, and the early audience (partners with embargo access), saw
+/// the resource as of its last logged change.
+pub fn last_audience(
+    conn: &Connection,
+    resource_type: ResourceKind,
+    resource_id: &str,
+) -> Result<(bool, bool)> {
     Ok(conn
         .prepare_cached(
-            "SELECT is_public FROM changes WHERE resource_type = ?1 AND resource_id = ?2
-             ORDER BY seq DESC LIMIT 1",
+            "SELECT is_public, is_early FROM changes WHERE resource_type = ?1
+             AND resource_id = ?2 ORDER BY seq DESC LIMIT 1",
         )?
-        .query_row(params![resource_type, resource_id], |r| r.get::<_, bool>(0))
+        .query_row(params![resource_type, resource_id], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
         .optional()?
-        .unwrap_or(false))
+        .unwrap_or((false, false)))
 }
 
 /// Appends one change, after the write it records; returns its sequence number.
 /// The change is public when the resource was public before it or is now: a
-/// resource the public never saw leaves no trace in the public log.
+/// resource the public never saw leaves no trace in the public log. `touched` are
+/// the keys of what named the resource before the write ([`touches::of`] then);
+/// those naming it now are added here.
+#[allow(clippy::too_many_arguments)]
 pub fn append(
     conn: &Connection,
     resource_type: ResourceKind,
@@ -80,13 +99,19 @@ pub fn append(
     reason: Reason,
     at: i64,
     changed_by: Option<&str>,
+    touched: &[String],
 ) -> Result<i64> {
-    let was_public = last_public(conn, resource_type, resource_id)?;
+    let (was_public, was_early) = last_audience(conn, resource_type, resource_id)?;
     let is_public = visibility::is_public(conn, resource_type, resource_id)?;
+    let is_early = visibility::is_early(conn, resource_type, resource_id)?;
+    let mut touches = touches::of(conn, resource_type, resource_id)?;
+    touches.extend(touched.iter().cloned());
+    touches.sort();
+    touches.dedup();
     conn.prepare_cached(
         "INSERT INTO changes (resource_type, resource_id, operation, reason, at, changed_by,
-            was_public, is_public)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            was_public, is_public, touches, was_early, is_early)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
     )?
     .execute(params![
         resource_type,
@@ -96,7 +121,10 @@ pub fn append(
         at,
         changed_by,
         was_public,
-        is_public
+        is_public,
+        touches.join(" "),
+        was_early,
+        is_early
     ])?;
     Ok(conn.last_insert_rowid())
 }
@@ -111,12 +139,31 @@ pub struct Change {
     pub reason: String,
     pub at: i64,
     pub changed_by: Option<String>,
-    /// The public saw the resource just before this change.
+    /// This reader's audience (the public's, for editors) saw the resource just
+    /// before this change.
     pub was_public: bool,
+    /// This reader's audience (the public's, for editors) sees the resource just
+    /// after this change.
+    pub is_public: bool,
+    /// The keys of the other resources whose representation named this one before
+    /// or after the change (`article:ID`).
+    pub touches: Vec<String>,
 }
 
 /// The condition on a `changes` row that the public may read.
 pub const PUBLIC_CHANGE: &str = "(was_public OR is_public)";
+
+/// The condition on a `changes` row that partners with embargo access may read.
+pub const EARLY_CHANGE: &str = "(was_early OR is_early)";
+
+/// The condition on a `changes` row that `visibility` may read.
+pub fn change_audience(visibility: Visibility) -> &'static str {
+    match visibility {
+        Visibility::Public => PUBLIC_CHANGE,
+        Visibility::Early => EARLY_CHANGE,
+        Visibility::Everything => "1",
+    }
+}
 
 /// Changes after `since` that `visibility` may read, oldest first, of the given types
 /// (all when empty).
@@ -127,13 +174,18 @@ pub fn list(
     limit: u32,
     visibility: Visibility,
 ) -> Result<Vec<Change>> {
-    let mut sql = String::from(
-        "SELECT seq, resource_type, resource_id, operation, reason, at, changed_by, was_public
-         FROM changes WHERE seq > ?1",
+    // The early audience reads its own columns; editors, the public's.
+    let (was, is) = if visibility == Visibility::Early {
+        ("was_early", "is_early")
+    } else {
+        ("was_public", "is_public")
+    };
+    let mut sql = format!(
+        "SELECT seq, resource_type, resource_id, operation, reason, at, changed_by, {was},
+            {is}, touches
+         FROM changes WHERE seq > ?1 AND {}",
+        change_audience(visibility)
     );
-    if visibility == Visibility::Public {
-        sql.push_str(&format!(" AND {PUBLIC_CHANGE}"));
-    }
     // The types are bound as parameters (?3, ?4 …), never pasted into the SQL.
     if !types.is_empty() {
         let slots: Vec<String> = (0..types.len()).map(|i| format!("?{}", i + 3)).collect();
@@ -154,14 +206,23 @@ pub fn list(
                 at: r.get(5)?,
                 changed_by: r.get(6)?,
                 was_public: r.get(7)?,
+                is_public: r.get(8)?,
+                touches: r
+                    .get::<_, String>(9)?
+                    .split_whitespace()
+                    .map(str::to_owned)
+                    .collect(),
             })
         })?
         .collect::<rusqlite::Result<_>>()?;
     Ok(rows)
 }
 
-/// The scheduled articles whose time came since the last announcement, by time.
-pub fn due(conn: &Connection, now: i64) -> Result<Vec<String>> {
+/// The articles whose audience the clock changed since the last announcement, by
+/// time: scheduled ones that fell due and embargoes that lifted (`published`), and
+/// articles that expired (`expired`). Each is listed only when the log does not
+/// already say so, so a round that finds nothing only reads.
+pub fn due(conn: &Connection, now: i64) -> Result<Vec<(String, Reason)>> {
     let last: i64 = conn
         .query_row(
             "SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'due_announced_until'",
@@ -170,24 +231,52 @@ pub fn due(conn: &Connection, now: i64) -> Result<Vec<String>> {
         )
         .optional()?
         .unwrap_or(0);
-    Ok(conn
+    let times: Vec<(String, i64, bool)> = conn
         .prepare_cached(
-            "SELECT id FROM articles WHERE status = 'published' AND published_at > ?1
-             AND published_at <= ?2 AND updated_at < published_at ORDER BY published_at, id",
+            "SELECT id, published_at AS at, 0 FROM articles WHERE status = 'published'
+                AND published_at > ?1 AND published_at <= ?2 AND updated_at < published_at
+             UNION ALL SELECT id, embargoed_until, 0 FROM articles
+                WHERE embargoed_until > ?1 AND embargoed_until <= ?2
+             UNION ALL SELECT id, expires_at, 1 FROM articles
+                WHERE expires_at > ?1 AND expires_at <= ?2
+             ORDER BY at, id",
         )?
-        .query_map(params![last, now], |r| r.get(0))?
-        .collect::<rusqlite::Result<_>>()?)
+        .query_map(params![last, now], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut due = Vec::new();
+    for (id, _, expired) in times {
+        let logged = last_audience(conn, ResourceKind::Article, &id)?;
+        let current = (
+            visibility::is_public(conn, ResourceKind::Article, &id)?,
+            visibility::is_early(conn, ResourceKind::Article, &id)?,
+        );
+        if logged == current || due.iter().any(|(d, _)| *d == id) {
+            continue;
+        }
+        let gained = (current.0 && !logged.0) || (current.1 && !logged.1);
+        due.push((
+            id,
+            if expired && !gained {
+                Reason::Expired
+            } else {
+                Reason::Published
+            },
+        ));
+    }
+    Ok(due)
 }
 
-/// Logs scheduled articles whose time came since the last call (and their quotes) as
-/// published, so the feed and the webhooks see them appear. Returns how many; when
-/// none, it writes nothing.
+/// Logs what [`due`] finds (each article and its quotes), so the feed and the
+/// webhooks see articles appear when their time comes or their embargo lifts, and
+/// disappear when they expire. Returns how many; when none, it writes nothing.
 pub fn announce_due(conn: &Connection, now: i64) -> Result<usize> {
     let due = due(conn, now)?;
     if due.is_empty() {
         return Ok(0);
     }
-    for article in &due {
+    for (article, reason) in &due {
         let quotes: Vec<String> = conn
             .prepare_cached("SELECT id FROM quotes WHERE article = ?1 ORDER BY id")?
             .query_map([article], |r| r.get(0))?
@@ -198,9 +287,10 @@ pub fn announce_due(conn: &Connection, now: i64) -> Result<usize> {
                 ResourceKind::Quote,
                 &quote,
                 Operation::Update,
-                Reason::Published,
+                *reason,
                 now,
                 None,
+                &[],
             )?;
         }
         append(
@@ -208,9 +298,10 @@ pub fn announce_due(conn: &Connection, now: i64) -> Result<usize> {
             ResourceKind::Article,
             article,
             Operation::Update,
-            Reason::Published,
+            *reason,
             now,
             None,
+            &[],
         )?;
     }
     conn.execute(
@@ -236,8 +327,9 @@ pub struct ChangeEntry {
     /// `create`.
     #[schema(example = "update")]
     pub operation: String,
-    /// `created`, `updated`, `corrected`, `published`, `withdrawn`, `unpublished` or
-    /// `deleted`.
+    /// `created`, `updated`, `corrected`, `published`, `withdrawn`, `unpublished`,
+    /// `deleted` or `expired` (a public article reached its `expires_at`; with a
+    /// tombstone).
     #[schema(example = "corrected")]
     pub reason: String,
     pub at: chrono::DateTime<chrono::Utc>,
@@ -354,4 +446,33 @@ pub fn entries(
             }
         })
         .collect())
+}
+
+/// The newest sequence number in the log; 0 when it is empty.
+pub fn newest(conn: &Connection) -> Result<i64> {
+    Ok(
+        conn.query_row("SELECT COALESCE(MAX(seq), 0) FROM changes", [], |r| {
+            r.get(0)
+        })?,
+    )
+}
+
+/// How far a reader of the log named `name` (kept in `meta`) has got, if it began.
+pub fn position(conn: &Connection, name: &str) -> Result<Option<i64>> {
+    Ok(conn
+        .query_row("SELECT value FROM meta WHERE key = ?1", [name], |r| {
+            r.get::<_, String>(0)
+        })
+        .optional()?
+        .and_then(|v| v.parse().ok()))
+}
+
+/// Records that the reader `name` has handled the log up to `seq`.
+pub fn set_position(conn: &Connection, name: &str, seq: i64) -> Result<()> {
+    conn.execute(
+        "INSERT INTO meta (key, value) VALUES (?1, ?2)
+         ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        params![name, seq.to_string()],
+    )?;
+    Ok(())
 }

@@ -36,6 +36,8 @@ pub struct KeyInfo {
     pub name: String,
     pub role: Role,
     pub rate_limit: Option<u32>,
+    /// A partner key that receives embargoed articles before their embargo lifts.
+    pub embargo: bool,
     pub created_at: i64,
     pub revoked_at: Option<i64>,
 }
@@ -105,6 +107,22 @@ pub(crate) fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// Grants the partner key `id` embargo access: from its next request on, it reads
+/// embargoed articles (and their quotes) early, marked with their `embargoed_until`.
+/// False when there is no live partner key `id`.
+pub fn grant_embargo(conn: &Connection, id: &str) -> Result<bool> {
+    Ok(conn.execute(
+        "UPDATE api_keys SET embargo = 1 WHERE id = ?1 AND role = 'partner' AND revoked_at IS NULL",
+        [id],
+    )? == 1)
+}
+
+/// The id part of a key given in full (`nd_<id>_<secret>`) or as its id.
+pub fn id_of(key: &str) -> &str {
+    key.strip_prefix("nd_")
+        .map_or(key, |rest| rest.split('_').next().unwrap_or(rest))
+}
+
 /// The live key that `token` is, if any.
 pub fn verify(conn: &Connection, token: &str) -> Result<Option<KeyInfo>> {
     let Some((id, secret)) = token
@@ -115,7 +133,7 @@ pub fn verify(conn: &Connection, token: &str) -> Result<Option<KeyInfo>> {
     };
     let Some((info, hash)) = conn
         .prepare_cached(
-            "SELECT id, name, role, rate_limit, created_at, revoked_at, hash FROM api_keys
+            "SELECT id, name, role, rate_limit, embargo, created_at, revoked_at, hash FROM api_keys
              WHERE id = ?1 AND revoked_at IS NULL",
         )?
         .query_row([id], |r| Ok((info_of(r)?, r.get::<_, Vec<u8>>("hash")?)))
@@ -144,6 +162,7 @@ fn info_of(r: &rusqlite::Row<'_>) -> rusqlite::Result<KeyInfo> {
             Role::Partner
         },
         rate_limit: r.get("rate_limit")?,
+        embargo: r.get("embargo")?,
         created_at: r.get("created_at")?,
         revoked_at: r.get("revoked_at")?,
     })
@@ -151,7 +170,7 @@ fn info_of(r: &rusqlite::Row<'_>) -> rusqlite::Result<KeyInfo> {
 
 pub fn list(conn: &Connection) -> Result<Vec<KeyInfo>> {
     let mut stmt = conn.prepare(
-        "SELECT id, name, role, rate_limit, created_at, revoked_at FROM api_keys
+        "SELECT id, name, role, rate_limit, embargo, created_at, revoked_at FROM api_keys
          ORDER BY created_at, id",
     )?;
     let keys = stmt
@@ -162,9 +181,7 @@ pub fn list(conn: &Connection) -> Result<Vec<KeyInfo>> {
 
 /// Revokes the key with this id (the part after `nd_`); false when there is none live.
 pub fn revoke(conn: &Connection, id: &str, now: i64) -> Result<bool> {
-    let id = id
-        .strip_prefix("nd_")
-        .map_or(id, |rest| rest.split('_').next().unwrap_or(rest));
+    let id = id_of(id);
     Ok(conn.execute(
         "UPDATE api_keys SET revoked_at = ?2 WHERE id = ?1 AND revoked_at IS NULL",
         params![id, now],

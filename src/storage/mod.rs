@@ -16,6 +16,7 @@ pub mod fts;
 pub mod keys;
 pub mod list;
 pub mod participants;
+pub mod previews;
 pub mod query;
 pub mod quotes;
 pub mod read;
@@ -26,6 +27,7 @@ pub mod sitemaps;
 pub mod space;
 pub mod timeline;
 pub mod topics;
+pub mod touches;
 pub mod visibility;
 pub mod webhooks;
 

@@ -38,6 +38,20 @@ pub fn log_unlogged_content(conn: &Connection) -> Result<()> {
         ),
         [logged],
     )?;
+    // Partners with embargo access see what the public does, and embargoed articles.
+    conn.execute(
+        concat!(
+            "UPDATE changes SET is_early = 1 WHERE seq > ?1 AND (is_public",
+            " OR (resource_type = 'article' AND EXISTS (SELECT 1 FROM articles a",
+            " WHERE a.id = resource_id AND ",
+            crate::storage::visibility::early_article!("a"),
+            ")) OR (resource_type = 'quote' AND EXISTS (SELECT 1 FROM quotes q",
+            " JOIN articles a ON a.id = q.article WHERE q.id = resource_id AND ",
+            crate::storage::visibility::early_article!("a"),
+            ")))"
+        ),
+        [logged],
+    )?;
     Ok(())
 }
 
@@ -65,6 +79,14 @@ const MIGRATIONS: &[(&str, &str)] = &[
     (
         "0008_rights_and_subject_codes",
         include_str!("migrations/0008_rights_and_subject_codes.sql"),
+    ),
+    (
+        "0009_change_touches",
+        include_str!("migrations/0009_change_touches.sql"),
+    ),
+    (
+        "0010_embargo_and_expiry",
+        include_str!("migrations/0010_embargo_and_expiry.sql"),
     ),
 ];
 

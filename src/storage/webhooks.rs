@@ -10,8 +10,8 @@ use super::keys::{hex, random};
 use crate::domain::webhook::{DeliveryState, NewWebhook, Webhook};
 use crate::domain::{Links, ResourceKind};
 
-const SELECT: &str = "SELECT id, url, types, created_at, next_seq, attempts, next_attempt_at,
-    last_error, last_delivered_at FROM webhooks";
+const SELECT: &str = "SELECT id, url, types, embargo, created_at, next_seq, attempts,
+    next_attempt_at, last_error, last_delivered_at FROM webhooks";
 
 fn time(seconds: Option<i64>) -> Option<DateTime<Utc>> {
     seconds
@@ -27,6 +27,7 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<Webhook> {
         id,
         url: r.get("url")?,
         types: serde_json::from_str(&types).unwrap_or_default(),
+        embargo: r.get("embargo")?,
         created_at: DateTime::from_timestamp(r.get("created_at")?, 0).unwrap_or_default(),
         delivery: DeliveryState {
             next_seq: r.get("next_seq")?,
@@ -62,9 +63,9 @@ pub fn insert(
 ) -> Result<()> {
     let types = serde_json::to_string(&hook.types).unwrap_or_else(|_| "[]".into());
     conn.execute(
-        "INSERT INTO webhooks (id, url, types, secret, created_at, created_by, next_seq)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, (SELECT coalesce(max(seq), 0) + 1 FROM changes))",
-        params![id, hook.url, types, secret, now, by],
+        "INSERT INTO webhooks (id, url, types, secret, created_at, created_by, next_seq, embargo)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, (SELECT coalesce(max(seq), 0) + 1 FROM changes), ?7)",
+        params![id, hook.url, types, secret, now, by, hook.embargo],
     )?;
     Ok(())
 }
@@ -97,15 +98,31 @@ pub struct Due {
     pub secret: String,
     pub next_seq: i64,
     pub attempts: u32,
+    /// Delivers embargoed items early, as partner keys with embargo access read them.
+    pub embargo: bool,
 }
 
-/// Subscriptions whose next attempt is due and that have public changes waiting.
+impl Due {
+    /// Which changes and resources this subscription delivers.
+    pub fn visibility(&self) -> super::visibility::Visibility {
+        if self.embargo {
+            super::visibility::Visibility::Early
+        } else {
+            super::visibility::Visibility::Public
+        }
+    }
+}
+
+/// Subscriptions whose next attempt is due and that have changes for their audience
+/// waiting.
 pub fn due(conn: &Connection, now: i64) -> Result<Vec<Due>> {
     let mut stmt = conn.prepare_cached(&format!(
-        "SELECT id, url, types, secret, next_seq, attempts FROM webhooks
+        "SELECT id, url, types, secret, next_seq, attempts, embargo FROM webhooks
          WHERE next_attempt_at <= ?1
-           AND next_seq <= (SELECT coalesce(max(seq), 0) FROM changes WHERE {})
+           AND next_seq <= (SELECT coalesce(max(seq), 0) FROM changes
+                WHERE CASE WHEN webhooks.embargo THEN {} ELSE {} END)
          ORDER BY id",
+        super::changes::EARLY_CHANGE,
         super::changes::PUBLIC_CHANGE
     ))?;
     let hooks = stmt
@@ -118,6 +135,7 @@ pub fn due(conn: &Connection, now: i64) -> Result<Vec<Due>> {
                 secret: r.get(3)?,
                 next_seq: r.get(4)?,
                 attempts: r.get(5)?,
+                embargo: r.get(6)?,
             })
         })?
         .collect::<rusqlite::Result<_>>()?;

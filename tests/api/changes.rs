@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 use crate::helpers::{Role, TestApp, assert_problem, spawn_app};
 
 /// A small deterministic generator, so a failure can be replayed.
-struct Dice(u64);
+pub(crate) struct Dice(pub u64);
 
 impl Dice {
     fn roll(&mut self, n: usize) -> usize {
@@ -22,8 +22,15 @@ impl Dice {
 /// Applies a random series of writes of every kind.
 async fn random_writes(app: &TestApp, key: &str, seed: u64, count: usize) {
     let mut dice = Dice(seed);
-    let auth = format!("Bearer {key}");
     for step in 0..count {
+        random_write(app, key, &mut dice, step).await;
+    }
+}
+
+/// Applies one random write of any kind (refused ones included).
+pub(crate) async fn random_write(app: &TestApp, key: &str, dice: &mut Dice, step: usize) {
+    let auth = format!("Bearer {key}");
+    {
         let n = dice.roll(6);
         let person = format!("/v1/participants/person-{n}");
         let article = format!("/v1/articles/story-{n}");

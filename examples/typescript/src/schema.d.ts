@@ -342,6 +342,31 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/articles/{id}/previews": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create a preview link
+         * @description Needs an editor key. Mints a link to the article `id` in whatever state it is
+         *     (a draft, a scheduled or embargoed article) that anyone holding it can open
+         *     without a key, until `expires_at`: by default in one hour, at most in seven days
+         *     (`expires_in`, seconds). The token is an HMAC-SHA256 over the article id and the
+         *     expiry, keyed with a secret kept in the database; `newsdesk previews
+         *     rotate-secret` replaces the secret and so revokes every link issued before.
+         */
+        post: operations["create_preview"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/articles/{id}/quotes": {
         parameters: {
             query?: never;
@@ -788,6 +813,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/previews/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Open a preview link
+         * @description The article of a preview link exactly as `GET /v1/articles/{id}?include=quotes`
+         *     will serve it once it is public, its quotes included, whatever its state now;
+         *     no key needed. A link that is expired, tampered with, or revoked by a secret
+         *     rotation answers 403. Always `Cache-Control: private, no-store`: no cache keeps
+         *     an unpublished article.
+         */
+        get: operations["get_preview"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/quotes": {
         parameters: {
             query?: never;
@@ -1004,7 +1053,23 @@ export interface components {
             /** @description Public corrections, oldest first. */
             corrections: components["schemas"]["Correction"][];
             dateline: components["schemas"]["Dateline"];
+            /**
+             * Format: date-time
+             * @description Not to be published before this time. Until it passes, the article and its
+             *     quotes are shown only to editors and to partner keys with embargo access,
+             *     which must hold them back until then; `null` when there is no embargo.
+             * @example 2024-07-05T12:00:00Z
+             */
+            embargoed_until?: string | null;
             events: components["schemas"]["EventId"][];
+            /**
+             * Format: date-time
+             * @description From this time on the article and its quotes are withdrawn from every
+             *     reader but editors, and the change log records a tombstone (`expired`);
+             *     `null` when it does not expire.
+             * @example 2025-07-05T00:00:00Z
+             */
+            expires_at?: string | null;
             /** @example Aleksandr Lukashenko meeting with China President Xi Jinping in Astana */
             headline: string;
             headline_origin: components["schemas"]["HeadlineOrigin"];
@@ -1054,7 +1119,22 @@ export interface components {
             /** @description Set by the server: accepted as read and ignored. */
             corrections?: unknown;
             dateline?: components["schemas"]["Dateline"];
+            /**
+             * Format: date-time
+             * @description Hold the article back from the public until this time (an embargo): partner
+             *     keys with embargo access receive it from `published_at` on, marked with this
+             *     time. In the years 1 to 9999; absent or `null` for none.
+             * @example 2024-07-05T12:00:00Z
+             */
+            embargoed_until?: string | null;
             events?: components["schemas"]["EventId"][] | null;
+            /**
+             * Format: date-time
+             * @description Withdraw the article from every reader but editors at this time. After
+             *     `embargoed_until` and `published_at`; absent or `null` for never.
+             * @example 2025-07-05T00:00:00Z
+             */
+            expires_at?: string | null;
             headline?: components["schemas"]["Headline"];
             /** @description Defaults to `source`. */
             headline_origin?: components["schemas"]["HeadlineOrigin"] | null;
@@ -1130,8 +1210,9 @@ export interface components {
              */
             operation: string;
             /**
-             * @description `created`, `updated`, `corrected`, `published`, `withdrawn`, `unpublished` or
-             *     `deleted`.
+             * @description `created`, `updated`, `corrected`, `published`, `withdrawn`, `unpublished`,
+             *     `deleted` or `expired` (a public article reached its `expires_at`; with a
+             *     tombstone).
              * @example corrected
              */
             reason: string;
@@ -1173,7 +1254,23 @@ export interface components {
                 /** @description Public corrections, oldest first. */
                 corrections: components["schemas"]["Correction"][];
                 dateline: components["schemas"]["Dateline"];
+                /**
+                 * Format: date-time
+                 * @description Not to be published before this time. Until it passes, the article and its
+                 *     quotes are shown only to editors and to partner keys with embargo access,
+                 *     which must hold them back until then; `null` when there is no embargo.
+                 * @example 2024-07-05T12:00:00Z
+                 */
+                embargoed_until?: string | null;
                 events: components["schemas"]["EventId"][];
+                /**
+                 * Format: date-time
+                 * @description From this time on the article and its quotes are withdrawn from every
+                 *     reader but editors, and the change log records a tombstone (`expired`);
+                 *     `null` when it does not expire.
+                 * @example 2025-07-05T00:00:00Z
+                 */
+                expires_at?: string | null;
                 /** @example Aleksandr Lukashenko meeting with China President Xi Jinping in Astana */
                 headline: string;
                 headline_origin: components["schemas"]["HeadlineOrigin"];
@@ -1699,7 +1796,22 @@ export interface components {
             /** @description Set by the server: accepted as read and ignored. */
             corrections?: unknown;
             dateline: components["schemas"]["Dateline"];
+            /**
+             * Format: date-time
+             * @description Hold the article back from the public until this time (an embargo): partner
+             *     keys with embargo access receive it from `published_at` on, marked with this
+             *     time. In the years 1 to 9999; absent or `null` for none.
+             * @example 2024-07-05T12:00:00Z
+             */
+            embargoed_until?: string | null;
             events?: components["schemas"]["EventId"][] | null;
+            /**
+             * Format: date-time
+             * @description Withdraw the article from every reader but editors at this time. After
+             *     `embargoed_until` and `published_at`; absent or `null` for never.
+             * @example 2025-07-05T00:00:00Z
+             */
+            expires_at?: string | null;
             headline: components["schemas"]["Headline"];
             /** @description Defaults to `source`. */
             headline_origin?: components["schemas"]["HeadlineOrigin"] | null;
@@ -1776,6 +1888,15 @@ export interface components {
             /** @description Set by the server: accepted as read and ignored. */
             updated_at?: unknown;
         };
+        /** @description What a preview link may ask for. */
+        NewPreview: {
+            /**
+             * Format: int64
+             * @description Seconds the link stays good: 1 to 604800 (seven days); defaults to 3600.
+             * @example 3600
+             */
+            expires_in?: number;
+        };
         /**
          * @description A quote as editors write it. `position` is computed from the article's body;
          *     `updated_at` and `links` may be sent back as read and are ignored.
@@ -1803,6 +1924,11 @@ export interface components {
         };
         /** @description A subscription as an editor asks for it. */
         NewWebhook: {
+            /**
+             * @description Deliver embargoed articles and their quotes early, marked with their
+             *     `embargoed_until`; defaults to `false`. For a receiver bound by the embargo.
+             */
+            embargo?: boolean | null;
             /** @description `article`, `quote`, `participant`, `event`; absent or empty for all. */
             types?: components["schemas"]["ResourceKind"][] | null;
             /**
@@ -2061,7 +2187,23 @@ export interface components {
                 /** @description Public corrections, oldest first. */
                 corrections: components["schemas"]["Correction"][];
                 dateline: components["schemas"]["Dateline"];
+                /**
+                 * Format: date-time
+                 * @description Not to be published before this time. Until it passes, the article and its
+                 *     quotes are shown only to editors and to partner keys with embargo access,
+                 *     which must hold them back until then; `null` when there is no embargo.
+                 * @example 2024-07-05T12:00:00Z
+                 */
+                embargoed_until?: string | null;
                 events: components["schemas"]["EventId"][];
+                /**
+                 * Format: date-time
+                 * @description From this time on the article and its quotes are withdrawn from every
+                 *     reader but editors, and the change log records a tombstone (`expired`);
+                 *     `null` when it does not expire.
+                 * @example 2025-07-05T00:00:00Z
+                 */
+                expires_at?: string | null;
                 /** @example Aleksandr Lukashenko meeting with China President Xi Jinping in Astana */
                 headline: string;
                 headline_origin: components["schemas"]["HeadlineOrigin"];
@@ -2159,6 +2301,30 @@ export interface components {
             included?: components["schemas"]["Included"] | null;
         };
         /** @description One resource. */
+        Single_Preview: {
+            /** @description A preview link, as minted. */
+            data: {
+                /** @description The article it shows. */
+                article: components["schemas"]["ArticleId"];
+                /**
+                 * Format: date-time
+                 * @description When the link stops working.
+                 */
+                expires_at: string;
+                /**
+                 * @description The signed token alone (`<expiry>.<signature>`), as the link carries it.
+                 * @example 1720180800.q0kYh3r0Zb4i0G1XQw2d6l0kq2k8b1Xc9m5Yw3sVt0E
+                 */
+                token: string;
+                /**
+                 * @description The link: give it to the frontend that renders the page. It needs no key.
+                 * @example https://api.newsdesk.example/v1/previews/lukashenko-meets-xi-jinping-astana?token=1720180800.q0kYh3r0Zb4i0G1XQw2d6l0kq2k8b1Xc9m5Yw3sVt0E
+                 */
+                url: string;
+            };
+            included?: components["schemas"]["Included"] | null;
+        };
+        /** @description One resource. */
         Single_Quote: {
             /**
              * @description A verbatim statement, attributed to its speaker, the article that reports it and
@@ -2224,6 +2390,12 @@ export interface components {
                 /** Format: date-time */
                 created_at: string;
                 delivery: components["schemas"]["DeliveryState"];
+                /**
+                 * @description Delivers embargoed articles (and their quotes) before their embargo lifts,
+                 *     as partner keys with embargo access read them.
+                 * @example false
+                 */
+                embargo: boolean;
                 /** @example 9f2c4e1a7b3d */
                 id: string;
                 links: components["schemas"]["Links"];
@@ -2324,6 +2496,12 @@ export interface components {
             /** Format: date-time */
             created_at: string;
             delivery: components["schemas"]["DeliveryState"];
+            /**
+             * @description Delivers embargoed articles (and their quotes) before their embargo lifts,
+             *     as partner keys with embargo access read them.
+             * @example false
+             */
+            embargo: boolean;
             /** @example 9f2c4e1a7b3d */
             id: string;
             links: components["schemas"]["Links"];
@@ -2625,7 +2803,18 @@ export interface components {
     };
     parameters: never;
     requestBodies: never;
-    headers: never;
+    headers: {
+        /**
+         * @description The surrogate keys of what this response depends on, space-separated: `KIND:ID` for each resource it shows, lists or includes (`article:lukashenko-at-sco-summit-astana`), the collection for a list, search, feed or sitemap (`articles`), and `changes` for the change log. A shared cache keeps them to drop exactly the responses a commit made stale: the primary's `--purge-url` PURGE requests name the keys of each change. For CDNs that take surrogate keys (Fastly); the same keys in one line.
+         * @example article:lukashenko-at-sco-summit-astana articles quote:lukashenko-wonderful-gift
+         */
+        "Surrogate-Key": string;
+        /**
+         * @description The surrogate keys of what this response depends on, space-separated: `KIND:ID` for each resource it shows, lists or includes (`article:lukashenko-at-sco-summit-astana`), the collection for a list, search, feed or sitemap (`articles`), and `changes` for the change log. A shared cache keeps them to drop exactly the responses a commit made stale: the primary's `--purge-url` PURGE requests name the keys of each change. For Varnish's xkey module; long sets come in several `xkey` lines of at most 4,000 bytes.
+         * @example article:lukashenko-at-sco-summit-astana articles quote:lukashenko-wonderful-gift
+         */
+        xkey: string;
+    };
     pathItems: never;
 }
 export type $defs = Record<string, never>;
@@ -2900,6 +3089,8 @@ export interface operations {
             /** @description The news sitemap. */
             200: {
                 headers: {
+                    "Surrogate-Key": components["headers"]["Surrogate-Key"];
+                    xkey: components["headers"]["xkey"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2952,6 +3143,8 @@ export interface operations {
             /** @description The sitemap index. */
             200: {
                 headers: {
+                    "Surrogate-Key": components["headers"]["Surrogate-Key"];
+                    xkey: components["headers"]["xkey"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2984,6 +3177,8 @@ export interface operations {
             /** @description The sitemap page. */
             200: {
                 headers: {
+                    "Surrogate-Key": components["headers"]["Surrogate-Key"];
+                    xkey: components["headers"]["xkey"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3123,7 +3318,7 @@ export interface operations {
                  *       "corrections"
                  *     ]
                  */
-                fields?: ("body" | "corrections" | "dateline" | "events" | "headline" | "headline_origin" | "id" | "language" | "links" | "participants" | "published_at" | "quotes" | "rights" | "source" | "status" | "summary" | "topics" | "updated_at" | "version")[];
+                fields?: ("body" | "corrections" | "dateline" | "embargoed_until" | "events" | "expires_at" | "headline" | "headline_origin" | "id" | "language" | "links" | "participants" | "published_at" | "quotes" | "rights" | "source" | "status" | "summary" | "topics" | "updated_at" | "version")[];
                 /**
                  * @description `true` adds `page.total`: how many items the filters select, over all pages.
                  * @example true
@@ -3208,6 +3403,8 @@ export interface operations {
             /** @description A page of articles. */
             200: {
                 headers: {
+                    "Surrogate-Key": components["headers"]["Surrogate-Key"];
+                    xkey: components["headers"]["xkey"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3310,10 +3507,12 @@ export interface operations {
                      *             "date": "2024-07-05",
                      *             "place": "Astana"
                      *           },
+                     *           "embargoed_until": null,
                      *           "events": [
                      *             "sco-summit-astana-2024",
                      *             "belarus-sco-accession-2024"
                      *           ],
+                     *           "expires_at": null,
                      *           "headline": "Lukashenko at the SCO summit in Astana: Belarus joins as a full member",
                      *           "headline_origin": "editorial",
                      *           "id": "lukashenko-at-sco-summit-astana",
@@ -3401,11 +3600,13 @@ export interface operations {
                      *             "date": "2024-07-04",
                      *             "place": "Astana"
                      *           },
+                     *           "embargoed_until": null,
                      *           "events": [
                      *             "lukashenko-xi-meeting-2024",
                      *             "sco-summit-astana-2024",
                      *             "belarus-sco-accession-2024"
                      *           ],
+                     *           "expires_at": null,
                      *           "headline": "Aleksandr Lukashenko meeting with China President Xi Jinping in Astana",
                      *           "headline_origin": "source",
                      *           "id": "lukashenko-meets-xi-jinping-astana",
@@ -3540,9 +3741,11 @@ export interface operations {
                      *           "date": "2024-07-06",
                      *           "place": "Minsk"
                      *         },
+                     *         "embargoed_until": null,
                      *         "events": [
                      *           "belarus-sco-accession-2024"
                      *         ],
+                     *         "expires_at": null,
                      *         "headline": "What SCO membership means for Belarus",
                      *         "headline_origin": "editorial",
                      *         "id": "what-sco-membership-means-for-belarus",
@@ -3620,7 +3823,7 @@ export interface operations {
                  *       "corrections"
                  *     ]
                  */
-                fields?: ("body" | "corrections" | "dateline" | "events" | "headline" | "headline_origin" | "id" | "language" | "links" | "participants" | "published_at" | "quotes" | "rights" | "source" | "status" | "summary" | "topics" | "updated_at" | "version")[];
+                fields?: ("body" | "corrections" | "dateline" | "embargoed_until" | "events" | "expires_at" | "headline" | "headline_origin" | "id" | "language" | "links" | "participants" | "published_at" | "quotes" | "rights" | "source" | "status" | "summary" | "topics" | "updated_at" | "version")[];
             };
             header?: never;
             path: {
@@ -3634,6 +3837,8 @@ export interface operations {
             /** @description The article. */
             200: {
                 headers: {
+                    "Surrogate-Key": components["headers"]["Surrogate-Key"];
+                    xkey: components["headers"]["xkey"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3678,11 +3883,13 @@ export interface operations {
                      *           "date": "2024-07-04",
                      *           "place": "Astana"
                      *         },
+                     *         "embargoed_until": null,
                      *         "events": [
                      *           "lukashenko-xi-meeting-2024",
                      *           "sco-summit-astana-2024",
                      *           "belarus-sco-accession-2024"
                      *         ],
+                     *         "expires_at": null,
                      *         "headline": "Aleksandr Lukashenko meeting with China President Xi Jinping in Astana",
                      *         "headline_origin": "source",
                      *         "id": "lukashenko-meets-xi-jinping-astana",
@@ -4063,11 +4270,13 @@ export interface operations {
                  *         "date": "2024-07-04",
                  *         "place": "Astana"
                  *       },
+                 *       "embargoed_until": null,
                  *       "events": [
                  *         "lukashenko-xi-meeting-2024",
                  *         "sco-summit-astana-2024",
                  *         "belarus-sco-accession-2024"
                  *       ],
+                 *       "expires_at": null,
                  *       "headline": "Aleksandr Lukashenko meeting with China President Xi Jinping in Astana",
                  *       "headline_origin": "source",
                  *       "id": "lukashenko-meets-xi-jinping-astana",
@@ -4163,11 +4372,13 @@ export interface operations {
                      *           "date": "2024-07-04",
                      *           "place": "Astana"
                      *         },
+                     *         "embargoed_until": null,
                      *         "events": [
                      *           "lukashenko-xi-meeting-2024",
                      *           "sco-summit-astana-2024",
                      *           "belarus-sco-accession-2024"
                      *         ],
+                     *         "expires_at": null,
                      *         "headline": "Aleksandr Lukashenko meeting with China President Xi Jinping in Astana",
                      *         "headline_origin": "source",
                      *         "id": "lukashenko-meets-xi-jinping-astana",
@@ -4261,11 +4472,13 @@ export interface operations {
                      *           "date": "2024-07-04",
                      *           "place": "Astana"
                      *         },
+                     *         "embargoed_until": null,
                      *         "events": [
                      *           "lukashenko-xi-meeting-2024",
                      *           "sco-summit-astana-2024",
                      *           "belarus-sco-accession-2024"
                      *         ],
+                     *         "expires_at": null,
                      *         "headline": "Aleksandr Lukashenko meeting with China President Xi Jinping in Astana",
                      *         "headline_origin": "source",
                      *         "id": "lukashenko-meets-xi-jinping-astana-copy",
@@ -4439,11 +4652,13 @@ export interface operations {
                      *           "date": "2024-07-04",
                      *           "place": "Astana"
                      *         },
+                     *         "embargoed_until": null,
                      *         "events": [
                      *           "lukashenko-xi-meeting-2024",
                      *           "sco-summit-astana-2024",
                      *           "belarus-sco-accession-2024"
                      *         ],
+                     *         "expires_at": null,
                      *         "headline": "Aleksandr Lukashenko meeting with China President Xi Jinping in Astana",
                      *         "headline_origin": "source",
                      *         "id": "lukashenko-meets-xi-jinping-astana",
@@ -4593,6 +4808,8 @@ export interface operations {
             /** @description A page of events. */
             200: {
                 headers: {
+                    "Surrogate-Key": components["headers"]["Surrogate-Key"];
+                    xkey: components["headers"]["xkey"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4771,6 +4988,8 @@ export interface operations {
             /** @description A page of participants. */
             200: {
                 headers: {
+                    "Surrogate-Key": components["headers"]["Surrogate-Key"];
+                    xkey: components["headers"]["xkey"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4823,6 +5042,62 @@ export interface operations {
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
+        };
+    };
+    create_preview: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The article's id. */
+                id: components["schemas"]["ArticleId"];
+            };
+            cookie?: never;
+        };
+        /** @description Optional; an empty body asks for a link good for one hour. */
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "expires_in": 3600
+                 *     }
+                 */
+                "application/json": components["schemas"]["NewPreview"];
+            };
+        };
+        responses: {
+            /** @description The link. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": {
+                     *         "article": "lukashenko-meets-xi-jinping-astana",
+                     *         "expires_at": "2024-07-06T08:00:00Z",
+                     *         "token": "1720252800.UUKYC2YS0vy7Am87qwdAifGPLqS-TWBkupZsqFBbH74",
+                     *         "url": "http://localhost:8080/v1/previews/lukashenko-meets-xi-jinping-astana?token=1720252800.UUKYC2YS0vy7Am87qwdAifGPLqS-TWBkupZsqFBbH74"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Single_Preview"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            405: components["responses"]["ReadOnlyReplica"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["ValidationFailed"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+            507: components["responses"]["InsufficientStorage"];
         };
     };
     list_article_quotes: {
@@ -4925,6 +5200,8 @@ export interface operations {
             /** @description A page of quotes. */
             200: {
                 headers: {
+                    "Surrogate-Key": components["headers"]["Surrogate-Key"];
+                    xkey: components["headers"]["xkey"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5086,11 +5363,13 @@ export interface operations {
                      *           "date": "2024-07-04",
                      *           "place": "Astana"
                      *         },
+                     *         "embargoed_until": null,
                      *         "events": [
                      *           "lukashenko-xi-meeting-2024",
                      *           "sco-summit-astana-2024",
                      *           "belarus-sco-accession-2024"
                      *         ],
+                     *         "expires_at": null,
                      *         "headline": "Aleksandr Lukashenko meeting with China President Xi Jinping in Astana",
                      *         "headline_origin": "source",
                      *         "id": "lukashenko-meets-xi-jinping-astana",
@@ -5176,6 +5455,8 @@ export interface operations {
             /** @description A page of changes. */
             200: {
                 headers: {
+                    "Surrogate-Key": components["headers"]["Surrogate-Key"];
+                    xkey: components["headers"]["xkey"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5332,6 +5613,8 @@ export interface operations {
             /** @description A page of events. */
             200: {
                 headers: {
+                    "Surrogate-Key": components["headers"]["Surrogate-Key"];
+                    xkey: components["headers"]["xkey"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5569,6 +5852,8 @@ export interface operations {
             /** @description The event. */
             200: {
                 headers: {
+                    "Surrogate-Key": components["headers"]["Surrogate-Key"];
+                    xkey: components["headers"]["xkey"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5952,7 +6237,7 @@ export interface operations {
                  *       "corrections"
                  *     ]
                  */
-                fields?: ("body" | "corrections" | "dateline" | "events" | "headline" | "headline_origin" | "id" | "language" | "links" | "participants" | "published_at" | "quotes" | "rights" | "source" | "status" | "summary" | "topics" | "updated_at" | "version")[];
+                fields?: ("body" | "corrections" | "dateline" | "embargoed_until" | "events" | "expires_at" | "headline" | "headline_origin" | "id" | "language" | "links" | "participants" | "published_at" | "quotes" | "rights" | "source" | "status" | "summary" | "topics" | "updated_at" | "version")[];
                 /**
                  * @description `true` adds `page.total`: how many items the filters select, over all pages.
                  * @example true
@@ -6040,6 +6325,8 @@ export interface operations {
             /** @description A page of articles. */
             200: {
                 headers: {
+                    "Surrogate-Key": components["headers"]["Surrogate-Key"];
+                    xkey: components["headers"]["xkey"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6085,11 +6372,13 @@ export interface operations {
                      *             "date": "2024-07-04",
                      *             "place": "Astana"
                      *           },
+                     *           "embargoed_until": null,
                      *           "events": [
                      *             "lukashenko-xi-meeting-2024",
                      *             "sco-summit-astana-2024",
                      *             "belarus-sco-accession-2024"
                      *           ],
+                     *           "expires_at": null,
                      *           "headline": "Aleksandr Lukashenko meeting with China President Xi Jinping in Astana",
                      *           "headline_origin": "source",
                      *           "id": "lukashenko-meets-xi-jinping-astana",
@@ -6237,6 +6526,8 @@ export interface operations {
             /** @description A page of events. */
             200: {
                 headers: {
+                    "Surrogate-Key": components["headers"]["Surrogate-Key"];
+                    xkey: components["headers"]["xkey"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6326,6 +6617,8 @@ export interface operations {
             /** @description A page of participants. */
             200: {
                 headers: {
+                    "Surrogate-Key": components["headers"]["Surrogate-Key"];
+                    xkey: components["headers"]["xkey"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6481,6 +6774,8 @@ export interface operations {
             /** @description A page of quotes. */
             200: {
                 headers: {
+                    "Surrogate-Key": components["headers"]["Surrogate-Key"];
+                    xkey: components["headers"]["xkey"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6597,6 +6892,8 @@ export interface operations {
             /** @description A page of the timeline. */
             200: {
                 headers: {
+                    "Surrogate-Key": components["headers"]["Surrogate-Key"];
+                    xkey: components["headers"]["xkey"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6680,6 +6977,8 @@ export interface operations {
             /** @description The feed. */
             200: {
                 headers: {
+                    "Surrogate-Key": components["headers"]["Surrogate-Key"];
+                    xkey: components["headers"]["xkey"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6783,6 +7082,8 @@ export interface operations {
             /** @description The feed. */
             200: {
                 headers: {
+                    "Surrogate-Key": components["headers"]["Surrogate-Key"];
+                    xkey: components["headers"]["xkey"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6915,6 +7216,8 @@ export interface operations {
             /** @description A page of participants. */
             200: {
                 headers: {
+                    "Surrogate-Key": components["headers"]["Surrogate-Key"];
+                    xkey: components["headers"]["xkey"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7071,6 +7374,8 @@ export interface operations {
             /** @description The participant. */
             200: {
                 headers: {
+                    "Surrogate-Key": components["headers"]["Surrogate-Key"];
+                    xkey: components["headers"]["xkey"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7362,7 +7667,7 @@ export interface operations {
                  *       "corrections"
                  *     ]
                  */
-                fields?: ("body" | "corrections" | "dateline" | "events" | "headline" | "headline_origin" | "id" | "language" | "links" | "participants" | "published_at" | "quotes" | "rights" | "source" | "status" | "summary" | "topics" | "updated_at" | "version")[];
+                fields?: ("body" | "corrections" | "dateline" | "embargoed_until" | "events" | "expires_at" | "headline" | "headline_origin" | "id" | "language" | "links" | "participants" | "published_at" | "quotes" | "rights" | "source" | "status" | "summary" | "topics" | "updated_at" | "version")[];
                 /**
                  * @description `true` adds `page.total`: how many items the filters select, over all pages.
                  * @example true
@@ -7450,6 +7755,8 @@ export interface operations {
             /** @description A page of articles. */
             200: {
                 headers: {
+                    "Surrogate-Key": components["headers"]["Surrogate-Key"];
+                    xkey: components["headers"]["xkey"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7495,11 +7802,13 @@ export interface operations {
                      *             "date": "2024-07-04",
                      *             "place": "Astana"
                      *           },
+                     *           "embargoed_until": null,
                      *           "events": [
                      *             "lukashenko-xi-meeting-2024",
                      *             "sco-summit-astana-2024",
                      *             "belarus-sco-accession-2024"
                      *           ],
+                     *           "expires_at": null,
                      *           "headline": "Aleksandr Lukashenko meeting with China President Xi Jinping in Astana",
                      *           "headline_origin": "source",
                      *           "id": "lukashenko-meets-xi-jinping-astana",
@@ -7647,6 +7956,8 @@ export interface operations {
             /** @description A page of events. */
             200: {
                 headers: {
+                    "Surrogate-Key": components["headers"]["Surrogate-Key"];
+                    xkey: components["headers"]["xkey"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7859,6 +8170,8 @@ export interface operations {
             /** @description A page of quotes. */
             200: {
                 headers: {
+                    "Surrogate-Key": components["headers"]["Surrogate-Key"];
+                    xkey: components["headers"]["xkey"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7975,6 +8288,8 @@ export interface operations {
             /** @description A page of the timeline. */
             200: {
                 headers: {
+                    "Surrogate-Key": components["headers"]["Surrogate-Key"];
+                    xkey: components["headers"]["xkey"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8014,6 +8329,473 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    get_preview: {
+        parameters: {
+            query: {
+                /**
+                 * @description The token of the link, as minted.
+                 * @example 1720180800.q0kYh3r0Zb4i0G1XQw2d6l0kq2k8b1Xc9m5Yw3sVt0E
+                 */
+                token: string;
+                /**
+                 * @description `json` (the default), `jsonld` or `ninjs`, as on `GET /v1/articles/{id}`.
+                 * @example ninjs
+                 */
+                format?: "json" | "jsonld" | "ninjs";
+            };
+            header?: never;
+            path: {
+                /** @description The article's id. */
+                id: components["schemas"]["ArticleId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The article, with its quotes in `included`. */
+            200: {
+                headers: {
+                    "Surrogate-Key": components["headers"]["Surrogate-Key"];
+                    xkey: components["headers"]["xkey"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": {
+                     *         "body": [
+                     *           {
+                     *             "text": "Belarus President Aleksandr Lukashenko met with China President Xi Jinping on the sidelines of the Shanghai Cooperation Organization summit in Astana, Kazakhstan on 4 July.",
+                     *             "type": "paragraph"
+                     *           },
+                     *           {
+                     *             "text": "Xi Jinping congratulated Aleksandr Lukashenko on Belarus’ acquiring a new status within the framework of the Shanghai Cooperation Organization. Belarus had become a full member of the organization during the summit in Astana earlier that day.",
+                     *             "type": "paragraph"
+                     *           },
+                     *           {
+                     *             "quote_id": "xi-congratulates-belarus-full-member",
+                     *             "text": "The China President said: “Your country celebrated Independence Day yesterday. Today your country has become a full member of the Shanghai Cooperation Organization. I heartily congratulate you.”",
+                     *             "type": "quote"
+                     *           },
+                     *           {
+                     *             "text": "He reminded that the Belarus President visited China twice in 2023. During the negotiations the parties sketched out plans for advancing all-weather strategic partnership. Tight contacts are maintained at all levels.",
+                     *             "type": "paragraph"
+                     *           },
+                     *           {
+                     *             "quote_id": "xi-stable-development-of-relations",
+                     *             "text": "“We will definitely facilitate further stable development of our relations,” Xi Jinping stated. The Chinese leader added that the parties intend to go forward in this direction by leaps and bounds.",
+                     *             "type": "quote"
+                     *           },
+                     *           {
+                     *             "text": "In turn, Aleksandr Lukashenko thanked the China President for the colossal support Belarus had received on the way to the Shanghai Cooperation Organization membership.",
+                     *             "type": "paragraph"
+                     *           },
+                     *           {
+                     *             "quote_id": "lukashenko-supports-xi-initiatives",
+                     *             "text": "“I am very glad that you are about to become the presiding country [in 2025]. It means I will have an extra opportunity to visit the People’s Republic of China next year. I’ve noted down your initiatives that you promote in the Shanghai Cooperation Organization: global security, global development, global civilization, global control of artificial intelligence. You’ve already noticed positive and negative aspects of artificial intelligence. We support all your initiatives by all means. Particularly the key initiative to resolve the Ukrainian crisis. This initiative is consonant with Brazil’s initiative,” the President noted.",
+                     *             "type": "quote"
+                     *           }
+                     *         ],
+                     *         "corrections": [],
+                     *         "dateline": {
+                     *           "date": "2024-07-04",
+                     *           "place": "Astana"
+                     *         },
+                     *         "embargoed_until": null,
+                     *         "events": [
+                     *           "lukashenko-xi-meeting-2024",
+                     *           "sco-summit-astana-2024",
+                     *           "belarus-sco-accession-2024"
+                     *         ],
+                     *         "expires_at": null,
+                     *         "headline": "Aleksandr Lukashenko meeting with China President Xi Jinping in Astana",
+                     *         "headline_origin": "source",
+                     *         "id": "lukashenko-meets-xi-jinping-astana",
+                     *         "language": "en",
+                     *         "links": {
+                     *           "self": "/v1/articles/lukashenko-meets-xi-jinping-astana"
+                     *         },
+                     *         "participants": [
+                     *           "aleksandr-lukashenko",
+                     *           "xi-jinping",
+                     *           "belarus",
+                     *           "china",
+                     *           "shanghai-cooperation-organization",
+                     *           "kazakhstan",
+                     *           "brazil"
+                     *         ],
+                     *         "published_at": "2024-07-04T07:00:00Z",
+                     *         "quotes": [
+                     *           "xi-congratulates-belarus-full-member",
+                     *           "xi-stable-development-of-relations",
+                     *           "lukashenko-supports-xi-initiatives"
+                     *         ],
+                     *         "rights": {
+                     *           "copyright_holder": null,
+                     *           "copyright_notice": null,
+                     *           "license_url": null,
+                     *           "usage_terms": null
+                     *         },
+                     *         "source": {
+                     *           "name": null,
+                     *           "note": "The original page gives no source for this item.",
+                     *           "url": null
+                     *         },
+                     *         "status": "published",
+                     *         "summary": "Aleksandr Lukashenko met Xi Jinping on the sidelines of the SCO summit in Astana; the Chinese leader congratulated Belarus on becoming a full member of the organization.",
+                     *         "topics": [
+                     *           "sco-membership",
+                     *           "belarus-china-relations"
+                     *         ],
+                     *         "updated_at": "2024-07-05T07:00:00Z",
+                     *         "version": 1
+                     *       },
+                     *       "included": {
+                     *         "quotes": [
+                     *           {
+                     *             "article": "lukashenko-meets-xi-jinping-astana",
+                     *             "event": "lukashenko-xi-meeting-2024",
+                     *             "id": "xi-stable-development-of-relations",
+                     *             "links": {
+                     *               "self": "/v1/quotes/xi-stable-development-of-relations"
+                     *             },
+                     *             "position": 4,
+                     *             "said_on": "2024-07-04",
+                     *             "speaker": "xi-jinping",
+                     *             "text": "We will definitely facilitate further stable development of our relations",
+                     *             "topic": "belarus-china-relations",
+                     *             "updated_at": "2024-07-05T07:00:00Z"
+                     *           },
+                     *           {
+                     *             "article": "lukashenko-meets-xi-jinping-astana",
+                     *             "event": "lukashenko-xi-meeting-2024",
+                     *             "id": "xi-congratulates-belarus-full-member",
+                     *             "links": {
+                     *               "self": "/v1/quotes/xi-congratulates-belarus-full-member"
+                     *             },
+                     *             "position": 2,
+                     *             "said_on": "2024-07-04",
+                     *             "speaker": "xi-jinping",
+                     *             "text": "Your country celebrated Independence Day yesterday. Today your country has become a full member of the Shanghai Cooperation Organization. I heartily congratulate you.",
+                     *             "topic": "sco-membership",
+                     *             "updated_at": "2024-07-05T07:00:00Z"
+                     *           },
+                     *           {
+                     *             "article": "lukashenko-meets-xi-jinping-astana",
+                     *             "event": "lukashenko-xi-meeting-2024",
+                     *             "id": "lukashenko-supports-xi-initiatives",
+                     *             "links": {
+                     *               "self": "/v1/quotes/lukashenko-supports-xi-initiatives"
+                     *             },
+                     *             "position": 6,
+                     *             "said_on": "2024-07-04",
+                     *             "speaker": "aleksandr-lukashenko",
+                     *             "text": "I am very glad that you are about to become the presiding country [in 2025]. It means I will have an extra opportunity to visit the People’s Republic of China next year. I’ve noted down your initiatives that you promote in the Shanghai Cooperation Organization: global security, global development, global civilization, global control of artificial intelligence. You’ve already noticed positive and negative aspects of artificial intelligence. We support all your initiatives by all means. Particularly the key initiative to resolve the Ukrainian crisis. This initiative is consonant with Brazil’s initiative",
+                     *             "topic": "belarus-china-relations",
+                     *             "updated_at": "2024-07-05T07:00:00Z"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Single_Article"];
+                    /**
+                     * @example {
+                     *       "@context": "https://schema.org",
+                     *       "@id": "http://localhost:8080/v1/articles/lukashenko-meets-xi-jinping-astana",
+                     *       "@type": "NewsArticle",
+                     *       "about": [
+                     *         {
+                     *           "@id": "http://localhost:8080/v1/events/lukashenko-xi-meeting-2024",
+                     *           "@type": "Event",
+                     *           "name": "Aleksandr Lukashenko meets Xi Jinping on the sidelines of the SCO summit"
+                     *         },
+                     *         {
+                     *           "@id": "http://localhost:8080/v1/events/sco-summit-astana-2024",
+                     *           "@type": "Event",
+                     *           "name": "Shanghai Cooperation Organization summit in Astana"
+                     *         },
+                     *         {
+                     *           "@id": "http://localhost:8080/v1/events/belarus-sco-accession-2024",
+                     *           "@type": "Event",
+                     *           "name": "Belarus's accession to the Shanghai Cooperation Organization as a member state"
+                     *         },
+                     *         {
+                     *           "@id": "http://cv.iptc.org/newscodes/mediatopic/20000644",
+                     *           "@type": "DefinedTerm",
+                     *           "inDefinedTermSet": "http://cv.iptc.org/newscodes/mediatopic/",
+                     *           "name": "international organisation"
+                     *         },
+                     *         {
+                     *           "@id": "http://cv.iptc.org/newscodes/mediatopic/20000638",
+                     *           "@type": "DefinedTerm",
+                     *           "inDefinedTermSet": "http://cv.iptc.org/newscodes/mediatopic/",
+                     *           "name": "international relations"
+                     *         }
+                     *       ],
+                     *       "articleBody": "Belarus President Aleksandr Lukashenko met with China President Xi Jinping on the sidelines of the Shanghai Cooperation Organization summit in Astana, Kazakhstan on 4 July.\n\nXi Jinping congratulated Aleksandr Lukashenko on Belarus’ acquiring a new status within the framework of the Shanghai Cooperation Organization. Belarus had become a full member of the organization during the summit in Astana earlier that day.\n\nThe China President said: “Your country celebrated Independence Day yesterday. Today your country has become a full member of the Shanghai Cooperation Organization. I heartily congratulate you.”\n\nHe reminded that the Belarus President visited China twice in 2023. During the negotiations the parties sketched out plans for advancing all-weather strategic partnership. Tight contacts are maintained at all levels.\n\n“We will definitely facilitate further stable development of our relations,” Xi Jinping stated. The Chinese leader added that the parties intend to go forward in this direction by leaps and bounds.\n\nIn turn, Aleksandr Lukashenko thanked the China President for the colossal support Belarus had received on the way to the Shanghai Cooperation Organization membership.\n\n“I am very glad that you are about to become the presiding country [in 2025]. It means I will have an extra opportunity to visit the People’s Republic of China next year. I’ve noted down your initiatives that you promote in the Shanghai Cooperation Organization: global security, global development, global civilization, global control of artificial intelligence. You’ve already noticed positive and negative aspects of artificial intelligence. We support all your initiatives by all means. Particularly the key initiative to resolve the Ukrainian crisis. This initiative is consonant with Brazil’s initiative,” the President noted.",
+                     *       "articleSection": [
+                     *         "SCO membership",
+                     *         "Belarus–China relations"
+                     *       ],
+                     *       "correction": [],
+                     *       "dateModified": "2024-07-05T07:00:00+00:00",
+                     *       "datePublished": "2024-07-04T07:00:00+00:00",
+                     *       "dateline": "Astana, 2024-07-04",
+                     *       "description": "Aleksandr Lukashenko met Xi Jinping on the sidelines of the SCO summit in Astana; the Chinese leader congratulated Belarus on becoming a full member of the organization.",
+                     *       "hasPart": [
+                     *         {
+                     *           "@id": "http://localhost:8080/v1/quotes/xi-stable-development-of-relations",
+                     *           "@type": "Quotation",
+                     *           "about": {
+                     *             "@id": "http://localhost:8080/v1/events/lukashenko-xi-meeting-2024",
+                     *             "@type": "Event",
+                     *             "name": "Aleksandr Lukashenko meets Xi Jinping on the sidelines of the SCO summit"
+                     *           },
+                     *           "creator": {
+                     *             "@id": "http://localhost:8080/v1/participants/xi-jinping",
+                     *             "@type": "Person",
+                     *             "name": "Xi Jinping"
+                     *           },
+                     *           "text": "We will definitely facilitate further stable development of our relations"
+                     *         },
+                     *         {
+                     *           "@id": "http://localhost:8080/v1/quotes/xi-congratulates-belarus-full-member",
+                     *           "@type": "Quotation",
+                     *           "about": {
+                     *             "@id": "http://localhost:8080/v1/events/lukashenko-xi-meeting-2024",
+                     *             "@type": "Event",
+                     *             "name": "Aleksandr Lukashenko meets Xi Jinping on the sidelines of the SCO summit"
+                     *           },
+                     *           "creator": {
+                     *             "@id": "http://localhost:8080/v1/participants/xi-jinping",
+                     *             "@type": "Person",
+                     *             "name": "Xi Jinping"
+                     *           },
+                     *           "text": "Your country celebrated Independence Day yesterday. Today your country has become a full member of the Shanghai Cooperation Organization. I heartily congratulate you."
+                     *         },
+                     *         {
+                     *           "@id": "http://localhost:8080/v1/quotes/lukashenko-supports-xi-initiatives",
+                     *           "@type": "Quotation",
+                     *           "about": {
+                     *             "@id": "http://localhost:8080/v1/events/lukashenko-xi-meeting-2024",
+                     *             "@type": "Event",
+                     *             "name": "Aleksandr Lukashenko meets Xi Jinping on the sidelines of the SCO summit"
+                     *           },
+                     *           "creator": {
+                     *             "@id": "http://localhost:8080/v1/participants/aleksandr-lukashenko",
+                     *             "@type": "Person",
+                     *             "name": "Aleksandr Lukashenko"
+                     *           },
+                     *           "text": "I am very glad that you are about to become the presiding country [in 2025]. It means I will have an extra opportunity to visit the People’s Republic of China next year. I’ve noted down your initiatives that you promote in the Shanghai Cooperation Organization: global security, global development, global civilization, global control of artificial intelligence. You’ve already noticed positive and negative aspects of artificial intelligence. We support all your initiatives by all means. Particularly the key initiative to resolve the Ukrainian crisis. This initiative is consonant with Brazil’s initiative"
+                     *         }
+                     *       ],
+                     *       "headline": "Aleksandr Lukashenko meeting with China President Xi Jinping in Astana",
+                     *       "identifier": "lukashenko-meets-xi-jinping-astana",
+                     *       "inLanguage": "en",
+                     *       "mentions": [
+                     *         {
+                     *           "@id": "http://localhost:8080/v1/participants/aleksandr-lukashenko",
+                     *           "@type": "Person",
+                     *           "name": "Aleksandr Lukashenko"
+                     *         },
+                     *         {
+                     *           "@id": "http://localhost:8080/v1/participants/xi-jinping",
+                     *           "@type": "Person",
+                     *           "name": "Xi Jinping"
+                     *         },
+                     *         {
+                     *           "@id": "http://localhost:8080/v1/participants/belarus",
+                     *           "@type": "Country",
+                     *           "name": "Belarus"
+                     *         },
+                     *         {
+                     *           "@id": "http://localhost:8080/v1/participants/china",
+                     *           "@type": "Country",
+                     *           "name": "China"
+                     *         },
+                     *         {
+                     *           "@id": "http://localhost:8080/v1/participants/shanghai-cooperation-organization",
+                     *           "@type": "Organization",
+                     *           "name": "Shanghai Cooperation Organization"
+                     *         },
+                     *         {
+                     *           "@id": "http://localhost:8080/v1/participants/kazakhstan",
+                     *           "@type": "Country",
+                     *           "name": "Kazakhstan"
+                     *         },
+                     *         {
+                     *           "@id": "http://localhost:8080/v1/participants/brazil",
+                     *           "@type": "Country",
+                     *           "name": "Brazil"
+                     *         }
+                     *       ],
+                     *       "url": "http://localhost:8080/v1/articles/lukashenko-meets-xi-jinping-astana",
+                     *       "version": 1
+                     *     }
+                     */
+                    "application/ld+json": {
+                        [key: string]: unknown;
+                    };
+                    /**
+                     * @example {
+                     *       "altids": [
+                     *         {
+                     *           "role": "newsdesk",
+                     *           "value": "lukashenko-meets-xi-jinping-astana"
+                     *         }
+                     *       ],
+                     *       "bodies": [
+                     *         {
+                     *           "contenttype": "text/html",
+                     *           "role": "main",
+                     *           "value": "<p>Belarus President Aleksandr Lukashenko met with China President Xi Jinping on the sidelines of the Shanghai Cooperation Organization summit in Astana, Kazakhstan on 4 July.</p>\n<p>Xi Jinping congratulated Aleksandr Lukashenko on Belarus’ acquiring a new status within the framework of the Shanghai Cooperation Organization. Belarus had become a full member of the organization during the summit in Astana earlier that day.</p>\n<p>The China President said: “<q cite=\"http://localhost:8080/v1/quotes/xi-congratulates-belarus-full-member\">Your country celebrated Independence Day yesterday. Today your country has become a full member of the Shanghai Cooperation Organization. I heartily congratulate you.</q>”</p>\n<p>He reminded that the Belarus President visited China twice in 2023. During the negotiations the parties sketched out plans for advancing all-weather strategic partnership. Tight contacts are maintained at all levels.</p>\n<p>“<q cite=\"http://localhost:8080/v1/quotes/xi-stable-development-of-relations\">We will definitely facilitate further stable development of our relations</q>,” Xi Jinping stated. The Chinese leader added that the parties intend to go forward in this direction by leaps and bounds.</p>\n<p>In turn, Aleksandr Lukashenko thanked the China President for the colossal support Belarus had received on the way to the Shanghai Cooperation Organization membership.</p>\n<p>“<q cite=\"http://localhost:8080/v1/quotes/lukashenko-supports-xi-initiatives\">I am very glad that you are about to become the presiding country [in 2025]. It means I will have an extra opportunity to visit the People’s Republic of China next year. I’ve noted down your initiatives that you promote in the Shanghai Cooperation Organization: global security, global development, global civilization, global control of artificial intelligence. You’ve already noticed positive and negative aspects of artificial intelligence. We support all your initiatives by all means. Particularly the key initiative to resolve the Ukrainian crisis. This initiative is consonant with Brazil’s initiative</q>,” the President noted.</p>\n",
+                     *           "wordcount": 267
+                     *         }
+                     *       ],
+                     *       "contentcreated": "2024-07-04T07:00:00+00:00",
+                     *       "descriptions": [
+                     *         {
+                     *           "contenttype": "text/plain",
+                     *           "role": "summary",
+                     *           "value": "Aleksandr Lukashenko met Xi Jinping on the sidelines of the SCO summit in Astana; the Chinese leader congratulated Belarus on becoming a full member of the organization."
+                     *         }
+                     *       ],
+                     *       "events": [
+                     *         {
+                     *           "name": "Aleksandr Lukashenko meets Xi Jinping on the sidelines of the SCO summit",
+                     *           "rel": "about",
+                     *           "uri": "http://localhost:8080/v1/events/lukashenko-xi-meeting-2024"
+                     *         },
+                     *         {
+                     *           "name": "Shanghai Cooperation Organization summit in Astana",
+                     *           "rel": "about",
+                     *           "uri": "http://localhost:8080/v1/events/sco-summit-astana-2024"
+                     *         },
+                     *         {
+                     *           "name": "Belarus's accession to the Shanghai Cooperation Organization as a member state",
+                     *           "rel": "about",
+                     *           "uri": "http://localhost:8080/v1/events/belarus-sco-accession-2024"
+                     *         }
+                     *       ],
+                     *       "firstcreated": "2024-07-04T07:00:00+00:00",
+                     *       "headlines": [
+                     *         {
+                     *           "contenttype": "text/plain",
+                     *           "role": "main",
+                     *           "value": "Aleksandr Lukashenko meeting with China President Xi Jinping in Astana"
+                     *         }
+                     *       ],
+                     *       "language": "en",
+                     *       "located": "Astana",
+                     *       "organisations": [
+                     *         {
+                     *           "name": "Shanghai Cooperation Organization",
+                     *           "rel": "mentioned",
+                     *           "uri": "http://localhost:8080/v1/participants/shanghai-cooperation-organization"
+                     *         }
+                     *       ],
+                     *       "people": [
+                     *         {
+                     *           "name": "Aleksandr Lukashenko",
+                     *           "rel": "mentioned",
+                     *           "uri": "http://localhost:8080/v1/participants/aleksandr-lukashenko"
+                     *         },
+                     *         {
+                     *           "name": "Xi Jinping",
+                     *           "rel": "mentioned",
+                     *           "uri": "http://localhost:8080/v1/participants/xi-jinping"
+                     *         }
+                     *       ],
+                     *       "places": [
+                     *         {
+                     *           "name": "Belarus",
+                     *           "rel": "mentioned",
+                     *           "uri": "http://localhost:8080/v1/participants/belarus"
+                     *         },
+                     *         {
+                     *           "name": "China",
+                     *           "rel": "mentioned",
+                     *           "uri": "http://localhost:8080/v1/participants/china"
+                     *         },
+                     *         {
+                     *           "name": "Kazakhstan",
+                     *           "rel": "mentioned",
+                     *           "uri": "http://localhost:8080/v1/participants/kazakhstan"
+                     *         },
+                     *         {
+                     *           "name": "Brazil",
+                     *           "rel": "mentioned",
+                     *           "uri": "http://localhost:8080/v1/participants/brazil"
+                     *         }
+                     *       ],
+                     *       "profile": "newsdesk-article",
+                     *       "pubstatus": "usable",
+                     *       "representationtype": "full",
+                     *       "standard": {
+                     *         "name": "ninjs",
+                     *         "schema": "http://www.iptc.org/std/ninjs/ninjs-schema_2.2.json",
+                     *         "version": "2.2"
+                     *       },
+                     *       "subjects": [
+                     *         {
+                     *           "name": "SCO membership",
+                     *           "rel": "about",
+                     *           "uri": "http://localhost:8080/v1/topics/sco-membership"
+                     *         },
+                     *         {
+                     *           "name": "Belarus–China relations",
+                     *           "rel": "about",
+                     *           "uri": "http://localhost:8080/v1/topics/belarus-china-relations"
+                     *         },
+                     *         {
+                     *           "name": "international organisation",
+                     *           "rel": "about",
+                     *           "uri": "http://cv.iptc.org/newscodes/mediatopic/20000644"
+                     *         },
+                     *         {
+                     *           "name": "international relations",
+                     *           "rel": "about",
+                     *           "uri": "http://cv.iptc.org/newscodes/mediatopic/20000638"
+                     *         }
+                     *       ],
+                     *       "type": "text",
+                     *       "uri": "http://localhost:8080/v1/articles/lukashenko-meets-xi-jinping-astana",
+                     *       "version": "1",
+                     *       "versioncreated": "2024-07-05T07:00:00+00:00"
+                     *     }
+                     */
+                    "application/ninjs+json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            /** @description The link is expired, tampered with or revoked. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "This preview link has expired: ask an editor for a new one.",
+                     *       "status": 403,
+                     *       "title": "Forbidden",
+                     *       "type": "/problems/forbidden"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: components["responses"]["NotFound"];
+            406: components["responses"]["NotAcceptable"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
@@ -8116,6 +8898,8 @@ export interface operations {
             /** @description A page of quotes. */
             200: {
                 headers: {
+                    "Surrogate-Key": components["headers"]["Surrogate-Key"];
+                    xkey: components["headers"]["xkey"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8274,6 +9058,8 @@ export interface operations {
             /** @description The quote. */
             200: {
                 headers: {
+                    "Surrogate-Key": components["headers"]["Surrogate-Key"];
+                    xkey: components["headers"]["xkey"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8613,6 +9399,8 @@ export interface operations {
             /** @description A page of hits. */
             200: {
                 headers: {
+                    "Surrogate-Key": components["headers"]["Surrogate-Key"];
+                    xkey: components["headers"]["xkey"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8694,6 +9482,8 @@ export interface operations {
             /** @description A page of topics. */
             200: {
                 headers: {
+                    "Surrogate-Key": components["headers"]["Surrogate-Key"];
+                    xkey: components["headers"]["xkey"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8778,6 +9568,8 @@ export interface operations {
             /** @description The topic. */
             200: {
                 headers: {
+                    "Surrogate-Key": components["headers"]["Surrogate-Key"];
+                    xkey: components["headers"]["xkey"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8834,6 +9626,7 @@ export interface operations {
                      *             "next_attempt_at": null,
                      *             "next_seq": 28
                      *           },
+                     *           "embargo": false,
                      *           "id": "9f2c4e1a7b3d",
                      *           "links": {
                      *             "self": "/v1/webhooks/9f2c4e1a7b3d"
@@ -8896,6 +9689,7 @@ export interface operations {
                      *           "next_attempt_at": null,
                      *           "next_seq": 28
                      *         },
+                     *         "embargo": false,
                      *         "id": "9f2c4e1a7b3d",
                      *         "links": {
                      *           "self": "/v1/webhooks/9f2c4e1a7b3d"
@@ -8954,6 +9748,7 @@ export interface operations {
                      *           "next_attempt_at": null,
                      *           "next_seq": 28
                      *         },
+                     *         "embargo": false,
                      *         "id": "9f2c4e1a7b3d",
                      *         "links": {
                      *           "self": "/v1/webhooks/9f2c4e1a7b3d"

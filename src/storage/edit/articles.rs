@@ -50,7 +50,8 @@ impl Editable for Article {
         check_article_refs(conn, id, new, ctx.seeding)?;
         let now = ctx.now.timestamp();
         // Public as the log last told readers, so that a flip always reaches them.
-        let was_public = changes::last_public(conn, ResourceKind::Article, id.as_str())?;
+        let (was_public, was_early) =
+            changes::last_audience(conn, ResourceKind::Article, id.as_str())?;
         let published_at = match (new.published_at, previous) {
             // Publishing a draft without a new time publishes it now.
             (Some(t), Some(p))
@@ -89,26 +90,37 @@ impl Editable for Article {
             )?;
         }
         let is_public = visibility::is_public(conn, ResourceKind::Article, id.as_str())?;
+        let is_early = visibility::is_early(conn, ResourceKind::Article, id.as_str())?;
+        // Seen by an audience (the public, or partners with embargo access) that did
+        // not see it before.
+        let appeared = (is_public && !was_public) || (is_early && !was_early);
         let gone = if new.status == ArticleStatus::Withdrawn {
             Reason::Withdrawn
         } else {
             Reason::Unpublished
         };
-        if previous.is_some() && is_public != was_public {
+        if previous.is_some() && (is_public, is_early) != (was_public, was_early) {
             // The article's quotes appear or disappear with it.
-            let reason = if is_public { Reason::Published } else { gone };
+            let reason = if appeared { Reason::Published } else { gone };
             let quotes: Vec<String> = conn
                 .prepare_cached("SELECT id FROM quotes WHERE article = ?1 ORDER BY id")?
                 .query_map([id], |r| r.get(0))?
                 .collect::<rusqlite::Result<_>>()?;
             for quote in &quotes {
-                ctx.log(conn, ResourceKind::Quote, quote, Operation::Update, reason)?;
+                ctx.log(
+                    conn,
+                    ResourceKind::Quote,
+                    quote,
+                    Operation::Update,
+                    reason,
+                    &[],
+                )?;
             }
         }
         Ok(match previous {
             None => Reason::Created,
-            Some(_) if is_public && !was_public => Reason::Published,
-            Some(_) if was_public && !is_public => gone,
+            Some(_) if appeared => Reason::Published,
+            Some(_) if (was_public && !is_public) || (was_early && !is_early) => gone,
             Some(_) if new.correction_note.is_some() => Reason::Corrected,
             Some(_) => Reason::Updated,
         })
@@ -120,6 +132,7 @@ impl Editable for Article {
             .prepare_cached("SELECT id FROM quotes WHERE article = ?1 ORDER BY id")?
             .query_map([id], |r| r.get(0))?
             .collect::<rusqlite::Result<_>>()?;
+        let touched = [format!("article:{id}")];
         for quote in &quotes {
             conn.execute("DELETE FROM quotes WHERE id = ?1", [quote])?;
             ctx.log(
@@ -128,6 +141,7 @@ impl Editable for Article {
                 quote,
                 Operation::Delete,
                 Reason::Deleted,
+                &touched,
             )?;
         }
         conn.execute("DELETE FROM articles WHERE id = ?1", [id])?;

@@ -19,6 +19,7 @@ pub use articles::{VersionInfo, article_version, article_versions};
 
 use super::StorageError;
 use super::changes::{self, Operation, Reason};
+use super::touches;
 use crate::domain::input::merge_patch;
 use crate::domain::{FieldError, Invalid, ResourceKind};
 
@@ -71,6 +72,7 @@ impl Ctx {
         id: &str,
         op: Operation,
         reason: Reason,
+        touched: &[String],
     ) -> EditResult<()> {
         changes::append(
             conn,
@@ -80,6 +82,7 @@ impl Ctx {
             reason,
             self.now.timestamp(),
             self.by.as_deref(),
+            touched,
         )?;
         Ok(())
     }
@@ -151,7 +154,14 @@ pub fn create<R: Editable>(conn: &Connection, new: R::New, ctx: &Ctx) -> EditRes
         )));
     }
     let reason = R::save(conn, &id, &new, None, ctx)?;
-    ctx.log(conn, R::KIND, &id.to_string(), Operation::Create, reason)?;
+    ctx.log(
+        conn,
+        R::KIND,
+        &id.to_string(),
+        Operation::Create,
+        reason,
+        &[],
+    )?;
     reload(conn, &id)
 }
 
@@ -171,13 +181,14 @@ pub fn replace<R: Editable>(
     }
     let previous = R::load(conn, id)?;
     check(precondition, previous.as_ref())?;
+    let touched = touches::of(conn, R::KIND, &id.to_string())?;
     let reason = R::save(conn, id, &new, previous.as_ref(), ctx)?;
     let operation = if previous.is_some() {
         Operation::Update
     } else {
         Operation::Create
     };
-    ctx.log(conn, R::KIND, &id.to_string(), operation, reason)?;
+    ctx.log(conn, R::KIND, &id.to_string(), operation, reason, &touched)?;
     Ok((reload(conn, id)?, previous.is_none()))
 }
 
@@ -203,8 +214,16 @@ pub fn patch<R: Editable>(
             "cannot be changed",
         )]));
     }
+    let touched = touches::of(conn, R::KIND, &id.to_string())?;
     let reason = R::save(conn, id, &new, Some(&previous), ctx)?;
-    ctx.log(conn, R::KIND, &id.to_string(), Operation::Update, reason)?;
+    ctx.log(
+        conn,
+        R::KIND,
+        &id.to_string(),
+        Operation::Update,
+        reason,
+        &touched,
+    )?;
     reload(conn, id)
 }
 
@@ -217,6 +236,7 @@ pub fn delete<R: Editable>(
 ) -> EditResult<()> {
     let previous = R::load(conn, id)?.ok_or_else(|| not_found::<R>(id))?;
     check(precondition, Some(&previous))?;
+    let touched = touches::of(conn, R::KIND, &id.to_string())?;
     R::remove(conn, id, ctx)?;
     ctx.log(
         conn,
@@ -224,6 +244,7 @@ pub fn delete<R: Editable>(
         &id.to_string(),
         Operation::Delete,
         Reason::Deleted,
+        &touched,
     )
 }
 

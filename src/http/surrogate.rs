@@ -1,0 +1,254 @@
+//! Surrogate keys: every cacheable response names what it depends on, and every
+//! committed change names what it alters, in the same words, so a shared cache
+//! (Varnish with `xkey`, a CDN that takes `Surrogate-Key`) can drop exactly the
+//! responses a write made stale and keep the rest.
+//!
+//! The keys are `KIND:ID` for one resource (`article:lukashenko-meets-xi`), the
+//! plural for a collection (`articles`), and `changes` for the change log. A
+//! response carries the key of its resource, of every listed or included resource,
+//! of the collection it lists (and of the resource it lists under), and of the
+//! collections whose names it shows (facet labels). A change purges its resource,
+//! its collection, the log, and the resources whose representation names it (the
+//! change log keeps those, before and after the write: [`crate::storage::touches`]).
+//!
+//! Why that is complete: a response can only show a resource's state through the
+//! resource itself (its key), through a list of its kind (the collection, which
+//! every change of the kind purges, so lists whose membership or order moves are
+//! dropped too) or through another resource that names it (that one's key, among
+//! the touches). Appearing and disappearing (create, delete, publish, withdraw) are
+//! changes of the resource too, so lists under it go with its own key.
+
+use std::collections::BTreeSet;
+use std::fmt::Display;
+
+use actix_web::HttpResponse;
+use actix_web::body::MessageBody;
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::header::{HeaderName, HeaderValue};
+use actix_web::middleware::Next;
+
+use crate::domain::{Article, Event, Participant, Quote, SearchHit, TimelineEntry, Topic};
+use crate::storage::changes::Change;
+
+/// The header Varnish's `xkey` vmod reads (and `xkey-purge` purges by).
+pub const XKEY: &str = "xkey";
+/// The header Fastly and other CDNs read.
+pub const SURROGATE_KEY: &str = "surrogate-key";
+/// The collection of the change log.
+pub const CHANGES: &str = "changes";
+/// `xkey` lines are cut at this length: Varnish refuses header lines over 8 KiB by
+/// default (`http_resp_hdr_len`), and `xkey` reads every line of the header.
+const LINE: usize = 4000;
+
+/// The keys one response depends on.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Keys(BTreeSet<String>);
+
+impl Keys {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The key of one resource.
+    pub fn resource(&mut self, kind: &str, id: impl Display) -> &mut Self {
+        self.0.insert(format!("{kind}:{id}"));
+        self
+    }
+
+    /// A key made elsewhere ([`parent`]).
+    pub fn insert(&mut self, key: String) -> &mut Self {
+        self.0.insert(key);
+        self
+    }
+
+    /// The key of a collection (`articles`).
+    pub fn collection(&mut self, name: &str) -> &mut Self {
+        self.0.insert(name.to_owned());
+        self
+    }
+
+    /// The keys of `items` and of their collections.
+    pub fn listed<T: Keyed>(&mut self, items: &[T]) -> &mut Self {
+        for c in T::COLLECTIONS {
+            self.collection(c);
+        }
+        for item in items {
+            item.add_keys(self);
+        }
+        self
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &str> {
+        self.0.iter().map(String::as_str)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// Hands the keys to [`emit`] through the response's extensions.
+    pub fn attach(self, response: &mut HttpResponse) {
+        if !self.is_empty() {
+            response.extensions_mut().insert(self);
+        }
+    }
+}
+
+/// A resource that names itself with a key, and the collections a list of it is.
+pub trait Keyed {
+    const COLLECTIONS: &'static [&'static str];
+    fn add_keys(&self, keys: &mut Keys);
+}
+
+macro_rules! keyed {
+    ($($t:ty => $kind:literal, $collection:literal;)*) => {$(
+        impl Keyed for $t {
+            const COLLECTIONS: &'static [&'static str] = &[$collection];
+            fn add_keys(&self, keys: &mut Keys) {
+                keys.resource($kind, &self.id);
+            }
+        }
+    )*};
+}
+
+keyed! {
+    Article => "article", "articles";
+    Quote => "quote", "quotes";
+    Participant => "participant", "participants";
+    Event => "event", "events";
+    Topic => "topic", "topics";
+}
+
+/// Every collection, in the order of [`crate::domain::ResourceKind::ALL`] plus topics.
+pub const COLLECTIONS: &[&str] = &["articles", "quotes", "participants", "events", "topics"];
+
+impl Keyed for SearchHit {
+    // A quote's hit shows its speaker's name: a search depends on participants too.
+    const COLLECTIONS: &'static [&'static str] = &["articles", "quotes", "participants", "events"];
+    fn add_keys(&self, keys: &mut Keys) {
+        keys.resource(self.kind.as_str(), &self.id);
+    }
+}
+
+impl Keyed for TimelineEntry {
+    const COLLECTIONS: &'static [&'static str] = &["articles", "quotes", "events"];
+    fn add_keys(&self, keys: &mut Keys) {
+        keys.resource(self.kind.as_str(), &self.id);
+    }
+}
+
+/// The collections whose names a facet's labels show (a participant's name).
+pub const FACET_LABELS: &[&str] = &["participants", "events", "topics"];
+
+/// The key of the resource a list is under (`/v1/articles/{id}/quotes` lists under
+/// `article:{id}`), read from the route: it answers 404 once that one is gone.
+pub fn parent(pattern: Option<&str>, id: Option<&str>) -> Option<String> {
+    let (pattern, id) = (pattern?, id?);
+    let collection = pattern.strip_prefix("/v1/")?.split('/').next()?;
+    let kind = collection.strip_suffix('s')?;
+    pattern.contains("{id}/").then(|| format!("{kind}:{id}"))
+}
+
+/// The keys a committed change makes stale: the one function purges come from.
+pub fn purged_by(change: &Change) -> BTreeSet<String> {
+    let mut keys = BTreeSet::new();
+    keys.insert(format!("{}:{}", change.resource_type, change.resource_id));
+    keys.insert(change.resource_type.collection().to_owned());
+    keys.insert(CHANGES.to_owned());
+    keys.extend(change.touches.iter().cloned());
+    keys
+}
+
+/// Writes the keys a handler attached as `xkey` and `Surrogate-Key` headers.
+pub async fn emit<B: MessageBody + 'static>(
+    req: ServiceRequest,
+    next: Next<B>,
+) -> Result<ServiceResponse<B>, actix_web::Error> {
+    let mut response = next.call(req).await?;
+    let keys = response.response_mut().extensions_mut().remove::<Keys>();
+    if let Some(keys) = keys {
+        let headers = response.headers_mut();
+        for line in lines(keys.iter(), LINE) {
+            if let Ok(value) = HeaderValue::from_str(&line) {
+                headers.append(HeaderName::from_static(XKEY), value);
+            }
+        }
+        let all: Vec<&str> = keys.iter().collect();
+        if let Ok(value) = HeaderValue::from_str(&all.join(" ")) {
+            headers.insert(HeaderName::from_static(SURROGATE_KEY), value);
+        }
+    }
+    Ok(response)
+}
+
+/// The keys, space-separated, in lines of at most `max` bytes (a longer key alone).
+pub fn lines<'a>(keys: impl IntoIterator<Item = &'a str>, max: usize) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    for key in keys {
+        match lines.last_mut() {
+            Some(line) if line.len() + 1 + key.len() <= max => {
+                line.push(' ');
+                line.push_str(key);
+            }
+            _ => lines.push(key.to_owned()),
+        }
+    }
+    lines
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn change(kind: &str, id: &str, touches: &[&str]) -> Change {
+        Change {
+            seq: 1,
+            resource_type: crate::domain::ResourceKind::parse(kind).unwrap(),
+            resource_id: id.into(),
+            operation: "update".into(),
+            reason: "updated".into(),
+            at: 0,
+            changed_by: None,
+            was_public: true,
+            is_public: true,
+            touches: touches.iter().map(|t| t.to_string()).collect(),
+        }
+    }
+
+    #[test]
+    fn a_change_purges_itself_its_collection_the_log_and_what_names_it() {
+        let keys = purged_by(&change("quote", "q1", &["article:a1", "article:a2"]));
+        let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
+        assert_eq!(
+            keys,
+            ["article:a1", "article:a2", "changes", "quote:q1", "quotes"]
+        );
+    }
+
+    #[test]
+    fn lists_under_a_resource_name_it() {
+        let parent = |p, i| super::parent(Some(p), Some(i));
+        assert_eq!(
+            parent("/v1/articles/{id}/quotes", "a"),
+            Some("article:a".into())
+        );
+        assert_eq!(
+            parent("/v1/participants/{id}/timeline", "p"),
+            Some("participant:p".into())
+        );
+        assert_eq!(parent("/v1/articles/{id}", "a"), None);
+        assert_eq!(super::parent(Some("/v1/articles"), None), None);
+    }
+
+    #[test]
+    fn long_key_sets_are_cut_into_lines_under_the_limit() {
+        let mut keys = Keys::new();
+        for i in 0..1000 {
+            keys.resource("article", format!("a-rather-long-article-id-{i}"));
+        }
+        let lines = lines(keys.iter(), LINE);
+        assert!(lines.len() > 1);
+        assert!(lines.iter().all(|l| l.len() <= LINE));
+        assert_eq!(lines.join(" ").split(' ').count(), 1000);
+    }
+}

@@ -1,0 +1,331 @@
+//! Surrogate keys: responses name what they depend on, changes name what they make
+//! stale, and a shared cache that drops exactly those never serves an old state.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::net::TcpListener;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use actix_web::{App, HttpRequest, HttpResponse, HttpServer, web};
+
+use newsdesk::http::surrogate::purged_by;
+use newsdesk::storage::Db;
+use newsdesk::storage::changes;
+use newsdesk::storage::visibility::Visibility;
+use serde_json::json;
+
+use crate::changes::{Dice, random_write};
+use crate::helpers::{ARTICLES, Reply, Role, TestApp, spawn_app, spawn_app_with};
+
+fn keys(reply: &Reply) -> BTreeSet<String> {
+    let xkey: BTreeSet<String> = reply
+        .headers
+        .get_all("xkey")
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(' ').map(str::to_owned))
+        .collect();
+    let surrogate: BTreeSet<String> = reply
+        .header("surrogate-key")
+        .map(|v| v.split(' ').map(str::to_owned).collect())
+        .unwrap_or_default();
+    assert_eq!(xkey, surrogate, "both headers carry the same keys");
+    xkey
+}
+
+/// The keys the changes after `since` purge, as the primary sends them, and the
+/// newest sequence number.
+fn purged_since(app: &TestApp, since: i64) -> (BTreeSet<String>, i64) {
+    let db = Db::open(&app.dir.path().join("newsdesk.db"), 1).expect("database opens");
+    let rows = db
+        .read_blocking(|conn| changes::list(conn, since, &[], 10_000, Visibility::Everything))
+        .expect("the log reads");
+    let last = rows.last().map_or(since, |c| c.seq);
+    (rows.iter().flat_map(purged_by).collect(), last)
+}
+
+#[actix_web::test]
+async fn responses_name_their_resource_what_they_list_and_include_and_their_collection() {
+    let app = spawn_app().await;
+    let id = ARTICLES[0];
+    let one = app.get(&format!("/v1/articles/{id}?include=quotes")).await;
+    let ks = keys(&one);
+    assert!(ks.contains(&format!("article:{id}")), "{ks:?}");
+    for q in one.json()["data"]["quotes"].as_array().unwrap() {
+        assert!(ks.contains(&format!("quote:{}", q.as_str().unwrap())));
+    }
+    let list = app.get("/v1/articles?include=participants").await;
+    let ks = keys(&list);
+    assert!(ks.contains("articles"));
+    for a in list.json()["data"].as_array().unwrap() {
+        assert!(ks.contains(&format!("article:{}", a["id"].as_str().unwrap())));
+    }
+    for p in list.json()["included"]["participants"].as_array().unwrap() {
+        assert!(ks.contains(&format!("participant:{}", p["id"].as_str().unwrap())));
+    }
+    let under = app.get(&format!("/v1/articles/{id}/quotes")).await;
+    assert!(keys(&under).is_superset(&[format!("article:{id}"), "quotes".into()].into()));
+    for (path, key) in [
+        ("/v1/feeds/articles.json", "articles"),
+        ("/sitemap.xml", "articles"),
+        ("/v1/search?q=summit", "quotes"),
+        ("/v1/changes", "changes"),
+    ] {
+        assert!(keys(&app.get(path).await).contains(key), "{path}");
+    }
+    // Not cacheable by a shared cache: nothing to name.
+    let missing = app.get("/v1/articles/no-such-article").await;
+    assert_eq!(missing.status, 404);
+    assert!(keys(&missing).is_empty());
+}
+
+#[actix_web::test]
+async fn an_edit_purges_what_shows_the_article_and_not_what_does_not() {
+    let app = spawn_app().await;
+    let editor = app.key(Role::Editor, "desk");
+    let (_, since) = purged_since(&app, 0);
+    let id = ARTICLES[0];
+    let edited = app
+        .write(
+            "PATCH",
+            &format!("/v1/articles/{id}"),
+            &editor,
+            &json!({"summary": "A new summary."}),
+        )
+        .await;
+    assert_eq!(edited.status, 200);
+    let (purged, _) = purged_since(&app, since);
+    let showing = app.get("/v1/articles?include=quotes").await;
+    assert!(!keys(&showing).is_disjoint(&purged));
+    let unrelated = app.get("/v1/events").await;
+    assert!(keys(&unrelated).is_disjoint(&purged), "{purged:?}");
+    // A new quote changes the article that lists it, though the article was not written.
+    let (_, since) = purged_since(&app, 0);
+    let before = app.get(&format!("/v1/articles/{}", ARTICLES[1])).await;
+    let quote = app
+        .write(
+            "POST",
+            "/v1/quotes",
+            &editor,
+            &json!({"id": "a-new-quote", "text": "Words.", "speaker": "aleksandr-lukashenko",
+                    "article": ARTICLES[1], "said_on": "2024-07-05"}),
+        )
+        .await;
+    assert_eq!(
+        quote.status,
+        201,
+        "{}",
+        String::from_utf8_lossy(&quote.body)
+    );
+    let (purged, _) = purged_since(&app, since);
+    assert!(!keys(&before).is_disjoint(&purged), "{purged:?}");
+}
+
+/// What a shared cache would serve: every response a probe got, until a purge
+/// names one of its keys.
+struct SharedCache(BTreeMap<String, (Vec<u8>, BTreeSet<String>)>);
+
+fn probes() -> Vec<String> {
+    let mut paths: Vec<String> = [
+        "/v1/articles",
+        "/v1/articles?include=quotes,participants,events,topics",
+        "/v1/articles?facet=participant,topic,event",
+        "/v1/articles?sort=-updated_at",
+        "/v1/quotes",
+        "/v1/quotes?include=speaker,article,event,topic",
+        "/v1/quotes?facet=speaker",
+        "/v1/participants",
+        "/v1/participants?include=affiliation",
+        "/v1/participants/belarus",
+        "/v1/participants/belarus/articles",
+        "/v1/participants/aleksandr-lukashenko/quotes",
+        "/v1/participants/aleksandr-lukashenko/timeline",
+        "/v1/events",
+        "/v1/events/sco-summit-astana-2024",
+        "/v1/events/sco-summit-astana-2024/subevents",
+        "/v1/events/sco-summit-astana-2024?format=jsonld",
+        "/v1/topics",
+        "/v1/search?q=story",
+        "/v1/search?q=person",
+        "/v1/feeds/articles.json",
+        "/v1/feeds/quotes.json",
+        "/sitemap.xml",
+        "/v1/changes",
+    ]
+    .map(str::to_owned)
+    .to_vec();
+    for n in 0..6 {
+        paths.push(format!("/v1/articles/story-{n}"));
+        paths.push(format!("/v1/articles/story-{n}?format=jsonld"));
+        paths.push(format!("/v1/articles/story-{n}/quotes"));
+        paths.push(format!("/v1/articles/story-{n}/participants"));
+        paths.push(format!("/v1/quotes/story-{n}-quote?include=article"));
+        paths.push(format!("/v1/participants/person-{n}"));
+        paths.push(format!("/v1/events/event-{n}"));
+        paths.push(format!("/v1/events/event-{n}/quotes"));
+    }
+    paths
+}
+
+#[actix_web::test]
+async fn a_cache_purged_by_the_changes_never_serves_an_old_state() {
+    let app = spawn_app().await;
+    let editor = app.key(Role::Editor, "desk");
+    let mut cache = SharedCache(BTreeMap::new());
+    let (_, mut since) = purged_since(&app, 0);
+    let mut dice = Dice(4242);
+    let (mut kept, mut dropped) = (0, 0);
+    for step in 0..120 {
+        for path in probes() {
+            let reply = app.get(&path).await;
+            let fresh = (reply.status == 200).then(|| reply.body.clone());
+            if let Some((body, _)) = cache.0.get(&path) {
+                kept += 1;
+                assert!(
+                    fresh.as_ref() == Some(body),
+                    "step {step}: {path} changed but no purge named its keys"
+                );
+            } else if let Some(body) = fresh {
+                let ks = keys(&reply);
+                if !ks.is_empty() {
+                    cache.0.insert(path, (body, ks));
+                }
+            }
+        }
+        random_write(&app, &editor, &mut dice, step).await;
+        let (purged, last) = purged_since(&app, since);
+        since = last;
+        cache.0.retain(|_, (_, ks)| {
+            let keep = ks.is_disjoint(&purged);
+            dropped += usize::from(!keep);
+            keep
+        });
+    }
+    // The run proves something only if the cache both served and dropped.
+    assert!(
+        kept > 1000 && dropped > 100,
+        "kept {kept}, dropped {dropped}"
+    );
+}
+
+/// A cache's purge endpoint: records the keys of each `PURGE`, failing the first
+/// `failures` of them.
+#[derive(Clone, Default)]
+struct PurgeReceiver {
+    purges: Arc<Mutex<Vec<BTreeSet<String>>>>,
+    failures: Arc<AtomicUsize>,
+}
+
+async fn take_purge(req: HttpRequest, rx: web::Data<PurgeReceiver>) -> HttpResponse {
+    if req.method().as_str() != "PURGE" {
+        return HttpResponse::MethodNotAllowed().finish();
+    }
+    let header = |name| req.headers().get(name).and_then(|v| v.to_str().ok());
+    assert_eq!(header("xkey-purge"), header("surrogate-key"));
+    if rx.failures.load(Ordering::SeqCst) > 0 {
+        rx.failures.fetch_sub(1, Ordering::SeqCst);
+        return HttpResponse::ServiceUnavailable().finish();
+    }
+    let keys = header("xkey-purge")
+        .unwrap_or("")
+        .split(' ')
+        .map(str::to_owned);
+    rx.purges.lock().unwrap().push(keys.collect());
+    HttpResponse::Ok().finish()
+}
+
+impl PurgeReceiver {
+    fn start(&self) -> String {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://{}/", listener.local_addr().unwrap());
+        let data = web::Data::new(self.clone());
+        let server = HttpServer::new(move || {
+            App::new()
+                .app_data(data.clone())
+                .default_service(web::to(take_purge))
+        })
+        .workers(1)
+        .listen(listener)
+        .unwrap()
+        .run();
+        actix_web::rt::spawn(server);
+        url
+    }
+
+    /// Waits until a purge naming `key` has arrived `times` times; returns every key
+    /// purged so far.
+    async fn wait_for(&self, key: &str, times: usize) -> BTreeSet<String> {
+        for _ in 0..150 {
+            let purges = self.purges.lock().unwrap().clone();
+            if purges.iter().filter(|p| p.contains(key)).count() >= times {
+                return purges.into_iter().flatten().collect();
+            }
+            actix_web::rt::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("no purge of {key}: {:?}", self.purges.lock().unwrap());
+    }
+}
+
+#[actix_web::test]
+async fn each_commit_purges_its_keys_at_the_caches_retried_and_again_later() {
+    let rx = PurgeReceiver::default();
+    rx.failures.store(2, Ordering::SeqCst);
+    let url = rx.start();
+    let app = spawn_app_with(tempfile::tempdir().unwrap(), |s| {
+        s.purge_urls = vec![url];
+        s.purge_again = 1;
+    })
+    .await;
+    let editor = app.key(Role::Editor, "desk");
+    let id = ARTICLES[0];
+    let showing = keys(&app.get(&format!("/v1/articles/{id}")).await);
+    let listing = keys(&app.get("/v1/articles?include=quotes").await);
+    let unrelated = keys(&app.get("/v1/events").await);
+    let edited = app
+        .write(
+            "PATCH",
+            &format!("/v1/articles/{id}"),
+            &editor,
+            &json!({"summary": "Purged."}),
+        )
+        .await;
+    assert_eq!(edited.status, 200);
+    // Two failures first, then the purge at once and the one a second later.
+    let purged = rx.wait_for(&format!("article:{id}"), 2).await;
+    assert!(!showing.is_disjoint(&purged) && !listing.is_disjoint(&purged));
+    assert!(unrelated.is_disjoint(&purged), "{purged:?}");
+    let (expected, _) = purged_since(&app, 0);
+    assert!(purged.is_subset(&expected));
+}
+
+#[actix_web::test]
+async fn scheduled_publication_purges_too() {
+    let rx = PurgeReceiver::default();
+    let url = rx.start();
+    let app = spawn_app_with(tempfile::tempdir().unwrap(), |s| {
+        s.purge_urls = vec![url];
+        s.purge_again = 3600;
+    })
+    .await;
+    let editor = app.key(Role::Editor, "desk");
+    let at = (chrono::Utc::now() + chrono::Duration::seconds(2)).to_rfc3339();
+    let created = app
+        .write(
+            "PUT",
+            "/v1/articles/coming-soon",
+            &editor,
+            &json!({"headline": "Coming soon", "dateline": {"date": "2024-07-05"},
+                    "status": "scheduled", "published_at": at, "summary": "Soon.",
+                    "body": [{"type": "paragraph", "text": "Soon."}]}),
+        )
+        .await;
+    assert_eq!(
+        created.status,
+        201,
+        "{}",
+        String::from_utf8_lossy(&created.body)
+    );
+    rx.wait_for("article:coming-soon", 1).await;
+    let announced = rx.wait_for("article:coming-soon", 2).await;
+    assert!(announced.contains("articles"));
+}
