@@ -6,7 +6,7 @@
 use std::time::Duration;
 
 use crate::background::{self, Health, Task};
-use crate::storage::{Db, changes};
+use crate::storage::{Db, schedule};
 
 /// Starts the announcer under supervision; it stops when the task is dropped.
 pub fn start(db: Db, every: Duration, health: &Health) -> Task {
@@ -19,10 +19,13 @@ pub fn start(db: Db, every: Duration, health: &Health) -> Task {
 
 fn announce(db: &Db) -> crate::storage::Result<()> {
     let now = chrono::Utc::now().timestamp();
-    if db.read_blocking(|conn| changes::due(conn, now))?.is_empty() {
+    if db
+        .read_blocking(|conn| schedule::due(conn, now))?
+        .is_empty()
+    {
         return Ok(());
     }
     // Articles become public: the write's generation bump makes what was cached stale.
-    db.write_blocking(|conn| changes::announce_due(conn, now))?;
+    db.write_blocking(|conn| schedule::announce_due(conn, now))?;
     Ok(())
 }

@@ -20,6 +20,7 @@ pub mod previews;
 pub mod query;
 pub mod quotes;
 pub mod read;
+pub mod schedule;
 pub mod schema;
 pub mod search;
 pub mod seed;
@@ -230,7 +231,8 @@ impl Db {
         T: Send + 'static,
         F: FnOnce(&Connection) -> Result<T> + Send + 'static,
     {
-        Self::read_in(self.pool.clone(), self.deadline, f).await
+        let span = tracing::debug_span!("storage", call = "read");
+        Self::read_in(self.pool.clone(), self.deadline, span, f).await
     }
 
     /// Runs `f` (an API key check) on a connection of the key pool.
@@ -239,12 +241,14 @@ impl Db {
         T: Send + 'static,
         F: FnOnce(&Connection) -> Result<T> + Send + 'static,
     {
-        Self::read_in(self.keys.clone(), self.deadline, f).await
+        let span = tracing::debug_span!("storage", call = "read_keys");
+        Self::read_in(self.keys.clone(), self.deadline, span, f).await
     }
 
     async fn read_in<T, F>(
         pool: Pool<SqliteConnectionManager>,
         deadline: Duration,
+        span: tracing::Span,
         f: F,
     ) -> Result<T>
     where
@@ -252,6 +256,8 @@ impl Db {
         F: FnOnce(&Connection) -> Result<T> + Send + 'static,
     {
         actix_web::web::block(move || {
+            // The blocking thread runs in the span of the request that asked.
+            let _entered = span.entered();
             // Waiting for a connection counts against the same deadline.
             let conn: PooledConnection<_> = pool.get_timeout(deadline)?;
             let _deadline = deadline::Deadline::start(&conn, deadline);
@@ -273,7 +279,8 @@ impl Db {
         F: FnOnce(&rusqlite::Transaction<'_>) -> std::result::Result<T, E> + Send + 'static,
     {
         let db = self.clone();
-        actix_web::web::block(move || db.write_blocking(f))
+        let span = tracing::debug_span!("storage", call = "write");
+        actix_web::web::block(move || span.in_scope(|| db.write_blocking(f)))
             .await
             .map_err(|e| E::from(StorageError::Blocking(e.to_string())))?
     }
