@@ -146,8 +146,9 @@ pub struct Settings {
 
     /// A cache to purge on each commit (repeatable): `PURGE` requests to this URL
     /// carry the surrogate keys the change made stale in `xkey-purge` and
-    /// `Surrogate-Key` (e.g. `http://varnish:6081/`). Retried like webhooks.
-    #[arg(long = "purge-url", env = "NEWSDESK_PURGE_URLS", value_delimiter = ',', conflicts_with = "read_only", value_parser = parse_purge_url)]
+    /// `Surrogate-Key` (e.g. `http://varnish:6081/`). Retried like webhooks. On a
+    /// read replica: purges each change once the replica has applied it.
+    #[arg(long = "purge-url", env = "NEWSDESK_PURGE_URLS", value_delimiter = ',', value_parser = parse_purge_url)]
     pub purge_urls: Vec<String>,
 
     /// Seconds after which each change is purged a second time, to drop what a cache
@@ -190,9 +191,24 @@ pub struct Settings {
     #[doc(hidden)]
     pub sitemap_page_size: u32,
 
+    /// A WebSub hub (e.g. `https://pubsubhubbub.example/`): every feed names it and
+    /// its own URL (from `--public-url`) for subscribers, and each change pings it
+    /// (`hub.mode=publish`) for the feeds it touched, retried like webhooks.
+    #[arg(long, env = "NEWSDESK_WEBSUB_HUB", value_parser = parse_hub_url)]
+    pub websub_hub: Option<String>,
+
     /// Log line format.
     #[arg(long, env = "NEWSDESK_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
     pub log_format: LogFormat,
+}
+
+/// Checks a `--websub-hub`: an absolute `http` or `https` URL.
+fn parse_hub_url(text: &str) -> Result<String, String> {
+    if crate::domain::checked::is_web_url(text) {
+        Ok(text.to_owned())
+    } else {
+        Err("must be an absolute http or https URL".to_owned())
+    }
 }
 
 fn parse_license_url(text: &str) -> Result<String, String> {
@@ -262,6 +278,7 @@ impl Settings {
             article_url_template: None,
             publication_name: "newsdesk".to_owned(),
             sitemap_page_size: 10_000,
+            websub_hub: None,
         }
     }
 
@@ -300,6 +317,7 @@ impl Settings {
             poll: Duration::from_millis(100),
             retry_base: Duration::from_secs(self.webhook_retry),
             again: Duration::from_secs(self.purge_again),
+            replica: self.read_only,
         }
     }
 

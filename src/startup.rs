@@ -44,6 +44,7 @@ pub struct HttpSettings {
     /// Shared by every worker: the cap counts the whole server's requests.
     pub in_flight: crate::api::shed::InFlight,
     pub sitemaps: crate::api::sitemaps::SitemapSettings,
+    pub websub_hub: crate::api::feeds::WebSubHub,
     /// The request metrics, counted by every worker, served at `/metrics`.
     pub metrics: Metrics,
     /// Anonymous responses, kept until the next write.
@@ -79,6 +80,7 @@ impl HttpSettings {
                 publication_name: s.publication_name.clone(),
                 page_size: s.sitemap_page_size.max(1),
             },
+            websub_hub: crate::api::feeds::WebSubHub(s.websub_hub.clone()),
             metrics: Metrics::new(),
             responses: ResponseCache::new(s.response_cache_mb * 1024 * 1024, generation.clone()),
         }
@@ -121,6 +123,7 @@ pub fn app(
         }))
         .app_data(web::Data::new(http.in_flight.clone()))
         .app_data(web::Data::new(http.sitemaps.clone()))
+        .app_data(web::Data::new(http.websub_hub.clone()))
         .app_data(routing::path_config())
         .app_data(routing::query_config())
         .app_data(routing::json_config(http.max_body))
@@ -272,6 +275,10 @@ impl Application {
         }
         .with_deadline(settings.statement_timeout());
         let health = crate::background::Health::new(settings.panic_in_task);
+        // Bound first: the feed URLs a WebSub hub is told of may name its address.
+        let listener = TcpListener::bind(&settings.bind)?;
+        let address = listener.local_addr()?;
+        let http = HttpSettings::new(settings, address, db.generation());
         // A replica publishes nothing and delivers no webhooks: its primary does.
         let (tasks, replica) = if settings.read_only {
             let (replica, task) = crate::replica::follow(
@@ -280,11 +287,25 @@ impl Application {
                 &settings.replica(),
                 &health,
             )?;
-            (vec![task], Some(replica))
+            let mut tasks = vec![task];
+            // Its purges follow what it applied: see `delivery::purge`.
+            tasks.extend(crate::delivery::purge::start(
+                db.clone(),
+                settings.purges(),
+                &health,
+            ));
+            (tasks, Some(replica))
         } else {
+            let hub = settings.websub_hub.clone();
+            db.write(move |conn| -> crate::storage::Result<()> {
+                let now = chrono::Utc::now().timestamp();
+                crate::storage::webhooks::set_hub(conn, hub.as_deref(), now)
+            })
+            .await?;
+            let public_url = http.public_url.absolute().to_owned();
             let mut tasks = vec![
                 crate::publication::start(db.clone(), settings.publication_poll(), &health),
-                crate::delivery::start(db.clone(), settings.delivery(), &health),
+                crate::delivery::start(db.clone(), settings.delivery(), public_url, &health),
             ];
             tasks.extend(crate::delivery::purge::start(
                 db.clone(),
@@ -293,11 +314,7 @@ impl Application {
             ));
             (tasks, None)
         };
-        let generation = db.generation().clone();
         let state = state(db, health, replica).await?;
-        let listener = TcpListener::bind(&settings.bind)?;
-        let address = listener.local_addr()?;
-        let http = HttpSettings::new(settings, address, &generation);
         let metrics = match &settings.metrics_bind {
             Some(bind) => {
                 let listener = TcpListener::bind(bind)?;

@@ -132,6 +132,11 @@ sub vcl_backend_response {
     }
     # Keep expired responses a while longer for conditional revalidation (ETag).
     set beresp.keep = 1h;
+    # `public, no-cache` (the change log): kept, but revalidated on every request.
+    if (beresp.http.Cache-Control ~ "(^|[ ,])no-cache([ ,]|$)") {
+        set beresp.ttl = 0s;
+        set beresp.grace = 0s;
+    }
     return (deliver);
 }
 

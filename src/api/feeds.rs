@@ -113,19 +113,29 @@ fn limit(query: &FeedQuery) -> ApiResult<u32> {
     }
 }
 
+/// The WebSub hub of `--websub-hub`, which the feeds name and newsdesk pings.
+#[derive(Debug, Clone, Default)]
+pub struct WebSubHub(pub Option<String>);
+
 fn respond(format: FeedFormat, feed: &Feed) -> HttpResponse {
     let (media, body) = match format {
         FeedFormat::Rss => ("application/rss+xml; charset=utf-8", feeds::rss(feed)),
         FeedFormat::Atom => ("application/atom+xml; charset=utf-8", feeds::atom(feed)),
         FeedFormat::Json => ("application/feed+json", feeds::json_feed(feed).to_string()),
     };
-    HttpResponse::Ok()
-        .content_type(media)
-        .insert_header((
-            header::LAST_MODIFIED,
-            crate::representations::http_date(feed.updated),
-        ))
-        .body(body)
+    let mut response = HttpResponse::Ok();
+    response.content_type(media).insert_header((
+        header::LAST_MODIFIED,
+        crate::representations::http_date(feed.updated),
+    ));
+    // WebSub discovery from the headers, for subscribers that do not parse the body.
+    if let Some(hub) = &feed.hub {
+        response.insert_header((
+            header::LINK,
+            format!("<{hub}>; rel=\"hub\", <{}>; rel=\"self\"", feed.self_url),
+        ));
+    }
+    response.body(body)
 }
 
 fn newest(items: &[FeedItem]) -> DateTime<Utc> {
@@ -149,6 +159,10 @@ fn answer(
     make: impl FnOnce(&Context<'_>) -> Vec<FeedItem>,
 ) -> HttpResponse {
     let base = base_url(req);
+    let hub = req
+        .app_data::<web::Data<WebSubHub>>()
+        .and_then(|h| h.0.clone())
+        .filter(|_| crate::representations::feed_topics::is_hub_topic(req.query_string()));
     let ctx = Context::new(&base, &loaded.participants, &loaded.events, &loaded.topics);
     let items = make(&ctx);
     let feed = Feed {
@@ -162,6 +176,7 @@ fn answer(
         },
         updated: newest(&items),
         items,
+        hub,
     };
     let mut response = respond(format, &feed);
     loaded.keys(about.collection).attach(&mut response);
@@ -195,11 +210,21 @@ impl Loaded {
 /// ids are the article ids (RSS `guid` with `isPermaLink="false"`; in Atom
 /// `urn:newsdesk:article:{id}`). Takes the article list's filters. Conditional GET
 /// works as on every read.
+///
+/// With `--websub-hub`, the feed names its WebSub hub and its own URL (RSS
+/// `atom:link`, Atom `link`, JSON Feed `hubs`, and the `Link` header), and newsdesk
+/// pings the hub when a publication changes it, so subscribers get new articles
+/// pushed. Only feeds with no filter or one filter of one value, and no `limit`, are
+/// pinged and name the hub.
 #[utoipa::path(
     tag = "feeds",
     params(("format" = FeedFormat, Path, description = "`rss`, `atom` or `json`."), FeedQuery),
     responses((status = 200, description = "The feed.", content(
-        (String = "application/rss+xml"), (String = "application/atom+xml"), (Object = "application/feed+json"))))
+        (String = "application/rss+xml"), (String = "application/atom+xml"), (Object = "application/feed+json")),
+        headers(("Link" = String, description = "With `--websub-hub`, on feeds with no filter or one \
+            (`topic`, `participant` or `event`, one value) and no `limit`: the WebSub hub and the \
+            feed's own URL from `--public-url`: `<{websub-hub}>; rel=\"hub\", \
+            <{public-url}/v1/feeds/articles.atom>; rel=\"self\"`."))))
 )]
 #[get("/feeds/articles.{format}")]
 pub async fn get_article_feed(
@@ -246,11 +271,16 @@ pub async fn get_article_feed(
 ///
 /// The most recently said quotes of published articles, each with its speaker,
 /// date and article. `participant` selects speakers. Item ids are the quote ids.
+/// WebSub as for the article feed.
 #[utoipa::path(
     tag = "feeds",
     params(("format" = FeedFormat, Path, description = "`rss`, `atom` or `json`."), FeedQuery),
     responses((status = 200, description = "The feed.", content(
-        (String = "application/rss+xml"), (String = "application/atom+xml"), (Object = "application/feed+json"))))
+        (String = "application/rss+xml"), (String = "application/atom+xml"), (Object = "application/feed+json")),
+        headers(("Link" = String, description = "With `--websub-hub`, on feeds with no filter or one \
+            (`topic`, `participant` or `event`, one value) and no `limit`: the WebSub hub and the \
+            feed's own URL from `--public-url`: `<{websub-hub}>; rel=\"hub\", \
+            <{public-url}/v1/feeds/articles.atom>; rel=\"self\"`."))))
 )]
 #[get("/feeds/quotes.{format}")]
 pub async fn get_quote_feed(

@@ -8,6 +8,7 @@
 
 pub mod address;
 pub mod purge;
+pub mod websub;
 
 use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
@@ -19,7 +20,7 @@ use sha2::Sha256;
 
 use crate::background::{self, Health, Task};
 use crate::storage::keys::hex;
-use crate::storage::webhooks::{self, Due};
+use crate::storage::webhooks::{self, Due, Kind};
 use crate::storage::{Db, changes};
 
 /// How often the deliverer looks for work, the first retry delay, how many
@@ -65,14 +66,28 @@ pub(crate) fn backoff(base: Duration, attempts: u32) -> u64 {
 }
 
 /// Starts the deliverer under supervision; it stops when the task is dropped.
-pub fn start(db: Db, settings: DeliverySettings, health: &Health) -> Task {
-    let agent = agent(settings.allow_private);
+/// `public_url` is the absolute base of the feed URLs a WebSub hub is told of.
+pub fn start(db: Db, settings: DeliverySettings, public_url: String, health: &Health) -> Task {
+    let agents = Agents {
+        hooks: agent(settings.allow_private),
+        // The hub is the operator's own choice (`--websub-hub`), not a client's.
+        hub: agent(true),
+        public_url: Arc::from(public_url),
+    };
     let busy = Arc::new(Mutex::new(HashSet::<String>::new()));
     background::spawn("webhooks", settings.poll, health, move || {
-        if let Err(e) = dispatch(&db, &agent, &busy, settings) {
+        if let Err(e) = dispatch(&db, &agents, &busy, settings) {
             tracing::warn!(error = %e, "webhook round failed");
         }
     })
+}
+
+/// The clients of the deliveries, and where the feeds a hub is told of live.
+#[derive(Clone)]
+struct Agents {
+    hooks: ureq::Agent,
+    hub: ureq::Agent,
+    public_url: Arc<str>,
 }
 
 /// Removes a subscription from the busy set when its batch ends, even by a panic.
@@ -90,7 +105,7 @@ impl Drop for Done {
 /// Starts a batch for each due subscription that has none running, up to the cap.
 fn dispatch(
     db: &Db,
-    agent: &ureq::Agent,
+    agents: &Agents,
     busy: &Arc<Mutex<HashSet<String>>>,
     settings: DeliverySettings,
 ) -> crate::storage::Result<()> {
@@ -106,12 +121,16 @@ fn dispatch(
             }
         }
         let done = Done(busy.clone(), hook.id.clone());
-        let (db, agent) = (db.clone(), agent.clone());
+        let (db, agents) = (db.clone(), agents.clone());
         let spawned = std::thread::Builder::new()
             .name("webhook".into())
             .spawn(move || {
                 let _done = done;
-                if let Err(e) = deliver(&db, &agent, &hook, settings) {
+                let sent = match hook.kind {
+                    Kind::Webhook => deliver(&db, &agents.hooks, &hook, settings),
+                    Kind::WebSub => publish(&db, &agents, &hook, settings),
+                };
+                if let Err(e) = sent {
                     tracing::warn!(webhook = %hook.id, error = %e, "webhook batch failed");
                 }
             });
@@ -129,9 +148,7 @@ fn deliver(
     hook: &Due,
     settings: DeliverySettings,
 ) -> crate::storage::Result<()> {
-    let rows = db.read_blocking(|conn| {
-        changes::list(conn, hook.next_seq - 1, &[], BATCH, hook.visibility())
-    })?;
+    let rows = waiting(db, hook)?;
     for row in rows {
         let seq = row.seq;
         if !hook.types.is_empty() && !hook.types.contains(&row.resource_type) {
@@ -152,16 +169,53 @@ fn deliver(
                 let now = chrono::Utc::now().timestamp();
                 db.write_blocking(|conn| webhooks::advance(conn, &hook.id, seq, Some(now)))?;
             }
-            Err(error) => {
-                let wait = backoff(settings.retry_base, hook.attempts);
-                let retry_at = chrono::Utc::now().timestamp() + wait as i64;
-                tracing::info!(webhook = %hook.id, seq, %error, retry_in_s = wait, "webhook delivery failed");
-                db.write_blocking(|conn| webhooks::failed(conn, &hook.id, &error, retry_at))?;
-                break;
-            }
+            Err(error) => return retry_later(db, hook, seq, &error, settings),
         }
     }
     Ok(())
+}
+
+/// The next batch of changes the row `hook` has not yet sent, oldest first.
+fn waiting(db: &Db, hook: &Due) -> crate::storage::Result<Vec<changes::Change>> {
+    db.read_blocking(|conn| changes::list(conn, hook.next_seq - 1, &[], BATCH, hook.visibility()))
+}
+
+/// Records a failed attempt at `seq`; the next waits twice as long as the last.
+fn retry_later(
+    db: &Db,
+    hook: &Due,
+    seq: i64,
+    error: &str,
+    settings: DeliverySettings,
+) -> crate::storage::Result<()> {
+    let wait = backoff(settings.retry_base, hook.attempts);
+    let retry_at = chrono::Utc::now().timestamp() + wait as i64;
+    tracing::info!(webhook = %hook.id, seq, %error, retry_in_s = wait, "delivery failed");
+    db.write_blocking(|conn| webhooks::failed(conn, &hook.id, error, retry_at))
+}
+
+/// Tells the WebSub hub of every feed the waiting public changes touched, then moves
+/// past them; when a ping fails, the whole batch is tried again later (a hub takes a
+/// repeated ping as one more reason to fetch).
+fn publish(
+    db: &Db,
+    agents: &Agents,
+    hook: &Due,
+    settings: DeliverySettings,
+) -> crate::storage::Result<()> {
+    let rows = waiting(db, hook)?;
+    let Some(last) = rows.last().map(|r| r.seq) else {
+        return Ok(());
+    };
+    let feeds = db.read_blocking(|conn| websub::touched_feeds(conn, &rows))?;
+    for feed in feeds {
+        let topic = format!("{}{feed}", agents.public_url);
+        if let Err(error) = websub::ping(&agents.hub, &hook.url, &topic) {
+            return retry_later(db, hook, hook.next_seq, &error, settings);
+        }
+    }
+    let now = chrono::Utc::now().timestamp();
+    db.write_blocking(|conn| webhooks::advance(conn, &hook.id, last, Some(now)))
 }
 
 /// The `X-Newsdesk-Signature` of a body: HMAC-SHA256 with the subscription's secret.
@@ -183,7 +237,11 @@ fn post(agent: &ureq::Agent, hook: &Due, delivery: &str, body: &[u8]) -> Result<
         .header("X-Newsdesk-Signature", &signature(&hook.secret, body))
         .send(body)
         .map_err(|e| failure(&e))?;
-    let status = response.status();
+    outcome(response.status())
+}
+
+/// A 2xx is delivered; anything else is a failure, described without its body.
+fn outcome(status: ureq::http::StatusCode) -> Result<(), String> {
     if status.is_success() {
         Ok(())
     } else if status.is_redirection() {

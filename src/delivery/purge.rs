@@ -8,6 +8,11 @@
 //! Each change is purged twice: at once, and again `again` later. A cache that
 //! refetched in between from a read replica that had not applied the change yet
 //! holds the old state; the second purge drops it once replication caught up.
+//!
+//! A read replica given `--purge-url` purges too, each change once it has applied
+//! it: after the last replica has a change, a purge follows, whatever the lag, so
+//! nothing fetched from a lagging replica outlives it. A replica writes nothing: its
+//! position lives in memory and begins at the end of its log.
 
 use std::collections::BTreeSet;
 use std::time::{Duration, Instant};
@@ -25,6 +30,8 @@ pub struct PurgeSettings {
     pub retry_base: Duration,
     /// The delay of the second purge: longer than the replicas' lag.
     pub again: Duration,
+    /// On a read replica: one pass, as changes arrive, with its position in memory.
+    pub replica: bool,
 }
 
 /// Changes read per round and destination.
@@ -38,6 +45,8 @@ struct Pass {
     delay: Duration,
     attempts: u32,
     retry_at: Instant,
+    /// A replica's position; `None` on the primary, which keeps it in `meta`.
+    position: Option<i64>,
 }
 
 impl Pass {
@@ -54,21 +63,25 @@ pub fn start(db: Db, settings: PurgeSettings, health: &Health) -> Option<Task> {
     }
     // The operator names the caches, on the private network as a rule.
     let agent = super::agent(true);
-    let mut passes: Vec<Pass> = settings
-        .urls
-        .iter()
-        .flat_map(|url| {
-            [Duration::ZERO, settings.again].map(|delay| Pass {
+    let delays: &[Duration] = if settings.replica {
+        &[Duration::ZERO]
+    } else {
+        &[Duration::ZERO, settings.again]
+    };
+    let mut passes: Vec<Pass> = Vec::new();
+    for url in &settings.urls {
+        for delay in delays {
+            let mut pass = Pass {
                 url: url.clone(),
-                delay,
+                delay: *delay,
                 attempts: 0,
                 retry_at: Instant::now(),
-            })
-        })
-        .collect();
-    for pass in &passes {
-        if let Err(e) = begin(&db, &pass.name()) {
-            tracing::warn!(error = %e, "the purge position could not be set");
+                position: None,
+            };
+            if let Err(e) = begin(&db, &mut pass, settings.replica) {
+                tracing::warn!(error = %e, "the purge position could not be set");
+            }
+            passes.push(pass);
         }
     }
     Some(background::spawn(
@@ -96,24 +109,32 @@ pub fn start(db: Db, settings: PurgeSettings, health: &Health) -> Option<Task> {
 
 /// Sets a new destination's position to the end of the log, before anything is
 /// served: a cache that starts now holds nothing older.
-fn begin(db: &Db, name: &str) -> crate::storage::Result<()> {
+fn begin(db: &Db, pass: &mut Pass, replica: bool) -> crate::storage::Result<()> {
+    if replica {
+        pass.position = Some(db.read_blocking(changes::newest)?);
+        return Ok(());
+    }
+    let name = pass.name();
     db.write_blocking(|c| {
-        if changes::position(c, name)?.is_none() {
-            changes::set_position(c, name, changes::newest(c)?)?;
+        if changes::position(c, &name)?.is_none() {
+            changes::set_position(c, &name, changes::newest(c)?)?;
         }
         Ok(())
     })
 }
 
 /// Purges the keys of the changes after the pass's position that are old enough.
-fn round(db: &Db, agent: &ureq::Agent, pass: &Pass) -> Result<(), String> {
+fn round(db: &Db, agent: &ureq::Agent, pass: &mut Pass) -> Result<(), String> {
     let name = pass.name();
     let cutoff = chrono::Utc::now().timestamp() - pass.delay.as_secs() as i64;
     let failed = |e: crate::storage::StorageError| e.to_string();
-    let since = db
-        .read_blocking(|c| changes::position(c, &name))
-        .map_err(failed)?
-        .unwrap_or(0);
+    let since = match pass.position {
+        Some(seq) => seq,
+        None => db
+            .read_blocking(|c| changes::position(c, &name))
+            .map_err(failed)?
+            .unwrap_or(0),
+    };
     let rows = db
         .read_blocking(|c| changes::list(c, since, &[], BATCH, Visibility::Everything))
         .map_err(failed)?;
@@ -124,6 +145,10 @@ fn round(db: &Db, agent: &ureq::Agent, pass: &Pass) -> Result<(), String> {
     let keys: BTreeSet<String> = rows.iter().flat_map(purged_by).collect();
     for line in surrogate::lines(keys.iter().map(String::as_str), LINE) {
         send(agent, &pass.url, &line)?;
+    }
+    if pass.position.is_some() {
+        pass.position = Some(last);
+        return Ok(());
     }
     db.write_blocking(|c| changes::set_position(c, &name, last))
         .map_err(failed)

@@ -17,6 +17,8 @@ pub struct Feed {
     pub home_url: String,
     /// This feed's own URL, absolute.
     pub self_url: String,
+    /// The WebSub hub told of this feed's changes, if any.
+    pub hub: Option<String>,
     pub updated: DateTime<Utc>,
     pub items: Vec<FeedItem>,
 }
@@ -239,12 +241,18 @@ pub fn rss(feed: &Feed) -> String {
         generator: Some("newsdesk".to_owned()),
         docs: Some("https://www.rssboard.org/rss-specification".to_owned()),
         atom_ext: Some(AtomExtension {
-            links: vec![Link {
+            links: std::iter::once(Link {
                 href: feed.self_url.clone(),
                 rel: "self".to_owned(),
                 mime_type: Some("application/rss+xml".to_owned()),
                 ..Default::default()
-            }],
+            })
+            .chain(feed.hub.iter().map(|hub| Link {
+                href: hub.clone(),
+                rel: "hub".to_owned(),
+                ..Default::default()
+            }))
+            .collect(),
         }),
         items,
         ..Default::default()
@@ -323,10 +331,13 @@ pub fn atom(feed: &Feed) -> String {
             name: "newsdesk".to_owned(),
             ..Default::default()
         }],
-        links: vec![
+        links: [
             link(&feed.self_url, "self", Some("application/atom+xml")),
             link(&feed.home_url, "alternate", None),
-        ],
+        ]
+        .into_iter()
+        .chain(feed.hub.iter().map(|hub| link(hub, "hub", None)))
+        .collect(),
         generator: Some(atom::Generator {
             value: "newsdesk".to_owned(),
             ..Default::default()
@@ -338,7 +349,7 @@ pub fn atom(feed: &Feed) -> String {
 }
 
 pub fn json_feed(feed: &Feed) -> Value {
-    json!({
+    let mut out = json!({
         "version": "https://jsonfeed.org/version/1.1",
         "title": feed.title,
         "description": feed.description,
@@ -369,5 +380,9 @@ pub fn json_feed(feed: &Feed) -> Value {
             }
             entry
         }).collect::<Vec<_>>(),
-    })
+    });
+    if let Some(hub) = &feed.hub {
+        out["hubs"] = json!([{"type": "WebSub", "url": hub}]);
+    }
+    out
 }

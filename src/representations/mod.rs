@@ -1,6 +1,7 @@
 //! Pure functions from domain values to the other formats newsdesk speaks: HTML of
 //! article bodies, schema.org JSON-LD, IPTC ninjs, and the syndication feeds.
 
+pub mod feed_topics;
 pub mod feeds;
 pub mod html;
 pub mod jsonld;

@@ -88,6 +88,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0010_embargo_and_expiry",
         include_str!("migrations/0010_embargo_and_expiry.sql"),
     ),
+    (
+        "0011_websub_hub",
+        include_str!("migrations/0011_websub_hub.sql"),
+    ),
 ];
 
 /// The schema version this binary writes: the number of migrations it knows.

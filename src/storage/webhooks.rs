@@ -11,7 +11,7 @@ use crate::domain::webhook::{DeliveryState, NewWebhook, Webhook};
 use crate::domain::{Links, ResourceKind};
 
 const SELECT: &str = "SELECT id, url, types, embargo, created_at, next_seq, attempts,
-    next_attempt_at, last_error, last_delivered_at FROM webhooks";
+    next_attempt_at, last_error, last_delivered_at FROM webhooks WHERE kind = 'webhook'";
 
 fn time(seconds: Option<i64>) -> Option<DateTime<Utc>> {
     seconds
@@ -72,7 +72,7 @@ pub fn insert(
 
 pub fn get(conn: &Connection, id: &str) -> Result<Option<Webhook>> {
     Ok(conn
-        .prepare_cached(&format!("{SELECT} WHERE id = ?1"))?
+        .prepare_cached(&format!("{SELECT} AND id = ?1"))?
         .query_row([id], from_row)
         .optional()?)
 }
@@ -86,12 +86,47 @@ pub fn list(conn: &Connection) -> Result<Vec<Webhook>> {
 }
 
 pub fn delete(conn: &Connection, id: &str) -> Result<bool> {
-    Ok(conn.execute("DELETE FROM webhooks WHERE id = ?1", [id])? == 1)
+    Ok(conn.execute(
+        "DELETE FROM webhooks WHERE id = ?1 AND kind = 'webhook'",
+        [id],
+    )? == 1)
+}
+
+/// What an outbox row delivers to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// A subscription: each change, signed, as JSON.
+    Webhook,
+    /// The WebSub hub: a publish ping for each feed the changes touched.
+    WebSub,
+}
+
+/// The id of the one row of kind `websub`.
+const HUB: &str = "websub-hub";
+
+/// Points the outbox's hub row at `hub`, or removes it when there is none. A new hub
+/// hears of changes from the next one on; a changed URL keeps its position.
+pub fn set_hub(conn: &Connection, hub: Option<&str>, now: i64) -> Result<()> {
+    match hub {
+        None => {
+            conn.execute("DELETE FROM webhooks WHERE id = ?1", [HUB])?;
+        }
+        Some(url) => {
+            conn.execute(
+                "INSERT INTO webhooks (id, kind, url, secret, created_at, next_seq)
+                 VALUES (?1, 'websub', ?2, '', ?3, (SELECT coalesce(max(seq), 0) + 1 FROM changes))
+                 ON CONFLICT (id) DO UPDATE SET url = excluded.url",
+                params![HUB, url, now],
+            )?;
+        }
+    }
+    Ok(())
 }
 
 /// What the deliverer needs of a subscription that has a change due.
 #[derive(Debug, Clone)]
 pub struct Due {
+    pub kind: Kind,
     pub id: String,
     pub url: String,
     pub types: Vec<ResourceKind>,
@@ -117,7 +152,7 @@ impl Due {
 /// waiting.
 pub fn due(conn: &Connection, now: i64) -> Result<Vec<Due>> {
     let mut stmt = conn.prepare_cached(&format!(
-        "SELECT id, url, types, secret, next_seq, attempts, embargo FROM webhooks
+        "SELECT id, url, types, secret, next_seq, attempts, embargo, kind FROM webhooks
          WHERE next_attempt_at <= ?1
            AND next_seq <= (SELECT coalesce(max(seq), 0) FROM changes
                 WHERE CASE WHEN webhooks.embargo THEN {} ELSE {} END)
@@ -128,7 +163,13 @@ pub fn due(conn: &Connection, now: i64) -> Result<Vec<Due>> {
     let hooks = stmt
         .query_map([now], |r| {
             let types: String = r.get(2)?;
+            let kind: String = r.get(7)?;
             Ok(Due {
+                kind: if kind == "websub" {
+                    Kind::WebSub
+                } else {
+                    Kind::Webhook
+                },
                 id: r.get(0)?,
                 url: r.get(1)?,
                 types: serde_json::from_str(&types).unwrap_or_default(),

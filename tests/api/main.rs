@@ -38,4 +38,5 @@ mod upgrade;
 mod visibility;
 mod webhook_guard;
 mod webhooks;
+mod websub;
 mod writes;

@@ -329,3 +329,33 @@ async fn scheduled_publication_purges_too() {
     let announced = rx.wait_for("article:coming-soon", 2).await;
     assert!(announced.contains("articles"));
 }
+
+#[actix_web::test]
+async fn a_replica_purges_each_change_once_it_has_it() {
+    let rx = PurgeReceiver::default();
+    let url = rx.start();
+    let primary = spawn_app().await;
+    let editor = primary.key(Role::Editor, "desk");
+    let db = primary.dir.path().join("newsdesk.db");
+    let replica = spawn_app_with(tempfile::tempdir().unwrap(), move |s| {
+        s.db = db;
+        s.read_only = true;
+        s.purge_urls = vec![url];
+    })
+    .await;
+    let id = ARTICLES[2];
+    let edited = primary
+        .write(
+            "PATCH",
+            &format!("/v1/articles/{id}"),
+            &editor,
+            &json!({"summary": "Seen by the replica."}),
+        )
+        .await;
+    assert_eq!(edited.status, 200);
+    // The primary has no --purge-url here: this purge is the replica's.
+    let purged = rx.wait_for(&format!("article:{id}"), 1).await;
+    assert!(purged.contains("articles"));
+    let served = replica.get(&format!("/v1/articles/{id}")).await;
+    assert_eq!(served.json()["data"]["summary"], "Seen by the replica.");
+}

@@ -23,7 +23,7 @@ type Received = (String, String, Vec<u8>);
 #[derive(Clone, Default)]
 pub(crate) struct Receiver {
     pub(crate) received: Arc<Mutex<Vec<Received>>>,
-    failures: Arc<AtomicUsize>,
+    pub(crate) failures: Arc<AtomicUsize>,
     pub(crate) hold: Arc<AtomicBool>,
     pub(crate) redirect: Arc<Mutex<Option<String>>>,
 }

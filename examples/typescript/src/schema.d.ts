@@ -638,6 +638,12 @@ export interface paths {
          *     ids are the article ids (RSS `guid` with `isPermaLink="false"`; in Atom
          *     `urn:newsdesk:article:{id}`). Takes the article list's filters. Conditional GET
          *     works as on every read.
+         *
+         *     With `--websub-hub`, the feed names its WebSub hub and its own URL (RSS
+         *     `atom:link`, Atom `link`, JSON Feed `hubs`, and the `Link` header), and newsdesk
+         *     pings the hub when a publication changes it, so subscribers get new articles
+         *     pushed. Only feeds with no filter or one filter of one value, and no `limit`, are
+         *     pinged and name the hub.
          */
         get: operations["get_article_feed"];
         put?: never;
@@ -659,6 +665,7 @@ export interface paths {
          * Feed of quotes
          * @description The most recently said quotes of published articles, each with its speaker,
          *     date and article. `participant` selects speakers. Item ids are the quote ids.
+         *     WebSub as for the article feed.
          */
         get: operations["get_quote_feed"];
         put?: never;
@@ -6977,6 +6984,8 @@ export interface operations {
             /** @description The feed. */
             200: {
                 headers: {
+                    /** @description With `--websub-hub`, on feeds with no filter or one (`topic`, `participant` or `event`, one value) and no `limit`: the WebSub hub and the feed's own URL from `--public-url`: `<{websub-hub}>; rel="hub", <{public-url}/v1/feeds/articles.atom>; rel="self"`. */
+                    Link?: string;
                     "Surrogate-Key": components["headers"]["Surrogate-Key"];
                     xkey: components["headers"]["xkey"];
                     [name: string]: unknown;
@@ -7082,6 +7091,8 @@ export interface operations {
             /** @description The feed. */
             200: {
                 headers: {
+                    /** @description With `--websub-hub`, on feeds with no filter or one (`topic`, `participant` or `event`, one value) and no `limit`: the WebSub hub and the feed's own URL from `--public-url`: `<{websub-hub}>; rel="hub", <{public-url}/v1/feeds/articles.atom>; rel="self"`. */
+                    Link?: string;
                     "Surrogate-Key": components["headers"]["Surrogate-Key"];
                     xkey: components["headers"]["xkey"];
                     [name: string]: unknown;
