@@ -5,40 +5,6 @@ use std::time::Duration;
 
 use clap::{Args, ValueEnum};
 
-use crate::http::CachePolicy;
-
-/// What the HTTP layer needs to know of the settings.
-#[derive(Debug, Clone)]
-pub struct HttpSettings {
-    pub max_body: usize,
-    pub cache: CachePolicy,
-    /// `*` alone allows any origin.
-    pub cors_origins: Vec<String>,
-    /// The absolute URL links are made from.
-    pub public_url: crate::http::origin::PublicUrl,
-    /// Peers whose forwarding headers name the client.
-    pub trusted_proxies: crate::http::origin::TrustedProxies,
-    /// `/metrics` is served on its own listener (`--metrics-bind`), not here.
-    pub metrics_elsewhere: bool,
-    /// The docs page keeps the key given to "Authorize" in the browser's storage.
-    pub docs_remember_key: bool,
-    /// Webhooks may be registered for internal addresses.
-    pub webhook_allow_private: bool,
-    /// Shared by every worker, so a client's quota is one whatever worker serves it.
-    pub limits: crate::api::ratelimit::Limits,
-    /// Shared by every worker: the cap counts the whole server's requests.
-    pub in_flight: crate::api::shed::InFlight,
-    pub sitemaps: crate::api::sitemaps::SitemapSettings,
-    pub websub_hub: crate::api::feeds::WebSubHub,
-}
-
-impl Default for HttpSettings {
-    fn default() -> Self {
-        // Unspecified, as a container binds: links say `localhost`.
-        Settings::for_tests(PathBuf::new()).http(([0, 0, 0, 0], 8080).into())
-    }
-}
-
 /// How the server runs. Every flag has a `NEWSDESK_*` environment variable.
 #[derive(Debug, Clone, Args)]
 pub struct Settings {
@@ -352,35 +318,6 @@ impl Settings {
             || 2 * (self.db_pool() as usize + crate::storage::CONNECTIONS_BEYOND_POOL),
             |n| n as usize,
         )
-    }
-
-    /// The HTTP behaviour these settings ask for, for a server listening on `bound`.
-    pub fn http(&self, bound: std::net::SocketAddr) -> HttpSettings {
-        HttpSettings {
-            max_body: self.max_body,
-            cache: CachePolicy {
-                max_age: self.cache_max_age,
-                s_maxage: self.cache_s_maxage,
-                stale_while_revalidate: self.cache_stale_while_revalidate,
-            },
-            cors_origins: self.cors_origins.clone(),
-            public_url: crate::http::origin::PublicUrl::new(self.public_url.as_deref(), bound),
-            trusted_proxies: crate::http::origin::TrustedProxies(self.trusted_proxies.clone()),
-            metrics_elsewhere: self.metrics_bind.is_some(),
-            docs_remember_key: self.docs_remember_key,
-            webhook_allow_private: self.webhook_allow_private,
-            limits: crate::api::ratelimit::Limits::new(crate::api::ratelimit::Quotas {
-                anonymous: self.rate_limit,
-                partner: self.partner_rate_limit,
-            }),
-            in_flight: crate::api::shed::InFlight::new(self.max_in_flight),
-            sitemaps: crate::api::sitemaps::SitemapSettings {
-                article_url_template: self.article_url_template.clone(),
-                publication_name: self.publication_name.clone(),
-                page_size: self.sitemap_page_size.max(1),
-            },
-            websub_hub: crate::api::feeds::WebSubHub(self.websub_hub.clone()),
-        }
     }
 
     pub fn delivery(&self) -> crate::delivery::DeliverySettings {

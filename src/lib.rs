@@ -9,6 +9,7 @@ pub mod api;
 pub mod background;
 pub mod cli;
 pub mod config;
+pub mod corpus;
 pub mod delivery;
 pub mod domain;
 pub mod http;

@@ -6,7 +6,7 @@
 use std::time::Duration;
 
 use crate::background::{self, Health, Task};
-use crate::storage::{Db, announce};
+use crate::storage::{Db, schedule};
 
 /// Starts the announcer under supervision; it stops when the task is dropped.
 pub fn start(db: Db, every: Duration, health: &Health) -> Task {
@@ -20,13 +20,13 @@ pub fn start(db: Db, every: Duration, health: &Health) -> Task {
 fn announce(db: &Db) -> crate::storage::Result<()> {
     let now = chrono::Utc::now().timestamp();
     if db
-        .read_blocking(|conn| announce::due(conn, now))?
+        .read_blocking(|conn| schedule::due(conn, now))?
         .is_empty()
     {
         return Ok(());
     }
     // What the announcements log purges its keys (`Db::write_blocking`): what was
     // cached of those articles and their lists is dropped with the write.
-    db.write_blocking(|conn| announce::announce_due(conn, now))?;
+    db.write_blocking(|conn| schedule::announce_due(conn, now))?;
     Ok(())
 }

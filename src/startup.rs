@@ -15,10 +15,77 @@ use actix_web::{App, HttpServer, web};
 use utoipa_actix_web::AppExt;
 
 use crate::api::{self, AppState, auth, meta, ratelimit, readonly, routing, shed};
-use crate::config::{HttpSettings, Settings};
+use crate::config::Settings;
 use crate::http::cache::{self, ResponseCache};
-use crate::http::{Metrics, conditional, observe};
-use crate::storage::Db;
+use crate::http::{CachePolicy, Metrics, conditional, observe};
+use crate::storage::{Db, Generation};
+
+/// What the HTTP layer needs: the settings it reads, and the state every worker shares
+/// (the rate limiter, the in-flight counter, the metrics, the response cache), each
+/// registered once.
+#[derive(Clone)]
+pub struct HttpSettings {
+    pub max_body: usize,
+    pub cache: CachePolicy,
+    /// `*` alone allows any origin.
+    pub cors_origins: Vec<String>,
+    /// The absolute URL links are made from.
+    pub public_url: crate::http::origin::PublicUrl,
+    /// Peers whose forwarding headers name the client.
+    pub trusted_proxies: crate::http::origin::TrustedProxies,
+    /// `/metrics` is served on its own listener (`--metrics-bind`), not here.
+    pub metrics_elsewhere: bool,
+    /// The docs page keeps the key given to "Authorize" in the browser's storage.
+    pub docs_remember_key: bool,
+    /// Webhooks may be registered for internal addresses.
+    pub webhook_allow_private: bool,
+    /// Shared by every worker, so a client's quota is one whatever worker serves it.
+    pub limits: crate::api::ratelimit::Limits,
+    /// Shared by every worker: the cap counts the whole server's requests.
+    pub in_flight: crate::api::shed::InFlight,
+    pub sitemaps: crate::api::sitemaps::SitemapSettings,
+    pub websub_hub: crate::api::feeds::WebSubHub,
+    /// The request metrics, counted by every worker, served at `/metrics`.
+    pub metrics: Metrics,
+    /// Anonymous responses, kept until the next write.
+    pub responses: ResponseCache,
+}
+
+impl HttpSettings {
+    /// The HTTP behaviour `settings` ask for, for a server listening on `bound`, with
+    /// the state its workers share.
+    /// The response cache empties when `generation` (the database's) moves.
+    pub fn new(settings: &Settings, bound: SocketAddr, generation: &Generation) -> Self {
+        let s = settings;
+        Self {
+            max_body: s.max_body,
+            cache: CachePolicy {
+                max_age: s.cache_max_age,
+                s_maxage: s.cache_s_maxage,
+                stale_while_revalidate: s.cache_stale_while_revalidate,
+            },
+            cors_origins: s.cors_origins.clone(),
+            public_url: crate::http::origin::PublicUrl::new(s.public_url.as_deref(), bound),
+            trusted_proxies: crate::http::origin::TrustedProxies(s.trusted_proxies.clone()),
+            metrics_elsewhere: s.metrics_bind.is_some(),
+            docs_remember_key: s.docs_remember_key,
+            webhook_allow_private: s.webhook_allow_private,
+            limits: crate::api::ratelimit::Limits::new(crate::api::ratelimit::Quotas {
+                anonymous: s.rate_limit,
+                partner: s.partner_rate_limit,
+            }),
+            in_flight: crate::api::shed::InFlight::new(s.max_in_flight),
+            sitemaps: crate::api::sitemaps::SitemapSettings {
+                article_url_template: s.article_url_template.clone(),
+                publication_name: s.publication_name.clone(),
+                page_size: s.sitemap_page_size.max(1),
+            },
+            websub_hub: crate::api::feeds::WebSubHub(s.websub_hub.clone()),
+            metrics: Metrics::new(),
+            responses: ResponseCache::new(s.response_cache_mb * 1024 * 1024, generation.clone()),
+        }
+    }
+}
 
 /// The actix application: routes, extractor settings, middleware.
 pub fn app(
@@ -37,8 +104,9 @@ pub fn app(
         .into_utoipa_app()
         .configure(api::configure)
         .split_for_parts();
-    let metrics = web::Data::new(state.metrics.clone());
-    let responses = web::Data::new(state.responses.clone());
+    // Registered once, here: the middleware and `/metrics` read them from app data.
+    let metrics = web::Data::new(http.metrics.clone());
+    let responses = web::Data::new(http.responses.clone());
     // The last `wrap` is the outermost: a request passes them bottom-up.
     app.service(docs(http.docs_remember_key))
         .route("/docs", web::get().to(to_docs))
@@ -88,6 +156,7 @@ fn nosniff() -> DefaultHeaders {
 /// The listener of `--metrics-bind`: `/metrics` alone.
 fn metrics_app(
     state: AppState,
+    metrics: Metrics,
 ) -> App<
     impl ServiceFactory<
         ServiceRequest,
@@ -99,6 +168,7 @@ fn metrics_app(
 > {
     App::new()
         .app_data(web::Data::new(state))
+        .app_data(web::Data::new(metrics))
         .app_data(web::Data::new(meta::MetricsHere(true)))
         .service(meta::get_metrics)
         .wrap(nosniff())
@@ -168,30 +238,21 @@ async fn head_as_get(
     next.call(req).await
 }
 
-/// Application state for `db`: the routes and the rendered OpenAPI description.
+/// Application state for `db`.
 pub async fn state(
     db: Db,
-    cache_bytes: u64,
     background: crate::background::Health,
     replica: Option<crate::replica::Replica>,
 ) -> Result<AppState, Box<dyn std::error::Error>> {
-    let doc = crate::openapi::describe();
-    let routes = Arc::new(routing::RouteTable::from_openapi(&doc));
-    // The committed description is the rendered one (a test holds them equal), so
-    // the server need not render it, with its examples, at every start.
-    let openapi = Arc::new(crate::openapi::COMMITTED.to_owned());
+    let routes = Arc::new(routing::RouteTable::of_api());
     // The response cache drops what a change purges, by the keys a shared cache in
     // front is purged by.
     db.generation()
         .purge_with(crate::http::surrogate::purged_by);
-    let responses = ResponseCache::new(cache_bytes, db.generation().clone());
     Ok(AppState {
         db,
-        openapi,
         routes,
-        metrics: Metrics::new(),
         clock: chrono::Utc::now,
-        responses,
         background,
         replica,
     })
@@ -221,7 +282,7 @@ impl Application {
         // Bound first: the feed URLs a WebSub hub is told of may name its address.
         let listener = TcpListener::bind(&settings.bind)?;
         let address = listener.local_addr()?;
-        let http = settings.http(address);
+        let http = HttpSettings::new(settings, address, db.generation());
         // A replica publishes nothing and delivers no webhooks: its primary does.
         let (tasks, replica) = if settings.read_only {
             let (replica, task) = crate::replica::follow(
@@ -257,18 +318,20 @@ impl Application {
             ));
             (tasks, None)
         };
-        let cache_bytes = settings.response_cache_mb * 1024 * 1024;
-        let state = state(db, cache_bytes, health, replica).await?;
+        let state = state(db, health, replica).await?;
         let metrics = match &settings.metrics_bind {
             Some(bind) => {
                 let listener = TcpListener::bind(bind)?;
                 let address = listener.local_addr()?;
                 let state = state.clone();
-                let server = HttpServer::new(move || metrics_app(state.clone()))
-                    .workers(1)
-                    .listen(listener)?
-                    .disable_signals()
-                    .run();
+                let server = HttpServer::new({
+                    let metrics = http.metrics.clone();
+                    move || metrics_app(state.clone(), metrics.clone())
+                })
+                .workers(1)
+                .listen(listener)?
+                .disable_signals()
+                .run();
                 Some((server, address))
             }
             None => None,

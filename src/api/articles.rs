@@ -1,4 +1,5 @@
-//! `/v1/articles` and the relations of an article.
+//! `/v1/articles`, and the article lists of the resources articles relate to
+//! (`/v1/participants/{id}/articles`, `/v1/events/{id}/articles`).
 
 use crate::storage::by_id;
 use actix_web::{HttpRequest, HttpResponse, get, web};
@@ -6,18 +7,13 @@ use actix_web::{HttpRequest, HttpResponse, get, web};
 use super::auth::Caller;
 use super::envelope::{Collection, Single};
 use super::error::{ApiError, ApiResult};
-use super::events::EventListQuery;
 use super::include::{Includable, Wanted};
 use super::listing::{list_query, search_query, time_bound};
 use super::params::Query;
-use super::participants::ParticipantListQuery;
-use super::quotes::QuoteListQuery;
 use super::respond;
 use super::{AppState, GetQuery};
-use crate::domain::{
-    Article, ArticleId, ArticleStatus, Event, EventId, Participant, ParticipantId, Quote, TopicId,
-};
-use crate::storage::articles::{self, ArticleFilter};
+use crate::domain::{Article, ArticleId, ArticleStatus, EventId, ParticipantId, TopicId};
+use crate::storage::articles::ArticleFilter;
 
 list_query! {
     /// Query parameters of article lists. Different filters combine with AND; a filter
@@ -110,7 +106,7 @@ impl Includable for Article {
 }
 
 /// Lists articles matching `query` within `base` (a relation's constraint).
-pub(super) async fn respond_list(
+async fn respond_list(
     req: &HttpRequest,
     state: &AppState,
     query: ArticleListQuery,
@@ -189,85 +185,56 @@ pub async fn get_article(
     .await
 }
 
-/// 404 unless the caller may see the article: the relations of a draft answer as
-/// those of an id that does not exist.
-async fn ensure_visible(req: &HttpRequest, state: &AppState, id: &ArticleId) -> ApiResult<()> {
-    let visibility = Caller::of(req).visibility();
-    respond::ensure(state, "article", id, move |conn, id| {
-        articles::is_visible(conn, id, visibility)
-    })
-    .await
-}
-
-/// List an article's quotes
+/// List a participant's articles
 ///
-/// The quotes the article reports; accepts the parameters of the quote list.
+/// The articles that name the participant; accepts the parameters of the article list.
 #[utoipa::path(
-    tag = "articles",
-    params(("id" = ArticleId, Path, description = "The article's id."), QuoteListQuery),
-    responses((status = 200, description = "A page of quotes.", body = Collection<Quote>))
+    tag = "participants",
+    params(("id" = ParticipantId, Path, description = "The participant's id."), ArticleListQuery),
+    responses((status = 200, description = "A page of articles.", body = Collection<Article>))
 )]
-#[get("/articles/{id}/quotes")]
-pub async fn list_article_quotes(
+#[get("/participants/{id}/articles")]
+pub async fn list_participant_articles(
     req: HttpRequest,
     state: web::Data<AppState>,
-    id: web::Path<ArticleId>,
-    Query(query): Query<QuoteListQuery>,
+    id: web::Path<ParticipantId>,
+    Query(query): Query<ArticleListQuery>,
 ) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
-    ensure_visible(&req, &state, &id).await?;
-    let filter = crate::storage::quotes::QuoteFilter {
-        article: vec![id],
+    respond::ensure(
+        &state,
+        "participant",
+        &id,
+        by_id::exists::<crate::domain::Participant>,
+    )
+    .await?;
+    let filter = crate::storage::articles::ArticleFilter {
+        participant: vec![id],
         ..Default::default()
     };
-    super::quotes::respond_list(&req, &state, query, filter).await
+    respond_list(&req, &state, query, filter).await
 }
 
-/// List an article's participants
+/// List an event's articles
 ///
-/// The people, organizations and countries the article names; accepts the parameters
-/// of the participant list.
+/// The articles that cover the event; accepts the parameters of the article list.
 #[utoipa::path(
-    tag = "articles",
-    params(("id" = ArticleId, Path, description = "The article's id."), ParticipantListQuery),
-    responses((status = 200, description = "A page of participants.", body = Collection<Participant>))
+    tag = "events",
+    params(("id" = EventId, Path, description = "The event's id."), ArticleListQuery),
+    responses((status = 200, description = "A page of articles.", body = Collection<Article>))
 )]
-#[get("/articles/{id}/participants")]
-pub async fn list_article_participants(
+#[get("/events/{id}/articles")]
+pub async fn list_event_articles(
     req: HttpRequest,
     state: web::Data<AppState>,
-    id: web::Path<ArticleId>,
-    Query(query): Query<ParticipantListQuery>,
+    id: web::Path<EventId>,
+    Query(query): Query<ArticleListQuery>,
 ) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
-    ensure_visible(&req, &state, &id).await?;
-    let filter = crate::storage::participants::ParticipantFilter {
-        article: vec![id],
+    respond::ensure(&state, "event", &id, by_id::exists::<crate::domain::Event>).await?;
+    let filter = crate::storage::articles::ArticleFilter {
+        event: vec![id],
         ..Default::default()
     };
-    super::participants::respond_list(&req, &state, query, filter).await
-}
-
-/// List an article's events
-///
-/// The events the article covers; accepts the parameters of the event list.
-#[utoipa::path(
-    tag = "articles",
-    params(("id" = ArticleId, Path, description = "The article's id."), EventListQuery),
-    responses((status = 200, description = "A page of events.", body = Collection<Event>))
-)]
-#[get("/articles/{id}/events")]
-pub async fn list_article_events(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    id: web::Path<ArticleId>,
-    Query(query): Query<EventListQuery>,
-) -> ApiResult<HttpResponse> {
-    let id = id.into_inner();
-    ensure_visible(&req, &state, &id).await?;
-    let filter = crate::storage::events::EventFilter {
-        article: vec![id],
-        ..Default::default()
-    };
-    super::events::respond_list(&req, &state, query, filter).await
+    respond_list(&req, &state, query, filter).await
 }

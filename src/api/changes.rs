@@ -8,30 +8,10 @@ use utoipa::{IntoParams, ToSchema};
 use super::AppState;
 use super::auth::Caller;
 use super::error::{ApiError, ApiResult};
-use super::params::Query;
+use super::params::{Query, kinds};
+use crate::domain::ResourceKind;
 use crate::http::surrogate::{self, Keys};
 use crate::storage::changes::{self, ChangeEntry};
-
-/// The kinds of resource the log records.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum ResourceType {
-    Article,
-    Quote,
-    Participant,
-    Event,
-}
-
-impl ResourceType {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Article => "article",
-            Self::Quote => "quote",
-            Self::Participant => "participant",
-            Self::Event => "event",
-        }
-    }
-}
 
 /// Query parameters of the changes feed.
 #[derive(Debug, Default, Deserialize, IntoParams)]
@@ -42,10 +22,12 @@ pub struct ChangesQuery {
     #[serde(default, deserialize_with = "super::params::non_empty")]
     #[param(example = "0", pattern = "^[0-9]{1,18}$")]
     pub since: Option<String>,
-    /// Only changes to this type of resource; repeat for several.
+    /// Only changes to resources of these types: `article`, `quote`, `participant`,
+    /// `event` (default: all). Repeat for several (`type=article&type=quote`); a
+    /// comma-separated list (`type=article,quote`) is taken too.
     #[serde(default, rename = "type")]
-    #[param(rename = "type", example = json!(["article"]))]
-    pub types: Vec<ResourceType>,
+    #[param(rename = "type", value_type = Vec<ResourceKind>, example = json!(["article"]))]
+    pub types: Vec<String>,
     /// Page size, 1 to 1000.
     #[serde(default, deserialize_with = "super::params::whole_number")]
     #[param(minimum = 1, maximum = 1000, default = 100)]
@@ -110,12 +92,14 @@ pub async fn list_changes(
         Some(n @ 1..=1000) => n,
         Some(_) => return Err(ApiError::invalid("limit", "must be between 1 and 1000")),
     };
-    let types: Vec<&'static str> = query.types.iter().map(|t| t.as_str()).collect();
+    let allowed = ResourceKind::ALL.map(|t| (t.as_str(), t));
+    let types = kinds("type", &query.types, &allowed)?;
+    let listed = types.clone();
     let visibility = Caller::of(&req).visibility();
     let (entries, more) = state
         .db
         .read(move |conn| {
-            let mut rows = changes::list(conn, since, &types, limit + 1, visibility)?;
+            let mut rows = changes::list(conn, since, &listed, limit + 1, visibility)?;
             let more = rows.len() > limit as usize;
             rows.truncate(limit as usize);
             Ok((changes::entries(conn, rows, visibility)?, more))
@@ -127,7 +111,7 @@ pub async fn list_changes(
     response.insert_header((header::CACHE_CONTROL, "public, no-cache"));
     if more {
         let mut url = format!("{}?since={next}&limit={limit}", req.path());
-        for t in &query.types {
+        for t in &types {
             url.push_str(&format!("&type={}", t.as_str()));
         }
         response.insert_header((header::LINK, format!("<{url}>; rel=\"next\"")));

@@ -184,7 +184,7 @@ fn last_modified<T: Includable>(
         newest = newest.max(side);
     }
     if let Some(time) = newest {
-        let http_date = time.format("%a, %d %b %Y %H:%M:%S GMT").to_string();
+        let http_date = crate::representations::http_date(time);
         response.insert_header((header::LAST_MODIFIED, http_date));
     }
 }

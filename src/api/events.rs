@@ -1,19 +1,17 @@
-//! `/v1/events` and the relations of an event.
+//! `/v1/events`, and the event lists of articles, participants and events
+//! (`/v1/articles/{id}/events`, `/v1/participants/{id}/events`, sub-events).
 
 use crate::storage::by_id;
 use actix_web::{HttpRequest, HttpResponse, get, web};
 
-use super::articles::ArticleListQuery;
 use super::envelope::{Collection, Single};
 use super::error::ApiResult;
 use super::include::{Includable, Wanted};
 use super::listing::{date_bound, list_query};
 use super::params::Query;
-use super::participants::ParticipantListQuery;
-use super::quotes::QuoteListQuery;
 use super::respond;
 use super::{AppState, GetQuery};
-use crate::domain::{Article, Event, EventId, EventKind, Participant, ParticipantId, Quote};
+use crate::domain::{ArticleId, Event, EventId, EventKind, ParticipantId};
 use crate::storage::events::EventFilter;
 
 list_query! {
@@ -86,7 +84,7 @@ impl Includable for Event {
 }
 
 /// Lists events matching `query` within `base` (a relation's constraint).
-pub(super) async fn respond_list(
+async fn respond_list(
     req: &HttpRequest,
     state: &AppState,
     query: EventListQuery,
@@ -147,79 +145,6 @@ pub async fn get_event(
     .await
 }
 
-/// List an event's quotes
-///
-/// What was said at the event; accepts the parameters of the quote list.
-#[utoipa::path(
-    tag = "events",
-    params(("id" = EventId, Path, description = "The event's id."), QuoteListQuery),
-    responses((status = 200, description = "A page of quotes.", body = Collection<Quote>))
-)]
-#[get("/events/{id}/quotes")]
-pub async fn list_event_quotes(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    id: web::Path<EventId>,
-    Query(query): Query<QuoteListQuery>,
-) -> ApiResult<HttpResponse> {
-    let id = id.into_inner();
-    respond::ensure(&state, "event", &id, by_id::exists::<Event>).await?;
-    let filter = crate::storage::quotes::QuoteFilter {
-        event: vec![id],
-        ..Default::default()
-    };
-    super::quotes::respond_list(&req, &state, query, filter).await
-}
-
-/// List an event's articles
-///
-/// The articles that cover the event; accepts the parameters of the article list.
-#[utoipa::path(
-    tag = "events",
-    params(("id" = EventId, Path, description = "The event's id."), ArticleListQuery),
-    responses((status = 200, description = "A page of articles.", body = Collection<Article>))
-)]
-#[get("/events/{id}/articles")]
-pub async fn list_event_articles(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    id: web::Path<EventId>,
-    Query(query): Query<ArticleListQuery>,
-) -> ApiResult<HttpResponse> {
-    let id = id.into_inner();
-    respond::ensure(&state, "event", &id, by_id::exists::<Event>).await?;
-    let filter = crate::storage::articles::ArticleFilter {
-        event: vec![id],
-        ..Default::default()
-    };
-    super::articles::respond_list(&req, &state, query, filter).await
-}
-
-/// List an event's participants
-///
-/// Who took part in the event (their roles are on the event itself); accepts the
-/// parameters of the participant list.
-#[utoipa::path(
-    tag = "events",
-    params(("id" = EventId, Path, description = "The event's id."), ParticipantListQuery),
-    responses((status = 200, description = "A page of participants.", body = Collection<Participant>))
-)]
-#[get("/events/{id}/participants")]
-pub async fn list_event_participants(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    id: web::Path<EventId>,
-    Query(query): Query<ParticipantListQuery>,
-) -> ApiResult<HttpResponse> {
-    let id = id.into_inner();
-    respond::ensure(&state, "event", &id, by_id::exists::<Event>).await?;
-    let filter = crate::storage::participants::ParticipantFilter {
-        event: vec![id],
-        ..Default::default()
-    };
-    super::participants::respond_list(&req, &state, query, filter).await
-}
-
 /// List an event's sub-events
 ///
 /// The events that are part of this one, such as meetings on the sidelines of a
@@ -240,6 +165,61 @@ pub async fn list_event_subevents(
     respond::ensure(&state, "event", &id, by_id::exists::<Event>).await?;
     let filter = EventFilter {
         parent: vec![id],
+        ..Default::default()
+    };
+    respond_list(&req, &state, query, filter).await
+}
+
+/// List an article's events
+///
+/// The events the article covers; accepts the parameters of the event list.
+#[utoipa::path(
+    tag = "articles",
+    params(("id" = ArticleId, Path, description = "The article's id."), EventListQuery),
+    responses((status = 200, description = "A page of events.", body = Collection<Event>))
+)]
+#[get("/articles/{id}/events")]
+pub async fn list_article_events(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    id: web::Path<ArticleId>,
+    Query(query): Query<EventListQuery>,
+) -> ApiResult<HttpResponse> {
+    let id = id.into_inner();
+    respond::ensure_article(&req, &state, &id).await?;
+    let filter = crate::storage::events::EventFilter {
+        article: vec![id],
+        ..Default::default()
+    };
+    respond_list(&req, &state, query, filter).await
+}
+
+/// List a participant's events
+///
+/// The events the participant took part in, in any role; accepts the parameters of
+/// the event list.
+#[utoipa::path(
+    tag = "participants",
+    params(("id" = ParticipantId, Path, description = "The participant's id."), EventListQuery),
+    responses((status = 200, description = "A page of events.", body = Collection<Event>))
+)]
+#[get("/participants/{id}/events")]
+pub async fn list_participant_events(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    id: web::Path<ParticipantId>,
+    Query(query): Query<EventListQuery>,
+) -> ApiResult<HttpResponse> {
+    let id = id.into_inner();
+    respond::ensure(
+        &state,
+        "participant",
+        &id,
+        by_id::exists::<crate::domain::Participant>,
+    )
+    .await?;
+    let filter = crate::storage::events::EventFilter {
+        participant: vec![id],
         ..Default::default()
     };
     respond_list(&req, &state, query, filter).await

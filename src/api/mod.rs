@@ -16,6 +16,7 @@ pub mod negotiate;
 pub mod params;
 pub mod participants;
 pub mod previews;
+pub mod problems;
 pub mod quotes;
 pub mod ratelimit;
 pub mod readonly;
@@ -41,16 +42,11 @@ use crate::storage::Db;
 #[derive(Clone)]
 pub struct AppState {
     pub db: Db,
-    /// The OpenAPI description served at `/openapi.json`, rendered once.
-    pub openapi: Arc<String>,
     /// The routes and their methods, to tell a 405 from a 404.
     pub routes: Arc<routing::RouteTable>,
-    pub metrics: crate::http::Metrics,
     /// The time writes are stamped with: the system clock, or a fixed one so that the
     /// examples of the OpenAPI description do not change between builds.
     pub clock: fn() -> chrono::DateTime<chrono::Utc>,
-    /// Anonymous responses, kept until the next write.
-    pub responses: crate::http::cache::ResponseCache,
     /// How the background tasks are doing, for `/readyz`.
     pub background: crate::background::Health,
     /// Set on a read replica (`--read-only`): where writes go, and its lag.
@@ -86,24 +82,24 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(root::get_v1_root)
             .service(articles::list_articles)
             .service(articles::get_article)
-            .service(articles::list_article_quotes)
-            .service(articles::list_article_participants)
-            .service(articles::list_article_events)
+            .service(quotes::list_article_quotes)
+            .service(participants::list_article_participants)
+            .service(events::list_article_events)
             .service(previews::create_preview)
             .service(previews::get_preview)
             .service(quotes::list_quotes)
             .service(quotes::get_quote)
             .service(participants::list_participants)
             .service(participants::get_participant)
-            .service(participants::list_participant_quotes)
-            .service(participants::list_participant_articles)
-            .service(participants::list_participant_events)
+            .service(quotes::list_participant_quotes)
+            .service(articles::list_participant_articles)
+            .service(events::list_participant_events)
             .service(timeline::participant_timeline)
             .service(events::list_events)
             .service(events::get_event)
-            .service(events::list_event_quotes)
-            .service(events::list_event_articles)
-            .service(events::list_event_participants)
+            .service(quotes::list_event_quotes)
+            .service(articles::list_event_articles)
+            .service(participants::list_event_participants)
             .service(events::list_event_subevents)
             .service(timeline::event_timeline)
             .service(topics::list_topics)

@@ -227,6 +227,29 @@ pub fn name_list<T: PartialEq + Copy>(
     Ok(out)
 }
 
+/// The `type` filter of the change log, search and timelines, in either form:
+/// repeated (`type=article&type=quote`, the form the description gives) or
+/// comma-separated (`type=article,quote`), or both mixed. A kind named twice counts
+/// once; an empty value names nothing and is a 400 problem.
+pub fn kinds<T: PartialEq + Copy>(
+    param: &str,
+    values: &[String],
+    allowed: &[(&str, T)],
+) -> Result<Vec<T>, ApiError> {
+    let mut out = Vec::new();
+    for value in values {
+        if value.is_empty() {
+            return Err(ApiError::invalid(param, "an empty value names nothing"));
+        }
+        for kind in name_list(param, Some(value), allowed)? {
+            if !out.contains(&kind) {
+                out.push(kind);
+            }
+        }
+    }
+    Ok(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -260,5 +283,20 @@ mod tests {
         ));
         assert!(decode_cursor(&text, "name").is_err());
         assert!(decode_cursor("%%%", "name").is_err());
+    }
+
+    #[test]
+    fn kinds_are_taken_repeated_or_comma_separated() {
+        let allowed = [("a", 1), ("b", 2), ("c", 3)];
+        let given = |values: &[&str]| {
+            let values: Vec<String> = values.iter().map(|v| v.to_string()).collect();
+            kinds("type", &values, &allowed)
+        };
+        assert_eq!(given(&[]).unwrap(), Vec::<i32>::new());
+        assert_eq!(given(&["a", "b"]).unwrap(), [1, 2]);
+        assert_eq!(given(&["a,b"]).unwrap(), [1, 2]);
+        assert_eq!(given(&["a,b", "b", "c"]).unwrap(), [1, 2, 3]);
+        assert!(given(&[""]).is_err());
+        assert!(given(&["a", "d"]).is_err());
     }
 }

@@ -1,19 +1,17 @@
-//! `/v1/participants` and the relations of a participant.
+//! `/v1/participants`, and the participant lists of articles and events
+//! (`/v1/articles/{id}/participants`, `/v1/events/{id}/participants`).
 
 use crate::storage::by_id;
 use actix_web::{HttpRequest, HttpResponse, get, web};
 
-use super::articles::ArticleListQuery;
 use super::envelope::{Collection, Single};
 use super::error::ApiResult;
-use super::events::EventListQuery;
 use super::include::{Includable, Wanted};
 use super::listing::{list_query, search_query};
 use super::params::Query;
-use super::quotes::QuoteListQuery;
 use super::respond;
 use super::{AppState, GetQuery};
-use crate::domain::{Article, Event, Participant, ParticipantId, ParticipantKind, Quote};
+use crate::domain::{ArticleId, EventId, Participant, ParticipantId, ParticipantKind};
 use crate::storage::participants::ParticipantFilter;
 
 list_query! {
@@ -67,7 +65,7 @@ impl Includable for Participant {
 }
 
 /// Lists participants matching `query` within `base` (a relation's constraint).
-pub(super) async fn respond_list(
+async fn respond_list(
     req: &HttpRequest,
     state: &AppState,
     query: ParticipantListQuery,
@@ -124,75 +122,52 @@ pub async fn get_participant(
     .await
 }
 
-/// List a participant's quotes
+/// List an article's participants
 ///
-/// What the participant said; accepts the parameters of the quote list.
+/// The people, organizations and countries the article names; accepts the parameters
+/// of the participant list.
 #[utoipa::path(
-    tag = "participants",
-    params(("id" = ParticipantId, Path, description = "The participant's id."), QuoteListQuery),
-    responses((status = 200, description = "A page of quotes.", body = Collection<Quote>))
+    tag = "articles",
+    params(("id" = ArticleId, Path, description = "The article's id."), ParticipantListQuery),
+    responses((status = 200, description = "A page of participants.", body = Collection<Participant>))
 )]
-#[get("/participants/{id}/quotes")]
-pub async fn list_participant_quotes(
+#[get("/articles/{id}/participants")]
+pub async fn list_article_participants(
     req: HttpRequest,
     state: web::Data<AppState>,
-    id: web::Path<ParticipantId>,
-    Query(query): Query<QuoteListQuery>,
+    id: web::Path<ArticleId>,
+    Query(query): Query<ParticipantListQuery>,
 ) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
-    respond::ensure(&state, "participant", &id, by_id::exists::<Participant>).await?;
-    let filter = crate::storage::quotes::QuoteFilter {
-        speaker: vec![id],
+    respond::ensure_article(&req, &state, &id).await?;
+    let filter = crate::storage::participants::ParticipantFilter {
+        article: vec![id],
         ..Default::default()
     };
-    super::quotes::respond_list(&req, &state, query, filter).await
+    respond_list(&req, &state, query, filter).await
 }
 
-/// List a participant's articles
+/// List an event's participants
 ///
-/// The articles that name the participant; accepts the parameters of the article list.
+/// Who took part in the event (their roles are on the event itself); accepts the
+/// parameters of the participant list.
 #[utoipa::path(
-    tag = "participants",
-    params(("id" = ParticipantId, Path, description = "The participant's id."), ArticleListQuery),
-    responses((status = 200, description = "A page of articles.", body = Collection<Article>))
+    tag = "events",
+    params(("id" = EventId, Path, description = "The event's id."), ParticipantListQuery),
+    responses((status = 200, description = "A page of participants.", body = Collection<Participant>))
 )]
-#[get("/participants/{id}/articles")]
-pub async fn list_participant_articles(
+#[get("/events/{id}/participants")]
+pub async fn list_event_participants(
     req: HttpRequest,
     state: web::Data<AppState>,
-    id: web::Path<ParticipantId>,
-    Query(query): Query<ArticleListQuery>,
+    id: web::Path<EventId>,
+    Query(query): Query<ParticipantListQuery>,
 ) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
-    respond::ensure(&state, "participant", &id, by_id::exists::<Participant>).await?;
-    let filter = crate::storage::articles::ArticleFilter {
-        participant: vec![id],
+    respond::ensure(&state, "event", &id, by_id::exists::<crate::domain::Event>).await?;
+    let filter = crate::storage::participants::ParticipantFilter {
+        event: vec![id],
         ..Default::default()
     };
-    super::articles::respond_list(&req, &state, query, filter).await
-}
-
-/// List a participant's events
-///
-/// The events the participant took part in, in any role; accepts the parameters of
-/// the event list.
-#[utoipa::path(
-    tag = "participants",
-    params(("id" = ParticipantId, Path, description = "The participant's id."), EventListQuery),
-    responses((status = 200, description = "A page of events.", body = Collection<Event>))
-)]
-#[get("/participants/{id}/events")]
-pub async fn list_participant_events(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    id: web::Path<ParticipantId>,
-    Query(query): Query<EventListQuery>,
-) -> ApiResult<HttpResponse> {
-    let id = id.into_inner();
-    respond::ensure(&state, "participant", &id, by_id::exists::<Participant>).await?;
-    let filter = crate::storage::events::EventFilter {
-        participant: vec![id],
-        ..Default::default()
-    };
-    super::events::respond_list(&req, &state, query, filter).await
+    respond_list(&req, &state, query, filter).await
 }

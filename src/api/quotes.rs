@@ -1,4 +1,5 @@
-//! `/v1/quotes`.
+//! `/v1/quotes`, and the quote lists of the resources quotes relate to
+//! (`/v1/articles/{id}/quotes`, `/v1/participants/{id}/quotes`, `/v1/events/{id}/quotes`).
 
 use crate::storage::by_id;
 use actix_web::{HttpRequest, HttpResponse, get, web};
@@ -100,7 +101,7 @@ impl Includable for Quote {
 }
 
 /// Lists quotes matching `query` within `base` (a relation's constraint).
-pub(super) async fn respond_list(
+async fn respond_list(
     req: &HttpRequest,
     state: &AppState,
     query: QuoteListQuery,
@@ -169,4 +170,82 @@ pub async fn get_quote(
         move |conn, id| by_id::find::<Quote>(conn, id, visibility),
     )
     .await
+}
+
+/// List an article's quotes
+///
+/// The quotes the article reports; accepts the parameters of the quote list.
+#[utoipa::path(
+    tag = "articles",
+    params(("id" = ArticleId, Path, description = "The article's id."), QuoteListQuery),
+    responses((status = 200, description = "A page of quotes.", body = Collection<Quote>))
+)]
+#[get("/articles/{id}/quotes")]
+pub async fn list_article_quotes(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    id: web::Path<ArticleId>,
+    Query(query): Query<QuoteListQuery>,
+) -> ApiResult<HttpResponse> {
+    let id = id.into_inner();
+    respond::ensure_article(&req, &state, &id).await?;
+    let filter = crate::storage::quotes::QuoteFilter {
+        article: vec![id],
+        ..Default::default()
+    };
+    respond_list(&req, &state, query, filter).await
+}
+
+/// List a participant's quotes
+///
+/// What the participant said; accepts the parameters of the quote list.
+#[utoipa::path(
+    tag = "participants",
+    params(("id" = ParticipantId, Path, description = "The participant's id."), QuoteListQuery),
+    responses((status = 200, description = "A page of quotes.", body = Collection<Quote>))
+)]
+#[get("/participants/{id}/quotes")]
+pub async fn list_participant_quotes(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    id: web::Path<ParticipantId>,
+    Query(query): Query<QuoteListQuery>,
+) -> ApiResult<HttpResponse> {
+    let id = id.into_inner();
+    respond::ensure(
+        &state,
+        "participant",
+        &id,
+        by_id::exists::<crate::domain::Participant>,
+    )
+    .await?;
+    let filter = crate::storage::quotes::QuoteFilter {
+        speaker: vec![id],
+        ..Default::default()
+    };
+    respond_list(&req, &state, query, filter).await
+}
+
+/// List an event's quotes
+///
+/// What was said at the event; accepts the parameters of the quote list.
+#[utoipa::path(
+    tag = "events",
+    params(("id" = EventId, Path, description = "The event's id."), QuoteListQuery),
+    responses((status = 200, description = "A page of quotes.", body = Collection<Quote>))
+)]
+#[get("/events/{id}/quotes")]
+pub async fn list_event_quotes(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    id: web::Path<EventId>,
+    Query(query): Query<QuoteListQuery>,
+) -> ApiResult<HttpResponse> {
+    let id = id.into_inner();
+    respond::ensure(&state, "event", &id, by_id::exists::<crate::domain::Event>).await?;
+    let filter = crate::storage::quotes::QuoteFilter {
+        event: vec![id],
+        ..Default::default()
+    };
+    respond_list(&req, &state, query, filter).await
 }

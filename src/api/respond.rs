@@ -174,6 +174,20 @@ where
     }
 }
 
+/// 404 unless the caller may see the article: the relations of a draft answer as
+/// those of an id that does not exist.
+pub async fn ensure_article(
+    req: &HttpRequest,
+    state: &AppState,
+    id: &crate::domain::ArticleId,
+) -> ApiResult<()> {
+    let visibility = Caller::of(req).visibility();
+    ensure(state, "article", id, move |conn, id| {
+        storage::articles::is_visible(conn, id, visibility)
+    })
+    .await
+}
+
 /// The relations `include` names. An empty value names nothing and is refused on
 /// every route, as is any value where the resource relates to nothing (the
 /// description then has no `include` parameter at all).

@@ -6,6 +6,7 @@ use actix_web::dev::ResourceDef;
 use actix_web::error::{JsonPayloadError, PathError, QueryPayloadError};
 use actix_web::{HttpRequest, HttpResponse, web};
 use utoipa::openapi::OpenApi;
+use utoipa_actix_web::AppExt;
 
 use super::AppState;
 use super::error::ApiError;
@@ -16,8 +17,17 @@ pub struct RouteTable {
 }
 
 impl RouteTable {
-    /// Reads the routes off the OpenAPI description, which lists every one of them.
-    pub fn from_openapi(doc: &OpenApi) -> Self {
+    /// The routes of [`super::configure`], read off the paths that utoipa collects
+    /// while they are registered: the one list of every route and its methods.
+    pub fn of_api() -> Self {
+        let (_, doc) = actix_web::App::new()
+            .into_utoipa_app()
+            .configure(super::configure)
+            .split_for_parts();
+        Self::from_openapi(&doc)
+    }
+
+    fn from_openapi(doc: &OpenApi) -> Self {
         let routes = doc
             .paths
             .paths

@@ -6,9 +6,9 @@ use super::AppState;
 use super::envelope::Collection;
 use super::error::{ApiError, ApiResult};
 use super::listing::{list_query, search_query};
-use super::params::{Query, name_list};
+use super::params::{Query, kinds};
 use super::respond;
-use crate::domain::{HitType, SearchHit};
+use crate::domain::{ResourceKind, SearchHit};
 use crate::storage::search::SearchFilter;
 
 list_query! {
@@ -28,11 +28,13 @@ list_query! {
         /// otherwise plain text.
         #[param(example = "\"food security\"")]
         pub q: String,
-        /// Only hits of these types, comma-separated: `article`, `quote`,
-        /// `participant`, `event` (default: all).
-        #[serde(rename = "type", default, deserialize_with = "super::params::non_empty")]
-        #[param(rename = "type", example = "article,quote")]
-        pub types: Option<String>,
+        /// Only hits of these types: `article`, `quote`,
+        /// `participant`, `event` (default: all). Repeat
+        /// for several (`type=article&type=quote`); a comma-separated list
+        /// (`type=article,quote`) is taken too.
+        #[serde(rename = "type", default)]
+        #[param(rename = "type", value_type = Vec<ResourceKind>, example = json!(["article", "quote"]))]
+        pub types: Vec<String>,
     }
 }
 
@@ -54,10 +56,10 @@ pub async fn search(
 ) -> ApiResult<HttpResponse> {
     let q = search_query("q", Some(&query.q))?
         .ok_or_else(|| ApiError::invalid("q", "this query parameter is required"))?;
-    let allowed = HitType::ALL.map(|t| (t.as_str(), t));
+    let allowed = ResourceKind::ALL.map(|t| (t.as_str(), t));
     let filter = SearchFilter {
         q,
-        types: name_list("type", query.types.as_deref(), &allowed)?,
+        types: kinds("type", &query.types, &allowed)?,
     };
     let mut params = query.list_params();
     params.searching = true;

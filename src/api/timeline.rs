@@ -7,7 +7,7 @@ use super::envelope::Collection;
 use super::error::ApiResult;
 use super::include::{Includable, Wanted};
 use super::listing::list_query;
-use super::params::{Query, name_list};
+use super::params::{Query, kinds};
 use super::{AppState, respond};
 use crate::domain::{ArticleId, EventId, ParticipantId, QuoteId, TimelineEntry, TimelineType};
 use crate::domain::{Event, Participant};
@@ -27,11 +27,12 @@ list_query! {
         fields example "type,id,at,title";
     }
     {
-        /// Only items of these types, comma-separated: `article`, `quote`, `event`
-        /// (default: all).
-        #[serde(rename = "type", default, deserialize_with = "super::params::non_empty")]
-        #[param(rename = "type", example = "article,quote")]
-        pub types: Option<String>,
+        /// Only items of these types: `article`, `quote`, `event` (default: all). Repeat
+        /// for several (`type=article&type=quote`); a comma-separated list
+        /// (`type=article,quote`) is taken too.
+        #[serde(rename = "type", default)]
+        #[param(rename = "type", value_type = Vec<TimelineType>, example = json!(["article", "quote"]))]
+        pub types: Vec<String>,
     }
 }
 
@@ -79,7 +80,7 @@ async fn respond_timeline(
     let allowed = TimelineType::ALL.map(|t| (t.as_str(), t));
     let filter = TimelineFilter {
         of,
-        types: name_list("type", query.types.as_deref(), &allowed)?,
+        types: kinds("type", &query.types, &allowed)?,
     };
     respond::page::<TimelineEntry>(req, state, query.list_params(), filter).await
 }

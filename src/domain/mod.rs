@@ -6,6 +6,7 @@ pub mod checked;
 pub mod event;
 pub mod ids;
 pub mod input;
+pub mod kind;
 pub mod participant;
 pub mod quote;
 pub mod rights;
@@ -21,10 +22,11 @@ pub use article::{
 pub use event::{Event, EventKind, EventParticipant, EventRole, NewEvent, Place};
 pub use ids::{ArticleId, EventId, ParticipantId, QuoteId, Slug, SlugError, TopicId};
 pub use input::{FieldError, Invalid};
+pub use kind::ResourceKind;
 pub use participant::{NewParticipant, Participant, ParticipantKind};
 pub use quote::{NewQuote, Quote};
 pub use rights::Rights;
-pub use search::{HitType, SearchHit};
+pub use search::SearchHit;
 pub use timeline::{TimelineEntry, TimelineType};
 pub use topic::{MediaTopic, NewTopic, Topic};
 
@@ -40,10 +42,19 @@ pub struct Links {
     pub self_: String,
 }
 
+/// The one place that knows the shape of the API's URLs: storage names a collection
+/// and an id, never a path.
 impl Links {
     pub fn to(collection: &str, id: &str) -> Self {
         Self {
             self_: format!("/v1/{collection}/{id}"),
+        }
+    }
+
+    /// A resource under another one (`/v1/articles/{id}/versions/{n}`).
+    pub fn under(collection: &str, id: &str, sub: &str, sub_id: &str) -> Self {
+        Self {
+            self_: format!("/v1/{collection}/{id}/{sub}/{sub_id}"),
         }
     }
 }

@@ -2,9 +2,9 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::Links;
+use super::{Links, ResourceKind};
 
-/// The kinds of item a timeline merges.
+/// The kinds of item a timeline merges: the resource kinds that have a date.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum TimelineType {
@@ -16,12 +16,16 @@ pub enum TimelineType {
 impl TimelineType {
     pub const ALL: [Self; 3] = [Self::Article, Self::Quote, Self::Event];
 
-    pub fn as_str(self) -> &'static str {
+    pub fn kind(self) -> ResourceKind {
         match self {
-            Self::Article => "article",
-            Self::Quote => "quote",
-            Self::Event => "event",
+            Self::Article => ResourceKind::Article,
+            Self::Quote => ResourceKind::Quote,
+            Self::Event => ResourceKind::Event,
         }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        self.kind().as_str()
     }
 
     pub fn parse(s: &str) -> Option<Self> {

@@ -3,11 +3,8 @@ use serde::Serialize;
 use serde_json::Value;
 use utoipa::ToSchema;
 
-use super::Links;
 use super::input::{Fields, Invalid};
-
-/// The resource types a subscription can ask for.
-pub const RESOURCE_TYPES: [&str; 4] = ["article", "quote", "participant", "event"];
+use super::{Links, ResourceKind};
 
 /// A subscription: each change is POSTed to `url`, signed with its secret.
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -18,7 +15,7 @@ pub struct Webhook {
     pub url: String,
     /// The resource types delivered; empty for all.
     #[schema(example = json!(["article"]))]
-    pub types: Vec<String>,
+    pub types: Vec<ResourceKind>,
     /// Delivers embargoed articles (and their quotes) before their embargo lifts,
     /// as partner keys with embargo access read them.
     #[schema(example = false)]
@@ -51,7 +48,7 @@ pub struct NewWebhook {
     pub url: String,
     /// `article`, `quote`, `participant`, `event`; absent or empty for all.
     #[schema(required = false)]
-    pub types: Vec<String>,
+    pub types: Vec<ResourceKind>,
     /// Deliver embargoed articles and their quotes early, marked with their
     /// `embargoed_until`; defaults to `false`. For a receiver bound by the embargo.
     #[schema(required = false, example = false)]
@@ -70,18 +67,23 @@ impl NewWebhook {
                 _ => f.reject("url", "must be an absolute http or https URL"),
             }
         }
+        let mut kinds = Vec::with_capacity(types.len());
         for (i, t) in types.iter().enumerate() {
-            if !RESOURCE_TYPES.contains(&t.as_str()) {
-                f.reject(
-                    &format!("types[{i}]"),
-                    format!("must be one of {}", RESOURCE_TYPES.join(", ")),
-                );
+            match ResourceKind::parse(t) {
+                Some(kind) => kinds.push(kind),
+                None => {
+                    let names: Vec<&str> = ResourceKind::ALL.iter().map(|k| k.as_str()).collect();
+                    f.reject(
+                        &format!("types[{i}]"),
+                        format!("must be one of {}", names.join(", ")),
+                    );
+                }
             }
         }
         f.finish()?;
         Ok(Self {
             url: url.unwrap_or_default(),
-            types,
+            types: kinds,
             embargo,
         })
     }

@@ -23,7 +23,7 @@ use actix_web::middleware::Next;
 use actix_web::web::{self, Bytes};
 use tokio::sync::watch;
 
-use super::conditional::{none_match, not_modified_since};
+use super::conditional::is_fresh;
 use super::surrogate;
 use crate::storage::{ANY, Generation};
 
@@ -287,12 +287,7 @@ fn replay(req: ServiceRequest, hit: &Cached) -> ServiceResponse<EitherBody<BoxBo
         .headers()
         .get(header::IF_MODIFIED_SINCE)
         .and_then(|v| v.to_str().ok());
-    // As in `conditional`: `If-Modified-Since` counts only without `If-None-Match`.
-    let fresh = match (inm, etag, ims) {
-        (Some(inm), Some(tag), _) => none_match(inm, tag),
-        (None, _, Some(ims)) => not_modified_since(ims, hit.headers.get(header::LAST_MODIFIED)),
-        _ => false,
-    };
+    let fresh = is_fresh(inm, etag, ims, hit.headers.get(header::LAST_MODIFIED));
     let mut response = if fresh {
         HttpResponse::NotModified()
     } else {

@@ -83,11 +83,12 @@ pub async fn conditional(
             HeaderValue::from_static("identity"),
         );
     }
-    let fresh = match (&if_none_match, &if_modified_since) {
-        (Some(inm), _) => none_match(inm, &tag),
-        (None, Some(ims)) => not_modified_since(ims, headers.get(header::LAST_MODIFIED)),
-        (None, None) => false,
-    };
+    let fresh = is_fresh(
+        if_none_match.as_deref(),
+        Some(&tag),
+        if_modified_since.as_deref(),
+        headers.get(header::LAST_MODIFIED),
+    );
     if fresh {
         let mut not_modified = HttpResponse::NotModified();
         for name in [
@@ -166,19 +167,33 @@ fn header_str(headers: &HeaderMap, name: header::HeaderName) -> Option<String> {
         .map(str::to_owned)
 }
 
+/// The 304 decision, for the middleware and for the response cache's replays alike:
+/// the client's copy is current when `If-None-Match` names the response's tag, or,
+/// only without `If-None-Match` (RFC 9110 §13.1.3), when `If-Modified-Since` is not
+/// before its `Last-Modified`.
+pub(crate) fn is_fresh(
+    if_none_match: Option<&str>,
+    tag: Option<&str>,
+    if_modified_since: Option<&str>,
+    last_modified: Option<&HeaderValue>,
+) -> bool {
+    match (if_none_match, tag, if_modified_since) {
+        (Some(inm), Some(tag), _) => none_match(inm, tag),
+        (None, _, Some(ims)) => not_modified_since(ims, last_modified),
+        _ => false,
+    }
+}
+
 /// `If-None-Match` by weak comparison: `*`, or any listed tag equal to `tag` once
 /// `W/` and a content-coding suffix are set aside.
-pub(crate) fn none_match(if_none_match: &str, tag: &str) -> bool {
+fn none_match(if_none_match: &str, tag: &str) -> bool {
     let ours = opaque(tag);
     if_none_match
         .split(',')
         .any(|candidate| candidate.trim() == "*" || opaque(candidate) == ours)
 }
 
-pub(crate) fn not_modified_since(
-    if_modified_since: &str,
-    last_modified: Option<&HeaderValue>,
-) -> bool {
+fn not_modified_since(if_modified_since: &str, last_modified: Option<&HeaderValue>) -> bool {
     let parse = |s: &str| chrono::DateTime::parse_from_rfc2822(s.trim()).ok();
     match (
         parse(if_modified_since),

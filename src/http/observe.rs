@@ -124,7 +124,10 @@ pub async fn observe(
     let id = request_id(&req);
     let metrics = req.app_data::<web::Data<Metrics>>().cloned();
     let method = method_label(req.method()).to_owned();
-    let mut response = next.call(req).await?;
+    // Everything the request does, its storage calls included, runs in its span, so
+    // a slow query in the logs names the request it served.
+    let span = tracing::info_span!("request", request_id = %id, method = %method);
+    let mut response = tracing::Instrument::instrument(next.call(req), span).await?;
     // The route template, not the path: ids would make labels unbounded.
     let route = response
         .request()

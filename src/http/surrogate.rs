@@ -119,7 +119,7 @@ keyed! {
     Topic => "topic", "topics";
 }
 
-/// Every collection, in the order of [`crate::domain::HitType::ALL`] plus topics.
+/// Every collection, in the order of [`crate::domain::ResourceKind::ALL`] plus topics.
 pub const COLLECTIONS: &[&str] = &["articles", "quotes", "participants", "events", "topics"];
 
 impl Keyed for SearchHit {
@@ -153,7 +153,7 @@ pub fn parent(pattern: Option<&str>, id: Option<&str>) -> Option<String> {
 pub fn purged_by(change: &Change) -> BTreeSet<String> {
     let mut keys = BTreeSet::new();
     keys.insert(format!("{}:{}", change.resource_type, change.resource_id));
-    keys.insert(format!("{}s", change.resource_type));
+    keys.insert(change.resource_type.collection().to_owned());
     keys.insert(CHANGES.to_owned());
     keys.extend(change.touches.iter().cloned());
     keys
@@ -203,7 +203,7 @@ mod tests {
     fn change(kind: &str, id: &str, touches: &[&str]) -> Change {
         Change {
             seq: 1,
-            resource_type: kind.into(),
+            resource_type: crate::domain::ResourceKind::parse(kind).unwrap(),
             resource_id: id.into(),
             operation: "update".into(),
             reason: "updated".into(),

@@ -211,13 +211,6 @@ fn vocabulary(operation: &mut Value) {
         param["schema"] = json!({"type": "string", "minLength": 1,
             "maxLength": crate::storage::fts::MAX_LEN});
     }
-    if let Some(param) = parameter(operation, "type") {
-        let names: &[&str] = match resource.as_deref() {
-            Some("SearchHit") => &["article", "quote", "participant", "event"],
-            _ => &["article", "quote", "event"],
-        };
-        name_list_schema(param, names);
-    }
 }
 
 fn parameter<'a>(operation: &'a mut Value, name: &str) -> Option<&'a mut Value> {

@@ -310,8 +310,10 @@ pub struct Stamp<'a> {
 
 /// Creates or replaces the article `id` with its links.
 pub fn save(conn: &Connection, id: &ArticleId, a: &NewArticle, stamp: &Stamp<'_>) -> Result<()> {
-    let body =
-        serde_json::to_string(&a.body).map_err(|e| super::StorageError::Fixtures(e.to_string()))?;
+    let body = serde_json::to_string(&a.body).map_err(|source| super::StorageError::Json {
+        what: "an article body".into(),
+        source,
+    })?;
     conn.prepare_cached(
         "INSERT INTO articles (id, headline, headline_origin, dateline_place, dateline_date, published_at,
             updated_at, summary, language, source_name, source_url, source_note, body, status,

@@ -7,6 +7,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 use super::Result;
 use super::touches;
 use super::visibility::{self, Visibility};
+use crate::domain::ResourceKind;
 
 /// What a write did to a resource.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -58,7 +59,11 @@ impl Reason {
 
 /// Whether the public saw the resource as of its last logged change: the audience
 /// a new change must reach to keep public mirrors right.
-pub fn last_public(conn: &Connection, resource_type: &str, resource_id: &str) -> Result<bool> {
+pub fn last_public(
+    conn: &Connection,
+    resource_type: ResourceKind,
+    resource_id: &str,
+) -> Result<bool> {
     Ok(last_audience(conn, resource_type, resource_id)?.0)
 }
 
@@ -66,7 +71,7 @@ pub fn last_public(conn: &Connection, resource_type: &str, resource_id: &str) ->
 /// the resource as of its last logged change.
 pub fn last_audience(
     conn: &Connection,
-    resource_type: &str,
+    resource_type: ResourceKind,
     resource_id: &str,
 ) -> Result<(bool, bool)> {
     Ok(conn
@@ -74,7 +79,9 @@ pub fn last_audience(
             "SELECT is_public, is_early FROM changes WHERE resource_type = ?1
              AND resource_id = ?2 ORDER BY seq DESC LIMIT 1",
         )?
-        .query_row([resource_type, resource_id], |r| Ok((r.get(0)?, r.get(1)?)))
+        .query_row(params![resource_type, resource_id], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
         .optional()?
         .unwrap_or((false, false)))
 }
@@ -87,7 +94,7 @@ pub fn last_audience(
 #[allow(clippy::too_many_arguments)]
 pub fn append(
     conn: &Connection,
-    resource_type: &str,
+    resource_type: ResourceKind,
     resource_id: &str,
     operation: Operation,
     reason: Reason,
@@ -127,7 +134,7 @@ pub fn append(
 #[derive(Debug, Clone)]
 pub struct Change {
     pub seq: i64,
-    pub resource_type: String,
+    pub resource_type: ResourceKind,
     pub resource_id: String,
     pub operation: String,
     pub reason: String,
@@ -164,7 +171,7 @@ pub fn change_audience(visibility: Visibility) -> &'static str {
 pub fn list(
     conn: &Connection,
     since: i64,
-    types: &[&str],
+    types: &[ResourceKind],
     limit: u32,
     visibility: Visibility,
 ) -> Result<Vec<Change>> {
@@ -180,14 +187,17 @@ pub fn list(
          FROM changes WHERE seq > ?1 AND {}",
         change_audience(visibility)
     );
+    // The types are bound as parameters (?3, ?4 …), never pasted into the SQL.
     if !types.is_empty() {
-        let list: Vec<String> = types.iter().map(|t| format!("'{t}'")).collect();
-        sql.push_str(&format!(" AND resource_type IN ({})", list.join(", ")));
+        let slots: Vec<String> = (0..types.len()).map(|i| format!("?{}", i + 3)).collect();
+        sql.push_str(&format!(" AND resource_type IN ({})", slots.join(", ")));
     }
     sql.push_str(" ORDER BY seq LIMIT ?2");
+    let mut values: Vec<&dyn rusqlite::ToSql> = vec![&since, &limit];
+    values.extend(types.iter().map(|t| t as &dyn rusqlite::ToSql));
     let rows = conn
         .prepare_cached(&sql)?
-        .query_map(params![since, limit], |r| {
+        .query_map(values.as_slice(), |r| {
             Ok(Change {
                 seq: r.get(0)?,
                 resource_type: r.get(1)?,
@@ -215,10 +225,8 @@ pub struct ChangeEntry {
     /// The position in the log; strictly increasing in commit order.
     #[schema(example = 42)]
     pub seq: i64,
-    /// `article`, `quote`, `participant` or `event`.
     #[serde(rename = "type")]
-    #[schema(example = "article")]
-    pub resource_type: String,
+    pub resource_type: ResourceKind,
     #[schema(example = "lukashenko-meets-xi-jinping-astana")]
     pub id: String,
     /// `create`, `update` or `delete`. Without an editor key, the first change you
@@ -255,51 +263,76 @@ pub fn entries(
     use crate::domain::{Article, Event, Participant, Quote};
     use crate::domain::{ArticleId, EventId, ParticipantId, QuoteId};
 
-    fn ids<T>(rows: &[Change], kind: &str, parse: fn(&str) -> Option<T>) -> Vec<T> {
+    fn ids<T>(rows: &[Change], kind: ResourceKind, parse: fn(&str) -> Option<T>) -> Vec<T> {
         rows.iter()
             .filter(|r| r.resource_type == kind)
             .filter_map(|r| parse(&r.resource_id))
             .collect()
     }
     fn keyed<T: serde::Serialize>(
-        kind: &str,
+        kind: ResourceKind,
         items: Vec<T>,
         id: fn(&T) -> String,
-        out: &mut HashMap<(String, String), serde_json::Value>,
+        out: &mut HashMap<(ResourceKind, String), serde_json::Value>,
     ) {
         for item in items {
             if let Ok(value) = serde_json::to_value(&item) {
-                out.insert((kind.to_owned(), id(&item)), value);
+                out.insert((kind, id(&item)), value);
             }
         }
     }
     let mut current = HashMap::new();
     let found = by_id::find_many::<Article>(
         conn,
-        &ids(&rows, "article", |s| ArticleId::parse(s).ok()),
+        &ids(&rows, ResourceKind::Article, |s| ArticleId::parse(s).ok()),
         visibility,
     )?;
-    keyed("article", found, |a| a.id.to_string(), &mut current);
+    keyed(
+        ResourceKind::Article,
+        found,
+        |a| a.id.to_string(),
+        &mut current,
+    );
     let found = by_id::find_many::<Quote>(
         conn,
-        &ids(&rows, "quote", |s| QuoteId::parse(s).ok()),
+        &ids(&rows, ResourceKind::Quote, |s| QuoteId::parse(s).ok()),
         visibility,
     )?;
-    keyed("quote", found, |q| q.id.to_string(), &mut current);
+    keyed(
+        ResourceKind::Quote,
+        found,
+        |q| q.id.to_string(),
+        &mut current,
+    );
     let found = by_id::get_many::<Participant>(
         conn,
-        &ids(&rows, "participant", |s| ParticipantId::parse(s).ok()),
+        &ids(&rows, ResourceKind::Participant, |s| {
+            ParticipantId::parse(s).ok()
+        }),
     )?;
-    keyed("participant", found, |p| p.id.to_string(), &mut current);
-    let found = by_id::get_many::<Event>(conn, &ids(&rows, "event", |s| EventId::parse(s).ok()))?;
-    keyed("event", found, |e| e.id.to_string(), &mut current);
+    keyed(
+        ResourceKind::Participant,
+        found,
+        |p| p.id.to_string(),
+        &mut current,
+    );
+    let found = by_id::get_many::<Event>(
+        conn,
+        &ids(&rows, ResourceKind::Event, |s| EventId::parse(s).ok()),
+    )?;
+    keyed(
+        ResourceKind::Event,
+        found,
+        |e| e.id.to_string(),
+        &mut current,
+    );
 
     let editor = visibility == Visibility::Everything;
     Ok(rows
         .into_iter()
         .map(|row| {
             let data = current
-                .get(&(row.resource_type.clone(), row.resource_id.clone()))
+                .get(&(row.resource_type, row.resource_id.clone()))
                 .cloned();
             ChangeEntry {
                 seq: row.seq,

@@ -74,7 +74,7 @@ pub(crate) fn stored_secret(conn: &Connection, name: &str) -> Result<Option<Vec<
         .map(|s| {
             URL_SAFE_NO_PAD
                 .decode(s)
-                .map_err(|e| StorageError::Fixtures(format!("{name}: {e}")))
+                .map_err(|e| StorageError::Corrupt(format!("{name}: {e}")))
         })
         .transpose()
 }

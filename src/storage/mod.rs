@@ -1,9 +1,9 @@
 //! SQLite storage: the pool, the schema migrations, one module per resource.
+//! (The benchmark corpus generator, which writes a file of its own, is `crate::corpus`.)
 //!
 //! Every call runs on actix's blocking thread pool (`web::block`), never on an async
 //! worker: SQLite calls are synchronous and may wait on the disk.
 
-pub mod announce;
 pub mod articles;
 pub mod backup;
 pub mod by_id;
@@ -11,9 +11,9 @@ pub mod changes;
 pub mod check;
 mod deadline;
 pub mod edit;
+mod error;
 pub mod events;
 pub mod fts;
-pub mod generate;
 mod generation;
 pub mod keys;
 pub mod list;
@@ -23,6 +23,7 @@ pub mod query;
 pub mod quotes;
 pub mod read;
 pub mod relations;
+pub mod schedule;
 pub mod schema;
 pub mod search;
 pub mod seed;
@@ -45,54 +46,11 @@ use rusqlite::{Connection, OpenFlags};
 use crate::domain::Rights;
 
 pub use deadline::Overload;
+pub use error::{Result, StorageError};
 pub use generation::{ANY, Generation, Purge};
 pub use list::{ListRequest, Listed, Resource};
 pub use query::{Cursor, Facet, FacetCount, Page, PageRequest, Sort, SortValue};
 pub use space::StorageFault;
-
-/// What can go wrong below the API. None of it is the client's fault.
-#[derive(Debug, thiserror::Error)]
-pub enum StorageError {
-    #[error("database: {0}")]
-    Sqlite(#[from] rusqlite::Error),
-    #[error("connection pool: {0}")]
-    Pool(#[from] r2d2::Error),
-    #[error("schema migration: {0}")]
-    Migration(#[from] rusqlite_migration::Error),
-    #[error("blocking task failed: {0}")]
-    Blocking(String),
-    #[error("fixtures: {0}")]
-    Fixtures(String),
-    /// A database file cannot be backed up or served as asked (`backup`, `--read-only`).
-    #[error("{0}")]
-    File(String),
-    #[error(
-        "{path} has schema version {found}, newer than the {known} this newsdesk knows: \
-         it was written by a newer release. Run that release (or newer), or restore a \
-         backup; the file was left untouched"
-    )]
-    SchemaTooNew {
-        path: String,
-        found: u32,
-        known: u32,
-    },
-}
-
-pub type Result<T, E = StorageError> = std::result::Result<T, E>;
-
-impl StorageError {
-    /// True when SQLite refused a write because it would break a foreign key: a
-    /// delete of something still pointed at, or a reference to nothing. The explicit
-    /// checks in `edit` catch these first with a better message; this is the net for
-    /// a check someone forgot.
-    pub fn is_foreign_key_violation(&self) -> bool {
-        matches!(
-            self,
-            Self::Sqlite(rusqlite::Error::SqliteFailure(e, _))
-                if e.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_FOREIGNKEY
-        )
-    }
-}
 
 /// Settings applied to every connection, read or write.
 fn init_connection(conn: &mut Connection) -> rusqlite::Result<()> {
@@ -266,7 +224,8 @@ impl Db {
         T: Send + 'static,
         F: FnOnce(&Connection) -> Result<T> + Send + 'static,
     {
-        Self::read_in(self.pool.clone(), self.deadline, f).await
+        let span = tracing::debug_span!("storage", call = "read");
+        Self::read_in(self.pool.clone(), self.deadline, span, f).await
     }
 
     /// Runs `f` (an API key check) on a connection of the key pool.
@@ -275,12 +234,14 @@ impl Db {
         T: Send + 'static,
         F: FnOnce(&Connection) -> Result<T> + Send + 'static,
     {
-        Self::read_in(self.keys.clone(), self.deadline, f).await
+        let span = tracing::debug_span!("storage", call = "read_keys");
+        Self::read_in(self.keys.clone(), self.deadline, span, f).await
     }
 
     async fn read_in<T, F>(
         pool: Pool<SqliteConnectionManager>,
         deadline: Duration,
+        span: tracing::Span,
         f: F,
     ) -> Result<T>
     where
@@ -288,6 +249,8 @@ impl Db {
         F: FnOnce(&Connection) -> Result<T> + Send + 'static,
     {
         actix_web::web::block(move || {
+            // The blocking thread runs in the span of the request that asked.
+            let _entered = span.entered();
             // Waiting for a connection counts against the same deadline.
             let conn: PooledConnection<_> = pool.get_timeout(deadline)?;
             let _deadline = deadline::Deadline::start(&conn, deadline);
@@ -300,45 +263,56 @@ impl Db {
     /// Runs `f` in one `IMMEDIATE` transaction on the writer connection, on the
     /// blocking thread pool. The transaction commits when `f` succeeds, with
     /// `synchronous = FULL`, so a write that returns is durable; otherwise it rolls
-    /// back and changes nothing.
+    /// back and changes nothing. A commit bumps the content generation, so what was
+    /// cached is stale.
     pub async fn write<T, E, F>(&self, f: F) -> std::result::Result<T, E>
     where
         T: Send + 'static,
         E: From<StorageError> + Send + 'static,
         F: FnOnce(&rusqlite::Transaction<'_>) -> std::result::Result<T, E> + Send + 'static,
     {
-        let writer = self.writer.clone();
-        let generation = self.generation.clone();
-        actix_web::web::block(move || {
-            // A panic while writing poisons the lock, but the transaction was rolled
-            // back when it unwound, so the connection is still sound.
-            let mut conn = writer.lock().unwrap_or_else(|p| p.into_inner());
-            let tx = conn
-                .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
-                .map_err(StorageError::from)?;
-            let before = last_change(&tx)?;
-            let value = f(&tx)?;
-            let Some(keys) = generation.keys_of(&changes::list(
-                &tx,
-                before,
-                &[],
-                u32::MAX,
-                visibility::Visibility::Everything,
-            )?) else {
-                tx.commit().map_err(StorageError::from)?;
-                generation.bump();
-                return Ok(value);
-            };
-            // Marked before the commit and again after it: no reader can take a
-            // response read before the commit for a current one, even in between.
-            generation.committing(&keys);
-            let committed = tx.commit().map_err(StorageError::from);
-            generation.committed(&keys);
-            committed?;
-            Ok(value)
-        })
-        .await
-        .map_err(|e| E::from(StorageError::Blocking(e.to_string())))?
+        let db = self.clone();
+        let span = tracing::debug_span!("storage", call = "write");
+        actix_web::web::block(move || span.in_scope(|| db.write_blocking(f)))
+            .await
+            .map_err(|e| E::from(StorageError::Blocking(e.to_string())))?
+    }
+
+    /// [`Db::write`] on the calling thread: for threads of our own (the background
+    /// tasks) and the command line, never for actix's async workers. It is the one
+    /// way anything is written: its transaction, then the keys of what it changed marked stale.
+    pub fn write_blocking<T, E, F>(&self, f: F) -> std::result::Result<T, E>
+    where
+        E: From<StorageError>,
+        F: FnOnce(&rusqlite::Transaction<'_>) -> std::result::Result<T, E>,
+    {
+        // A panic while writing poisons the lock, but the transaction was rolled
+        // back when it unwound, so the connection is still sound.
+        let mut conn = self.writer.lock().unwrap_or_else(|p| p.into_inner());
+        let tx = conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+            .map_err(StorageError::from)?;
+        let before = last_change(&tx)?;
+        let value = f(&tx)?;
+        let logged = changes::list(
+            &tx,
+            before,
+            &[],
+            u32::MAX,
+            visibility::Visibility::Everything,
+        )?;
+        let Some(keys) = self.generation.keys_of(&logged) else {
+            tx.commit().map_err(StorageError::from)?;
+            self.generation.bump();
+            return Ok(value);
+        };
+        // Marked before the commit and again after it: no reader can take a
+        // response read before the commit for a current one, even in between.
+        self.generation.committing(&keys);
+        let committed = tx.commit().map_err(StorageError::from);
+        self.generation.committed(&keys);
+        committed?;
+        Ok(value)
     }
 
     /// Runs `f` with a read connection, on the calling thread: for threads of our own
@@ -347,28 +321,6 @@ impl Db {
         let conn = self.pool.get_timeout(self.deadline)?;
         let _deadline = deadline::Deadline::start(&conn, self.deadline);
         f(&conn)
-    }
-
-    /// Runs `f` on the writer connection outside the request path (command-line
-    /// tools, scheduled publication); what it changed is marked changed after it.
-    pub fn write_blocking<T>(&self, f: impl FnOnce(&mut Connection) -> Result<T>) -> Result<T> {
-        let mut conn = self.writer.lock().unwrap_or_else(|p| p.into_inner());
-        let before = last_change(&conn)?;
-        let value = f(&mut conn);
-        let logged = changes::list(
-            &conn,
-            before,
-            &[],
-            u32::MAX,
-            visibility::Visibility::Everything,
-        )?;
-        if !logged.is_empty() {
-            match self.generation.keys_of(&logged) {
-                Some(keys) => self.generation.committed(&keys),
-                None => self.generation.bump(),
-            }
-        }
-        value
     }
 
     /// The content generation, moved by every write, with the keys each touched.
@@ -403,8 +355,10 @@ impl Db {
 /// the current schema and seeded with the fixtures if it never was.
 pub fn open_file(path: &Path) -> Result<Connection> {
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir)
-            .map_err(|e| StorageError::Fixtures(format!("cannot create {}: {e}", dir.display())))?;
+        std::fs::create_dir_all(dir).map_err(|source| StorageError::Io {
+            what: format!("cannot create {}", dir.display()),
+            source,
+        })?;
     }
     let mut conn = Connection::open(path)?;
     schema::refuse_newer(&conn, path)?;
@@ -429,6 +383,29 @@ fn row_exists(conn: &Connection, table: &str, id: &str) -> Result<bool> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_write_is_one_transaction_that_bumps_the_generation() {
+        let db = Db::open_in_memory().unwrap();
+        let before = db.generation().current();
+        let count = |db: &Db| {
+            db.read_blocking(|conn| {
+                Ok(conn.query_row("SELECT count(*) FROM api_keys", [], |r| r.get::<_, i64>(0))?)
+            })
+            .unwrap()
+        };
+        let failed: Result<()> = db.write_blocking(|conn| {
+            keys::create(conn, "gone", keys::Role::Editor, None, 0)?;
+            Err(StorageError::Blocking("refused".into()))
+        });
+        assert!(failed.is_err());
+        assert_eq!(count(&db), 0, "a failed write leaves nothing");
+        assert_eq!(db.generation().current(), before, "and bumps nothing");
+        db.write_blocking(|conn| keys::create(conn, "kept", keys::Role::Editor, None, 0))
+            .unwrap();
+        assert_eq!(count(&db), 1);
+        assert_eq!(db.generation().current(), before + 1, "a commit bumps it");
+    }
 
     #[actix_web::test]
     async fn key_checks_do_not_wait_for_a_busy_read_pool() {

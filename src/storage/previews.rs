@@ -35,10 +35,16 @@ fn secret(conn: &Connection) -> Result<Option<Vec<u8>>> {
 
 /// Replaces the secret, which revokes every preview link issued so far.
 pub fn rotate_secret(conn: &Connection) -> Result<()> {
+    set_secret(conn, &URL_SAFE_NO_PAD.encode(random(32)?))
+}
+
+/// Sets the secret (base64url) to a given one: the description's examples use a
+/// fixed one, so that their preview tokens do not change between builds.
+pub fn set_secret(conn: &Connection, secret: &str) -> Result<()> {
     conn.execute(
         "INSERT INTO meta (key, value) VALUES ('preview_secret', ?1)
          ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-        [URL_SAFE_NO_PAD.encode(random(32)?)],
+        [secret],
     )?;
     Ok(())
 }

@@ -14,7 +14,7 @@ use super::list::Resource;
 use super::query::{Facet, Listing, Sort, Where, time_column};
 use super::read::{Statement, all_rows};
 use super::visibility::{public_article, public_quote};
-use crate::domain::{HitType, Links, SearchHit};
+use crate::domain::{Links, ResourceKind, SearchHit};
 
 /// The bm25 rank of a full-text index with its column weights (a match in a headline
 /// or name counts more than one in a body). Lower is better.
@@ -39,7 +39,7 @@ pub(super) use rank;
 pub struct SearchFilter {
     pub q: FtsQuery,
     /// Empty: every type.
-    pub types: Vec<HitType>,
+    pub types: Vec<ResourceKind>,
 }
 
 /// Each arm takes the query and whether its type is wanted; an unwanted arm is a
@@ -67,28 +67,28 @@ const HITS: &str = concat!(
 
 /// Title and snippet of the hits of one type; `{}` takes the ids. The snippet marks
 /// matches with two private-use characters, replaced by `<mark>` once escaped.
-const DETAILS: [(HitType, &str); 4] = [
+const DETAILS: [(ResourceKind, &str); 4] = [
     (
-        HitType::Article,
+        ResourceKind::Article,
         "SELECT a.id, a.headline, snippet(articles_fts, -1, char(57344), char(57345), '…', 24)
          FROM articles_fts JOIN articles a ON a.rowid = articles_fts.rowid
          WHERE articles_fts MATCH ? AND articles_fts.rowid IN (SELECT rowid FROM articles WHERE id IN ({}))",
     ),
     (
-        HitType::Quote,
+        ResourceKind::Quote,
         "SELECT q.id, p.name || ': “' || q.text || '”',
                 snippet(quotes_fts, 0, char(57344), char(57345), '…', 24)
          FROM quotes_fts JOIN quotes q ON q.rowid = quotes_fts.rowid JOIN participants p ON p.id = q.speaker
          WHERE quotes_fts MATCH ? AND quotes_fts.rowid IN (SELECT rowid FROM quotes WHERE id IN ({}))",
     ),
     (
-        HitType::Participant,
+        ResourceKind::Participant,
         "SELECT p.id, p.name, snippet(participants_fts, -1, char(57344), char(57345), '…', 24)
          FROM participants_fts JOIN participants p ON p.rowid = participants_fts.rowid
          WHERE participants_fts MATCH ? AND participants_fts.rowid IN (SELECT rowid FROM participants WHERE id IN ({}))",
     ),
     (
-        HitType::Event,
+        ResourceKind::Event,
         "SELECT e.id, e.title, snippet(events_fts, -1, char(57344), char(57345), '…', 24)
          FROM events_fts JOIN events e ON e.rowid = events_fts.rowid
          WHERE events_fts MATCH ? AND events_fts.rowid IN (SELECT rowid FROM events WHERE id IN ({}))",
@@ -117,7 +117,7 @@ impl Resource for SearchHit {
 
     fn conditions(filter: &SearchFilter) -> Where {
         let mut w = Where::default();
-        for kind in HitType::ALL {
+        for kind in ResourceKind::ALL {
             let wanted = filter.types.is_empty() || filter.types.contains(&kind);
             w.bind_source([filter.q.to_sql(), Value::Integer(wanted.into())]);
         }
@@ -126,7 +126,7 @@ impl Resource for SearchHit {
 
     fn from_row(row: &Row<'_>) -> rusqlite::Result<Self> {
         let kind: String = row.get("type")?;
-        let kind = HitType::parse(&kind).unwrap_or(HitType::Article);
+        let kind = ResourceKind::parse(&kind).unwrap_or(ResourceKind::Article);
         let id: String = row.get("id")?;
         let rank: f64 = row.get("rank")?;
         Ok(SearchHit {

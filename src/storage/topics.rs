@@ -63,8 +63,11 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<Topic> {
 }
 
 pub fn insert(conn: &Connection, t: &NewTopic, now: i64) -> Result<()> {
-    let media_topics = serde_json::to_string(&t.media_topics)
-        .map_err(|e| super::StorageError::Fixtures(e.to_string()))?;
+    let media_topics =
+        serde_json::to_string(&t.media_topics).map_err(|source| super::StorageError::Json {
+            what: "media topics".into(),
+            source,
+        })?;
     conn.execute(
         "INSERT INTO topics (id, name, description, media_topics, updated_at)
          VALUES (?1, ?2, ?3, ?4, ?5)",

@@ -5,12 +5,13 @@
 use rusqlite::Connection;
 
 use super::Result;
+use crate::domain::ResourceKind;
 
 /// For each kind, the queries yielding `(kind, id)` of what names the resource `?1`.
-fn queries(kind: &str) -> &'static [(&'static str, &'static str)] {
+fn queries(kind: ResourceKind) -> &'static [(&'static str, &'static str)] {
     match kind {
         // An article lists its quotes; an article's body may carry a quote block.
-        "quote" => &[
+        ResourceKind::Quote => &[
             ("article", "SELECT article FROM quotes WHERE id = ?1"),
             (
                 "article",
@@ -19,18 +20,18 @@ fn queries(kind: &str) -> &'static [(&'static str, &'static str)] {
             ),
         ],
         // A quote is visible only while its article is.
-        "article" => &[("quote", "SELECT id FROM quotes WHERE article = ?1")],
+        ResourceKind::Article => &[("quote", "SELECT id FROM quotes WHERE article = ?1")],
         // An event lists its subevents.
-        "event" => &[(
+        ResourceKind::Event => &[(
             "event",
             "SELECT parent FROM events WHERE id = ?1 AND parent IS NOT NULL",
         )],
-        _ => &[],
+        ResourceKind::Participant => &[],
     }
 }
 
 /// The keys of what names `kind` `id` as the database stands now, sorted.
-pub fn of(conn: &Connection, kind: &str, id: &str) -> Result<Vec<String>> {
+pub fn of(conn: &Connection, kind: ResourceKind, id: &str) -> Result<Vec<String>> {
     let mut keys = Vec::new();
     for (named, sql) in queries(kind) {
         let ids = conn

@@ -7,6 +7,7 @@
 //! timelines, feeds, includes and the change log all build on these conditions, so
 //! a draft cannot leak through one surface that forgot it.
 
+use crate::domain::ResourceKind;
 use rusqlite::{Connection, OptionalExtension};
 
 use super::Result;
@@ -111,30 +112,34 @@ pub fn visible_quote(visibility: Visibility) -> &'static str {
 }
 
 /// Whether the resource `kind`/`id` is public now (false when it does not exist).
-pub fn is_public(conn: &Connection, kind: &str, id: &str) -> Result<bool> {
+pub fn is_public(conn: &Connection, kind: ResourceKind, id: &str) -> Result<bool> {
     is_visible(conn, kind, id, Visibility::Public)
 }
 
 /// Whether partners with embargo access see the resource `kind`/`id` now.
-pub fn is_early(conn: &Connection, kind: &str, id: &str) -> Result<bool> {
+pub fn is_early(conn: &Connection, kind: ResourceKind, id: &str) -> Result<bool> {
     is_visible(conn, kind, id, Visibility::Early)
 }
 
 /// Whether `visibility` sees the resource `kind`/`id` now (false when it does not
 /// exist).
-pub fn is_visible(conn: &Connection, kind: &str, id: &str, visibility: Visibility) -> Result<bool> {
+pub fn is_visible(
+    conn: &Connection,
+    kind: ResourceKind,
+    id: &str,
+    visibility: Visibility,
+) -> Result<bool> {
     let sql = match kind {
-        "article" => format!(
+        ResourceKind::Article => format!(
             "SELECT 1 FROM articles a WHERE a.id = ?1 AND {}",
             visible(visibility)
         ),
-        "quote" => format!(
+        ResourceKind::Quote => format!(
             "SELECT 1 FROM quotes q WHERE q.id = ?1 AND {}",
             visible_quote(visibility)
         ),
-        "participant" => "SELECT 1 FROM participants WHERE id = ?1".to_owned(),
-        "event" => "SELECT 1 FROM events WHERE id = ?1".to_owned(),
-        _ => return Ok(true),
+        ResourceKind::Participant => "SELECT 1 FROM participants WHERE id = ?1".to_owned(),
+        ResourceKind::Event => "SELECT 1 FROM events WHERE id = ?1".to_owned(),
     };
     Ok(conn
         .prepare_cached(&sql)?

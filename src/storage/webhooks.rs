@@ -7,8 +7,8 @@ use rusqlite::{Connection, OptionalExtension, Row, params};
 
 use super::Result;
 use super::keys::{hex, random};
-use crate::domain::Links;
 use crate::domain::webhook::{DeliveryState, NewWebhook, Webhook};
+use crate::domain::{Links, ResourceKind};
 
 const SELECT: &str = "SELECT id, url, types, embargo, created_at, next_seq, attempts,
     next_attempt_at, last_error, last_delivered_at FROM webhooks WHERE kind = 'webhook'";
@@ -44,15 +44,30 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<Webhook> {
 pub fn create(conn: &Connection, hook: &NewWebhook, now: i64, by: Option<&str>) -> Result<Webhook> {
     let id = hex(&random(6)?);
     let secret = URL_SAFE_NO_PAD.encode(random(32)?);
+    insert(conn, &id, hook, &secret, now, by)?;
+    let mut created = get(conn, &id)?.ok_or(rusqlite::Error::QueryReturnedNoRows)?;
+    created.secret = Some(secret);
+    Ok(created)
+}
+
+/// Subscribes `hook` under a given id and secret, from the next change on. The
+/// description's examples use it for a subscription that does not change between
+/// builds.
+pub fn insert(
+    conn: &Connection,
+    id: &str,
+    hook: &NewWebhook,
+    secret: &str,
+    now: i64,
+    by: Option<&str>,
+) -> Result<()> {
     let types = serde_json::to_string(&hook.types).unwrap_or_else(|_| "[]".into());
     conn.execute(
         "INSERT INTO webhooks (id, url, types, secret, created_at, created_by, next_seq, embargo)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, (SELECT coalesce(max(seq), 0) + 1 FROM changes), ?7)",
         params![id, hook.url, types, secret, now, by, hook.embargo],
     )?;
-    let mut created = get(conn, &id)?.ok_or(rusqlite::Error::QueryReturnedNoRows)?;
-    created.secret = Some(secret);
-    Ok(created)
+    Ok(())
 }
 
 pub fn get(conn: &Connection, id: &str) -> Result<Option<Webhook>> {
@@ -114,7 +129,7 @@ pub struct Due {
     pub kind: Kind,
     pub id: String,
     pub url: String,
-    pub types: Vec<String>,
+    pub types: Vec<ResourceKind>,
     pub secret: String,
     pub next_seq: i64,
     pub attempts: u32,

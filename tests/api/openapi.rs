@@ -6,7 +6,7 @@ use crate::helpers::spawn_app;
 
 #[actix_web::test]
 async fn the_committed_description_is_the_generated_one() {
-    let generated = newsdesk::openapi::render()
+    let generated = newsdesk::cli::openapi::render()
         .await
         .expect("the description renders");
     let committed = include_str!("../../openapi/openapi.json");

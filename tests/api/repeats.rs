@@ -108,3 +108,44 @@ async fn the_description_says_a_repeated_name_counts_once() {
         assert!(param["schema"].get("uniqueItems").is_none(), "{param}");
     }
 }
+
+/// `type` takes one form everywhere: repeated, as the description says; the
+/// comma-separated form that search and timelines took first is taken too, also by
+/// the change log.
+#[actix_web::test]
+async fn the_type_filter_is_taken_repeated_or_comma_separated_everywhere() {
+    let app = spawn_app().await;
+    for (repeated, commas) in [
+        (
+            "/v1/changes?type=article&type=quote",
+            "/v1/changes?type=article,quote",
+        ),
+        (
+            "/v1/search?q=food+security&type=article&type=quote",
+            "/v1/search?q=food+security&type=article,quote",
+        ),
+        (
+            "/v1/participants/xi-jinping/timeline?type=quote&type=event",
+            "/v1/participants/xi-jinping/timeline?type=quote,event",
+        ),
+    ] {
+        let page = app.get_ok(repeated).await;
+        assert!(!page["data"].as_array().unwrap().is_empty(), "{repeated}");
+        assert_eq!(
+            page,
+            app.get_ok(commas).await,
+            "{repeated} answers as {commas}"
+        );
+    }
+    let some = app.get_ok("/v1/changes?type=article&type=quote").await;
+    let all = app.get_ok("/v1/changes").await;
+    assert!(some["data"].as_array().unwrap().len() < all["data"].as_array().unwrap().len());
+    for bad in [
+        "/v1/changes?type=",
+        "/v1/changes?type=article,topic",
+        "/v1/search?q=a&type=article&type=blog",
+        "/v1/participants/xi-jinping/timeline?type=participant",
+    ] {
+        assert_problem(&app.get(bad).await, 400);
+    }
+}

@@ -4,7 +4,7 @@
 use std::collections::BTreeSet;
 
 use newsdesk::domain::{
-    Article, Event, EventKind, HitType, Participant, ParticipantId, ParticipantKind, Quote,
+    Article, Event, EventKind, Participant, ParticipantId, ParticipantKind, Quote, ResourceKind,
     SearchHit, TimelineEntry,
 };
 use newsdesk::storage::articles::ArticleFilter;
@@ -162,7 +162,7 @@ fn full_scans(lines: &[String]) -> Vec<String> {
 async fn every_list_filter_and_search_is_served_by_an_index() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("corpus.db");
-    newsdesk::storage::generate::generate(&path, 400, 7).unwrap();
+    newsdesk::corpus::generate(&path, 400, 7).unwrap();
     let conn = Connection::open(&path).unwrap();
     let harbour = || Some(FtsQuery::parse("harbour").unwrap());
     let person = || vec![ParticipantId::parse("gen-person-1").unwrap()];
@@ -329,7 +329,7 @@ async fn every_list_filter_and_search_is_served_by_an_index() {
     }
     let search = SearchFilter {
         q: FtsQuery::parse("harbour OR trade").unwrap(),
-        types: vec![HitType::Quote],
+        types: vec![ResourceKind::Quote],
     };
     check(
         plans::<SearchHit>(
@@ -384,7 +384,7 @@ async fn the_generated_corpus_is_deterministic_and_realistic() {
     let dir = tempfile::tempdir().unwrap();
     let dump = |name: &str, seed: u64| {
         let path = dir.path().join(name);
-        let done = newsdesk::storage::generate::generate(&path, 500, seed).unwrap();
+        let done = newsdesk::corpus::generate(&path, 500, seed).unwrap();
         assert_eq!(done.articles, 500);
         let conn = Connection::open(&path).unwrap();
         let rows: Vec<String> = conn
@@ -424,6 +424,6 @@ async fn the_generated_corpus_is_deterministic_and_realistic() {
     assert!(first[0].starts_with("gen-article-1"));
     assert_eq!(first, dump("b.db", 42), "same seed, same corpus");
     assert_ne!(first, dump("c.db", 43), "another seed, another corpus");
-    let again = newsdesk::storage::generate::generate(&dir.path().join("a.db"), 10, 1);
+    let again = newsdesk::corpus::generate(&dir.path().join("a.db"), 10, 1);
     assert!(again.is_err(), "a database is generated into once");
 }

@@ -1234,11 +1234,7 @@ export interface components {
              *     public): a mirror removes its copy.
              */
             tombstone: boolean;
-            /**
-             * @description `article`, `quote`, `participant` or `event`.
-             * @example article
-             */
-            type: string;
+            type: components["schemas"]["ResourceKind"];
         };
         /** @description A page of the change log. */
         ChangeList: {
@@ -1466,7 +1462,7 @@ export interface components {
                  * @example Aleksandr Lukashenko at the SCO summit in Astana
                  */
                 title: string;
-                type: components["schemas"]["HitType"];
+                type: components["schemas"]["ResourceKind"];
                 /** Format: date-time */
                 updated_at: string;
             }[];
@@ -1723,11 +1719,6 @@ export interface components {
                 [key: string]: components["schemas"]["TaskReport"];
             } | null;
         };
-        /**
-         * @description The kinds of resource a search looks through.
-         * @enum {string}
-         */
-        HitType: "article" | "quote" | "participant" | "event";
         /** @description Related resources, grouped by type. */
         Included: {
             articles?: components["schemas"]["Article"][];
@@ -1947,7 +1938,7 @@ export interface components {
              */
             embargo?: boolean | null;
             /** @description `article`, `quote`, `participant`, `event`; absent or empty for all. */
-            types?: string[] | null;
+            types?: components["schemas"]["ResourceKind"][] | null;
             /**
              * @description An absolute `http` or `https` URL.
              * @example https://partner.example/newsdesk-hook
@@ -2164,10 +2155,10 @@ export interface components {
             primary_url?: string | null;
         };
         /**
-         * @description The kinds of resource the log records.
+         * @description A kind of resource: `article`, `quote`, `participant` or `event`.
          * @enum {string}
          */
-        ResourceType: "article" | "quote" | "participant" | "event";
+        ResourceKind: "article" | "quote" | "participant" | "event";
         /**
          * @description The rights and usage terms of an article. A member the article leaves `null` is
          *     the newsroom's default (`--copyright-holder`, `--copyright-notice`,
@@ -2424,7 +2415,7 @@ export interface components {
                  *       "article"
                  *     ]
                  */
-                types: string[];
+                types: components["schemas"]["ResourceKind"][];
                 /** @example https://partner.example/newsdesk-hook */
                 url: string;
             };
@@ -2463,7 +2454,7 @@ export interface components {
             rounds: number;
         };
         /**
-         * @description The kinds of item a timeline merges.
+         * @description The kinds of item a timeline merges: the resource kinds that have a date.
          * @enum {string}
          */
         TimelineType: "article" | "quote" | "event";
@@ -2530,7 +2521,7 @@ export interface components {
              *       "article"
              *     ]
              */
-            types: string[];
+            types: components["schemas"]["ResourceKind"][];
             /** @example https://partner.example/newsdesk-hook */
             url: string;
         };
@@ -5452,12 +5443,14 @@ export interface operations {
                  */
                 since?: string;
                 /**
-                 * @description Only changes to this type of resource; repeat for several.
+                 * @description Only changes to resources of these types: `article`, `quote`, `participant`,
+                 *     `event` (default: all). Repeat for several (`type=article&type=quote`); a
+                 *     comma-separated list (`type=article,quote`) is taken too.
                  * @example [
                  *       "article"
                  *     ]
                  */
-                type?: components["schemas"]["ResourceType"][];
+                type?: components["schemas"]["ResourceKind"][];
                 /** @description Page size, 1 to 1000. */
                 limit?: number;
             };
@@ -6885,14 +6878,15 @@ export interface operations {
                  */
                 include?: ("articles" | "quotes" | "events")[];
                 /**
-                 * @description Only items of these types, comma-separated: `article`, `quote`, `event`
-                 *     (default: all). A name given twice counts once.
+                 * @description Only items of these types: `article`, `quote`, `event` (default: all). Repeat
+                 *     for several (`type=article&type=quote`); a comma-separated list
+                 *     (`type=article,quote`) is taken too.
                  * @example [
                  *       "article",
                  *       "quote"
                  *     ]
                  */
-                type?: ("article" | "quote" | "event")[];
+                type?: components["schemas"]["TimelineType"][];
             };
             header?: never;
             path: {
@@ -8284,14 +8278,15 @@ export interface operations {
                  */
                 include?: ("articles" | "quotes" | "events")[];
                 /**
-                 * @description Only items of these types, comma-separated: `article`, `quote`, `event`
-                 *     (default: all). A name given twice counts once.
+                 * @description Only items of these types: `article`, `quote`, `event` (default: all). Repeat
+                 *     for several (`type=article&type=quote`); a comma-separated list
+                 *     (`type=article,quote`) is taken too.
                  * @example [
                  *       "article",
                  *       "quote"
                  *     ]
                  */
-                type?: ("article" | "quote" | "event")[];
+                type?: components["schemas"]["TimelineType"][];
             };
             header?: never;
             path: {
@@ -9396,14 +9391,16 @@ export interface operations {
                  */
                 q: string;
                 /**
-                 * @description Only hits of these types, comma-separated: `article`, `quote`,
-                 *     `participant`, `event` (default: all). A name given twice counts once.
+                 * @description Only hits of these types: `article`, `quote`,
+                 *     `participant`, `event` (default: all). Repeat
+                 *     for several (`type=article&type=quote`); a comma-separated list
+                 *     (`type=article,quote`) is taken too.
                  * @example [
                  *       "article",
                  *       "quote"
                  *     ]
                  */
-                type?: ("article" | "quote" | "participant" | "event")[];
+                type?: components["schemas"]["ResourceKind"][];
             };
             header?: never;
             path?: never;

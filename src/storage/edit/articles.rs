@@ -8,7 +8,9 @@ use serde_json::Value;
 use utoipa::ToSchema;
 
 use super::{Ctx, EditError, EditResult, Editable, Ref, check_refs};
-use crate::domain::{Article, ArticleId, ArticleStatus, Block, Invalid, NewArticle, Slug};
+use crate::domain::{
+    Article, ArticleId, ArticleStatus, Block, Invalid, NewArticle, ResourceKind, Slug,
+};
 use crate::storage::articles::{self, Stamp, Visibility};
 use crate::storage::changes::{self, Operation, Reason};
 use crate::storage::visibility;
@@ -17,7 +19,7 @@ use crate::storage::{Result, StorageError};
 impl Editable for Article {
     type Id = ArticleId;
     type New = NewArticle;
-    const KIND: &'static str = "article";
+    const KIND: ResourceKind = ResourceKind::Article;
 
     fn parse(value: Value, now: DateTime<Utc>) -> Result<NewArticle, Invalid> {
         NewArticle::from_json(value, now)
@@ -49,7 +51,8 @@ impl Editable for Article {
         check_article_refs(conn, id, new, ctx.seeding)?;
         let now = ctx.now.timestamp();
         // Public as the log last told readers, so that a flip always reaches them.
-        let (was_public, was_early) = changes::last_audience(conn, "article", id.as_str())?;
+        let (was_public, was_early) =
+            changes::last_audience(conn, ResourceKind::Article, id.as_str())?;
         let published_at = match (new.published_at, previous) {
             // Publishing a draft without a new time publishes it now.
             (Some(t), Some(p))
@@ -87,8 +90,8 @@ impl Editable for Article {
                 params![id, version, note.as_str(), now],
             )?;
         }
-        let is_public = visibility::is_public(conn, "article", id.as_str())?;
-        let is_early = visibility::is_early(conn, "article", id.as_str())?;
+        let is_public = visibility::is_public(conn, ResourceKind::Article, id.as_str())?;
+        let is_early = visibility::is_early(conn, ResourceKind::Article, id.as_str())?;
         // Seen by an audience (the public, or partners with embargo access) that did
         // not see it before.
         let appeared = (is_public && !was_public) || (is_early && !was_early);
@@ -105,7 +108,14 @@ impl Editable for Article {
                 .query_map([id], |r| r.get(0))?
                 .collect::<rusqlite::Result<_>>()?;
             for quote in &quotes {
-                ctx.log(conn, "quote", quote, Operation::Update, reason, &[])?;
+                ctx.log(
+                    conn,
+                    ResourceKind::Quote,
+                    quote,
+                    Operation::Update,
+                    reason,
+                    &[],
+                )?;
             }
         }
         Ok(match previous {
@@ -128,7 +138,7 @@ impl Editable for Article {
             conn.execute("DELETE FROM quotes WHERE id = ?1", [quote])?;
             ctx.log(
                 conn,
-                "quote",
+                ResourceKind::Quote,
                 quote,
                 Operation::Delete,
                 Reason::Deleted,
@@ -215,8 +225,10 @@ fn check_article_refs(
 
 /// Keeps the version being replaced, as it was served.
 fn snapshot(conn: &Connection, previous: &Article) -> EditResult<()> {
-    let json = serde_json::to_string(previous)
-        .map_err(|e| StorageError::Fixtures(format!("serializing article: {e}")))?;
+    let json = serde_json::to_string(previous).map_err(|source| StorageError::Json {
+        what: "an article".into(),
+        source,
+    })?;
     conn.execute(
         "INSERT OR REPLACE INTO article_versions (article, version, updated_at, changed_by, snapshot)
          VALUES (?1, ?2, ?3, (SELECT changed_by FROM articles WHERE id = ?1), ?4)",
@@ -263,9 +275,12 @@ pub fn article_versions(conn: &Connection, id: &ArticleId) -> Result<Option<Vec<
                 changed_by: r.get(2)?,
                 correction_note: r.get(3)?,
                 current: false,
-                links: crate::domain::Links {
-                    self_: format!("/v1/articles/{id}/versions/{version}"),
-                },
+                links: crate::domain::Links::under(
+                    "articles",
+                    id.as_str(),
+                    "versions",
+                    &version.to_string(),
+                ),
             })
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
@@ -286,12 +301,20 @@ pub fn article_version(conn: &Connection, id: &ArticleId, version: u32) -> Resul
     if let Some(json) = stored {
         return serde_json::from_str(&json)
             .map(Some)
-            .map_err(|e| StorageError::Fixtures(format!("stored version: {e}")));
+            .map_err(|source| StorageError::Json {
+                what: format!("version {version} of `{id}`"),
+                source,
+            });
     }
     match by_id::find::<Article>(conn, id, Visibility::Everything)? {
-        Some(a) if a.version == version => serde_json::to_value(a)
-            .map(Some)
-            .map_err(|e| StorageError::Fixtures(e.to_string())),
+        Some(a) if a.version == version => {
+            serde_json::to_value(a)
+                .map(Some)
+                .map_err(|source| StorageError::Json {
+                    what: format!("the article `{id}`"),
+                    source,
+                })
+        }
         _ => Ok(None),
     }
 }

@@ -6,7 +6,7 @@ use rusqlite::{Connection, OptionalExtension};
 use serde_json::Value;
 
 use super::{Ctx, EditError, EditResult, Editable, Ref, check_dependents, check_refs};
-use crate::domain::{Event, EventId, FieldError, Invalid, NewEvent};
+use crate::domain::{Event, EventId, FieldError, Invalid, NewEvent, ResourceKind};
 use crate::storage::Result;
 use crate::storage::changes::Reason;
 use crate::storage::events;
@@ -14,7 +14,7 @@ use crate::storage::events;
 impl Editable for Event {
     type Id = EventId;
     type New = NewEvent;
-    const KIND: &'static str = "event";
+    const KIND: ResourceKind = ResourceKind::Event;
 
     fn parse(value: Value, _now: DateTime<Utc>) -> Result<NewEvent, Invalid> {
         NewEvent::from_json(value)

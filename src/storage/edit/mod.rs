@@ -21,7 +21,7 @@ use super::StorageError;
 use super::changes::{self, Operation, Reason};
 use super::touches;
 use crate::domain::input::merge_patch;
-use crate::domain::{FieldError, Invalid};
+use crate::domain::{FieldError, Invalid, ResourceKind};
 
 /// Why a write was refused. Nothing was changed.
 #[derive(Debug, thiserror::Error)]
@@ -68,7 +68,7 @@ impl Ctx {
     fn log(
         &self,
         conn: &Connection,
-        kind: &str,
+        kind: ResourceKind,
         id: &str,
         op: Operation,
         reason: Reason,
@@ -92,8 +92,8 @@ impl Ctx {
 pub trait Editable: Serialize + Sized + Send + 'static {
     type Id: Clone + Display + PartialEq + Send + 'static;
     type New: Send + 'static;
-    /// The resource's name in messages and the change log (`article`).
-    const KIND: &'static str;
+    /// The resource's kind, which names it in messages and the change log.
+    const KIND: ResourceKind;
 
     fn parse(value: Value, now: DateTime<Utc>) -> Result<Self::New, Invalid>;
     fn id(&self) -> &Self::Id;
@@ -149,7 +149,7 @@ pub fn create<R: Editable>(conn: &Connection, new: R::New, ctx: &Ctx) -> EditRes
     if R::load(conn, &id)?.is_some() {
         return Err(EditError::Conflict(format!(
             "There is already {} {} with the id `{id}`; PUT to it to replace it.",
-            article_for(R::KIND),
+            article_for(R::KIND.as_str()),
             R::KIND
         )));
     }
@@ -202,8 +202,10 @@ pub fn patch<R: Editable>(
 ) -> EditResult<R> {
     let previous = R::load(conn, id)?.ok_or_else(|| not_found::<R>(id))?;
     check(precondition, Some(&previous))?;
-    let mut document = serde_json::to_value(&previous)
-        .map_err(|e| StorageError::Fixtures(format!("serializing {}: {e}", R::KIND)))?;
+    let mut document = serde_json::to_value(&previous).map_err(|source| StorageError::Json {
+        what: R::KIND.to_string(),
+        source,
+    })?;
     merge_patch(&mut document, patch);
     let new = R::parse(document, ctx.now)?;
     if R::given_id(&new).is_some_and(|given| given != id) {

@@ -6,7 +6,7 @@ use rusqlite::Connection;
 use serde_json::Value;
 
 use super::{Ctx, EditResult, Editable, Ref, check_dependents, check_refs};
-use crate::domain::{Invalid, NewParticipant, Participant, ParticipantId};
+use crate::domain::{Invalid, NewParticipant, Participant, ParticipantId, ResourceKind};
 use crate::storage::Result;
 use crate::storage::changes::Reason;
 use crate::storage::participants;
@@ -14,7 +14,7 @@ use crate::storage::participants;
 impl Editable for Participant {
     type Id = ParticipantId;
     type New = NewParticipant;
-    const KIND: &'static str = "participant";
+    const KIND: ResourceKind = ResourceKind::Participant;
 
     fn parse(value: Value, _now: DateTime<Utc>) -> Result<NewParticipant, Invalid> {
         NewParticipant::from_json(value)

@@ -6,7 +6,7 @@ use rusqlite::Connection;
 use serde_json::Value;
 
 use super::{Ctx, EditResult, Editable, Ref, check_dependents, check_refs};
-use crate::domain::{Invalid, NewQuote, Quote, QuoteId};
+use crate::domain::{Invalid, NewQuote, Quote, QuoteId, ResourceKind};
 use crate::storage::Result;
 use crate::storage::articles::Visibility;
 use crate::storage::changes::Reason;
@@ -19,7 +19,7 @@ const CARRIED_BY: &str = "SELECT a.id FROM articles a, json_each(a.body) j
 impl Editable for Quote {
     type Id = QuoteId;
     type New = NewQuote;
-    const KIND: &'static str = "quote";
+    const KIND: ResourceKind = ResourceKind::Quote;
 
     fn parse(value: Value, _now: DateTime<Utc>) -> Result<NewQuote, Invalid> {
         NewQuote::from_json(value)

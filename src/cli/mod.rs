@@ -1,6 +1,8 @@
 //! The command line: `serve` (the default), `openapi`, `keys`, `generate`, `migrate`,
 //! `check`, `backup`, `healthcheck`.
 
+pub mod openapi;
+
 use std::io::Write;
 use std::process::ExitCode;
 
@@ -185,7 +187,7 @@ fn serve(settings: Settings) -> CliResult {
 }
 
 fn print_openapi() -> CliResult {
-    let spec = actix_web::rt::System::new().block_on(crate::openapi::render())?;
+    let spec = actix_web::rt::System::new().block_on(openapi::render())?;
     std::io::stdout().write_all(spec.as_bytes())?;
     Ok(ExitCode::SUCCESS)
 }
@@ -215,7 +217,7 @@ fn manage_keys(db: &std::path::Path, action: KeysAction) -> CliResult {
                 if embargo {
                     keys::grant_embargo(conn, keys::id_of(&key))?;
                 }
-                Ok(key)
+                Ok::<_, crate::storage::StorageError>(key)
             })?;
             println!(
                 "Created a {} key for {name}. Keep it now: it cannot be shown again.",
@@ -254,7 +256,7 @@ fn manage_keys(db: &std::path::Path, action: KeysAction) -> CliResult {
 }
 
 fn generate(db: &std::path::Path, articles: u64, seed: u64) -> CliResult {
-    let done = crate::storage::generate::generate(db, articles, seed)?;
+    let done = crate::corpus::generate(db, articles, seed)?;
     println!(
         "wrote {} articles, {} quotes, {} participants and {} events to {} in {:.1} s",
         done.articles,

@@ -5,7 +5,7 @@
 //! and built again at the end (a sort instead of a million random inserts), and
 //! the full-text insert triggers of articles and quotes are set aside.
 
-mod corpus;
+mod content;
 mod side;
 mod text;
 mod write;
@@ -17,8 +17,8 @@ use std::time::{Duration, Instant};
 
 use rusqlite::Connection;
 
-use super::{Result, StorageError};
-use corpus::{Event, Sizes};
+use crate::storage::{Result, StorageError};
+use content::{Event, Sizes};
 use write::{ArticleWriter, Rows};
 
 /// What was written, and how long it took.
@@ -40,14 +40,14 @@ const BATCH: u64 = 2_000;
 /// quotes, to the database at `path` (created, migrated and seeded if needed).
 pub fn generate(path: &Path, articles: u64, seed: u64) -> Result<Generated> {
     let started = Instant::now();
-    let mut conn = super::open_file(path)?;
+    let mut conn = crate::storage::open_file(path)?;
     let taken: bool = conn.query_row(
         "SELECT EXISTS (SELECT 1 FROM meta WHERE key = 'generated')",
         [],
         |r| r.get(0),
     )?;
     if taken {
-        return Err(StorageError::Fixtures(format!(
+        return Err(StorageError::File(format!(
             "{} already holds a generated corpus; generate into a new file",
             path.display()
         )));
@@ -71,7 +71,7 @@ pub fn generate(path: &Path, articles: u64, seed: u64) -> Result<Generated> {
         |r| Ok((r.get(0)?, r.get(1)?)),
     )?;
     let sizes = Sizes::for_articles(articles);
-    let events = corpus::events(seed, &sizes);
+    let events = content::events(seed, &sizes);
     let tx = conn.transaction()?;
     let participants = write::write_entities(&tx, &sizes, &events)?;
     let set_aside = set_aside(&tx)?;
@@ -108,7 +108,7 @@ pub fn generate(path: &Path, articles: u64, seed: u64) -> Result<Generated> {
     let mut steps = vec![("written", started.elapsed())];
     tx.execute_batch(&set_aside)?;
     // Mirrors and webhooks learn of content from the change log: log the corpus too.
-    super::schema::log_unlogged_content(&tx)?;
+    crate::storage::schema::log_unlogged_content(&tx)?;
     tx.execute(
         "INSERT INTO meta (key, value) VALUES ('generated', ?1)",
         [format!("articles={articles} seed={seed}")],
@@ -171,7 +171,7 @@ impl Maker<'_> {
             let end = (n + BATCH).min(self.articles + 1);
             let batch: Vec<Rows> = (n..end)
                 .map(|i| {
-                    let article = corpus::article(self.seed, i, &self.sizes, self.events);
+                    let article = content::article(self.seed, i, &self.sizes, self.events);
                     let rowid = self.first_article + i as i64;
                     Rows::of(article, rowid, &mut quote_rowid, self.events)
                 })

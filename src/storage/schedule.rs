@@ -1,12 +1,14 @@
-//! What the clock changes: scheduled articles that fall due, embargoes that lift
-//! and articles that expire. The publication task logs them, as writes log theirs,
-//! so the changes feed, the webhooks and the response cache see them.
+//! The clock's changes to who sees an article: a scheduled article falling due, an
+//! embargo lifting, an article expiring. Nothing writes at that moment, so the
+//! announcer (`crate::publication`) logs them here, in the change log, for the
+//! feeds, the mirrors and the webhooks to see.
 
 use rusqlite::{Connection, OptionalExtension, params};
 
 use super::Result;
 use super::changes::{Operation, Reason, append, last_audience};
 use super::visibility;
+use crate::domain::ResourceKind;
 
 /// The articles whose audience the clock changed since the last announcement, by
 /// time: scheduled ones that fell due and embargoes that lifted (`published`), and
@@ -37,10 +39,10 @@ pub fn due(conn: &Connection, now: i64) -> Result<Vec<(String, Reason)>> {
         .collect::<rusqlite::Result<_>>()?;
     let mut due = Vec::new();
     for (id, _, expired) in times {
-        let logged = last_audience(conn, "article", &id)?;
+        let logged = last_audience(conn, ResourceKind::Article, &id)?;
         let current = (
-            visibility::is_public(conn, "article", &id)?,
-            visibility::is_early(conn, "article", &id)?,
+            visibility::is_public(conn, ResourceKind::Article, &id)?,
+            visibility::is_early(conn, ResourceKind::Article, &id)?,
         );
         if logged == current || due.iter().any(|(d, _)| *d == id) {
             continue;
@@ -74,7 +76,7 @@ pub fn announce_due(conn: &Connection, now: i64) -> Result<usize> {
         for quote in quotes {
             append(
                 conn,
-                "quote",
+                ResourceKind::Quote,
                 &quote,
                 Operation::Update,
                 *reason,
@@ -85,7 +87,7 @@ pub fn announce_due(conn: &Connection, now: i64) -> Result<usize> {
         }
         append(
             conn,
-            "article",
+            ResourceKind::Article,
             article,
             Operation::Update,
             *reason,

@@ -105,9 +105,10 @@ impl Side {
 
     fn remove(&self) -> Result<()> {
         match std::fs::remove_file(&self.path) {
-            Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(StorageError::Fixtures(
-                format!("cannot remove {}: {e}", self.path.display()),
-            )),
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(StorageError::Io {
+                what: format!("cannot remove {}", self.path.display()),
+                source: e,
+            }),
             _ => Ok(()),
         }
     }
@@ -116,7 +117,7 @@ impl Side {
 /// `CREATE VIRTUAL TABLE t USING fts5(cols, content=…, content_rowid=…, options)` as
 /// a table `side.t` with the same columns and options but no content table.
 fn without_content(sql: &str, table: &str) -> Result<String> {
-    let bad = || StorageError::Fixtures(format!("unexpected definition of {table}: {sql}"));
+    let bad = || StorageError::Corrupt(format!("unexpected definition of {table}: {sql}"));
     let open = sql.find('(').ok_or_else(bad)?;
     let close = sql.rfind(')').ok_or_else(bad)?;
     let mut args: Vec<&str> = sql[open + 1..close]

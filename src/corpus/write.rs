@@ -3,7 +3,7 @@
 
 use rusqlite::{Connection, Statement, params};
 
-use super::corpus::{self, Sizes, Who};
+use super::content::{self, Sizes, Who};
 use super::text;
 use crate::storage::Result;
 
@@ -14,13 +14,13 @@ const STAMP: i64 = crate::storage::seed::FIXTURE_TIME;
 pub(super) fn write_entities(
     tx: &Connection,
     sizes: &Sizes,
-    events: &[corpus::Event],
+    events: &[content::Event],
 ) -> Result<u64> {
     let mut topic = tx.prepare(
         "INSERT OR IGNORE INTO topics (id, name, description, updated_at) VALUES (?1, ?2, NULL, ?3)",
     )?;
     for (n, name) in text::TOPICS.iter().enumerate() {
-        topic.execute(params![corpus::topic_id(n), name, STAMP])?;
+        topic.execute(params![content::topic_id(n), name, STAMP])?;
     }
     let mut participant = tx.prepare(
         "INSERT INTO participants (id, kind, name, aliases, title, affiliation, updated_at)
@@ -172,10 +172,10 @@ pub(super) struct QuoteRow {
 impl Rows {
     /// The rows of `a`, whose rowid is `rowid` and whose quotes' rowids follow `quote_rowid`.
     pub(super) fn of(
-        a: corpus::Article,
+        a: content::Article,
         rowid: i64,
         quote_rowid: &mut i64,
-        events: &[corpus::Event],
+        events: &[content::Event],
     ) -> Self {
         let event = &events[a.event];
         let text: Vec<&str> = a.body.iter().map(|b| b.text()).collect();
@@ -191,7 +191,7 @@ impl Rows {
                     text: q.text,
                     speaker: q.speaker.id(),
                     speaker_name: q.speaker.name(),
-                    topic: corpus::topic_id(q.topic),
+                    topic: content::topic_id(q.topic),
                     topic_name: text::TOPICS[q.topic],
                 }
             })
@@ -206,7 +206,7 @@ impl Rows {
             summary: a.summary,
             body: serde_json::to_string(&a.body).unwrap_or_else(|_| "[]".to_owned()),
             text,
-            topics: a.topics.iter().map(|t| corpus::topic_id(*t)).collect(),
+            topics: a.topics.iter().map(|t| content::topic_id(*t)).collect(),
             event: event.id.clone(),
             participants: a.participants.iter().map(|w| w.id()).collect(),
             said_on: event.date.to_string(),
