@@ -1,6 +1,7 @@
 //! `/sitemap.xml`, its pages, and `/sitemap-news.xml`: the published articles for
 //! search engines, at the URLs of the frontend that shows them.
 
+use actix_web::http::header::{self, HeaderValue};
 use actix_web::{HttpRequest, HttpResponse, get, web};
 use chrono::Duration;
 
@@ -8,7 +9,7 @@ use super::AppState;
 use super::error::{ApiError, ApiResult};
 use super::negotiate::base_url;
 use crate::http::surrogate::Keys;
-use crate::representations::sitemaps;
+use crate::representations::{http_date, sitemaps};
 use crate::storage::sitemaps::{self as stored, Entry};
 
 /// How the sitemaps name articles and their publication.
@@ -117,7 +118,10 @@ pub async fn get_sitemap_page(
 /// title, as Google News reads them.
 #[utoipa::path(
     tag = "sitemaps",
-    responses((status = 200, description = "The news sitemap.", content((String = "application/xml"))))
+    responses((status = 200, description = "The news sitemap.", content((String = "application/xml")),
+        headers(("Expires" = String, description = "When the oldest article it lists leaves the \
+            48-hour window, which changes the sitemap with no write to purge it: no cache, the \
+            server's own included, keeps it past then. Absent when it lists nothing."))))
 )]
 #[get("/sitemap-news.xml")]
 pub async fn get_news_sitemap(
@@ -131,9 +135,16 @@ pub async fn get_news_sitemap(
         .read(move |conn| stored::newest(conn, since, NEWS_LIMIT))
         .await?;
     let base = base_url(&req);
-    Ok(xml(sitemaps::news(
-        &entries,
-        &settings.publication_name,
-        |e| article_url(&settings, &base, e),
-    )))
+    // The oldest entry leaves the window with no write to purge the sitemap: say
+    // when, so that no cache keeps it past then.
+    let leaves = entries
+        .last()
+        .map(|e| e.published_at + Duration::hours(NEWS_WINDOW_HOURS));
+    let mut response = xml(sitemaps::news(&entries, &settings.publication_name, |e| {
+        article_url(&settings, &base, e)
+    }));
+    if let Some(Ok(at)) = leaves.map(|at| HeaderValue::from_str(&http_date(at))) {
+        response.headers_mut().insert(header::EXPIRES, at);
+    }
+    Ok(response)
 }

@@ -31,6 +31,9 @@ use crate::storage::{ANY, Generation};
 struct Cached {
     generation: u64,
     depends_on: Box<[Box<str>]>,
+    /// From the response's `Expires`: a response that changes with the clock alone
+    /// (the news sitemap's 48-hour window) says when, as no write will purge it.
+    expires: Option<std::time::SystemTime>,
     headers: HeaderMap,
     body: Bytes,
 }
@@ -112,7 +115,12 @@ impl ResponseCache {
     /// The stored response for `key` if nothing it depends on changed since.
     fn fresh(&self, key: &str) -> Lookup {
         match self.store.get(key) {
-            Some(hit) if self.generation.fresh(hit.generation, &hit.depends_on) => {
+            Some(hit)
+                if self.generation.fresh(hit.generation, &hit.depends_on)
+                    && hit
+                        .expires
+                        .is_none_or(|at| std::time::SystemTime::now() < at) =>
+            {
                 Lookup::Fresh(hit)
             }
             Some(_) => Lookup::Stale,
@@ -246,9 +254,16 @@ pub async fn cache(
         let e: Box<dyn std::error::Error> = e.into();
         actix_web::error::ErrorInternalServerError(format!("reading the response body: {e}"))
     })?;
+    let expires = head
+        .headers()
+        .get(header::EXPIRES)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<header::HttpDate>().ok())
+        .map(std::time::SystemTime::from);
     let entry = Cached {
         generation,
         depends_on,
+        expires,
         headers: head.headers().clone(),
         body: body.clone(),
     };

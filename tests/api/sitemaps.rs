@@ -178,3 +178,35 @@ async fn sitemaps_are_in_the_openapi_description() {
     }
     assert_problem(&app.request("POST", "/sitemap.xml", &[]).await, 405);
 }
+
+#[actix_web::test]
+async fn the_news_sitemap_drops_an_article_when_it_leaves_the_window_without_a_write() {
+    let app = app(None).await;
+    let key = app.key(Role::Editor, "desk");
+    // Published two days ago but for eight seconds: it leaves the window with no
+    // write to purge what a cache holds.
+    let leaves = chrono::Utc::now() + chrono::Duration::seconds(8);
+    let mut body = article("Leaving soon", "published");
+    body["published_at"] = json!((leaves - chrono::Duration::hours(48)).to_rfc3339());
+    let created = app.write("POST", "/v1/articles", &key, &body).await;
+    assert_eq!(created.status, 201);
+
+    // Asked for three times: the response cache keeps it from the second on.
+    for _ in 0..3 {
+        assert_eq!(
+            all(&xml(&app, "/sitemap-news.xml").await, "news:title"),
+            ["Leaving soon"]
+        );
+    }
+    let reply = app.get("/sitemap-news.xml").await;
+    assert_eq!(reply.header("x-cache"), Some("hit"));
+    // It says when it stops being true, to the second.
+    let expires = reply.header("expires").expect("an Expires header");
+    let expires = chrono::DateTime::parse_from_rfc2822(&expires.replace("GMT", "+0000")).unwrap();
+    assert_eq!(expires.timestamp(), leaves.timestamp());
+
+    // Past that moment, no cache answers with it.
+    let wait = (expires.timestamp_millis() - chrono::Utc::now().timestamp_millis()).max(0);
+    tokio::time::sleep(std::time::Duration::from_millis(wait as u64 + 1_100)).await;
+    assert!(all(&xml(&app, "/sitemap-news.xml").await, "news:title").is_empty());
+}

@@ -39,6 +39,8 @@ const CREATED = {
   events: 'createdEventId',
   webhooks: 'webhookId',
 };
+// The token of the preview link that the collection mints, for the request that opens it.
+const PREVIEW_TOKEN = 'previewToken';
 // What the API root must link to, at least.
 const ROOT_LINKS = ['articles', 'quotes', 'participants', 'events', 'topics', 'search', 'changes', 'docs', 'openapi', 'health'];
 const METHOD_ORDER = ['POST', 'GET', 'PUT', 'PATCH', 'DELETE'];
@@ -133,8 +135,15 @@ function tests(method, path, operation, mediaType) {
     );
   }
   const resource = resourceOf(path);
-  if (method === 'POST' && CREATED[resource]) {
+  // Only a POST to the collection itself creates what the DELETE removes (a POST
+  // under an article, such as its previews, creates something else).
+  if (method === 'POST' && CREATED[resource] && path === `/v1/${resource}`) {
     lines.push(`pm.collectionVariables.set("${CREATED[resource]}", pm.response.json().data.id);`);
+  }
+  // A preview link is only good with the token the server signed: keep it for the
+  // request that opens it.
+  if (method === 'POST' && path === '/v1/articles/{id}/previews') {
+    lines.push(`pm.collectionVariables.set("${PREVIEW_TOKEN}", pm.response.json().data.token);`);
   }
   return lines;
 }
@@ -152,7 +161,8 @@ function fill(request, method, path, operation) {
   const values = {
     id: method === 'DELETE' || resource === 'webhooks'
       ? `{{${CREATED[resource]}}}`
-      : FIXTURE_IDS[resource],
+      // A preview opens the article the collection minted its link for.
+      : FIXTURE_IDS[resource === 'previews' ? 'articles' : resource],
     slug: FIXTURE_IDS[resource],
     n: '1',
     page: '1',
@@ -175,6 +185,7 @@ function fill(request, method, path, operation) {
     seen.add(q.key);
     const param = params[`query:${q.key}`];
     let example = param && param.example;
+    if (resource === 'previews' && q.key === 'token') example = `{{${PREVIEW_TOKEN}}}`;
     if (q.key === 'limit') example = 2;
     if (Array.isArray(example)) example = example.join(',');
     q.value = example === undefined ? '' : String(example);

@@ -3097,6 +3097,8 @@ export interface operations {
             /** @description The news sitemap. */
             200: {
                 headers: {
+                    /** @description When the oldest article it lists leaves the 48-hour window, which changes the sitemap with no write to purge it: no cache, the server's own included, keeps it past then. Absent when it lists nothing. */
+                    Expires?: string;
                     "Surrogate-Key": components["headers"]["Surrogate-Key"];
                     xkey: components["headers"]["xkey"];
                     [name: string]: unknown;
