@@ -1,14 +1,16 @@
 //! SQLite storage: the pool, the schema migrations, one module per resource.
 //! (The benchmark corpus generator, which writes a file of its own, is `crate::corpus`.)
 //!
-//! Every call runs on actix's blocking thread pool (`web::block`), never on an async
-//! worker: SQLite calls are synchronous and may wait on the disk.
+//! No call runs on an async worker: SQLite calls are synchronous and may wait on the
+//! disk. Reads run on actix's blocking thread pool (`web::block`); writes and API key
+//! checks on lanes of their own ([`lane`]), so they never queue behind reads.
 
 pub mod articles;
 pub mod backup;
 pub mod by_id;
 pub mod changes;
 pub mod check;
+mod connection;
 mod deadline;
 pub mod edit;
 mod error;
@@ -16,6 +18,7 @@ pub mod events;
 pub mod fts;
 mod generation;
 pub mod keys;
+mod lane;
 pub mod list;
 pub mod participants;
 pub mod previews;
@@ -45,49 +48,14 @@ use rusqlite::{Connection, OpenFlags};
 
 use crate::domain::Rights;
 
+pub use connection::open_file;
+use connection::{init_connection, init_with_rights};
 pub use deadline::Overload;
 pub use error::{Result, StorageError};
 pub use generation::{ANY, Generation, Purge};
 pub use list::{ListRequest, Listed, Resource};
 pub use query::{Cursor, Facet, FacetCount, Page, PageRequest, Sort, SortValue};
 pub use space::StorageFault;
-
-/// Settings applied to every connection, read or write.
-fn init_connection(conn: &mut Connection) -> rusqlite::Result<()> {
-    init_with_rights(conn, &Rights::default())
-}
-
-/// [`init_connection`], with the newsroom's default rights in the connection's
-/// `temp.newsroom_rights`, which article reads fill unset rights from. It shadows
-/// the empty `main.newsroom_rights` of migration 0008, which connections opened
-/// elsewhere read instead.
-fn init_with_rights(conn: &mut Connection, rights: &Rights) -> rusqlite::Result<()> {
-    conn.pragma_update(None, "foreign_keys", "ON")?;
-    // Rows replaced by `INSERT OR REPLACE` fire their delete triggers too, so the
-    // full-text indexes drop them (see migrations/0003_search.sql).
-    conn.pragma_update(None, "recursive_triggers", "ON")?;
-    // A write is acknowledged only once it is on disk.
-    conn.pragma_update(None, "synchronous", "FULL")?;
-    conn.busy_timeout(Duration::from_secs(5))?;
-    // Room for the page statements of every page size: relation lists are read
-    // with one statement per relation and number of ids (`relations::by_owner`).
-    conn.set_prepared_statement_cache_capacity(256);
-    conn.execute_batch(
-        "CREATE TEMP TABLE IF NOT EXISTS newsroom_rights (copyright_holder TEXT,
-            copyright_notice TEXT, usage_terms TEXT, license_url TEXT);
-         DELETE FROM temp.newsroom_rights;",
-    )?;
-    conn.execute(
-        "INSERT INTO temp.newsroom_rights VALUES (?1, ?2, ?3, ?4)",
-        rusqlite::params![
-            rights.copyright_holder,
-            rights.copyright_notice,
-            rights.usage_terms,
-            rights.license_url
-        ],
-    )?;
-    Ok(())
-}
 
 /// A handle on the database: cheap to clone, shared by all workers. Reads share a pool
 /// of connections; writes take turns on one connection, as SQLite has one writer.
@@ -97,6 +65,10 @@ pub struct Db {
     pool: Pool<SqliteConnectionManager>,
     keys: Pool<SqliteConnectionManager>,
     writer: Arc<Mutex<PooledConnection<SqliteConnectionManager>>>,
+    /// The thread writes run on: the writer's connection serves one at a time anyway.
+    writes: lane::Lane,
+    /// The threads key checks run on, one per connection of `keys`.
+    key_checks: lane::Lane,
     generation: Generation,
     /// How long one read may run (see [`deadline`]).
     deadline: Duration,
@@ -184,7 +156,7 @@ impl Db {
 
     fn with_manager(manager: impl Fn() -> SqliteConnectionManager, pool_size: u32) -> Result<Self> {
         // One more connection than the readers: the writer keeps it for good. A read
-        // waits for a free connection as long as it may then run (`read_in`).
+        // waits for a free connection as long as it may then run (`reading`).
         let pool = Pool::builder()
             .max_size(pool_size.max(1) + 1)
             .min_idle(Some(pool_size.max(1) + 1))
@@ -200,6 +172,8 @@ impl Db {
             pool,
             keys,
             writer,
+            writes: lane::Lane::new("newsdesk-write", 1)?,
+            key_checks: lane::Lane::new("newsdesk-keys", KEY_CONNECTIONS as usize)?,
             generation: Generation::default(),
             deadline: DEADLINE,
             path: None,
@@ -225,43 +199,46 @@ impl Db {
         F: FnOnce(&Connection) -> Result<T> + Send + 'static,
     {
         let span = tracing::debug_span!("storage", call = "read");
-        Self::read_in(self.pool.clone(), self.deadline, span, f).await
+        let read = Self::reading(self.pool.clone(), self.deadline, span, f);
+        actix_web::web::block(read)
+            .await
+            .map_err(|e| StorageError::Blocking(e.to_string()))?
     }
 
-    /// Runs `f` (an API key check) on a connection of the key pool.
+    /// Runs `f` (an API key check) on a connection of the key pool, on the key lane.
     pub async fn read_keys<T, F>(&self, f: F) -> Result<T>
     where
         T: Send + 'static,
         F: FnOnce(&Connection) -> Result<T> + Send + 'static,
     {
         let span = tracing::debug_span!("storage", call = "read_keys");
-        Self::read_in(self.keys.clone(), self.deadline, span, f).await
+        let read = Self::reading(self.keys.clone(), self.deadline, span, f);
+        self.key_checks.run(read).await?
     }
 
-    async fn read_in<T, F>(
+    /// `f` as a call that takes a connection of `pool` and runs within `deadline`.
+    fn reading<T, F>(
         pool: Pool<SqliteConnectionManager>,
         deadline: Duration,
         span: tracing::Span,
         f: F,
-    ) -> Result<T>
+    ) -> impl FnOnce() -> Result<T> + Send + 'static
     where
         T: Send + 'static,
         F: FnOnce(&Connection) -> Result<T> + Send + 'static,
     {
-        actix_web::web::block(move || {
-            // The blocking thread runs in the span of the request that asked.
+        move || {
+            // The thread runs in the span of the request that asked.
             let _entered = span.entered();
             // Waiting for a connection counts against the same deadline.
             let conn: PooledConnection<_> = pool.get_timeout(deadline)?;
             let _deadline = deadline::Deadline::start(&conn, deadline);
             f(&conn)
-        })
-        .await
-        .map_err(|e| StorageError::Blocking(e.to_string()))?
+        }
     }
 
     /// Runs `f` in one `IMMEDIATE` transaction on the writer connection, on the
-    /// blocking thread pool. The transaction commits when `f` succeeds, with
+    /// write lane. The transaction commits when `f` succeeds, with
     /// `synchronous = FULL`, so a write that returns is durable; otherwise it rolls
     /// back and changes nothing. A commit bumps the content generation, so what was
     /// cached is stale.
@@ -273,9 +250,10 @@ impl Db {
     {
         let db = self.clone();
         let span = tracing::debug_span!("storage", call = "write");
-        actix_web::web::block(move || span.in_scope(|| db.write_blocking(f)))
+        self.writes
+            .run(move || span.in_scope(|| db.write_blocking(f)))
             .await
-            .map_err(|e| E::from(StorageError::Blocking(e.to_string())))?
+            .map_err(E::from)?
     }
 
     /// [`Db::write`] on the calling thread: for threads of our own (the background
@@ -349,22 +327,6 @@ impl Db {
         .await
         .is_ok()
     }
-}
-
-/// Opens (creating if needed) the database file at `path` in WAL mode, migrated to
-/// the current schema and seeded with the fixtures if it never was.
-pub fn open_file(path: &Path) -> Result<Connection> {
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).map_err(|source| StorageError::Io {
-            what: format!("cannot create {}", dir.display()),
-            source,
-        })?;
-    }
-    let mut conn = Connection::open(path)?;
-    schema::refuse_newer(&conn, path)?;
-    conn.pragma_update_and_check(None, "journal_mode", "WAL", |_| Ok(()))?;
-    Db::prepare(&mut conn)?;
-    Ok(conn)
 }
 
 /// The sequence number of the last change logged.
