@@ -143,6 +143,16 @@ fn round(db: &Db, agent: &ureq::Agent, pass: &mut Pass) -> Result<(), String> {
         return Ok(());
     };
     let keys: BTreeSet<String> = rows.iter().flat_map(purged_by).collect();
+    if pass.position.is_some() {
+        // A replica drops what it cached of those keys before it asks the cache in
+        // front to refetch: its follower (`crate::replica`) may notice the change
+        // only later, and a refetch served from the old entry would outlive the purge.
+        let generation = db.generation();
+        match generation.keys_of(&rows) {
+            Some(keys) => generation.committed(&keys),
+            None => generation.bump(),
+        }
+    }
     for line in surrogate::lines(keys.iter().map(String::as_str), LINE) {
         send(agent, &pass.url, &line)?;
     }
