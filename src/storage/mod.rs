@@ -6,13 +6,13 @@
 //! checks on lanes of their own ([`lane`]), so they never queue behind reads.
 
 pub mod articles;
-pub mod backup;
+pub(crate) mod backup;
 pub mod by_id;
 pub mod changes;
 pub mod check;
 mod connection;
 mod deadline;
-pub mod edit;
+pub(crate) mod edit;
 mod error;
 pub mod events;
 pub mod fts;
@@ -22,21 +22,21 @@ mod lane;
 pub mod list;
 pub mod participants;
 pub mod previews;
-pub mod query;
+pub(crate) mod query;
 pub mod quotes;
-pub mod read;
-pub mod relations;
-pub mod schedule;
-pub mod schema;
+pub(crate) mod read;
+pub(crate) mod relations;
+pub(crate) mod schedule;
+pub(crate) mod schema;
 pub mod search;
-pub mod seed;
-pub mod sitemaps;
-pub mod space;
+pub(crate) mod seed;
+pub(crate) mod sitemaps;
+pub(crate) mod space;
 pub mod timeline;
-pub mod topics;
-pub mod touches;
+pub(crate) mod topics;
+pub(crate) mod touches;
 pub mod visibility;
-pub mod webhooks;
+pub(crate) mod webhooks;
 
 use std::path::Path;
 use std::sync::{Arc, Mutex};
