@@ -307,14 +307,6 @@ impl NewArticle {
             correction_note,
         })
     }
-
-    /// The quotes the body carries, in order.
-    pub fn quote_blocks(&self) -> impl Iterator<Item = &QuoteId> {
-        self.body.iter().filter_map(|b| match b {
-            Block::Quote { quote_id, .. } => Some(quote_id),
-            _ => None,
-        })
-    }
 }
 
 /// A BCP 47 language tag such as `en` or `pt-BR`.

@@ -14,11 +14,11 @@ use rusqlite::types::Value;
 use super::query::Where;
 
 /// The longest `q` accepted, in characters.
-pub const MAX_LEN: usize = 256;
+pub(crate) const MAX_LEN: usize = 256;
 /// The most terms (words or phrases) in one query.
-pub const MAX_TERMS: usize = 16;
+pub(crate) const MAX_TERMS: usize = 16;
 /// The fewest characters before a `*`.
-pub const MIN_PREFIX: usize = 2;
+pub(crate) const MIN_PREFIX: usize = 2;
 
 /// A full-text query in FTS5 syntax, built only by [`FtsQuery::parse`].
 #[derive(Debug, Clone, PartialEq)]

@@ -77,11 +77,11 @@ pub struct Db {
 }
 
 /// The default statement deadline.
-pub const DEADLINE: Duration = Duration::from_secs(5);
+pub(crate) const DEADLINE: Duration = Duration::from_secs(5);
 /// Connections for key checks: each is one indexed lookup.
 const KEY_CONNECTIONS: u32 = 2;
 /// Connections a server holds besides its read pool: the key checks' and the writer's.
-pub const CONNECTIONS_BEYOND_POOL: usize = KEY_CONNECTIONS as usize + 1;
+pub(crate) const CONNECTIONS_BEYOND_POOL: usize = KEY_CONNECTIONS as usize + 1;
 
 impl Db {
     /// Opens (creating if needed) the database at `path`, migrates it to the current
