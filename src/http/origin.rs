@@ -83,7 +83,7 @@ impl TrustedProxies {
     /// The client's address: the peer, unless the peer is a trusted proxy; then the
     /// nearest address in its forwarding chain that is not one (read right to left,
     /// since only the hops our proxies appended can be believed).
-    pub fn client_ip(&self, peer: Option<IpAddr>, headers: &HeaderMap) -> Option<IpAddr> {
+    pub(crate) fn client_ip(&self, peer: Option<IpAddr>, headers: &HeaderMap) -> Option<IpAddr> {
         let mut client = peer?.to_canonical();
         if !self.trusts(client) {
             return Some(client);

@@ -87,7 +87,7 @@ impl Keys {
     }
 
     /// Hands the keys to [`emit`] through the response's extensions.
-    pub fn attach(self, response: &mut HttpResponse) {
+    pub(crate) fn attach(self, response: &mut HttpResponse) {
         if !self.is_empty() {
             response.extensions_mut().insert(self);
         }

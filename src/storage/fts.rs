@@ -79,13 +79,13 @@ impl FtsQuery {
         &self.0
     }
 
-    pub fn to_sql(&self) -> Value {
+    pub(crate) fn to_sql(&self) -> Value {
         Value::Text(self.0.clone())
     }
 
     /// Restricts `w` to the rows of `table` (aliased `alias`) that match, through its
     /// full-text index `{table}_fts`, which the `relevance` sort then ranks.
-    pub fn restrict(&self, w: &mut Where, table: &str, alias: &str) {
+    pub(crate) fn restrict(&self, w: &mut Where, table: &str, alias: &str) {
         w.join(format!(
             "JOIN {table}_fts ON {table}_fts.rowid = {alias}.rowid"
         ));

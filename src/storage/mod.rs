@@ -92,7 +92,7 @@ impl Db {
 
     /// [`Db::open`], with `rights` the newsroom's default for articles that leave
     /// theirs unset.
-    pub fn open_with_rights(path: &Path, pool_size: u32, rights: &Rights) -> Result<Self> {
+    pub(crate) fn open_with_rights(path: &Path, pool_size: u32, rights: &Rights) -> Result<Self> {
         drop(open_file(path)?);
         let manager = || {
             let rights = rights.clone();
@@ -106,7 +106,7 @@ impl Db {
     /// Opens the database at `path` read-only, for a replica (`serve --read-only`):
     /// nothing is created, migrated or seeded, and a file at another schema version
     /// than this binary's is refused. Writes through this handle fail.
-    pub fn open_read_only(path: &Path, pool_size: u32, rights: &Rights) -> Result<Self> {
+    pub(crate) fn open_read_only(path: &Path, pool_size: u32, rights: &Rights) -> Result<Self> {
         if !path.is_file() {
             return Err(StorageError::File(format!(
                 "no database at {}: a read-only replica serves an existing file (restore \
@@ -130,7 +130,7 @@ impl Db {
     }
 
     /// A private in-memory database with the fixtures loaded, for examples and tests.
-    pub fn open_in_memory() -> Result<Self> {
+    pub(crate) fn open_in_memory() -> Result<Self> {
         // Named shared-cache memory databases let the pool's connections see one database.
         static COUNTER: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
         let n = COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
@@ -181,7 +181,7 @@ impl Db {
     }
 
     /// The same database with reads bounded by `deadline` instead of [`DEADLINE`].
-    pub fn with_deadline(mut self, deadline: Duration) -> Self {
+    pub(crate) fn with_deadline(mut self, deadline: Duration) -> Self {
         self.deadline = deadline;
         self
     }
@@ -302,18 +302,18 @@ impl Db {
     }
 
     /// The content generation, moved by every write, with the keys each touched.
-    pub fn generation(&self) -> &Generation {
+    pub(crate) fn generation(&self) -> &Generation {
         &self.generation
     }
 
     /// Open and idle connections of the pool.
-    pub fn pool_state(&self) -> (u32, u32) {
+    pub(crate) fn pool_state(&self) -> (u32, u32) {
         let state = self.pool.state();
         (state.connections, state.idle_connections)
     }
 
     /// Why the database's file system cannot take writes now (full, read-only), if so.
-    pub fn unwritable(&self) -> Option<String> {
+    pub(crate) fn unwritable(&self) -> Option<String> {
         self.path
             .as_deref()
             .and_then(|path| space::unwritable(path))
