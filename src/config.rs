@@ -304,7 +304,7 @@ impl Settings {
             .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()))
     }
 
-    pub fn db_pool(&self) -> u32 {
+    pub(crate) fn db_pool(&self) -> u32 {
         self.db_pool.unwrap_or(2 * self.workers() as u32)
     }
 
@@ -313,7 +313,7 @@ impl Settings {
     /// and as many again may wait on the one writer without keeping reads from a
     /// thread. More threads than that only wait for a connection, each with its
     /// stack and malloc arena: actix's default (512 in all) let memory grow under load.
-    pub fn blocking_threads(&self) -> usize {
+    pub(crate) fn blocking_threads(&self) -> usize {
         self.blocking_threads.map_or_else(
             || 2 * (self.db_pool() as usize + crate::storage::CONNECTIONS_BEYOND_POOL),
             |n| n as usize,
@@ -350,17 +350,17 @@ impl Settings {
     }
 
     /// How often scheduled articles are checked for having fallen due.
-    pub fn publication_poll(&self) -> Duration {
+    pub(crate) fn publication_poll(&self) -> Duration {
         Duration::from_millis(500)
     }
 
     /// The statement deadline of reads. (Tests may set 0: every read past its
     /// deadline at its first check.)
-    pub fn statement_timeout(&self) -> Duration {
+    pub(crate) fn statement_timeout(&self) -> Duration {
         Duration::from_millis(self.statement_timeout_ms)
     }
 
-    pub fn shutdown_grace(&self) -> Duration {
+    pub(crate) fn shutdown_grace(&self) -> Duration {
         Duration::from_secs(self.shutdown_grace)
     }
 }

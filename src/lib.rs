@@ -5,17 +5,17 @@
 //! change log in the background; `replica` follows a database
 //! that another process writes, for `serve --read-only`.
 
-pub mod api;
-pub mod background;
+pub(crate) mod api;
+pub(crate) mod background;
 pub mod cli;
 pub mod config;
 pub mod corpus;
-pub mod delivery;
+pub(crate) mod delivery;
 pub mod domain;
 pub mod http;
-pub mod openapi;
-pub mod publication;
-pub mod replica;
-pub mod representations;
+pub(crate) mod openapi;
+pub(crate) mod publication;
+pub(crate) mod replica;
+pub(crate) mod representations;
 pub mod startup;
 pub mod storage;

@@ -13,7 +13,7 @@ use crate::api;
 use crate::api::error::{FieldError, Problem, ProblemType};
 
 mod exact;
-pub mod keys;
+pub(crate) mod keys;
 mod problems;
 
 #[derive(OpenApi)]

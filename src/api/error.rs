@@ -12,7 +12,7 @@ use crate::storage::{Overload, StorageError, StorageFault};
 
 pub type ApiResult<T> = Result<T, ApiError>;
 
-pub use super::problems::{PROBLEM_TYPES, ProblemType, problem_type};
+pub use super::problems::{ProblemType, problem_type};
 pub use crate::domain::FieldError;
 
 /// An RFC 9457 problem detail, the body of every error response.
@@ -126,7 +126,7 @@ impl ApiError {
         }
     }
 
-    /// The problem type's slug, title and status; see [`PROBLEM_TYPES`].
+    /// The problem type's slug, title and status; see [`PROBLEM_TYPES`](super::problems::PROBLEM_TYPES).
     fn kind(&self) -> &'static ProblemType {
         let slug = match self {
             Self::NotFound(_) => "not-found",

@@ -1,34 +1,34 @@
 //! The HTTP API: one module per resource, with thin handlers (extract, call storage,
 //! respond), and the pieces every handler shares.
 
-pub mod articles;
-pub mod auth;
-pub mod changes;
+pub(crate) mod articles;
+pub(crate) mod auth;
+pub(crate) mod changes;
 mod edit;
-pub mod envelope;
-pub mod error;
-pub mod events;
-pub mod feeds;
-pub mod include;
-pub mod listing;
-pub mod meta;
-pub mod negotiate;
-pub mod params;
-pub mod participants;
-pub mod previews;
-pub mod problems;
-pub mod quotes;
-pub mod ratelimit;
-pub mod readonly;
+pub(crate) mod envelope;
+pub(crate) mod error;
+pub(crate) mod events;
+pub(crate) mod feeds;
+pub(crate) mod include;
+pub(crate) mod listing;
+pub(crate) mod meta;
+pub(crate) mod negotiate;
+pub(crate) mod params;
+pub(crate) mod participants;
+pub(crate) mod previews;
+pub(crate) mod problems;
+pub(crate) mod quotes;
+pub(crate) mod ratelimit;
+pub(crate) mod readonly;
 mod respond;
-pub mod root;
-pub mod routing;
-pub mod search;
-pub mod shed;
-pub mod sitemaps;
-pub mod timeline;
-pub mod topics;
-pub mod webhooks;
+pub(crate) mod root;
+pub(crate) mod routing;
+pub(crate) mod search;
+pub(crate) mod shed;
+pub(crate) mod sitemaps;
+pub(crate) mod timeline;
+pub(crate) mod topics;
+pub(crate) mod webhooks;
 
 use std::sync::Arc;
 

@@ -6,9 +6,9 @@
 //! delays only itself. Destinations inside the network are refused (see
 //! [`address`]) unless `allow_private` is set.
 
-pub mod address;
-pub mod purge;
-pub mod websub;
+pub(crate) mod address;
+pub(crate) mod purge;
+pub(crate) mod websub;
 
 use std::collections::HashSet;
 use std::sync::{Arc, Mutex};

@@ -105,7 +105,7 @@ pub enum ArticleStatus {
 }
 
 impl ArticleStatus {
-    pub const ALL: [Self; 4] = [
+    pub(crate) const ALL: [Self; 4] = [
         Self::Draft,
         Self::Published,
         Self::Scheduled,
@@ -234,10 +234,11 @@ pub struct NewArticle {
 
 impl NewArticle {
     /// Fields a client may send back as read; the server sets them.
-    pub const SERVER_FIELDS: &[&str] = &["updated_at", "version", "quotes", "corrections", "links"];
+    pub(crate) const SERVER_FIELDS: &[&str] =
+        &["updated_at", "version", "quotes", "corrections", "links"];
 
     /// Parses an article, reporting every bad field. `now` decides what is in the future.
-    pub fn from_json(value: Value, now: DateTime<Utc>) -> Result<Self, Invalid> {
+    pub(crate) fn from_json(value: Value, now: DateTime<Utc>) -> Result<Self, Invalid> {
         let mut f = Fields::new(value, Self::SERVER_FIELDS)?;
         let id = f.optional("id");
         let headline = f.required("headline").unwrap_or_default();
@@ -305,14 +306,6 @@ impl NewArticle {
             participants,
             body,
             correction_note,
-        })
-    }
-
-    /// The quotes the body carries, in order.
-    pub fn quote_blocks(&self) -> impl Iterator<Item = &QuoteId> {
-        self.body.iter().filter_map(|b| match b {
-            Block::Quote { quote_id, .. } => Some(quote_id),
-            _ => None,
         })
     }
 }

@@ -22,7 +22,7 @@ pub enum EventKind {
 }
 
 impl EventKind {
-    pub const ALL: [Self; 3] = [Self::Summit, Self::Accession, Self::Meeting];
+    pub(crate) const ALL: [Self; 3] = [Self::Summit, Self::Accession, Self::Meeting];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -52,7 +52,7 @@ pub enum EventRole {
 }
 
 impl EventRole {
-    pub const ALL: [Self; 8] = [
+    pub(crate) const ALL: [Self; 8] = [
         Self::Host,
         Self::Chair,
         Self::Organizer,
@@ -149,10 +149,10 @@ pub struct NewEvent {
 }
 
 impl NewEvent {
-    pub const SERVER_FIELDS: &[&str] = &["subevents", "updated_at", "links"];
+    pub(crate) const SERVER_FIELDS: &[&str] = &["subevents", "updated_at", "links"];
 
     /// Parses an event, reporting every bad field.
-    pub fn from_json(value: Value) -> Result<Self, Invalid> {
+    pub(crate) fn from_json(value: Value) -> Result<Self, Invalid> {
         let mut f = Fields::new(value, Self::SERVER_FIELDS)?;
         let event = Self {
             id: f.optional("id"),

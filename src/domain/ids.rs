@@ -20,7 +20,7 @@ pub enum SlugError {
 pub struct Slug(String);
 
 impl Slug {
-    pub const MAX_LEN: usize = 120;
+    pub(crate) const MAX_LEN: usize = 120;
 
     /// Parses a slug: `[a-z0-9]+(-[a-z0-9]+)*`, at most [`Slug::MAX_LEN`] characters.
     pub fn parse(s: &str) -> Result<Self, SlugError> {

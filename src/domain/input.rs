@@ -95,7 +95,7 @@ impl Fields {
     }
 
     /// True when `field`, or a part of it, already has an error.
-    pub fn has_error(&self, field: &str) -> bool {
+    pub(crate) fn has_error(&self, field: &str) -> bool {
         self.errors.iter().any(|e| {
             e.field
                 .strip_prefix(field)
@@ -104,7 +104,7 @@ impl Fields {
     }
 
     /// Records a failed cross-field rule.
-    pub fn reject(&mut self, field: &str, message: impl Into<String>) {
+    pub(crate) fn reject(&mut self, field: &str, message: impl Into<String>) {
         self.errors.push(FieldError::new(field, message));
     }
 

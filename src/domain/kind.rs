@@ -16,7 +16,7 @@ pub enum ResourceKind {
 }
 
 impl ResourceKind {
-    pub const ALL: [Self; 4] = [Self::Article, Self::Quote, Self::Participant, Self::Event];
+    pub(crate) const ALL: [Self; 4] = [Self::Article, Self::Quote, Self::Participant, Self::Event];
 
     /// The name in URLs' query strings, the change log and JSON (`article`).
     pub fn as_str(self) -> &'static str {

@@ -1,19 +1,19 @@
 //! The content model: plain types with no I/O. They are the JSON that clients see
 //! and, through `utoipa::ToSchema`, the schemas of the OpenAPI description.
 
-pub mod article;
-pub mod checked;
-pub mod event;
-pub mod ids;
-pub mod input;
-pub mod kind;
-pub mod participant;
-pub mod quote;
-pub mod rights;
-pub mod search;
-pub mod timeline;
-pub mod topic;
-pub mod webhook;
+pub(crate) mod article;
+pub(crate) mod checked;
+pub(crate) mod event;
+pub(crate) mod ids;
+pub(crate) mod input;
+pub(crate) mod kind;
+pub(crate) mod participant;
+pub(crate) mod quote;
+pub(crate) mod rights;
+pub(crate) mod search;
+pub(crate) mod timeline;
+pub(crate) mod topic;
+pub(crate) mod webhook;
 
 pub use article::{
     Article, ArticleStatus, Block, Correction, Dateline, HeadlineOrigin, NewArticle,

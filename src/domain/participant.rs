@@ -18,7 +18,7 @@ pub enum ParticipantKind {
 }
 
 impl ParticipantKind {
-    pub const ALL: [Self; 3] = [Self::Person, Self::Organization, Self::Country];
+    pub(crate) const ALL: [Self; 3] = [Self::Person, Self::Organization, Self::Country];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -75,10 +75,10 @@ pub struct NewParticipant {
 }
 
 impl NewParticipant {
-    pub const SERVER_FIELDS: &[&str] = &["updated_at", "links"];
+    pub(crate) const SERVER_FIELDS: &[&str] = &["updated_at", "links"];
 
     /// Parses a participant, reporting every bad field.
-    pub fn from_json(value: Value) -> Result<Self, Invalid> {
+    pub(crate) fn from_json(value: Value) -> Result<Self, Invalid> {
         let mut f = Fields::new(value, Self::SERVER_FIELDS)?;
         let participant = Self {
             id: f.optional("id"),

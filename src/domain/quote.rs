@@ -58,10 +58,10 @@ pub struct NewQuote {
 }
 
 impl NewQuote {
-    pub const SERVER_FIELDS: &[&str] = &["position", "updated_at", "links"];
+    pub(crate) const SERVER_FIELDS: &[&str] = &["position", "updated_at", "links"];
 
     /// Parses a quote, reporting every bad field.
-    pub fn from_json(value: Value) -> Result<Self, Invalid> {
+    pub(crate) fn from_json(value: Value) -> Result<Self, Invalid> {
         let mut f = Fields::new(value, Self::SERVER_FIELDS)?;
         let id = f.optional("id");
         let text = f.required("text");
@@ -88,7 +88,7 @@ impl NewQuote {
     }
 
     /// The id to use when none is given: the speaker's id and the first words.
-    pub fn derived_id(&self) -> String {
+    pub(crate) fn derived_id(&self) -> String {
         format!("{} {}", self.speaker, self.text.as_str())
     }
 }

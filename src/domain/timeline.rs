@@ -14,7 +14,7 @@ pub enum TimelineType {
 }
 
 impl TimelineType {
-    pub const ALL: [Self; 3] = [Self::Article, Self::Quote, Self::Event];
+    pub(crate) const ALL: [Self; 3] = [Self::Article, Self::Quote, Self::Event];
 
     pub fn kind(self) -> ResourceKind {
         match self {

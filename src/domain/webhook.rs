@@ -56,7 +56,7 @@ pub struct NewWebhook {
 }
 
 impl NewWebhook {
-    pub fn from_json(value: Value) -> Result<Self, Invalid> {
+    pub(crate) fn from_json(value: Value) -> Result<Self, Invalid> {
         let mut f = Fields::new(value, &[])?;
         let url: Option<String> = f.required("url");
         let types: Vec<String> = f.optional("types").unwrap_or_default();

@@ -2,9 +2,9 @@
 //! requests and caching headers, compression choices, request ids, access logs and
 //! metrics. Handlers know nothing of it.
 
-pub mod cache;
-pub mod conditional;
-pub mod observe;
+pub(crate) mod cache;
+pub(crate) mod conditional;
+pub(crate) mod observe;
 pub mod origin;
 pub mod surrogate;
 

@@ -52,7 +52,7 @@ impl PublicUrl {
 
 /// Checks a `--public-url`: an absolute `http` or `https` URL with a host, and no
 /// query or fragment; a trailing `/` is dropped.
-pub fn parse_public_url(text: &str) -> Result<String, String> {
+pub(crate) fn parse_public_url(text: &str) -> Result<String, String> {
     let url = url::Url::parse(text).map_err(|e| format!("not an absolute URL: {e}"))?;
     if !matches!(url.scheme(), "http" | "https") {
         return Err("must be an http or https URL".to_owned());
@@ -83,7 +83,7 @@ impl TrustedProxies {
     /// The client's address: the peer, unless the peer is a trusted proxy; then the
     /// nearest address in its forwarding chain that is not one (read right to left,
     /// since only the hops our proxies appended can be believed).
-    pub fn client_ip(&self, peer: Option<IpAddr>, headers: &HeaderMap) -> Option<IpAddr> {
+    pub(crate) fn client_ip(&self, peer: Option<IpAddr>, headers: &HeaderMap) -> Option<IpAddr> {
         let mut client = peer?.to_canonical();
         if !self.trusts(client) {
             return Some(client);
@@ -142,7 +142,7 @@ fn node_ip(node: &str) -> Option<IpAddr> {
 
 /// The key a client's quota is kept under: its IPv4 address, or its IPv6 /64, since
 /// one IPv6 subscriber usually holds a whole /64.
-pub fn quota_key(ip: IpAddr) -> String {
+pub(crate) fn quota_key(ip: IpAddr) -> String {
     match ip.to_canonical() {
         IpAddr::V4(v4) => v4.to_string(),
         IpAddr::V6(v6) => IpNet::new(IpAddr::V6(v6), 64)

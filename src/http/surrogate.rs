@@ -31,11 +31,11 @@ use crate::domain::{Article, Event, Participant, Quote, SearchHit, TimelineEntry
 use crate::storage::changes::Change;
 
 /// The header Varnish's `xkey` vmod reads (and `xkey-purge` purges by).
-pub const XKEY: &str = "xkey";
+pub(crate) const XKEY: &str = "xkey";
 /// The header Fastly and other CDNs read.
-pub const SURROGATE_KEY: &str = "surrogate-key";
+pub(crate) const SURROGATE_KEY: &str = "surrogate-key";
 /// The collection of the change log.
-pub const CHANGES: &str = "changes";
+pub(crate) const CHANGES: &str = "changes";
 /// `xkey` lines are cut at this length: Varnish refuses header lines over 8 KiB by
 /// default (`http_resp_hdr_len`), and `xkey` reads every line of the header.
 const LINE: usize = 4000;
@@ -87,7 +87,7 @@ impl Keys {
     }
 
     /// Hands the keys to [`emit`] through the response's extensions.
-    pub fn attach(self, response: &mut HttpResponse) {
+    pub(crate) fn attach(self, response: &mut HttpResponse) {
         if !self.is_empty() {
             response.extensions_mut().insert(self);
         }
@@ -119,9 +119,6 @@ keyed! {
     Topic => "topic", "topics";
 }
 
-/// Every collection, in the order of [`crate::domain::ResourceKind::ALL`] plus topics.
-pub const COLLECTIONS: &[&str] = &["articles", "quotes", "participants", "events", "topics"];
-
 impl Keyed for SearchHit {
     // A quote's hit shows its speaker's name: a search depends on participants too.
     const COLLECTIONS: &'static [&'static str] = &["articles", "quotes", "participants", "events"];
@@ -138,7 +135,7 @@ impl Keyed for TimelineEntry {
 }
 
 /// The collections whose names a facet's labels show (a participant's name).
-pub const FACET_LABELS: &[&str] = &["participants", "events", "topics"];
+pub(crate) const FACET_LABELS: &[&str] = &["participants", "events", "topics"];
 
 /// The key of the resource a list is under (`/v1/articles/{id}/quotes` lists under
 /// `article:{id}`), read from the route: it answers 404 once that one is gone.

@@ -1,12 +1,12 @@
 //! Pure functions from domain values to the other formats newsdesk speaks: HTML of
 //! article bodies, schema.org JSON-LD, IPTC ninjs, and the syndication feeds.
 
-pub mod feed_topics;
-pub mod feeds;
-pub mod html;
-pub mod jsonld;
-pub mod ninjs;
-pub mod sitemaps;
+pub(crate) mod feed_topics;
+pub(crate) mod feeds;
+pub(crate) mod html;
+pub(crate) mod jsonld;
+pub(crate) mod ninjs;
+pub(crate) mod sitemaps;
 
 use std::collections::HashMap;
 

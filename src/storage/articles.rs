@@ -288,7 +288,11 @@ fn optional_time(
 }
 
 /// Whether the article `id` exists and `visibility` allows it.
-pub fn is_visible(conn: &Connection, id: &ArticleId, visibility: Visibility) -> Result<bool> {
+pub(crate) fn is_visible(
+    conn: &Connection,
+    id: &ArticleId,
+    visibility: Visibility,
+) -> Result<bool> {
     Ok(conn
         .prepare_cached(&format!(
             "SELECT 1 FROM articles a WHERE a.id = ?1 AND {}",
@@ -300,7 +304,7 @@ pub fn is_visible(conn: &Connection, id: &ArticleId, visibility: Visibility) -> 
 }
 
 /// What the server decides about a version of an article.
-pub struct Stamp<'a> {
+pub(crate) struct Stamp<'a> {
     pub status: &'static str,
     pub published_at: i64,
     pub version: u32,
@@ -309,7 +313,12 @@ pub struct Stamp<'a> {
 }
 
 /// Creates or replaces the article `id` with its links.
-pub fn save(conn: &Connection, id: &ArticleId, a: &NewArticle, stamp: &Stamp<'_>) -> Result<()> {
+pub(crate) fn save(
+    conn: &Connection,
+    id: &ArticleId,
+    a: &NewArticle,
+    stamp: &Stamp<'_>,
+) -> Result<()> {
     let body = serde_json::to_string(&a.body).map_err(|source| super::StorageError::Json {
         what: "an article body".into(),
         source,

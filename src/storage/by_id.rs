@@ -30,12 +30,12 @@ pub fn get<R: Keyed>(conn: &Connection, id: &R::Id) -> Result<Option<R>> {
 }
 
 /// The public items with these ids, in list order; missing ids are skipped.
-pub fn get_many<R: Keyed>(conn: &Connection, ids: &[R::Id]) -> Result<Vec<R>> {
+pub(crate) fn get_many<R: Keyed>(conn: &Connection, ids: &[R::Id]) -> Result<Vec<R>> {
     find_many(conn, ids, Visibility::Public)
 }
 
 /// The items with these ids that `visibility` allows, in list order.
-pub fn find_many<R: Keyed>(
+pub(crate) fn find_many<R: Keyed>(
     conn: &Connection,
     ids: &[R::Id],
     visibility: Visibility,

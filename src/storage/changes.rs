@@ -11,7 +11,7 @@ use crate::domain::ResourceKind;
 
 /// What a write did to a resource.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Operation {
+pub(crate) enum Operation {
     Create,
     Update,
     Delete,
@@ -29,7 +29,7 @@ impl Operation {
 
 /// Why, in the newsroom's words.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Reason {
+pub(crate) enum Reason {
     Created,
     Updated,
     Corrected,
@@ -57,19 +57,9 @@ impl Reason {
     }
 }
 
-/// Whether the public saw the resource as of its last logged change: the audience
-/// a new change must reach to keep public mirrors right.
-pub fn last_public(
-    conn: &Connection,
-    resource_type: ResourceKind,
-    resource_id: &str,
-) -> Result<bool> {
-    Ok(last_audience(conn, resource_type, resource_id)?.0)
-}
-
 /// Whether the public, and the early audience (partners with embargo access), saw
 /// the resource as of its last logged change.
-pub fn last_audience(
+pub(crate) fn last_audience(
     conn: &Connection,
     resource_type: ResourceKind,
     resource_id: &str,
@@ -92,7 +82,7 @@ pub fn last_audience(
 /// the keys of what named the resource before the write ([`touches::of`] then);
 /// those naming it now are added here.
 #[allow(clippy::too_many_arguments)]
-pub fn append(
+pub(crate) fn append(
     conn: &Connection,
     resource_type: ResourceKind,
     resource_id: &str,
@@ -152,13 +142,13 @@ pub struct Change {
 }
 
 /// The condition on a `changes` row that the public may read.
-pub const PUBLIC_CHANGE: &str = "(was_public OR is_public)";
+pub(crate) const PUBLIC_CHANGE: &str = "(was_public OR is_public)";
 
 /// The condition on a `changes` row that partners with embargo access may read.
-pub const EARLY_CHANGE: &str = "(was_early OR is_early)";
+pub(crate) const EARLY_CHANGE: &str = "(was_early OR is_early)";
 
 /// The condition on a `changes` row that `visibility` may read.
-pub fn change_audience(visibility: Visibility) -> &'static str {
+pub(crate) fn change_audience(visibility: Visibility) -> &'static str {
     match visibility {
         Visibility::Public => PUBLIC_CHANGE,
         Visibility::Early => EARLY_CHANGE,
@@ -375,7 +365,7 @@ pub fn position(conn: &Connection, name: &str) -> Result<Option<i64>> {
 }
 
 /// Records that the reader `name` has handled the log up to `seq`.
-pub fn set_position(conn: &Connection, name: &str, seq: i64) -> Result<()> {
+pub(crate) fn set_position(conn: &Connection, name: &str, seq: i64) -> Result<()> {
     conn.execute(
         "INSERT INTO meta (key, value) VALUES (?1, ?2)
          ON CONFLICT (key) DO UPDATE SET value = excluded.value",

@@ -156,7 +156,7 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<Event> {
 }
 
 /// Creates or replaces the event `id` with its participants.
-pub fn save(conn: &Connection, id: &EventId, e: &NewEvent, now: i64) -> Result<()> {
+pub(crate) fn save(conn: &Connection, id: &EventId, e: &NewEvent, now: i64) -> Result<()> {
     conn.prepare_cached(
         "INSERT INTO events (id, kind, title, start_date, end_date, place_name, place_city,
             place_country, parent, updated_at)

@@ -14,11 +14,11 @@ use rusqlite::types::Value;
 use super::query::Where;
 
 /// The longest `q` accepted, in characters.
-pub const MAX_LEN: usize = 256;
+pub(crate) const MAX_LEN: usize = 256;
 /// The most terms (words or phrases) in one query.
-pub const MAX_TERMS: usize = 16;
+pub(crate) const MAX_TERMS: usize = 16;
 /// The fewest characters before a `*`.
-pub const MIN_PREFIX: usize = 2;
+pub(crate) const MIN_PREFIX: usize = 2;
 
 /// A full-text query in FTS5 syntax, built only by [`FtsQuery::parse`].
 #[derive(Debug, Clone, PartialEq)]
@@ -79,13 +79,13 @@ impl FtsQuery {
         &self.0
     }
 
-    pub fn to_sql(&self) -> Value {
+    pub(crate) fn to_sql(&self) -> Value {
         Value::Text(self.0.clone())
     }
 
     /// Restricts `w` to the rows of `table` (aliased `alias`) that match, through its
     /// full-text index `{table}_fts`, which the `relevance` sort then ranks.
-    pub fn restrict(&self, w: &mut Where, table: &str, alias: &str) {
+    pub(crate) fn restrict(&self, w: &mut Where, table: &str, alias: &str) {
         w.join(format!(
             "JOIN {table}_fts ON {table}_fts.rowid = {alias}.rowid"
         ));

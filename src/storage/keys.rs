@@ -129,7 +129,7 @@ pub fn id_of(key: &str) -> &str {
 }
 
 /// The live key that `token` is, if any.
-pub fn verify(conn: &Connection, token: &str) -> Result<Option<KeyInfo>> {
+pub(crate) fn verify(conn: &Connection, token: &str) -> Result<Option<KeyInfo>> {
     let Some((id, secret)) = token
         .strip_prefix("nd_")
         .and_then(|rest| rest.split_once('_'))

@@ -111,7 +111,7 @@ pub fn all<R: Resource>(conn: &Connection, filter: &R::Filter) -> Result<Vec<R>>
 }
 
 /// The statements [`list`] runs for `request`, for checking their query plans.
-pub fn statements<R: Resource>(filter: &R::Filter, request: &ListRequest) -> Vec<Statement> {
+pub(crate) fn statements<R: Resource>(filter: &R::Filter, request: &ListRequest) -> Vec<Statement> {
     let conditions = R::conditions(filter);
     let mut statements = vec![read::page_statement(
         &R::LISTING,

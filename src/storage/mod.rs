@@ -6,13 +6,13 @@
 //! checks on lanes of their own ([`lane`]), so they never queue behind reads.
 
 pub mod articles;
-pub mod backup;
+pub(crate) mod backup;
 pub mod by_id;
 pub mod changes;
 pub mod check;
 mod connection;
 mod deadline;
-pub mod edit;
+pub(crate) mod edit;
 mod error;
 pub mod events;
 pub mod fts;
@@ -22,21 +22,21 @@ mod lane;
 pub mod list;
 pub mod participants;
 pub mod previews;
-pub mod query;
+pub(crate) mod query;
 pub mod quotes;
-pub mod read;
-pub mod relations;
-pub mod schedule;
-pub mod schema;
+pub(crate) mod read;
+pub(crate) mod relations;
+pub(crate) mod schedule;
+pub(crate) mod schema;
 pub mod search;
-pub mod seed;
-pub mod sitemaps;
-pub mod space;
+pub(crate) mod seed;
+pub(crate) mod sitemaps;
+pub(crate) mod space;
 pub mod timeline;
-pub mod topics;
-pub mod touches;
+pub(crate) mod topics;
+pub(crate) mod touches;
 pub mod visibility;
-pub mod webhooks;
+pub(crate) mod webhooks;
 
 use std::path::Path;
 use std::sync::{Arc, Mutex};
@@ -77,11 +77,11 @@ pub struct Db {
 }
 
 /// The default statement deadline.
-pub const DEADLINE: Duration = Duration::from_secs(5);
+pub(crate) const DEADLINE: Duration = Duration::from_secs(5);
 /// Connections for key checks: each is one indexed lookup.
 const KEY_CONNECTIONS: u32 = 2;
 /// Connections a server holds besides its read pool: the key checks' and the writer's.
-pub const CONNECTIONS_BEYOND_POOL: usize = KEY_CONNECTIONS as usize + 1;
+pub(crate) const CONNECTIONS_BEYOND_POOL: usize = KEY_CONNECTIONS as usize + 1;
 
 impl Db {
     /// Opens (creating if needed) the database at `path`, migrates it to the current
@@ -92,7 +92,7 @@ impl Db {
 
     /// [`Db::open`], with `rights` the newsroom's default for articles that leave
     /// theirs unset.
-    pub fn open_with_rights(path: &Path, pool_size: u32, rights: &Rights) -> Result<Self> {
+    pub(crate) fn open_with_rights(path: &Path, pool_size: u32, rights: &Rights) -> Result<Self> {
         drop(open_file(path)?);
         let manager = || {
             let rights = rights.clone();
@@ -106,7 +106,7 @@ impl Db {
     /// Opens the database at `path` read-only, for a replica (`serve --read-only`):
     /// nothing is created, migrated or seeded, and a file at another schema version
     /// than this binary's is refused. Writes through this handle fail.
-    pub fn open_read_only(path: &Path, pool_size: u32, rights: &Rights) -> Result<Self> {
+    pub(crate) fn open_read_only(path: &Path, pool_size: u32, rights: &Rights) -> Result<Self> {
         if !path.is_file() {
             return Err(StorageError::File(format!(
                 "no database at {}: a read-only replica serves an existing file (restore \
@@ -130,7 +130,7 @@ impl Db {
     }
 
     /// A private in-memory database with the fixtures loaded, for examples and tests.
-    pub fn open_in_memory() -> Result<Self> {
+    pub(crate) fn open_in_memory() -> Result<Self> {
         // Named shared-cache memory databases let the pool's connections see one database.
         static COUNTER: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
         let n = COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
@@ -181,7 +181,7 @@ impl Db {
     }
 
     /// The same database with reads bounded by `deadline` instead of [`DEADLINE`].
-    pub fn with_deadline(mut self, deadline: Duration) -> Self {
+    pub(crate) fn with_deadline(mut self, deadline: Duration) -> Self {
         self.deadline = deadline;
         self
     }
@@ -302,18 +302,18 @@ impl Db {
     }
 
     /// The content generation, moved by every write, with the keys each touched.
-    pub fn generation(&self) -> &Generation {
+    pub(crate) fn generation(&self) -> &Generation {
         &self.generation
     }
 
     /// Open and idle connections of the pool.
-    pub fn pool_state(&self) -> (u32, u32) {
+    pub(crate) fn pool_state(&self) -> (u32, u32) {
         let state = self.pool.state();
         (state.connections, state.idle_connections)
     }
 
     /// Why the database's file system cannot take writes now (full, read-only), if so.
-    pub fn unwritable(&self) -> Option<String> {
+    pub(crate) fn unwritable(&self) -> Option<String> {
         self.path
             .as_deref()
             .and_then(|path| space::unwritable(path))

@@ -103,7 +103,12 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<Participant> {
 }
 
 /// Creates or replaces the participant `id`.
-pub fn save(conn: &Connection, id: &ParticipantId, p: &NewParticipant, now: i64) -> Result<()> {
+pub(crate) fn save(
+    conn: &Connection,
+    id: &ParticipantId,
+    p: &NewParticipant,
+    now: i64,
+) -> Result<()> {
     let aliases = serde_json::to_string(&p.aliases).unwrap_or_else(|_| "[]".into());
     conn.prepare_cached(
         "INSERT INTO participants (id, kind, name, aliases, title, affiliation, updated_at)

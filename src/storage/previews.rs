@@ -15,13 +15,13 @@ use super::keys::{random, stored_secret};
 use crate::domain::ArticleId;
 
 /// How long a link lives when the editor does not say: one hour.
-pub const DEFAULT_LIFETIME: i64 = 3600;
+pub(crate) const DEFAULT_LIFETIME: i64 = 3600;
 /// The longest a link may live: seven days, so a leaked link does not stay good.
-pub const MAX_LIFETIME: i64 = 7 * 24 * 3600;
+pub(crate) const MAX_LIFETIME: i64 = 7 * 24 * 3600;
 
 /// What a presented token is worth.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Verdict {
+pub(crate) enum Verdict {
     Valid,
     /// Signed by the current secret for this article, but past its expiry.
     Expired,
@@ -40,7 +40,7 @@ pub fn rotate_secret(conn: &Connection) -> Result<()> {
 
 /// Sets the secret (base64url) to a given one: the description's examples use a
 /// fixed one, so that their preview tokens do not change between builds.
-pub fn set_secret(conn: &Connection, secret: &str) -> Result<()> {
+pub(crate) fn set_secret(conn: &Connection, secret: &str) -> Result<()> {
     conn.execute(
         "INSERT INTO meta (key, value) VALUES ('preview_secret', ?1)
          ON CONFLICT (key) DO UPDATE SET value = excluded.value",
@@ -57,7 +57,7 @@ fn mac(secret: &[u8], article: &ArticleId, expires: i64) -> Hmac<Sha256> {
 }
 
 /// A token for `article` that is good until `expires` (Unix seconds).
-pub fn sign(conn: &Connection, article: &ArticleId, expires: i64) -> Result<String> {
+pub(crate) fn sign(conn: &Connection, article: &ArticleId, expires: i64) -> Result<String> {
     let secret = match secret(conn)? {
         Some(secret) => secret,
         None => {
@@ -71,7 +71,12 @@ pub fn sign(conn: &Connection, article: &ArticleId, expires: i64) -> Result<Stri
 
 /// Judges `token` for `article` at `now`. The signature is checked first, in
 /// constant time, so a tampered expiry is `Invalid`, never `Expired`.
-pub fn verify(conn: &Connection, article: &ArticleId, token: &str, now: i64) -> Result<Verdict> {
+pub(crate) fn verify(
+    conn: &Connection,
+    article: &ArticleId,
+    token: &str,
+    now: i64,
+) -> Result<Verdict> {
     let Some((expires, signature)) = token.split_once('.') else {
         return Ok(Verdict::Invalid);
     };

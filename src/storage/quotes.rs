@@ -130,7 +130,7 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<Quote> {
 }
 
 /// Creates or replaces the quote `id`.
-pub fn save(conn: &Connection, id: &QuoteId, q: &NewQuote, now: i64) -> Result<()> {
+pub(crate) fn save(conn: &Connection, id: &QuoteId, q: &NewQuote, now: i64) -> Result<()> {
     conn.prepare_cached(
         "INSERT INTO quotes (id, text, speaker, article, event, topic, said_on, updated_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)

@@ -90,7 +90,7 @@ macro_rules! early_quote {
 pub(crate) use {early_article, public_article, public_quote};
 
 /// The condition on `a` (an `articles` row) that makes an article public.
-pub const PUBLIC_ARTICLE: &str = public_article!("a");
+pub(crate) const PUBLIC_ARTICLE: &str = public_article!("a");
 
 /// The SQL condition on `a` (an `articles` row) that `visibility` allows.
 pub fn visible(visibility: Visibility) -> &'static str {
@@ -103,7 +103,7 @@ pub fn visible(visibility: Visibility) -> &'static str {
 
 /// The SQL condition on `q` (a `quotes` row) that `visibility` allows: its
 /// article's visibility.
-pub fn visible_quote(visibility: Visibility) -> &'static str {
+pub(crate) fn visible_quote(visibility: Visibility) -> &'static str {
     match visibility {
         Visibility::Public => public_quote!("q"),
         Visibility::Early => early_quote!("q"),
@@ -112,18 +112,18 @@ pub fn visible_quote(visibility: Visibility) -> &'static str {
 }
 
 /// Whether the resource `kind`/`id` is public now (false when it does not exist).
-pub fn is_public(conn: &Connection, kind: ResourceKind, id: &str) -> Result<bool> {
+pub(crate) fn is_public(conn: &Connection, kind: ResourceKind, id: &str) -> Result<bool> {
     is_visible(conn, kind, id, Visibility::Public)
 }
 
 /// Whether partners with embargo access see the resource `kind`/`id` now.
-pub fn is_early(conn: &Connection, kind: ResourceKind, id: &str) -> Result<bool> {
+pub(crate) fn is_early(conn: &Connection, kind: ResourceKind, id: &str) -> Result<bool> {
     is_visible(conn, kind, id, Visibility::Early)
 }
 
 /// Whether `visibility` sees the resource `kind`/`id` now (false when it does not
 /// exist).
-pub fn is_visible(
+pub(crate) fn is_visible(
     conn: &Connection,
     kind: ResourceKind,
     id: &str,

@@ -2,10 +2,10 @@
 //! `PATCH` (JSON Merge Patch) and `DELETE` one resource. The resource modules hold
 //! the thin, documented handlers that call these.
 
-pub mod articles;
-pub mod events;
-pub mod participants;
-pub mod quotes;
+pub(crate) mod articles;
+pub(crate) mod events;
+pub(crate) mod participants;
+pub(crate) mod quotes;
 
 use std::fmt::Display;
 
