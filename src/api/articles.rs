@@ -134,7 +134,8 @@ async fn respond_list(
     base.visibility = caller.visibility();
     base.status = query.status.clone();
     params.searching = base.q.is_some();
-    respond::page::<Article>(req, state, params, base).await
+    let collections = crate::http::surrogate::article_lists(&base);
+    respond::page_in::<Article>(req, state, params, base, collections).await
 }
 
 /// List articles

@@ -30,6 +30,21 @@ pub async fn page<R>(
 where
     R: Resource + Includable + Keyed + Serialize + ToSchema,
 {
+    page_in::<R>(req, state, params, filter, None).await
+}
+
+/// [`page`], naming `collections` rather than `R`'s: a list narrowed by a filter
+/// depends on less than the whole collection ([`surrogate::article_lists`]).
+pub async fn page_in<R>(
+    req: &HttpRequest,
+    state: &AppState,
+    params: ListParams<'_>,
+    filter: R::Filter,
+    collections: Option<Vec<String>>,
+) -> ApiResult<HttpResponse>
+where
+    R: Resource + Includable + Keyed + Serialize + ToSchema,
+{
     let sort = listing::sort::<R>(params.sort, params.searching)?;
     let request = ListRequest {
         sort,
@@ -51,7 +66,15 @@ where
         })
         .await?;
     let mut keys = Keys::new();
-    keys.listed(&listed.page.items);
+    match collections {
+        Some(collections) => {
+            for c in collections {
+                keys.insert(c);
+            }
+            keys.items(&listed.page.items)
+        }
+        None => keys.listed(&listed.page.items),
+    };
     if let Some(included) = &included {
         included.add_keys(&mut keys);
     }

@@ -4,7 +4,9 @@
 //! responses a write made stale and keep the rest.
 //!
 //! The keys are `KIND:ID` for one resource (`article:lukashenko-meets-xi`), the
-//! plural for a collection (`articles`), and `changes` for the change log. A
+//! plural for a collection (`articles`), the collection narrowed by one relation
+//! for a list filtered on it (`articles:topic=war`, one key per value; see
+//! [`article_lists`]), and `changes` for the change log. A
 //! response carries the key of its resource, of every listed or included resource,
 //! of the collection it lists (and of the resource it lists under), and of the
 //! collections whose names it shows (facet labels). A change purges its resource,
@@ -15,7 +17,11 @@
 //! resource itself (its key), through a list of its kind (the collection, which
 //! every change of the kind purges, so lists whose membership or order moves are
 //! dropped too) or through another resource that names it (that one's key, among
-//! the touches). Appearing and disappearing (create, delete, publish, withdraw) are
+//! the touches). A list filtered on one relation holds only articles that had that
+//! relation before or after the write, so the narrow key of each of the article's
+//! topics, participants and events, before and after (among the touches), stands in
+//! for the collection there; a change of the participant or event itself purges the
+//! lists filtered on it. Appearing and disappearing (create, delete, publish, withdraw) are
 //! changes of the resource too, so lists under it go with its own key.
 
 use std::collections::BTreeSet;
@@ -27,7 +33,9 @@ use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::header::{HeaderName, HeaderValue};
 use actix_web::middleware::Next;
 
+use crate::domain::ResourceKind;
 use crate::domain::{Article, Event, Participant, Quote, SearchHit, TimelineEntry, Topic};
+use crate::storage::articles::ArticleFilter;
 use crate::storage::changes::Change;
 
 /// The header Varnish's `xkey` vmod reads (and `xkey-purge` purges by).
@@ -72,6 +80,11 @@ impl Keys {
         for c in T::COLLECTIONS {
             self.collection(c);
         }
+        self.items(items)
+    }
+
+    /// The keys of `items` alone: a narrowed list names its collection itself.
+    pub fn items<T: Keyed>(&mut self, items: &[T]) -> &mut Self {
         for item in items {
             item.add_keys(self);
         }
@@ -146,11 +159,63 @@ pub fn parent(pattern: Option<&str>, id: Option<&str>) -> Option<String> {
     pattern.contains("{id}/").then(|| format!("{kind}:{id}"))
 }
 
+/// The collection keys of an article list filtered on exactly one kind of relation
+/// and nothing else (`articles:topic=war`, one per value), or `None` for any other
+/// list, which keeps the broad `articles`. Spelled as [`crate::storage::touches`]
+/// spells an article's relations, so the article's changes purge them.
+pub fn article_lists(filter: &ArticleFilter) -> Option<Vec<String>> {
+    let ArticleFilter {
+        visibility: _,
+        status,
+        ids,
+        participant,
+        event,
+        topic,
+        published_after,
+        published_before,
+        updated_after,
+        q,
+    } = filter;
+    let plain = status.is_empty()
+        && ids.is_empty()
+        && published_after.is_none()
+        && published_before.is_none()
+        && updated_after.is_none()
+        && q.is_none();
+    let narrowed: Vec<Vec<String>> = [
+        narrow("topic", topic),
+        narrow("participant", participant),
+        narrow("event", event),
+    ]
+    .into_iter()
+    .filter(|k| !k.is_empty())
+    .collect();
+    match <[_; 1]>::try_from(narrowed) {
+        Ok([one]) if plain => Some(one),
+        _ => None,
+    }
+}
+
+fn narrow(relation: &str, ids: &[impl Display]) -> Vec<String> {
+    ids.iter()
+        .map(|i| format!("articles:{relation}={i}"))
+        .collect()
+}
+
 /// The keys a committed change makes stale: the one function purges come from.
 pub fn purged_by(change: &Change) -> BTreeSet<String> {
     let mut keys = BTreeSet::new();
     keys.insert(format!("{}:{}", change.resource_type, change.resource_id));
     keys.insert(change.resource_type.collection().to_owned());
+    // Lists filtered on a participant or event go when it does.
+    let relation = match change.resource_type {
+        ResourceKind::Participant => Some("participant"),
+        ResourceKind::Event => Some("event"),
+        _ => None,
+    };
+    if let Some(relation) = relation {
+        keys.insert(format!("articles:{relation}={}", change.resource_id));
+    }
     keys.insert(CHANGES.to_owned());
     keys.extend(change.touches.iter().cloned());
     keys
@@ -220,6 +285,42 @@ mod tests {
             keys,
             ["article:a1", "article:a2", "changes", "quote:q1", "quotes"]
         );
+    }
+
+    #[test]
+    fn only_lists_filtered_on_one_kind_of_relation_are_narrowed() {
+        use crate::domain::{ParticipantId, TopicId};
+        let topic = |t: &str| TopicId::parse(t).unwrap();
+        let by_topics = ArticleFilter {
+            topic: vec![topic("war"), topic("peace")],
+            ..Default::default()
+        };
+        assert_eq!(
+            article_lists(&by_topics),
+            Some(vec![
+                "articles:topic=war".into(),
+                "articles:topic=peace".into()
+            ])
+        );
+        let mixed = ArticleFilter {
+            participant: vec![ParticipantId::parse("belarus").unwrap()],
+            ..by_topics.clone()
+        };
+        assert_eq!(article_lists(&mixed), None);
+        let dated = ArticleFilter {
+            published_after: Some(0),
+            ..by_topics
+        };
+        assert_eq!(article_lists(&dated), None);
+        assert_eq!(article_lists(&ArticleFilter::default()), None);
+    }
+
+    #[test]
+    fn a_participant_or_event_purges_the_lists_filtered_on_it() {
+        let keys = purged_by(&change("participant", "belarus", &[]));
+        assert!(keys.contains("articles:participant=belarus"));
+        let keys = purged_by(&change("event", "summit", &[]));
+        assert!(keys.contains("articles:event=summit"));
     }
 
     #[test]

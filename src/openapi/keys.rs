@@ -9,8 +9,10 @@ use crate::http::surrogate::{SURROGATE_KEY, XKEY};
 pub fn components(doc: &mut Value) {
     let about = "The surrogate keys of what this response depends on, space-separated: \
         `KIND:ID` for each resource it shows, lists or includes (`article:lukashenko-at-sco-summit-astana`), \
-        the collection for a list, search, feed or sitemap (`articles`), and `changes` for the \
-        change log. A shared cache keeps them to drop exactly the responses a commit made stale: \
+        the collection for a list, search, feed or sitemap (`articles`; an article list \
+        filtered on one kind of relation alone names it narrowed, one key per value: \
+        `articles:topic=sco-membership`, `articles:participant=ID`, `articles:event=ID`), \
+        and `changes` for the change log. A shared cache keeps them to drop exactly the responses a commit made stale: \
         the primary's `--purge-url` PURGE requests name the keys of each change.";
     doc["components"]["headers"]["xkey"] = json!({
         "description": format!("{about} For Varnish's xkey module; long sets come in \

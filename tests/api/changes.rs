@@ -11,7 +11,7 @@ use crate::helpers::{Role, TestApp, assert_problem, spawn_app};
 pub(crate) struct Dice(pub u64);
 
 impl Dice {
-    fn roll(&mut self, n: usize) -> usize {
+    pub(crate) fn roll(&mut self, n: usize) -> usize {
         self.0 ^= self.0 << 13;
         self.0 ^= self.0 >> 7;
         self.0 ^= self.0 << 17;

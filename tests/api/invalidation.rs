@@ -109,3 +109,25 @@ async fn a_changed_quote_drops_its_article() {
     assert_eq!(cache, "miss");
     assert!(body.contains("A wonderful gift, said the head of state."));
 }
+
+#[actix_web::test]
+async fn an_edit_keeps_the_lists_filtered_on_relations_the_article_lacks() {
+    let app = spawn_app().await;
+    let key = app.key(Role::Editor, "desk");
+    // Neither names the Guterres article; the plain list and its own topic's do.
+    let xi_person = "/v1/articles?participant=xi-jinping&fields=summary";
+    let xi_event = "/v1/events/lukashenko-xi-meeting-2024/articles?fields=summary";
+    for path in [OTHER_TOPIC, xi_person, xi_event, ITS_TOPIC, LIST] {
+        warm(&app, path).await;
+    }
+    let summary = serde_json::json!({"summary": "Fresh from the desk."});
+    patch(&app, &key, GUTERRES, summary).await;
+    for path in [OTHER_TOPIC, xi_person, xi_event] {
+        assert_eq!(cached(&app, path).await.0, "hit", "{path}");
+    }
+    for path in [ITS_TOPIC, LIST] {
+        let (cache, body) = cached(&app, path).await;
+        assert_eq!(cache, "miss", "{path}");
+        assert!(body.contains("Fresh from the desk."), "{path}");
+    }
+}

@@ -2813,12 +2813,12 @@ export interface components {
     requestBodies: never;
     headers: {
         /**
-         * @description The surrogate keys of what this response depends on, space-separated: `KIND:ID` for each resource it shows, lists or includes (`article:lukashenko-at-sco-summit-astana`), the collection for a list, search, feed or sitemap (`articles`), and `changes` for the change log. A shared cache keeps them to drop exactly the responses a commit made stale: the primary's `--purge-url` PURGE requests name the keys of each change. For CDNs that take surrogate keys (Fastly); the same keys in one line.
+         * @description The surrogate keys of what this response depends on, space-separated: `KIND:ID` for each resource it shows, lists or includes (`article:lukashenko-at-sco-summit-astana`), the collection for a list, search, feed or sitemap (`articles`; an article list filtered on one kind of relation alone names it narrowed, one key per value: `articles:topic=sco-membership`, `articles:participant=ID`, `articles:event=ID`), and `changes` for the change log. A shared cache keeps them to drop exactly the responses a commit made stale: the primary's `--purge-url` PURGE requests name the keys of each change. For CDNs that take surrogate keys (Fastly); the same keys in one line.
          * @example article:lukashenko-at-sco-summit-astana articles quote:lukashenko-wonderful-gift
          */
         "Surrogate-Key": string;
         /**
-         * @description The surrogate keys of what this response depends on, space-separated: `KIND:ID` for each resource it shows, lists or includes (`article:lukashenko-at-sco-summit-astana`), the collection for a list, search, feed or sitemap (`articles`), and `changes` for the change log. A shared cache keeps them to drop exactly the responses a commit made stale: the primary's `--purge-url` PURGE requests name the keys of each change. For Varnish's xkey module; long sets come in several `xkey` lines of at most 4,000 bytes.
+         * @description The surrogate keys of what this response depends on, space-separated: `KIND:ID` for each resource it shows, lists or includes (`article:lukashenko-at-sco-summit-astana`), the collection for a list, search, feed or sitemap (`articles`; an article list filtered on one kind of relation alone names it narrowed, one key per value: `articles:topic=sco-membership`, `articles:participant=ID`, `articles:event=ID`), and `changes` for the change log. A shared cache keeps them to drop exactly the responses a commit made stale: the primary's `--purge-url` PURGE requests name the keys of each change. For Varnish's xkey module; long sets come in several `xkey` lines of at most 4,000 bytes.
          * @example article:lukashenko-at-sco-summit-astana articles quote:lukashenko-wonderful-gift
          */
         xkey: string;
