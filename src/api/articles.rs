@@ -202,13 +202,7 @@ pub async fn list_participant_articles(
     Query(query): Query<ArticleListQuery>,
 ) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
-    respond::ensure(
-        &state,
-        "participant",
-        &id,
-        by_id::exists::<crate::domain::Participant>,
-    )
-    .await?;
+    respond::ensure_exists::<crate::domain::Participant>(&state, &id).await?;
     let filter = crate::storage::articles::ArticleFilter {
         participant: vec![id],
         ..Default::default()
@@ -232,7 +226,7 @@ pub async fn list_event_articles(
     Query(query): Query<ArticleListQuery>,
 ) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
-    respond::ensure(&state, "event", &id, by_id::exists::<crate::domain::Event>).await?;
+    respond::ensure_exists::<crate::domain::Event>(&state, &id).await?;
     let filter = crate::storage::articles::ArticleFilter {
         event: vec![id],
         ..Default::default()

@@ -162,7 +162,7 @@ pub async fn list_event_subevents(
     Query(query): Query<EventListQuery>,
 ) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
-    respond::ensure(&state, "event", &id, by_id::exists::<Event>).await?;
+    respond::ensure_exists::<Event>(&state, &id).await?;
     let filter = EventFilter {
         parent: vec![id],
         ..Default::default()
@@ -211,13 +211,7 @@ pub async fn list_participant_events(
     Query(query): Query<EventListQuery>,
 ) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
-    respond::ensure(
-        &state,
-        "participant",
-        &id,
-        by_id::exists::<crate::domain::Participant>,
-    )
-    .await?;
+    respond::ensure_exists::<crate::domain::Participant>(&state, &id).await?;
     let filter = crate::storage::events::EventFilter {
         participant: vec![id],
         ..Default::default()

@@ -164,7 +164,7 @@ pub async fn list_event_participants(
     Query(query): Query<ParticipantListQuery>,
 ) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
-    respond::ensure(&state, "event", &id, by_id::exists::<crate::domain::Event>).await?;
+    respond::ensure_exists::<crate::domain::Event>(&state, &id).await?;
     let filter = crate::storage::participants::ParticipantFilter {
         event: vec![id],
         ..Default::default()

@@ -212,13 +212,7 @@ pub async fn list_participant_quotes(
     Query(query): Query<QuoteListQuery>,
 ) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
-    respond::ensure(
-        &state,
-        "participant",
-        &id,
-        by_id::exists::<crate::domain::Participant>,
-    )
-    .await?;
+    respond::ensure_exists::<crate::domain::Participant>(&state, &id).await?;
     let filter = crate::storage::quotes::QuoteFilter {
         speaker: vec![id],
         ..Default::default()
@@ -242,7 +236,7 @@ pub async fn list_event_quotes(
     Query(query): Query<QuoteListQuery>,
 ) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
-    respond::ensure(&state, "event", &id, by_id::exists::<crate::domain::Event>).await?;
+    respond::ensure_exists::<crate::domain::Event>(&state, &id).await?;
     let filter = crate::storage::quotes::QuoteFilter {
         event: vec![id],
         ..Default::default()

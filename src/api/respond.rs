@@ -197,6 +197,18 @@ where
     }
 }
 
+/// 404 unless the `R` with this id exists: the parent of a relation route.
+pub async fn ensure_exists<R>(
+    state: &AppState,
+    id: &<R as storage::by_id::Keyed>::Id,
+) -> ApiResult<()>
+where
+    R: storage::by_id::Keyed + storage::edit::Editable,
+    <R as storage::by_id::Keyed>::Id: Display,
+{
+    ensure(state, R::KIND.as_str(), id, storage::by_id::exists::<R>).await
+}
+
 /// 404 unless the caller may see the article: the relations of a draft answer as
 /// those of an id that does not exist.
 pub async fn ensure_article(

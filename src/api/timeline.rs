@@ -1,6 +1,5 @@
 //! `/v1/participants/{id}/timeline` and `/v1/events/{id}/timeline`.
 
-use crate::storage::by_id;
 use actix_web::{HttpRequest, HttpResponse, get, web};
 
 use super::envelope::Collection;
@@ -102,7 +101,7 @@ pub async fn participant_timeline(
     Query(query): Query<TimelineQuery>,
 ) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
-    respond::ensure(&state, "participant", &id, by_id::exists::<Participant>).await?;
+    respond::ensure_exists::<Participant>(&state, &id).await?;
     respond_timeline(&req, &state, query, TimelineOf::Participant(id)).await
 }
 
@@ -123,6 +122,6 @@ pub async fn event_timeline(
     Query(query): Query<TimelineQuery>,
 ) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
-    respond::ensure(&state, "event", &id, by_id::exists::<Event>).await?;
+    respond::ensure_exists::<Event>(&state, &id).await?;
     respond_timeline(&req, &state, query, TimelineOf::Event(id)).await
 }
