@@ -37,27 +37,15 @@ pub enum Command {
     Openapi,
     /// Manage API keys: editors write, partners read with their own quota.
     Keys {
-        /// SQLite database file (created and seeded if missing).
-        #[arg(
-            long,
-            env = "NEWSDESK_DB",
-            default_value = "data/newsdesk.db",
-            global = true
-        )]
-        db: std::path::PathBuf,
+        #[command(flatten)]
+        db: DbFile,
         #[command(subcommand)]
         action: KeysAction,
     },
     /// Manage draft preview links (`POST /v1/articles/{id}/previews`).
     Previews {
-        /// SQLite database file.
-        #[arg(
-            long,
-            env = "NEWSDESK_DB",
-            default_value = "data/newsdesk.db",
-            global = true
-        )]
-        db: std::path::PathBuf,
+        #[command(flatten)]
+        db: DbFile,
         #[command(subcommand)]
         action: PreviewsAction,
     },
@@ -78,9 +66,8 @@ pub enum Command {
     /// Migrate a database file to this release's schema. With --check, only say which
     /// migrations would run, and exit 1 when any would.
     Migrate {
-        /// SQLite database file.
-        #[arg(long, env = "NEWSDESK_DB", default_value = "data/newsdesk.db")]
-        db: std::path::PathBuf,
+        #[command(flatten)]
+        db: DbFile,
         /// Change nothing: list the migrations that would run.
         #[arg(long)]
         check: bool,
@@ -89,17 +76,15 @@ pub enum Command {
     /// indexes, the change log and the webhook outbox); exit 1 on any problem. Safe
     /// while a server runs on the file.
     Check {
-        /// SQLite database file.
-        #[arg(long, env = "NEWSDESK_DB", default_value = "data/newsdesk.db")]
-        db: std::path::PathBuf,
+        #[command(flatten)]
+        db: DbFile,
     },
     /// Copy a database to a new file with SQLite's online backup API: consistent, and
     /// safe while a server runs on the database (it never blocks its writes). Restore
     /// by serving the copy (`--db`), or by stopping the server and copying it over.
     Backup {
-        /// SQLite database file to copy.
-        #[arg(long, env = "NEWSDESK_DB", default_value = "data/newsdesk.db")]
-        db: std::path::PathBuf,
+        #[command(flatten)]
+        db: DbFile,
         /// The backup file to write; it must not exist yet.
         #[arg(long)]
         out: std::path::PathBuf,
@@ -148,21 +133,35 @@ pub enum PreviewsAction {
     RotateSecret,
 }
 
+/// The database file a command works on: the server's own (`NEWSDESK_DB`) unless
+/// told otherwise. Global, so it can follow a subcommand (`keys create --db X`).
+#[derive(clap::Args, Debug)]
+pub struct DbFile {
+    /// SQLite database file.
+    #[arg(
+        long,
+        env = "NEWSDESK_DB",
+        default_value = "data/newsdesk.db",
+        global = true
+    )]
+    pub db: std::path::PathBuf,
+}
+
 pub fn run(cli: Cli) -> ExitCode {
     let result = match cli.command {
         Some(Command::Serve(settings)) => serve(*settings),
         None => serve(cli.serve),
         Some(Command::Openapi) => print_openapi(),
-        Some(Command::Keys { db, action }) => manage_keys(&db, action),
+        Some(Command::Keys { db, action }) => manage_keys(&db.db, action),
         Some(Command::Previews {
             db,
             action: PreviewsAction::RotateSecret,
-        }) => rotate_preview_secret(&db),
+        }) => rotate_preview_secret(&db.db),
         Some(Command::Healthcheck { url }) => healthcheck(&url),
         Some(Command::Generate { db, articles, seed }) => generate(&db, articles, seed),
-        Some(Command::Migrate { db, check }) => migrate(&db, check),
-        Some(Command::Check { db }) => check(&db),
-        Some(Command::Backup { db, out }) => backup(&db, &out),
+        Some(Command::Migrate { db, check }) => migrate(&db.db, check),
+        Some(Command::Check { db }) => check(&db.db),
+        Some(Command::Backup { db, out }) => backup(&db.db, &out),
     };
     match result {
         Ok(code) => code,
