@@ -277,7 +277,8 @@ impl Application {
         } else {
             Db::open_with_rights(&settings.db, settings.db_pool(), &settings.rights())?
         }
-        .with_deadline(settings.statement_timeout());
+        .with_deadline(settings.statement_timeout())
+        .with_search_engine(Some(&settings.db));
         let health = crate::background::Health::new(settings.panic_in_task);
         // Bound first: the feed URLs a WebSub hub is told of may name its address.
         let listener = TcpListener::bind(&settings.bind)?;

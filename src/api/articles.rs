@@ -124,6 +124,7 @@ async fn respond_list(
     base.published_before = time_bound("published_before", query.published_before.as_deref())?;
     base.updated_after = time_bound("updated_after", query.updated_after.as_deref())?;
     base.q = search_query("q", query.q.as_deref())?;
+    base.engine = state.db.engine();
     let caller = Caller::of(req);
     if !query.status.is_empty() && !caller.is_editor() {
         return Err(ApiError::Forbidden(

@@ -60,6 +60,7 @@ pub async fn search(
     let filter = SearchFilter {
         q,
         types: kinds("type", &query.types, &allowed)?,
+        engine: state.db.engine(),
     };
     let mut params = query.list_params();
     params.searching = true;

@@ -107,6 +107,12 @@ pub fn generate(path: &Path, articles: u64, seed: u64) -> Result<Generated> {
     })?;
     let mut steps = vec![("written", started.elapsed())];
     tx.execute_batch(&set_aside)?;
+    // The search log did not see the bulk load: a search engine that indexed this
+    // file before must index it again.
+    tx.execute(
+        "UPDATE meta SET value = lower(hex(randomblob(16))) WHERE key = 'search_log_id'",
+        [],
+    )?;
     // Mirrors and webhooks learn of content from the change log: log the corpus too.
     crate::storage::schema::log_unlogged_content(&tx)?;
     tx.execute(
@@ -131,15 +137,16 @@ pub fn generate(path: &Path, articles: u64, seed: u64) -> Result<Generated> {
     })
 }
 
-/// The secondary indexes of the bulk-loaded tables and the full-text insert triggers
-/// of articles and quotes: drops them and returns the SQL that makes them again.
+/// The secondary indexes of the bulk-loaded tables and the full-text and search log
+/// insert triggers of articles and quotes: drops them and returns the SQL that makes them again.
 fn set_aside(tx: &Connection) -> Result<String> {
     let found: Vec<(String, String, String)> = tx
         .prepare(
             "SELECT type, name, sql FROM sqlite_master
              WHERE (type = 'index' AND sql IS NOT NULL AND tbl_name IN
                     ('articles', 'quotes', 'article_topics', 'article_events', 'article_participants'))
-                OR (type = 'trigger' AND name IN ('articles_search_insert', 'quotes_search_insert'))",
+                OR (type = 'trigger' AND name IN ('articles_search_insert', 'quotes_search_insert',
+                    'articles_log_insert', 'quotes_log_insert'))",
         )?
         .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
         .collect::<rusqlite::Result<_>>()?;

@@ -175,6 +175,8 @@ pub fn article_lists(filter: &ArticleFilter) -> Option<Vec<String>> {
         published_before,
         updated_after,
         q,
+        // How the page is found, not which articles it holds.
+        engine: _,
     } = filter;
     let plain = status.is_empty()
         && ids.is_empty()

@@ -8,7 +8,7 @@ use super::Result;
 use super::by_id::Keyed;
 use super::fts::FtsQuery;
 use super::list::Resource;
-use super::query::{Facet, Listing, Sort, Where, json_column, time_column};
+use super::query::{Facet, Listing, Page, PageRequest, Sort, Where, json_column, time_column};
 use super::relations;
 use super::search::rank;
 use crate::domain::{
@@ -47,6 +47,8 @@ pub struct ArticleFilter {
     pub updated_after: Option<i64>,
     /// Headline, summary or body match.
     pub q: Option<FtsQuery>,
+    /// Finds the best matches of `q` without ranking them all (relevance order).
+    pub engine: Option<super::engine::Engine>,
 }
 
 /// The article's own columns; its relation lists come per page (see `complete`).
@@ -134,6 +136,19 @@ impl Resource for Article {
             q.restrict(&mut w, "articles", "a");
         }
         w
+    }
+
+    fn page(
+        conn: &Connection,
+        filter: &ArticleFilter,
+        conditions: &Where,
+        sort: &Sort,
+        request: &PageRequest,
+    ) -> Result<Page<Self>> {
+        match super::engine::articles_by_relevance(conn, filter, sort, request)? {
+            Some(page) => Ok(page),
+            None => super::read::page(conn, &Self::LISTING, conditions, sort, request, from_row),
+        }
     }
 
     fn from_row(row: &Row<'_>) -> rusqlite::Result<Self> {

@@ -13,6 +13,25 @@ use super::StorageError;
 /// of nanoseconds, the steps a few microseconds.
 const STEPS: std::ffi::c_int = 1000;
 
+thread_local! {
+    /// The deadline of the read running on this thread, for the work it does
+    /// outside SQLite (the search engine), which [`check`] bounds alike.
+    static UNTIL: std::cell::Cell<Option<Instant>> = const { std::cell::Cell::new(None) };
+}
+
+/// An error as SQLite's interrupt, once the read on this thread is past its deadline.
+pub(super) fn check() -> Result<(), StorageError> {
+    match UNTIL.with(|u| u.get()) {
+        Some(until) if Instant::now() >= until => {
+            Err(StorageError::Sqlite(rusqlite::Error::SqliteFailure(
+                rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_INTERRUPT),
+                Some("past the read's deadline".into()),
+            )))
+        }
+        _ => Ok(()),
+    }
+}
+
 /// While it lives, statements on its connection are interrupted once `within` has
 /// passed; dropped, the connection has no deadline again.
 pub(super) struct Deadline<'a>(&'a Connection);
@@ -20,6 +39,7 @@ pub(super) struct Deadline<'a>(&'a Connection);
 impl<'a> Deadline<'a> {
     pub(super) fn start(conn: &'a Connection, within: Duration) -> Self {
         let until = Instant::now() + within;
+        UNTIL.with(|u| u.set(Some(until)));
         // Failing to set it (a connection not owned here) leaves the read unbounded,
         // which is what it was; not a reason to fail the read.
         let _ = conn.progress_handler(STEPS, Some(move || Instant::now() >= until));
@@ -29,6 +49,7 @@ impl<'a> Deadline<'a> {
 
 impl Drop for Deadline<'_> {
     fn drop(&mut self) {
+        UNTIL.with(|u| u.set(None));
         let _ = self.0.progress_handler(0, None::<fn() -> bool>);
     }
 }

@@ -31,6 +31,9 @@ pub enum StorageError {
     /// Stored data that cannot be what this code wrote.
     #[error("corrupt stored data: {0}")]
     Corrupt(String),
+    /// The search engine beside the database failed; search falls back to FTS5.
+    #[error("search engine: {0}")]
+    Search(String),
     /// A database file cannot be backed up or served as asked (`backup`, `--read-only`).
     #[error("{0}")]
     File(String),
@@ -44,6 +47,12 @@ pub enum StorageError {
         found: u32,
         known: u32,
     },
+}
+
+impl From<tantivy::TantivyError> for StorageError {
+    fn from(e: tantivy::TantivyError) -> Self {
+        Self::Search(e.to_string())
+    }
 }
 
 pub type Result<T, E = StorageError> = std::result::Result<T, E>;

@@ -36,6 +36,13 @@ pub enum FtsQueryError {
     ShortPrefix,
 }
 
+/// One term of a query: a word or a phrase, whose last word may be a prefix.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Phrase<'a> {
+    pub words: Vec<&'a str>,
+    pub prefix: bool,
+}
+
 enum Item {
     Term(String),
     Or,
@@ -77,6 +84,28 @@ impl FtsQuery {
 
     pub fn as_str(&self) -> &str {
         &self.0
+    }
+
+    /// The query as alternatives (`OR`), each a list of phrases that must all match:
+    /// FTS5's precedence, where `a b OR c` is `(a b) OR c`.
+    pub(crate) fn alternatives(&self) -> Vec<Vec<Phrase<'_>>> {
+        let mut alternatives = vec![Vec::new()];
+        // Terms are quoted and hold only words and spaces; `*` and `OR` are outside.
+        let mut parts = self.0.split('"').skip(1);
+        while let Some(inner) = parts.next() {
+            let after = parts.next().unwrap_or("");
+            if let Some(last) = alternatives.last_mut() {
+                last.push(Phrase {
+                    words: inner.split(' ').filter(|w| !w.is_empty()).collect(),
+                    prefix: after.starts_with('*'),
+                });
+            }
+            if after.contains("OR") {
+                alternatives.push(Vec::new());
+            }
+        }
+        alternatives.retain(|a| !a.is_empty());
+        alternatives
     }
 
     pub(crate) fn to_sql(&self) -> Value {
@@ -173,6 +202,22 @@ mod tests {
         assert_eq!(
             FtsQuery::parse(&"a".repeat(300)),
             Err(FtsQueryError::TooLong)
+        );
+    }
+
+    #[test]
+    fn alternatives_of_phrases() {
+        let q = FtsQuery::parse(r#"food "sco summit" OR secur* "a b"*"#).unwrap();
+        let phrase = |words: &[&'static str], prefix| Phrase {
+            words: words.to_vec(),
+            prefix,
+        };
+        assert_eq!(
+            q.alternatives(),
+            [
+                vec![phrase(&["food"], false), phrase(&["sco", "summit"], false)],
+                vec![phrase(&["secur"], true), phrase(&["a", "b"], true)],
+            ]
         );
     }
 

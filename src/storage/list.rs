@@ -19,6 +19,25 @@ pub trait Resource: Sized + Send + 'static {
     fn conditions(filter: &Self::Filter) -> Where;
     fn from_row(row: &Row<'_>) -> rusqlite::Result<Self>;
 
+    /// Reads one page under `conditions`. A resource with an index of its own (search)
+    /// may answer from it.
+    fn page(
+        conn: &Connection,
+        _filter: &Self::Filter,
+        conditions: &Where,
+        sort: &Sort,
+        request: &PageRequest,
+    ) -> Result<Page<Self>> {
+        read::page(
+            conn,
+            &Self::LISTING,
+            conditions,
+            sort,
+            request,
+            Self::from_row,
+        )
+    }
+
     /// Completes the items of a page with what the page query does not read, such as
     /// search snippets: a few queries per page, never one per item.
     fn complete(_conn: &Connection, _filter: &Self::Filter, _items: &mut [Self]) -> Result<()> {
@@ -68,14 +87,7 @@ pub fn list<R: Resource>(
     request: &ListRequest,
 ) -> Result<Listed<R>> {
     let conditions = R::conditions(filter);
-    let mut page = read::page(
-        conn,
-        &R::LISTING,
-        &conditions,
-        &request.sort,
-        &request.page,
-        R::from_row,
-    )?;
+    let mut page = R::page(conn, filter, &conditions, &request.sort, &request.page)?;
     R::complete(conn, filter, &mut page.items)?;
     let total = if request.count {
         Some(read::count(conn, &R::LISTING, &conditions)?)

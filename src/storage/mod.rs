@@ -13,6 +13,7 @@ pub mod check;
 mod connection;
 mod deadline;
 pub(crate) mod edit;
+pub(crate) mod engine;
 mod error;
 pub mod events;
 pub mod fts;
@@ -74,6 +75,8 @@ pub struct Db {
     deadline: Duration,
     /// The database file; `None` in memory.
     path: Option<Arc<std::path::PathBuf>>,
+    /// The search engine beside the database (`serve` and in-memory databases).
+    engine: Option<engine::Engine>,
 }
 
 /// The default statement deadline.
@@ -151,7 +154,7 @@ impl Db {
         let mut conn = db.pool.get()?;
         Self::prepare(&mut conn)?;
         drop(conn);
-        Ok(db)
+        Ok(db.with_search_engine(None))
     }
 
     fn with_manager(manager: impl Fn() -> SqliteConnectionManager, pool_size: u32) -> Result<Self> {
@@ -177,7 +180,29 @@ impl Db {
             generation: Generation::default(),
             deadline: DEADLINE,
             path: None,
+            engine: None,
         })
+    }
+
+    /// The same database with its search engine, its index in `<file>.search/` (in
+    /// memory for an in-memory database), built now when small, else in the
+    /// background; until it is, search asks FTS5. Without it (it failed to open),
+    /// search asks FTS5 too.
+    pub(crate) fn with_search_engine(mut self, file: Option<&Path>) -> Self {
+        let opened = engine::Engine::open(file).and_then(|engine| {
+            self.read_blocking(|conn| engine.build_for(conn))?;
+            Ok(engine)
+        });
+        match opened {
+            Ok(engine) => self.engine = Some(engine),
+            Err(e) => tracing::warn!(error = %e, "no search engine: search uses FTS5"),
+        }
+        self
+    }
+
+    /// The search engine, if this database has one.
+    pub(crate) fn engine(&self) -> Option<engine::Engine> {
+        self.engine.clone()
     }
 
     /// The same database with reads bounded by `deadline` instead of [`DEADLINE`].

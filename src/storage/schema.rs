@@ -92,6 +92,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0011_websub_hub",
         include_str!("migrations/0011_websub_hub.sql"),
     ),
+    (
+        "0012_search_log",
+        include_str!("migrations/0012_search_log.sql"),
+    ),
 ];
 
 /// The schema version this binary writes: the number of migrations it knows.

@@ -8,12 +8,15 @@ use std::collections::HashMap;
 use rusqlite::types::Value;
 use rusqlite::{Connection, Row};
 
-use super::Result;
+use super::engine::{Engine, Ranked};
 use super::fts::FtsQuery;
 use super::list::Resource;
-use super::query::{Facet, Listing, Sort, Where, time_column};
-use super::read::{Statement, all_rows};
+use super::query::{
+    Cursor, Facet, Listing, Page, PageRequest, Sort, SortValue, Where, time_column,
+};
+use super::read::{self, Statement, all_rows};
 use super::visibility::{public_article, public_quote};
+use super::{Result, StorageError};
 use crate::domain::{Links, ResourceKind, SearchHit};
 
 /// The bm25 rank of a full-text index with its column weights (a match in a headline
@@ -35,11 +38,13 @@ macro_rules! rank {
 pub(super) use rank;
 
 /// Which hits a search returns.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct SearchFilter {
     pub q: FtsQuery,
     /// Empty: every type.
     pub types: Vec<ResourceKind>,
+    /// The engine that finds a page's hits; `None`: FTS5 ranks every match.
+    pub engine: Option<Engine>,
 }
 
 /// Each arm takes the query and whether its type is wanted; an unwanted arm is a
@@ -140,6 +145,36 @@ impl Resource for SearchHit {
         })
     }
 
+    /// The engine's best hits, kept when the visibility rule lets the public see
+    /// them; the totals and facets are still counted by FTS5 under the same rule.
+    fn page(
+        conn: &Connection,
+        filter: &SearchFilter,
+        conditions: &Where,
+        sort: &Sort,
+        request: &PageRequest,
+    ) -> Result<Page<Self>> {
+        if let Some(engine) = &filter.engine {
+            match by_engine(conn, engine, filter, request) {
+                Ok(Some(page)) => return Ok(page),
+                Ok(None) => {}
+                // The engine is a faster path, never the only one.
+                Err(StorageError::Search(e)) => {
+                    tracing::warn!(error = %e, "search engine failed: FTS5 answers");
+                }
+                Err(e) => return Err(e),
+            }
+        }
+        read::page(
+            conn,
+            &Self::LISTING,
+            conditions,
+            sort,
+            request,
+            Self::from_row,
+        )
+    }
+
     fn complete(conn: &Connection, filter: &SearchFilter, hits: &mut [Self]) -> Result<()> {
         for (kind, sql) in DETAILS {
             let ids: Vec<Value> = hits
@@ -169,6 +204,117 @@ impl Resource for SearchHit {
         }
         Ok(())
     }
+}
+
+/// The page from the engine; `None` when it cannot answer (not built yet, or a
+/// cursor it did not make).
+fn by_engine(
+    conn: &Connection,
+    engine: &Engine,
+    filter: &SearchFilter,
+    request: &PageRequest,
+) -> Result<Option<Page<SearchHit>>> {
+    // A rank is minus the engine's score, which is an f32: back to it exactly.
+    let after = match &request.after {
+        None => None,
+        Some(Cursor {
+            key: SortValue::Float(rank),
+            id,
+        }) => Some((-*rank as f32, id.clone())),
+        Some(_) => return Ok(None),
+    };
+    let Some(searcher) = engine.current(conn)? else {
+        return Ok(None);
+    };
+    let limit = request.limit as usize;
+    let mut hits = engine.collect(
+        &searcher,
+        &filter.q,
+        &filter.types,
+        after,
+        limit + 1,
+        |ranked| visible(conn, ranked),
+    )?;
+    let next = if hits.len() > limit {
+        hits.truncate(limit);
+        hits.last().map(|h| Cursor {
+            key: SortValue::Float(-h.score),
+            id: format!("{}/{}", h.kind.as_str(), h.id),
+        })
+    } else {
+        None
+    };
+    Ok(Some(Page { items: hits, next }))
+}
+
+/// Which of the public may see, each kind's ids in one query under the one rule.
+const VISIBLE: [(ResourceKind, &str); 4] = [
+    (
+        ResourceKind::Article,
+        concat!(
+            "SELECT a.id, a.updated_at FROM articles a WHERE a.id IN ({}) AND ",
+            public_article!("a")
+        ),
+    ),
+    (
+        ResourceKind::Quote,
+        concat!(
+            "SELECT q.id, q.updated_at FROM quotes q WHERE q.id IN ({}) AND ",
+            public_quote!("q")
+        ),
+    ),
+    (
+        ResourceKind::Participant,
+        "SELECT id, updated_at FROM participants WHERE id IN ({})",
+    ),
+    (
+        ResourceKind::Event,
+        "SELECT id, updated_at FROM events WHERE id IN ({})",
+    ),
+];
+
+/// The hits of `ranked` the public may see, in order, without titles and snippets.
+fn visible(conn: &Connection, ranked: Vec<Ranked>) -> Result<Vec<SearchHit>> {
+    let split: Vec<(ResourceKind, String, f32)> = ranked
+        .into_iter()
+        .filter_map(|r| {
+            let (kind, id) = r.key.split_once('/')?;
+            Some((ResourceKind::parse(kind)?, id.to_owned(), r.score))
+        })
+        .collect();
+    let mut seen: HashMap<(ResourceKind, String), i64> = HashMap::new();
+    for (kind, sql) in VISIBLE {
+        let ids: Vec<Value> = split
+            .iter()
+            .filter(|(k, ..)| *k == kind)
+            .map(|(_, id, _)| Value::Text(id.clone()))
+            .collect();
+        if ids.is_empty() {
+            continue;
+        }
+        let statement = Statement {
+            sql: sql.replace("{}", &vec!["?"; ids.len()].join(", ")),
+            params: ids,
+        };
+        for (id, updated_at) in all_rows(conn, &statement, |r| Ok((r.get(0)?, r.get(1)?)))? {
+            seen.insert((kind, id), updated_at);
+        }
+    }
+    Ok(split
+        .into_iter()
+        .filter_map(|(kind, id, score)| {
+            let updated_at = *seen.get(&(kind, id.clone()))?;
+            Some(SearchHit {
+                links: Links::to(kind.collection(), &id),
+                kind,
+                id,
+                title: String::new(),
+                snippet: String::new(),
+                score: f64::from(score),
+                updated_at: chrono::DateTime::from_timestamp(updated_at, 0).unwrap_or_default(),
+            })
+        })
+        .collect())
 }
 
 /// `text` cut to `max` characters, with an ellipsis when cut.

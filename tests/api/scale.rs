@@ -330,6 +330,7 @@ async fn every_list_filter_and_search_is_served_by_an_index() {
     let search = SearchFilter {
         q: FtsQuery::parse("harbour OR trade").unwrap(),
         types: vec![ResourceKind::Quote],
+        engine: None,
     };
     check(
         plans::<SearchHit>(

@@ -9426,7 +9426,7 @@ export interface operations {
                      *           "links": {
                      *             "self": "/v1/quotes/lukashenko-demolish-walls-of-unipolar-world"
                      *           },
-                     *           "score": 2.974908821707626,
+                     *           "score": 5.520425319671631,
                      *           "snippet": "We have the power to demolish the walls of the unipolar world, feed people, and eliminate discord and conflicts stemming from social inequality, <mark>food</mark>…",
                      *           "title": "Aleksandr Lukashenko: “We have the power to demolish the walls of the unipolar world, feed people, and eliminate discord and conflicts stemming from social ineq…",
                      *           "type": "quote",
@@ -9437,7 +9437,7 @@ export interface operations {
                      *           "links": {
                      *             "self": "/v1/articles/lukashenko-at-sco-summit-astana"
                      *           },
-                     *           "score": 0.7697993558573619,
+                     *           "score": 2.7910633087158203,
                      *           "snippet": "…<mark>Food</mark> <mark>security</mark>\nSpeaking about <mark>food</mark> <mark>security</mark>, Aleksandr Lukashenko noted that traditional contributors to <mark>food</mark> insecurity such as climate change and natural disasters are coupled…",
                      *           "title": "Lukashenko at the SCO summit in Astana: Belarus joins as a full member",
                      *           "type": "article",

@@ -1,0 +1,159 @@
+//! What the engine indexes: the searchable text of every article, quote, participant
+//! and event, read from the same views the FTS5 indexes read (`0004_search.sql`), so
+//! both search the same words. Each kind has fields of its own, weighted as the
+//! bm25 ranks of `storage::search` weigh their columns.
+
+use rusqlite::{Connection, Row};
+use tantivy::schema::{
+    FAST, Field, IndexRecordOption, STRING, Schema, TextFieldIndexing, TextOptions,
+};
+use tantivy::tokenizer::{AsciiFoldingFilter, LowerCaser, SimpleTokenizer, TextAnalyzer};
+use tantivy::{Index, TantivyDocument};
+
+use crate::domain::ResourceKind;
+use crate::storage::Result;
+
+/// The analyzer's name: Unicode words (letters and digits), lower-cased and folded
+/// to ASCII, as FTS5's `unicode61 remove_diacritics 2` finds `António` by `Antonio`.
+pub(super) const ANALYZER: &str = "newsdesk_fold";
+
+/// The key field: `type/id`, the order among equal scores (as the cursor's id).
+pub(super) const KEY: &str = "key";
+
+/// The searchable columns of each kind, with their weights.
+pub(super) const COLUMNS: [(ResourceKind, &[(&str, f32)]); 4] = [
+    (
+        ResourceKind::Article,
+        &[("headline", 10.0), ("summary", 4.0), ("body", 1.0)],
+    ),
+    (
+        ResourceKind::Quote,
+        &[("text", 1.0), ("speaker", 2.0), ("topic", 1.0)],
+    ),
+    (
+        ResourceKind::Participant,
+        &[("name", 10.0), ("aliases", 5.0), ("title", 2.0)],
+    ),
+    (ResourceKind::Event, &[("title", 10.0), ("place", 3.0)]),
+];
+
+/// Each kind's text, from its search view, keyed by id; `{}` takes a condition on
+/// the resource's table (aliased `r`).
+fn source(kind: ResourceKind) -> &'static str {
+    match kind {
+        ResourceKind::Article => {
+            "SELECT r.id, s.headline, s.summary, s.body FROM articles r \
+             JOIN articles_search s ON s.doc = r.rowid WHERE {}"
+        }
+        ResourceKind::Quote => {
+            "SELECT r.id, s.text, s.speaker, s.topic FROM quotes r \
+             JOIN quotes_search s ON s.doc = r.rowid WHERE {}"
+        }
+        ResourceKind::Participant => {
+            "SELECT r.id, s.name, s.aliases, s.title FROM participants r \
+             JOIN participants_search s ON s.doc = r.rowid WHERE {}"
+        }
+        ResourceKind::Event => {
+            "SELECT r.id, s.title, s.place FROM events r \
+             JOIN events_search s ON s.doc = r.rowid WHERE {}"
+        }
+    }
+}
+
+/// The fields of the index: the key, and one text field per kind and column.
+#[derive(Clone)]
+pub(super) struct Fields {
+    pub key: Field,
+    /// Per kind (in [`COLUMNS`]' order): each column's field and weight.
+    pub text: Vec<(ResourceKind, Vec<(Field, f32)>)>,
+}
+
+pub(super) fn schema() -> (Schema, Fields) {
+    let mut builder = Schema::builder();
+    let key = builder.add_text_field(KEY, STRING | FAST);
+    let indexing = TextFieldIndexing::default()
+        .set_tokenizer(ANALYZER)
+        .set_index_option(IndexRecordOption::WithFreqsAndPositions);
+    let options = TextOptions::default().set_indexing_options(indexing);
+    let text = COLUMNS
+        .iter()
+        .map(|(kind, columns)| {
+            let fields = columns
+                .iter()
+                .map(|(column, weight)| {
+                    let name = format!("{}_{column}", kind.as_str());
+                    (builder.add_text_field(&name, options.clone()), *weight)
+                })
+                .collect();
+            (*kind, fields)
+        })
+        .collect();
+    (builder.build(), Fields { key, text })
+}
+
+pub(super) fn analyzer() -> TextAnalyzer {
+    TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(LowerCaser)
+        .filter(AsciiFoldingFilter)
+        .build()
+}
+
+pub(super) fn register(index: &Index) {
+    index.tokenizers().register(ANALYZER, analyzer());
+}
+
+pub(super) fn key(kind: ResourceKind, id: &str) -> String {
+    format!("{}/{id}", kind.as_str())
+}
+
+impl Fields {
+    fn document(&self, kind: ResourceKind, row: &Row<'_>) -> rusqlite::Result<TantivyDocument> {
+        let mut doc = TantivyDocument::default();
+        let id: String = row.get(0)?;
+        doc.add_text(self.key, key(kind, &id));
+        let fields = self
+            .text
+            .iter()
+            .find(|(k, _)| *k == kind)
+            .map(|(_, f)| f.as_slice())
+            .unwrap_or_default();
+        for (n, (field, _)) in fields.iter().enumerate() {
+            if let Some(text) = row.get::<_, Option<String>>(n + 1)? {
+                doc.add_text(*field, text);
+            }
+        }
+        Ok(doc)
+    }
+
+    /// The document of `kind` `id` as the database holds it now; `None` when gone.
+    pub fn one(
+        &self,
+        conn: &Connection,
+        kind: ResourceKind,
+        id: &str,
+    ) -> Result<Option<TantivyDocument>> {
+        let sql = source(kind).replace("{}", "r.id = ?1");
+        let mut stmt = conn.prepare_cached(&sql)?;
+        let mut rows = stmt.query([id])?;
+        match rows.next()? {
+            Some(row) => Ok(Some(self.document(kind, row)?)),
+            None => Ok(None),
+        }
+    }
+
+    /// Every document of `kind`, handed to `add` one by one.
+    pub fn each(
+        &self,
+        conn: &Connection,
+        kind: ResourceKind,
+        mut add: impl FnMut(TantivyDocument) -> Result<()>,
+    ) -> Result<()> {
+        let sql = source(kind).replace("{}", "1");
+        let mut stmt = conn.prepare(&sql)?;
+        let mut rows = stmt.query([])?;
+        while let Some(row) = rows.next()? {
+            add(self.document(kind, row)?)?;
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,356 @@
+//! The search engine beside the database: a tantivy index of the searchable text
+//! of every article, quote, participant and event, which finds the best k hits of a
+//! search without ranking every match (FTS5's bm25 must score them all).
+//!
+//! SQLite stays the source of truth. Triggers log every change to searchable text in
+//! `search_log` (migration 0012); the index records, in its commit, which file it
+//! was built from and the last log entry it applied. Before a search it applies
+//! the entries past that one, so no search answers from text older than a
+//! committed write. A file it was not built from, or one behind it (a restored
+//! backup), is indexed again from the tables. The index holds every resource
+//! whatever its status: who may see a hit is decided in SQL, by the one rule of
+//! `storage::visibility`, for the hits of the page only.
+
+mod docs;
+mod relevance;
+mod top;
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+
+use rusqlite::{Connection, OpenFlags};
+use tantivy::directory::MmapDirectory;
+use tantivy::schema::Schema;
+use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, Searcher, Term};
+
+pub(crate) use relevance::articles_by_relevance;
+pub(crate) use top::Ranked;
+
+use self::docs::Fields;
+use super::fts::FtsQuery;
+use super::{Result, StorageError};
+use crate::domain::ResourceKind;
+
+/// Indexes of at most this many resources are built on the spot when missing; larger
+/// ones in the background, while searches are answered by FTS5.
+const BUILD_INLINE: i64 = 50_000;
+/// The memory the indexer may fill before it writes a segment.
+const CATCH_UP_BUDGET: usize = 15_000_000;
+const BUILD_BUDGET: usize = 100_000_000;
+/// What is reserved up front for the hits of a page.
+const PAGE_CAPACITY: usize = 256;
+
+/// The engine: cheap to clone.
+#[derive(Clone)]
+pub struct Engine(Arc<Inner>);
+
+impl std::fmt::Debug for Engine {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Engine")
+    }
+}
+
+struct Inner {
+    index: Index,
+    reader: IndexReader,
+    fields: Fields,
+    /// Where the database is, for a build in the background; `None` in memory.
+    db: Option<PathBuf>,
+    state: Mutex<State>,
+    building: AtomicBool,
+}
+
+/// What the index holds: the log it follows (`search_log_id`) and how far.
+#[derive(Debug, Clone, Default, PartialEq)]
+struct Position {
+    log: String,
+    seq: i64,
+}
+
+impl Position {
+    fn parse(payload: &str) -> Option<Self> {
+        let (log, seq) = payload.split_once(' ')?;
+        Some(Self {
+            log: log.to_owned(),
+            seq: seq.parse().ok()?,
+        })
+    }
+
+    fn payload(&self) -> String {
+        format!("{} {}", self.log, self.seq)
+    }
+
+    /// Where the database's log stands now.
+    fn of(conn: &Connection) -> Result<Self> {
+        Ok(conn
+            .prepare_cached(
+                "SELECT (SELECT value FROM meta WHERE key = 'search_log_id'),
+                        (SELECT coalesce(max(seq), 0) FROM search_log)",
+            )?
+            .query_row([], |r| {
+                Ok(Self {
+                    log: r.get::<_, Option<String>>(0)?.unwrap_or_default(),
+                    seq: r.get(1)?,
+                })
+            })?)
+    }
+}
+
+struct State {
+    /// `None` until the index holds a whole build.
+    position: Option<Position>,
+    /// Kept between catch-ups, so its merges of small segments run on.
+    writer: Option<IndexWriter>,
+}
+
+impl Engine {
+    /// The engine of the database at `db`, with its index in `<db>.search/`; in
+    /// memory for an in-memory database, or when that directory cannot be used.
+    pub(crate) fn open(db: Option<&Path>) -> Result<Self> {
+        let (schema, fields) = docs::schema();
+        let index = match db {
+            Some(path) => match on_disk(path, &schema) {
+                Ok(index) => index,
+                Err(e) => {
+                    tracing::warn!(error = %e, "search index in memory: its directory is unusable");
+                    Index::create_in_ram(schema)
+                }
+            },
+            None => Index::create_in_ram(schema),
+        };
+        docs::register(&index);
+        let position = index
+            .load_metas()?
+            .payload
+            .as_deref()
+            .and_then(Position::parse);
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()?;
+        Ok(Self(Arc::new(Inner {
+            index,
+            reader,
+            fields,
+            db: db.map(Path::to_owned),
+            state: Mutex::new(State {
+                position,
+                writer: None,
+            }),
+            building: AtomicBool::new(false),
+        })))
+    }
+
+    /// A searcher that holds every change `conn` can see, catching up first; `None`
+    /// while the index is being built (search then asks FTS5).
+    pub(crate) fn current(&self, conn: &Connection) -> Result<Option<Searcher>> {
+        let now = Position::of(conn)?;
+        let mut state = self.0.state.lock().unwrap_or_else(|p| p.into_inner());
+        match &state.position {
+            Some(held) if *held == now => {}
+            Some(held) if held.log == now.log && held.seq < now.seq => {
+                let from = held.seq;
+                self.catch_up(conn, &mut state, from, now)?;
+            }
+            _ => {
+                drop(state);
+                if !self.build_for(conn)? {
+                    return Ok(None);
+                }
+            }
+        }
+        Ok(Some(self.0.reader.searcher()))
+    }
+
+    /// Builds the index if it does not hold the database's log: on the spot when
+    /// small (true once built), else in the background (false).
+    pub(crate) fn build_for(&self, conn: &Connection) -> Result<bool> {
+        let now = Position::of(conn)?;
+        let state = self.0.state.lock().unwrap_or_else(|p| p.into_inner());
+        if state
+            .position
+            .as_ref()
+            .is_some_and(|p| p.log == now.log && p.seq <= now.seq)
+        {
+            return Ok(true);
+        }
+        drop(state);
+        let size: i64 = conn.query_row(
+            "SELECT (SELECT count(*) FROM articles) + (SELECT count(*) FROM quotes)",
+            [],
+            |r| r.get(0),
+        )?;
+        match &self.0.db {
+            Some(path) if size > BUILD_INLINE => {
+                if !self.0.building.swap(true, Ordering::SeqCst) {
+                    let engine = self.clone();
+                    let path = path.clone();
+                    std::thread::Builder::new()
+                        .name("newsdesk-search-build".into())
+                        .spawn(move || engine.build_in_background(&path))
+                        .map_err(|e| StorageError::Search(e.to_string()))?;
+                }
+                Ok(false)
+            }
+            _ => {
+                self.build(conn)?;
+                Ok(true)
+            }
+        }
+    }
+
+    fn build_in_background(&self, path: &Path) {
+        let started = std::time::Instant::now();
+        let built = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY)
+            .map_err(StorageError::from)
+            .and_then(|conn| self.build(&conn));
+        match built {
+            Ok(()) => tracing::info!(
+                seconds = started.elapsed().as_secs_f64(),
+                "search index built"
+            ),
+            Err(e) => tracing::error!(error = %e, "search index build failed; search uses FTS5"),
+        }
+        self.0.building.store(false, Ordering::SeqCst);
+    }
+
+    /// Indexes every resource again. The log's position is read first: a write
+    /// that lands while the tables are read is applied again by the next catch-up,
+    /// which replaces a document whole, so applying it twice changes nothing.
+    pub(crate) fn build(&self, conn: &Connection) -> Result<()> {
+        let mut state = self.0.state.lock().unwrap_or_else(|p| p.into_inner());
+        state.writer = None;
+        let at = Position::of(conn)?;
+        let mut writer: IndexWriter = self.0.index.writer_with_num_threads(1, BUILD_BUDGET)?;
+        writer.delete_all_documents()?;
+        for kind in ResourceKind::ALL {
+            self.0.fields.each(conn, kind, |doc| {
+                writer.add_document(doc)?;
+                Ok(())
+            })?;
+        }
+        let mut commit = writer.prepare_commit()?;
+        commit.set_payload(&at.payload());
+        commit.commit()?;
+        writer.wait_merging_threads()?;
+        self.0.reader.reload()?;
+        state.position = Some(at);
+        Ok(())
+    }
+
+    /// Applies the log entries after `from` up to `to`, and commits.
+    fn catch_up(
+        &self,
+        conn: &Connection,
+        state: &mut State,
+        from: i64,
+        to: Position,
+    ) -> Result<()> {
+        let changed: Vec<(String, String)> = conn
+            .prepare_cached("SELECT kind, id FROM search_log WHERE seq > ?1 AND seq <= ?2")?
+            .query_map([from, to.seq], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        if state.writer.is_none() {
+            state.writer = Some(self.0.index.writer_with_num_threads(1, CATCH_UP_BUDGET)?);
+        }
+        let Some(writer) = state.writer.as_mut() else {
+            return Ok(());
+        };
+        for (kind, id) in changed {
+            let Some(kind) = ResourceKind::parse(&kind) else {
+                continue;
+            };
+            writer.delete_term(Term::from_field_text(
+                self.0.fields.key,
+                &docs::key(kind, &id),
+            ));
+            if let Some(doc) = self.0.fields.one(conn, kind, &id)? {
+                writer.add_document(doc)?;
+            }
+        }
+        let mut commit = writer.prepare_commit()?;
+        commit.set_payload(&to.payload());
+        commit.commit()?;
+        self.0.reader.reload()?;
+        state.position = Some(to);
+        Ok(())
+    }
+
+    /// The best hits of `q` among `kinds` (all when empty) after `after`, in order,
+    /// as `keep` keeps them (it returns what it lets through of a batch), until
+    /// `want` are kept or no hit is left. Hits a reader may not see are dropped by
+    /// `keep`, so a page reads on past them, more at a time.
+    pub(crate) fn collect<T>(
+        &self,
+        searcher: &Searcher,
+        q: &FtsQuery,
+        kinds: &[ResourceKind],
+        mut after: Option<(f32, String)>,
+        want: usize,
+        mut keep: impl FnMut(Vec<Ranked>) -> Result<Vec<T>>,
+    ) -> Result<Vec<T>> {
+        // A page is small; a caller asking for every match (a huge `want`) grows it.
+        let mut kept = Vec::with_capacity(want.min(PAGE_CAPACITY));
+        let mut batch = want;
+        loop {
+            let from = after.as_ref().map(|(score, key)| (*score, key.as_str()));
+            let ranked = self.top(searcher, q, kinds, from, batch)?;
+            let exhausted = ranked.len() < batch;
+            after = ranked.last().map(|r| (r.score, r.key.clone()));
+            kept.extend(keep(ranked)?);
+            if kept.len() >= want || exhausted {
+                return Ok(kept);
+            }
+            batch = batch.saturating_mul(4).min(want.max(10_000));
+        }
+    }
+
+    /// The `n` best hits of `q` among `kinds` (all when empty) after `after`.
+    fn top(
+        &self,
+        searcher: &Searcher,
+        q: &FtsQuery,
+        kinds: &[ResourceKind],
+        after: Option<(f32, &str)>,
+        n: usize,
+    ) -> Result<Vec<Ranked>> {
+        let mut analyzer = docs::analyzer();
+        let mut analyze = |text: &str| {
+            let mut words = Vec::new();
+            let mut stream = analyzer.token_stream(text);
+            while let Some(token) = stream.next() {
+                words.push(token.text.clone());
+            }
+            words
+        };
+        let query = top::query(&self.0.fields, &mut analyze, q, kinds);
+        top::top(searcher, query.as_ref(), after, n)
+    }
+}
+
+/// The index in `<db>.search/`, made anew when missing or of another layout.
+fn on_disk(db: &Path, schema: &Schema) -> Result<Index> {
+    let mut name = db.as_os_str().to_owned();
+    name.push(".search");
+    let dir = PathBuf::from(name);
+    let io = |what: &str| {
+        let what = format!("{what} {}", dir.display());
+        move |source| StorageError::Io { what, source }
+    };
+    std::fs::create_dir_all(&dir).map_err(io("creating"))?;
+    let open = |dir: &Path| -> Result<Index> {
+        let directory =
+            MmapDirectory::open(dir).map_err(|e| StorageError::Search(e.to_string()))?;
+        Ok(Index::open_or_create(directory, schema.clone())?)
+    };
+    match open(&dir) {
+        Ok(index) => Ok(index),
+        Err(e) => {
+            tracing::warn!(error = %e, "search index of another layout: made anew");
+            std::fs::remove_dir_all(&dir).map_err(io("removing"))?;
+            std::fs::create_dir_all(&dir).map_err(io("creating"))?;
+            open(&dir)
+        }
+    }
+}

@@ -1,0 +1,114 @@
+//! Article lists with `q`, best match first: the engine's article hits, kept when
+//! they pass the list's other filters and the reader's visibility, all checked in
+//! SQL by the list's own conditions.
+
+use std::collections::{HashMap, HashSet};
+
+use rusqlite::Connection;
+
+use super::docs::key;
+use crate::domain::{Article, ResourceKind};
+use crate::storage::articles::ArticleFilter;
+use crate::storage::list::Resource;
+use crate::storage::query::{Cursor, Page, PageRequest, Sort, SortValue, Where};
+use crate::storage::read::{self, Statement, all_rows};
+use crate::storage::{Result, StorageError};
+
+/// The page of `filter` by relevance from the engine; `None` when it cannot answer
+/// (another order, no engine or not built yet, a cursor it did not make, a failure
+/// of its own: it is a faster path, never the only one).
+pub(crate) fn articles_by_relevance(
+    conn: &Connection,
+    filter: &ArticleFilter,
+    sort: &Sort,
+    request: &PageRequest,
+) -> Result<Option<Page<Article>>> {
+    match by_engine(conn, filter, sort, request) {
+        Err(StorageError::Search(e)) => {
+            tracing::warn!(error = %e, "search engine failed: FTS5 answers");
+            Ok(None)
+        }
+        answered => answered,
+    }
+}
+
+fn by_engine(
+    conn: &Connection,
+    filter: &ArticleFilter,
+    sort: &Sort,
+    request: &PageRequest,
+) -> Result<Option<Page<Article>>> {
+    let (Some(engine), Some(q), true) = (&filter.engine, &filter.q, sort.relevance) else {
+        return Ok(None);
+    };
+    let after = match &request.after {
+        None => None,
+        Some(Cursor {
+            key: SortValue::Float(rank),
+            id,
+        }) => Some((-*rank as f32, key(ResourceKind::Article, id))),
+        Some(_) => return Ok(None),
+    };
+    let Some(searcher) = engine.current(conn)? else {
+        return Ok(None);
+    };
+    // Everything the list asks but the words: those the engine matched.
+    let rest = ArticleFilter {
+        q: None,
+        engine: None,
+        ..filter.clone()
+    };
+    let limit = request.limit as usize;
+    let prefix = "article/";
+    let mut kept = engine.collect(
+        &searcher,
+        q,
+        &[ResourceKind::Article],
+        after,
+        limit + 1,
+        |ranked| {
+            let ids: Vec<&str> = ranked
+                .iter()
+                .filter_map(|r| r.key.strip_prefix(prefix))
+                .collect();
+            let mut w = Article::conditions(&rest);
+            w.any_of("a.id IN ({})", &ids);
+            let statement = Statement {
+                sql: format!("SELECT a.id FROM articles a{}", w.sql("")),
+                params: w.all_params(),
+            };
+            let pass: HashSet<String> = all_rows(conn, &statement, |r| r.get(0))?
+                .into_iter()
+                .collect();
+            Ok(ranked
+                .iter()
+                .filter_map(|r| {
+                    let id = r.key.strip_prefix(prefix)?;
+                    pass.contains(id).then(|| (id.to_owned(), r.score))
+                })
+                .collect::<Vec<_>>())
+        },
+    )?;
+    let next = if kept.len() > limit {
+        kept.truncate(limit);
+        kept.last().map(|(id, score)| Cursor {
+            key: SortValue::Float(-f64::from(*score)),
+            id: id.clone(),
+        })
+    } else {
+        None
+    };
+    let mut w = Where::default();
+    let ids: Vec<&str> = kept.iter().map(|(id, _)| id.as_str()).collect();
+    w.any_of("a.id IN ({})", &ids);
+    let mut rows: HashMap<String, Article> = if ids.is_empty() {
+        HashMap::new()
+    } else {
+        read::all(conn, &Article::LISTING, w, "a.id", Article::from_row)?
+            .into_iter()
+            .map(|a| (a.id.to_string(), a))
+            .collect()
+    };
+    let items = kept.iter().filter_map(|(id, _)| rows.remove(id)).collect();
+    Ok(Some(Page { items, next }))
+}
