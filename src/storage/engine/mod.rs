@@ -58,6 +58,9 @@ struct Inner {
     /// Where the database is, for a build in the background; `None` in memory.
     db: Option<PathBuf>,
     state: Mutex<State>,
+    /// Held by a build, so that two never run at once.
+    build: Mutex<()>,
+    /// A build runs in the background.
     building: AtomicBool,
 }
 
@@ -138,6 +141,7 @@ impl Engine {
                 position,
                 writer: None,
             }),
+            build: Mutex::new(()),
             building: AtomicBool::new(false),
         })))
     }
@@ -166,6 +170,9 @@ impl Engine {
     /// Builds the index if it does not hold the database's log: on the spot when
     /// small (true once built), else in the background (false).
     pub(crate) fn build_for(&self, conn: &Connection) -> Result<bool> {
+        if self.0.building.load(Ordering::SeqCst) {
+            return Ok(false);
+        }
         let now = Position::of(conn)?;
         let state = self.0.state.lock().unwrap_or_else(|p| p.into_inner());
         if state
@@ -219,9 +226,17 @@ impl Engine {
     /// that lands while the tables are read is applied again by the next catch-up,
     /// which replaces a document whole, so applying it twice changes nothing.
     pub(crate) fn build(&self, conn: &Connection) -> Result<()> {
-        let mut state = self.0.state.lock().unwrap_or_else(|p| p.into_inner());
-        state.writer = None;
+        let _building = self.0.build.lock().unwrap_or_else(|p| p.into_inner());
         let at = Position::of(conn)?;
+        let mut state = self.0.state.lock().unwrap_or_else(|p| p.into_inner());
+        if state.position.as_ref() == Some(&at) {
+            return Ok(());
+        }
+        // Searches meanwhile ask FTS5 (or wait here, for a small build); no catch-up
+        // competes for the index's one writer.
+        state.writer = None;
+        state.position = None;
+        drop(state);
         let mut writer: IndexWriter = self.0.index.writer_with_num_threads(1, BUILD_BUDGET)?;
         writer.delete_all_documents()?;
         for kind in ResourceKind::ALL {
@@ -235,7 +250,11 @@ impl Engine {
         commit.commit()?;
         writer.wait_merging_threads()?;
         self.0.reader.reload()?;
-        state.position = Some(at);
+        self.0
+            .state
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .position = Some(at);
         Ok(())
     }
 
