@@ -237,7 +237,13 @@ impl Engine {
         state.writer = None;
         state.position = None;
         drop(state);
-        let mut writer: IndexWriter = self.0.index.writer_with_num_threads(1, BUILD_BUDGET)?;
+        // A small database fits the smallest budget, and the memory stays the process's.
+        let budget = if self.0.db.is_some() && self.0.building.load(Ordering::SeqCst) {
+            BUILD_BUDGET
+        } else {
+            CATCH_UP_BUDGET
+        };
+        let mut writer: IndexWriter = self.0.index.writer_with_num_threads(1, budget)?;
         writer.delete_all_documents()?;
         for kind in ResourceKind::ALL {
             self.0.fields.each(conn, kind, |doc| {
