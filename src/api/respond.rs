@@ -14,8 +14,9 @@ use super::envelope;
 use super::error::{ApiError, ApiResult};
 use super::include::{self, Includable};
 use super::listing::{self, ListParams};
-use super::negotiate::{self, Format, Represent, base_url, negotiate};
+use super::negotiate::{self, Format, base_url, negotiate};
 use super::params::{name_list, page_request};
+use super::served::Served;
 use crate::http::surrogate::{self, Keyed, Keys};
 use crate::storage::{self, ListRequest, Resource};
 
@@ -105,7 +106,7 @@ pub async fn one<T, I, G>(
     get: G,
 ) -> ApiResult<HttpResponse>
 where
-    T: Includable + Keyed + Represent + Serialize + ToSchema + Send + 'static,
+    T: Served,
     I: Display + Send + 'static,
     G: FnOnce(&Connection, &I) -> storage::Result<Option<T>> + Send + 'static,
 {
@@ -125,7 +126,7 @@ pub async fn one_as<T, I, G>(
     get: G,
 ) -> ApiResult<HttpResponse>
 where
-    T: Includable + Keyed + Represent + Serialize + ToSchema + Send + 'static,
+    T: Served,
     I: Display + Send + 'static,
     G: FnOnce(&Connection, &I) -> storage::Result<Option<T>> + Send + 'static,
 {
@@ -162,7 +163,7 @@ where
 }
 
 /// `item` in a linked-data format, with what it names.
-fn represented<T: Includable + Represent>(
+fn represented<T: Served>(
     req: &HttpRequest,
     format: Format,
     item: T,

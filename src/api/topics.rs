@@ -1,6 +1,7 @@
 //! `/v1/topics`.
 
 use crate::storage::by_id;
+use utoipa_actix_web::service_config::ServiceConfig;
 use actix_web::{HttpRequest, HttpResponse, get, web};
 
 use super::envelope::{Collection, Single};
@@ -8,6 +9,7 @@ use super::error::ApiResult;
 use super::listing::list_query;
 use super::params::Query;
 use super::respond;
+use super::served::Served;
 use super::{AppState, GetQuery};
 use crate::domain::{Topic, TopicId};
 use crate::storage::topics::TopicFilter;
@@ -62,4 +64,13 @@ pub async fn get_topic(
         by_id::get::<Topic>,
     )
     .await
+}
+
+impl Served for Topic {
+    const ABOUT: &'static str = "Subjects that articles and quotes are filed under.";
+    const EXAMPLE_ID: &'static str = "food-security";
+
+    fn routes(cfg: &mut ServiceConfig) {
+        cfg.service(list_topics).service(get_topic);
+    }
 }
