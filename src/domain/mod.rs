@@ -16,7 +16,7 @@ pub use article::{
 pub use event::{EventKind, EventParticipant, EventRole, NewEvent, Place};
 pub use ids::{Slug, SlugError};
 pub use input::{FieldError, Invalid};
-pub use kind::{Named, ResourceKind};
+pub use kind::{COLLECTIONS, Named, ResourceKind};
 pub use participant::{NewParticipant, ParticipantKind};
 pub use quote::NewQuote;
 pub use rights::Rights;
