@@ -5,6 +5,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use actix_web::{HttpRequest, HttpResponse, get, web};
 
 use super::envelope::{Collection, Single};
+use super::include::nothing_to_include;
 use super::error::ApiResult;
 use super::listing::list_query;
 use super::params::Query;
@@ -65,6 +66,8 @@ pub async fn get_topic(
     )
     .await
 }
+
+nothing_to_include!(Topic);
 
 impl Served for Topic {
     const ABOUT: &'static str = "Subjects that articles and quotes are filed under.";
