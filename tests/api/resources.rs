@@ -165,9 +165,10 @@ async fn check_deletes_while_referenced(
     assert!(tried >= 5, "only {tried} references were tried");
 }
 
-/// A resource added without its delete check: a table that points at participants
-/// which `DELETE /v1/participants/{id}` does not know about. SQLite's foreign key
+/// A table added without a registration nor a delete check: it points at participants
+/// and `DELETE /v1/participants/{id}` does not know about it. SQLite's foreign key
 /// refuses the delete, and that refusal must reach the client as a 409, not a 500.
+/// (Not called `places`, the resource ARCHITECTURE.md adds as its example.)
 #[actix_web::test]
 async fn a_delete_whose_check_was_forgotten_is_a_409_not_a_500() {
     let app = spawn_app().await;
@@ -185,8 +186,8 @@ async fn a_delete_whose_check_was_forgotten_is_a_409_not_a_500() {
 
     let side = rusqlite::Connection::open(app.dir.path().join("newsdesk.db")).unwrap();
     side.execute_batch(&format!(
-        "CREATE TABLE places (id TEXT PRIMARY KEY, country TEXT REFERENCES participants (id));
-         INSERT INTO places VALUES ('bishkek', '{id}');"
+        "CREATE TABLE unregistered_places (id TEXT PRIMARY KEY, country TEXT REFERENCES participants (id));
+         INSERT INTO unregistered_places VALUES ('bishkek', '{id}');"
     ))
     .unwrap();
     drop(side);
