@@ -25,6 +25,12 @@ pub trait Resource: Sized + Send + 'static {
         Ok(())
     }
 
+    /// The order to read `sort` in under `filter`: the same order, possibly on an
+    /// equal expression that an index the filter selects can serve.
+    fn order(_filter: &Self::Filter, sort: Sort) -> Sort {
+        sort
+    }
+
     /// The default order.
     fn default_sort() -> Sort {
         Self::SORTS[0]
@@ -72,7 +78,7 @@ pub fn list<R: Resource>(
         conn,
         &R::LISTING,
         &conditions,
-        &request.sort,
+        &R::order(filter, request.sort),
         &request.page,
         R::from_row,
     )?;
@@ -96,7 +102,7 @@ pub fn list<R: Resource>(
 
 /// Every item under `filter`, in the default order: for reads by id.
 pub fn all<R: Resource>(conn: &Connection, filter: &R::Filter) -> Result<Vec<R>> {
-    let sort = R::default_sort();
+    let sort = R::order(filter, R::default_sort());
     let dir = if sort.descending { "DESC" } else { "ASC" };
     let order = format!("{} {dir}, {} {dir}", sort.key, R::LISTING.id);
     let mut items = read::all(
@@ -116,7 +122,7 @@ pub(crate) fn statements<R: Resource>(filter: &R::Filter, request: &ListRequest)
     let mut statements = vec![read::page_statement(
         &R::LISTING,
         &conditions,
-        &request.sort,
+        &R::order(filter, request.sort),
         &request.page,
     )];
     if request.count {
