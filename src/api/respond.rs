@@ -47,14 +47,15 @@ where
     R: Resource + Includable + Keyed + Serialize + ToSchema,
 {
     let sort = listing::sort::<R>(params.sort, params.searching)?;
+    let fields = listing::fields::<R>(params.fields)?;
+    let relations = includes::<R>(params.include)?;
     let request = ListRequest {
         sort,
         page: page_request(params.limit, params.cursor, sort.name)?,
         count: listing::flag("count", params.count)?,
+        fields: read_fields::<R>(&fields, &relations),
         facets: listing::facets::<R>(params.facet)?,
     };
-    let fields = listing::fields::<R>(params.fields)?;
-    let relations = includes::<R>(params.include)?;
     let visibility = Caller::of(req).visibility();
     let limit = request.page.limit;
     let faceted = !request.facets.is_empty();
@@ -227,6 +228,19 @@ pub async fn ensure_article(
 /// The relations `include` names. An empty value names nothing and is refused on
 /// every route, as is any value where the resource relates to nothing (the
 /// description then has no `include` parameter at all).
+/// The fields storage must read for a page cut down to `fields` that side-loads
+/// `relations`: those fields and the relations' own (empty: every field).
+fn read_fields<T: Includable>(fields: &[String], relations: &[T::Relation]) -> Vec<String> {
+    if fields.is_empty() {
+        return Vec::new();
+    }
+    let names = T::RELATIONS
+        .iter()
+        .filter(|(_, r)| relations.contains(r))
+        .map(|(name, _)| (*name).to_owned());
+    fields.iter().cloned().chain(names).collect()
+}
+
 fn includes<T: Includable>(value: Option<&str>) -> ApiResult<Vec<T::Relation>> {
     match value {
         Some(_) if T::RELATIONS.is_empty() => Err(ApiError::invalid(
