@@ -142,3 +142,25 @@ pub fn load_if_unseeded(conn: &mut Connection) -> Result<()> {
     tx.commit()?;
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fixtures_load_after_what_they_point_at() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        super::super::schema::migrations()
+            .to_latest(&mut conn)
+            .unwrap();
+        let order: Vec<&str> = in_reference_order(&conn)
+            .unwrap()
+            .iter()
+            .map(|f| f.collection)
+            .collect();
+        assert_eq!(
+            order,
+            ["participants", "events", "topics", "articles", "quotes"]
+        );
+    }
+}
