@@ -28,12 +28,11 @@ pub(crate) mod shed;
 pub(crate) mod sitemaps;
 pub(crate) mod timeline;
 pub(crate) mod topics;
+pub(crate) mod vocabulary;
 pub(crate) mod webhooks;
 
 use std::sync::Arc;
 
-use serde::Deserialize;
-use utoipa::IntoParams;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::storage::Db;
@@ -51,28 +50,6 @@ pub struct AppState {
     pub background: crate::background::Health,
     /// Set on a read replica (`--read-only`): where writes go, and its lag.
     pub replica: Option<crate::replica::Replica>,
-}
-
-/// Query parameters of a single-resource read.
-#[derive(Debug, Default, Deserialize, IntoParams)]
-#[serde(deny_unknown_fields)]
-#[into_params(parameter_in = Query)]
-pub struct GetQuery {
-    /// Related resources to side-load into `included`, comma-separated; the names are
-    /// those of the resource's list (`include` there).
-    #[serde(default, deserialize_with = "params::as_given")]
-    #[param(example = "quotes")]
-    pub include: Option<String>,
-    /// The representation, instead of `Accept`: `json` (the default), `jsonld`
-    /// (schema.org JSON-LD; not for topics) or `ninjs` (IPTC ninjs 2.2; articles only).
-    #[serde(default, deserialize_with = "params::non_empty")]
-    #[param(example = "jsonld")]
-    pub format: Option<String>,
-    /// Only these fields, comma-separated; `id` is always kept. The names are those of
-    /// the resource's `fields` list parameter. JSON only.
-    #[serde(default, deserialize_with = "params::non_empty")]
-    #[param(example = "id,headline")]
-    pub fields: Option<String>,
 }
 
 /// Every route and its OpenAPI operation, registered once.

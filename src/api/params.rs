@@ -1,5 +1,6 @@
-//! Query-string parsing shared by every list: the strict `Query` extractor, paging
-//! parameters, opaque cursors and `include` lists.
+//! Query-string parsing shared by every route: the strict `Query` extractor, the
+//! split of a list's reserved keys from its filters, opaque cursors and
+//! comma-separated name lists.
 
 use std::future::{Ready, ready};
 
@@ -32,19 +33,12 @@ pub fn parse_query<T: DeserializeOwned>(query: &str) -> Result<T, ApiError> {
     if let Ok(value) = serde_html_form::from_str::<T>(query) {
         return Ok(value);
     }
-    let pairs: Vec<(String, String)> = url::form_urlencoded::parse(query.as_bytes())
-        .into_owned()
-        .collect();
-    let mut unique: Vec<(String, String)> = Vec::with_capacity(pairs.len());
-    for pair in pairs {
-        if !unique.contains(&pair) {
-            unique.push(pair);
-        }
-    }
-    let error = match serde_html_form::from_str::<T>(&encode(unique.iter())) {
+    let unique = unique_pairs(query);
+    let error = match from_pairs::<T>(unique.iter()) {
         Ok(value) => return Ok(value),
-        Err(e) => e.to_string(),
+        Err(e) => e,
     };
+    let message = error.inner().to_string();
     // A key whose first value alone makes the error go (or change) is one that takes
     // a single value and was given several.
     let mut repeated: Vec<&str> = Vec::new();
@@ -53,7 +47,7 @@ pub fn parse_query<T: DeserializeOwned>(query: &str) -> Result<T, ApiError> {
             repeated.push(key);
         }
     }
-    let ambiguous: Vec<FieldError> = repeated
+    let ambiguous: Vec<&str> = repeated
         .into_iter()
         .filter(|key| {
             let mut seen = false;
@@ -62,29 +56,104 @@ pub fn parse_query<T: DeserializeOwned>(query: &str) -> Result<T, ApiError> {
                 seen |= k == key;
                 !later
             });
-            serde_html_form::from_str::<T>(&encode(first_only))
+            from_pairs::<T>(first_only)
                 .err()
-                .is_none_or(|e| e.to_string() != error)
-        })
-        .map(|key| {
-            FieldError::new(
-                key,
-                "given more than once with different values; it takes one",
-            )
+                .is_none_or(|e| e.inner().to_string() != message)
         })
         .collect();
     if ambiguous.is_empty() {
         return Err(query_error(&error));
     }
-    let names: Vec<String> = ambiguous.iter().map(|e| format!("`{}`", e.field)).collect();
-    Err(ApiError::BadRequest {
+    Err(given_twice(&ambiguous))
+}
+
+/// The pairs of a query string, each distinct pair once, in order.
+fn unique_pairs(query: &str) -> Vec<(String, String)> {
+    let mut unique: Vec<(String, String)> = Vec::new();
+    for pair in url::form_urlencoded::parse(query.as_bytes()).into_owned() {
+        if !unique.contains(&pair) {
+            unique.push(pair);
+        }
+    }
+    unique
+}
+
+/// Deserializes `T` from `pairs`, with the path of the value that failed.
+fn from_pairs<'a, T: DeserializeOwned>(
+    pairs: impl Iterator<Item = &'a (String, String)>,
+) -> Result<T, serde_path_to_error::Error<serde_html_form::de::Error>> {
+    let text = encode(pairs);
+    serde_path_to_error::deserialize(serde_html_form::Deserializer::from_bytes(text.as_bytes()))
+}
+
+/// The problem for parameters that take one value and were given different ones.
+fn given_twice(keys: &[&str]) -> ApiError {
+    let names: Vec<String> = keys.iter().map(|k| format!("`{k}`")).collect();
+    ApiError::BadRequest {
         detail: format!(
             "Invalid {}: given more than once with different values; it takes one.",
             names.join(", ")
         ),
-        errors: ambiguous,
-    })
+        errors: keys
+            .iter()
+            .map(|key| {
+                FieldError::new(
+                    *key,
+                    "given more than once with different values; it takes one",
+                )
+            })
+            .collect(),
+    }
 }
+
+/// The keys of a query string that `reserved` takes, with their one value each.
+pub struct Reserved(Vec<(String, String)>);
+
+impl Reserved {
+    /// The value of `key`, as given.
+    pub fn get(&self, key: &str) -> Option<&str> {
+        self.0
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// The value of `key`; an empty one names nothing and is a 400 problem.
+    pub fn non_empty(&self, key: &str) -> Result<Option<&str>, ApiError> {
+        match self.get(key) {
+            Some("") => Err(ApiError::invalid(key, "an empty value names nothing")),
+            value => Ok(value),
+        }
+    }
+}
+
+/// Splits a query string in two: the keys `reserved` takes, each with its one value
+/// (the same pair twice counts once; two different values are a 400 problem that
+/// names the key), and the rest, re-encoded for [`parse_query`].
+pub fn split_query(
+    query: &str,
+    reserved: impl Fn(&str) -> bool,
+) -> Result<(Reserved, String), ApiError> {
+    let (taken, rest): (Vec<_>, Vec<_>) = unique_pairs(query)
+        .into_iter()
+        .partition(|(key, _)| reserved(key));
+    let mut ambiguous: Vec<&str> = Vec::new();
+    for (i, (key, _)) in taken.iter().enumerate() {
+        if taken[..i].iter().any(|(k, _)| k == key) && !ambiguous.contains(&key.as_str()) {
+            ambiguous.push(key);
+        }
+    }
+    if !ambiguous.is_empty() {
+        return Err(given_twice(&ambiguous));
+    }
+    let rest = encode(rest.iter());
+    Ok((Reserved(taken), rest))
+}
+
+/// A query without parameters of its own: any key is unknown.
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Nothing {}
 
 fn encode<'a>(pairs: impl Iterator<Item = &'a (String, String)>) -> String {
     url::form_urlencoded::Serializer::new(String::new())
@@ -92,8 +161,10 @@ fn encode<'a>(pairs: impl Iterator<Item = &'a (String, String)>) -> String {
         .finish()
 }
 
-/// Turns serde's message into a problem naming the parameter when serde names it.
-fn query_error(message: &str) -> ApiError {
+/// Turns serde's error into a problem naming the parameter: the unknown or missing
+/// key its message quotes, or the key whose value failed.
+fn query_error(error: &serde_path_to_error::Error<serde_html_form::de::Error>) -> ApiError {
+    let message = error.inner().to_string();
     let quoted = |prefix: &str| {
         let start = message.find(prefix)? + prefix.len();
         let len = message[start..].find('`')?;
@@ -104,6 +175,9 @@ fn query_error(message: &str) -> ApiError {
     }
     if let Some(name) = quoted("missing field `") {
         return ApiError::invalid(name, "this query parameter is required");
+    }
+    if let Some(serde_path_to_error::Segment::Map { key }) = error.path().iter().next() {
+        return ApiError::invalid(key.clone(), message);
     }
     ApiError::BadRequest {
         detail: format!("The query string is invalid: {message}."),
@@ -124,6 +198,16 @@ pub fn whole_number<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<u32
     }
 }
 
+/// A typed query parameter that, when given, has a value: `serde_html_form` reads
+/// `q=` as absent, where `T` refuses the empty value.
+pub fn given<'de, D, T>(d: D) -> Result<Option<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: serde::Deserialize<'de>,
+{
+    T::deserialize(d).map(Some)
+}
+
 /// A text query parameter that, when given, has a value: `serde_html_form` reads
 /// `cursor=` as absent, but an empty cursor, `since` or `format` names nothing.
 pub fn non_empty<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
@@ -135,29 +219,11 @@ pub fn non_empty<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String
     Ok(Some(text))
 }
 
-/// A text query parameter kept as given, an empty value included (`include=`), where
-/// `serde_html_form` would read it as absent.
-pub fn as_given<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
-    use serde::Deserialize;
-    Ok(Some(String::deserialize(d)?))
-}
-
 pub const DEFAULT_LIMIT: u32 = 20;
 pub const MAX_LIMIT: u32 = 100;
 
-/// Reads `limit` and `cursor` into a page request for a list sorted by `sort`.
-pub fn page_request(
-    limit: Option<u32>,
-    cursor: Option<&str>,
-    sort: &str,
-) -> Result<PageRequest, ApiError> {
-    let limit = limit.unwrap_or(DEFAULT_LIMIT);
-    if !(1..=MAX_LIMIT).contains(&limit) {
-        return Err(ApiError::invalid(
-            "limit",
-            format!("must be between 1 and {MAX_LIMIT}"),
-        ));
-    }
+/// Reads `cursor` into a page request of `limit` items for a list sorted by `sort`.
+pub fn page_request(limit: u32, cursor: Option<&str>, sort: &str) -> Result<PageRequest, ApiError> {
     let after = cursor.map(|c| decode_cursor(c, sort)).transpose()?;
     Ok(PageRequest { limit, after })
 }
