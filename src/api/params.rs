@@ -127,16 +127,35 @@ impl Reserved {
     }
 }
 
-/// Splits a query string in two: the keys `reserved` takes, each with its one value
-/// (the same pair twice counts once; two different values are a 400 problem that
-/// names the key), and the rest, re-encoded for [`parse_query`].
+/// Splits a query string in two: the `reserved` keys, each with its one value (the
+/// same pair twice counts once; two different values are a 400 problem that names
+/// the key), and the rest, re-encoded for [`parse_query`]. A key that is neither
+/// reserved nor among the `filters` is a 400 problem that lists the known ones
+/// (`filters` is asked only when there is a rest).
 pub fn split_query(
     query: &str,
-    reserved: impl Fn(&str) -> bool,
+    reserved: &[&str],
+    filters: impl FnOnce() -> Vec<String>,
 ) -> Result<(Reserved, String), ApiError> {
     let (taken, rest): (Vec<_>, Vec<_>) = unique_pairs(query)
         .into_iter()
-        .partition(|(key, _)| reserved(key));
+        .partition(|(key, _)| reserved.contains(&key.as_str()));
+    let filters = if rest.is_empty() {
+        Vec::new()
+    } else {
+        filters()
+    };
+    if let Some((unknown, _)) = rest.iter().find(|(key, _)| !filters.contains(key)) {
+        let known: Vec<String> = reserved
+            .iter()
+            .map(|k| format!("`{k}`"))
+            .chain(filters.iter().map(|k| format!("`{k}`")))
+            .collect();
+        return Err(ApiError::invalid(
+            unknown.clone(),
+            format!("unknown query parameter; known here: {}", known.join(", ")),
+        ));
+    }
     let mut ambiguous: Vec<&str> = Vec::new();
     for (i, (key, _)) in taken.iter().enumerate() {
         if taken[..i].iter().any(|(k, _)| k == key) && !ambiguous.contains(&key.as_str()) {
@@ -149,11 +168,6 @@ pub fn split_query(
     let rest = encode(rest.iter());
     Ok((Reserved(taken), rest))
 }
-
-/// A query without parameters of its own: any key is unknown.
-#[derive(serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Nothing {}
 
 fn encode<'a>(pairs: impl Iterator<Item = &'a (String, String)>) -> String {
     url::form_urlencoded::Serializer::new(String::new())
@@ -364,5 +378,24 @@ mod tests {
         assert_eq!(given(&["a,b", "b", "c"]).unwrap(), [1, 2, 3]);
         assert!(given(&[""]).is_err());
         assert!(given(&["a", "d"]).is_err());
+    }
+
+    #[test]
+    fn reserved_keys_are_split_from_the_filters() {
+        let filters = || vec!["speaker".to_owned()];
+        let (given, rest) = split_query(
+            "sort=said_on&speaker=a&sort=said_on&speaker=b",
+            &["sort"],
+            filters,
+        )
+        .unwrap();
+        assert_eq!(given.get("sort"), Some("said_on"));
+        assert_eq!(rest, "speaker=a&speaker=b");
+        let field = |query: &str| match split_query(query, &["sort"], filters) {
+            Err(ApiError::BadRequest { errors, .. }) => errors[0].field.clone(),
+            _ => String::new(),
+        };
+        assert_eq!(field("sort=said_on&sort=-said_on"), "sort");
+        assert_eq!(field("colour=red"), "colour");
     }
 }

@@ -56,20 +56,30 @@ pub struct Vocabulary<R: Includable> {
     pub include: Include<R>,
 }
 
-/// The keys a list of `R` takes: a resource without facets or relations takes no
-/// `facet` or `include` (the key is then unknown, a 400 like any other).
-fn list_key<R: Resource + Includable>(key: &str) -> bool {
-    match key {
-        "limit" | "cursor" | "sort" | "fields" | "count" => true,
-        "facet" => !R::FACETS.is_empty(),
-        "include" => !R::RELATIONS.is_empty(),
-        _ => false,
+/// The shared keys a list of `R` takes: a resource without facets or relations
+/// takes no `facet` or `include` (the key is then unknown, a 400 like any other).
+fn list_keys<R: Resource + Includable>() -> Vec<&'static str> {
+    let mut keys = vec!["limit", "cursor", "sort", "fields", "count"];
+    if !R::FACETS.is_empty() {
+        keys.push("facet");
     }
+    if !R::RELATIONS.is_empty() {
+        keys.push("include");
+    }
+    keys
+}
+
+/// The names of the parameters `F` declares.
+fn names<F: IntoParams>() -> Vec<String> {
+    F::into_params(|| None)
+        .into_iter()
+        .map(|p| p.name)
+        .collect()
 }
 
 impl<F: ListFilters> ListQuery<F> {
     pub fn parse(query: &str) -> Result<Self, ApiError> {
-        let (given, rest) = params::split_query(query, list_key::<F::Item>)?;
+        let (given, rest) = params::split_query(query, &list_keys::<F::Item>(), names::<F>)?;
         let filters = params::parse_query::<F>(&rest)?;
         let list = Vocabulary {
             limit: limit(given.get("limit"))?,
@@ -103,13 +113,12 @@ pub struct GetQuery<R: Includable> {
 
 impl<R: Includable + Represent + PartialSchema> GetQuery<R> {
     pub fn parse(query: &str) -> Result<Self, ApiError> {
-        let takes = |key: &str| match key {
-            "format" | "fields" => true,
-            "include" => !R::RELATIONS.is_empty(),
-            _ => false,
+        let keys: &[&str] = if R::RELATIONS.is_empty() {
+            &["format", "fields"]
+        } else {
+            &["include", "format", "fields"]
         };
-        let (given, rest) = params::split_query(query, takes)?;
-        params::parse_query::<params::Nothing>(&rest)?;
+        let (given, _) = params::split_query(query, keys, Vec::new)?;
         Ok(Self {
             include: Include::parse(given.non_empty("include")?)?,
             format: given.non_empty("format")?.map(format::<R>).transpose()?,
