@@ -20,16 +20,14 @@ pub struct Exact;
 impl Modify for Exact {
     fn modify(&self, doc: &mut OpenApi) {
         for item in doc.paths.paths.values_mut() {
-            for operation in [
+            let operations = [
                 &mut item.get,
-                &mut item.post,
                 &mut item.put,
+                &mut item.post,
+                &mut item.delete,
                 &mut item.patch,
-            ]
-            .into_iter()
-            .chain([&mut item.delete])
-            .flatten()
-            {
+            ];
+            for operation in operations.into_iter().flatten() {
                 negotiated(operation);
                 drafts_need_an_editor(operation);
             }
