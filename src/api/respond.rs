@@ -49,13 +49,14 @@ where
     R: Resource + Includable + Keyed + Serialize + ToSchema,
 {
     let sort = list.sort.order(searching)?;
+    let relations = list.include.relations;
     let request = ListRequest {
         sort,
         page: page_request(list.limit, list.cursor.as_deref(), sort.name)?,
         count: list.count,
+        fields: read_fields::<R>(list.fields.names(), &relations),
         facets: list.facets.chosen,
     };
-    let relations = list.include.relations;
     let visibility = Caller::of(req).visibility();
     let limit = request.page.limit;
     let faceted = !request.facets.is_empty();
@@ -226,4 +227,17 @@ pub async fn ensure_article(
         storage::articles::is_visible(conn, id, visibility)
     })
     .await
+}
+
+/// The fields storage must read for a page cut down to `fields` that side-loads
+/// `relations`: those fields and the relations' own (empty: every field).
+fn read_fields<T: Includable>(fields: &[String], relations: &[T::Relation]) -> Vec<String> {
+    if fields.is_empty() {
+        return Vec::new();
+    }
+    let names = T::RELATIONS
+        .iter()
+        .filter(|(_, r)| relations.contains(r))
+        .map(|(name, _)| (*name).to_owned());
+    fields.iter().cloned().chain(names).collect()
 }

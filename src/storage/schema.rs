@@ -92,6 +92,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0011_websub_hub",
         include_str!("migrations/0011_websub_hub.sql"),
     ),
+    (
+        "0012_links_in_publication_order",
+        include_str!("migrations/0012_links_in_publication_order.sql"),
+    ),
 ];
 
 /// The schema version this binary writes: the number of migrations it knows.

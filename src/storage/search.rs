@@ -140,7 +140,12 @@ impl Resource for SearchHit {
         })
     }
 
-    fn complete(conn: &Connection, filter: &SearchFilter, hits: &mut [Self]) -> Result<()> {
+    fn complete(
+        conn: &Connection,
+        filter: &SearchFilter,
+        hits: &mut [Self],
+        _: &[String],
+    ) -> Result<()> {
         for (kind, sql) in DETAILS {
             let ids: Vec<Value> = hits
                 .iter()
