@@ -4,6 +4,7 @@
 pub(crate) mod articles;
 pub(crate) mod auth;
 pub(crate) mod changes;
+pub(crate) mod cursor;
 mod edit;
 pub(crate) mod envelope;
 pub(crate) mod error;

@@ -10,11 +10,11 @@ use utoipa::ToSchema;
 
 use super::AppState;
 use super::auth::Caller;
+use super::cursor::page_request;
 use super::envelope;
 use super::error::{ApiError, ApiResult};
 use super::include::{self, Includable};
 use super::negotiate::{self, Format, Represent, base_url, negotiate};
-use super::params::page_request;
 use super::vocabulary::{GetQuery, Include, Vocabulary};
 use crate::http::surrogate::{self, Keyed, Keys};
 use crate::storage::{self, ListRequest, Resource};

@@ -16,10 +16,11 @@ use serde::de::DeserializeOwned;
 use utoipa::openapi::{RefOr, Schema};
 use utoipa::{IntoParams, PartialSchema};
 
+use super::cursor::{DEFAULT_LIMIT, MAX_LIMIT};
 use super::error::ApiError;
 use super::include::Includable;
 use super::negotiate::{Format, Represent};
-use super::params::{self, DEFAULT_LIMIT, MAX_LIMIT, name_list};
+use super::params::{self, name_list};
 use crate::storage::{self, Facet, Resource};
 
 /// The filters of one list, and what its shared parameters mean there.

@@ -9,9 +9,9 @@ use utoipa::openapi::{Required, Schema};
 use utoipa::{IntoParams, PartialSchema};
 
 use super::{GetQuery, ListFilters, ListQuery, field_names};
+use crate::api::cursor::{DEFAULT_LIMIT, MAX_LIMIT};
 use crate::api::include::Includable;
 use crate::api::negotiate::Represent;
-use crate::api::params::{DEFAULT_LIMIT, MAX_LIMIT};
 use crate::storage::Resource;
 
 fn query(name: &str, description: &str, schema: impl Into<Schema>) -> ParameterBuilder {
