@@ -12,6 +12,7 @@ use utoipa_actix_web::AppExt;
 use crate::api;
 use crate::api::error::{FieldError, Problem, ProblemType};
 
+mod bodies;
 mod exact;
 pub(crate) mod keys;
 mod problems;
@@ -50,6 +51,9 @@ mod problems;
         crate::api::feeds::FeedFormat,
         crate::api::root::ApiIndex
     )),
+    // Reads need no key, but take one: a partner key (its own quota) or an editor
+    // key (drafts). Writes name their own requirement.
+    security((), ("partner_key" = []), ("editor_key" = [])),
     modifiers(&SecuritySchemes)
 )]
 struct ApiDoc;
@@ -98,15 +102,17 @@ fn resource_tags(doc: &mut Value) {
 /// The description as the code declares it, completed with the shared problem
 /// responses and the exact vocabulary; without examples.
 pub fn describe() -> Result<Value, serde_json::Error> {
-    let (_, doc) = App::new()
+    let (_, mut doc) = App::new()
         .into_utoipa_app()
         .openapi(ApiDoc::openapi())
         .configure(api::configure)
         .split_for_parts();
+    utoipa::Modify::modify(&exact::Exact, &mut doc);
     let mut doc = serde_json::to_value(&doc)?;
     resource_tags(&mut doc);
     problems::add_error_responses(&mut doc);
-    exact::complete(&mut doc);
+    bodies::complete(&mut doc);
+    exact::prune_unused_schemas(&mut doc);
     keys::components(&mut doc);
     Ok(doc)
 }

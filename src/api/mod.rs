@@ -3,6 +3,7 @@
 
 pub(crate) mod auth;
 pub(crate) mod changes;
+pub(crate) mod cursor;
 mod edit;
 pub(crate) mod envelope;
 pub(crate) mod error;
@@ -24,6 +25,7 @@ pub(crate) mod served;
 pub(crate) mod shed;
 pub(crate) mod sitemaps;
 pub(crate) mod timeline;
+pub(crate) mod vocabulary;
 pub(crate) mod webhooks;
 
 use std::sync::Arc;
@@ -44,8 +46,6 @@ macro_rules! declare {
 }
 crate::domain::kind::resources!(declare);
 
-use serde::Deserialize;
-use utoipa::IntoParams;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::storage::Db;
@@ -63,28 +63,6 @@ pub struct AppState {
     pub background: crate::background::Health,
     /// Set on a read replica (`--read-only`): where writes go, and its lag.
     pub replica: Option<crate::replica::Replica>,
-}
-
-/// Query parameters of a single-resource read.
-#[derive(Debug, Default, Deserialize, IntoParams)]
-#[serde(deny_unknown_fields)]
-#[into_params(parameter_in = Query)]
-pub struct GetQuery {
-    /// Related resources to side-load into `included`, comma-separated; the names are
-    /// those of the resource's list (`include` there).
-    #[serde(default, deserialize_with = "params::as_given")]
-    #[param(example = "quotes")]
-    pub include: Option<String>,
-    /// The representation, instead of `Accept`: `json` (the default), `jsonld`
-    /// (schema.org JSON-LD; not for topics) or `ninjs` (IPTC ninjs 2.2; articles only).
-    #[serde(default, deserialize_with = "params::non_empty")]
-    #[param(example = "jsonld")]
-    pub format: Option<String>,
-    /// Only these fields, comma-separated; `id` is always kept. The names are those of
-    /// the resource's `fields` list parameter. JSON only.
-    #[serde(default, deserialize_with = "params::non_empty")]
-    #[param(example = "id,headline")]
-    pub fields: Option<String>,
 }
 
 /// Every route and its OpenAPI operation, registered once.

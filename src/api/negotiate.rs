@@ -29,11 +29,33 @@ impl Format {
         }
     }
 
-    fn name(self) -> &'static str {
+    /// Its name in `?format=`.
+    pub fn name(self) -> &'static str {
         match self {
             Self::Json => "json",
             Self::JsonLd => "jsonld",
             Self::Ninjs => "ninjs",
+        }
+    }
+
+    /// The names of every format.
+    pub fn names() -> Vec<&'static str> {
+        Self::ALL.map(Self::name).to_vec()
+    }
+
+    /// The format `?format=` names, if any.
+    pub fn named(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|f| f.name() == name)
+    }
+
+    /// What a response in this format is, for the description.
+    pub fn about(self) -> &'static str {
+        match self {
+            Self::Json => "",
+            Self::JsonLd => {
+                "schema.org JSON-LD (`NewsArticle`, `Quotation`, `Person`, `Organization`, `Country` or `Event`)."
+            }
+            Self::Ninjs => "An IPTC ninjs 2.2 item.",
         }
     }
 }
@@ -42,7 +64,7 @@ impl Format {
 /// else the best of `Accept` by quality; 406 when nothing acceptable is offered.
 pub fn negotiate(
     req: &HttpRequest,
-    format: Option<&str>,
+    format: Option<Format>,
     offered: &[Format],
 ) -> Result<Format, ApiError> {
     let names = || {
@@ -52,17 +74,15 @@ pub fn negotiate(
             .collect::<Vec<_>>()
             .join(", ")
     };
-    if let Some(name) = format {
-        return match Format::ALL.iter().find(|f| f.name() == name) {
-            Some(f) if offered.contains(f) => Ok(*f),
-            Some(_) => Err(ApiError::NotAcceptable(format!(
-                "This resource is not served as `{name}`; it is served as {}.",
+    if let Some(f) = format {
+        return if offered.contains(&f) {
+            Ok(f)
+        } else {
+            Err(ApiError::NotAcceptable(format!(
+                "This resource is not served as `{}`; it is served as {}.",
+                f.name(),
                 names()
-            ))),
-            None => Err(ApiError::invalid(
-                "format",
-                format!("must be one of {}", names()),
-            )),
+            )))
         };
     }
     let Some(accept) = req

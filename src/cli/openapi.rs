@@ -44,7 +44,7 @@ pub async fn render() -> Result<String, Box<dyn std::error::Error>> {
     })?;
     let bearer = format!("Bearer {key}");
     // Unspecified, as a container binds: links say `localhost`. No response cache.
-    let mut settings = crate::config::Settings::for_tests(std::path::PathBuf::new());
+    let mut settings = crate::startup::in_process(std::path::PathBuf::new());
     settings.response_cache_mb = 0;
     let http = HttpSettings::new(&settings, ([0, 0, 0, 0], 8080).into(), db.generation());
     let mut state = crate::startup::state(db, Default::default(), None).await?;
