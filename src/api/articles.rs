@@ -251,6 +251,7 @@ impl Served for Article {
     const ABOUT: &'static str = "News articles, with bodies as typed blocks.";
     const EXAMPLE_ID: &'static str = "lukashenko-meets-xi-jinping-astana";
     const FORMATS: &'static [Format] = &[Format::Json, Format::JsonLd, Format::Ninjs];
+    const JSON_LD_TYPES: &'static str = "`NewsArticle`";
 
     fn represent(&self, format: Format, included: &Included, base: &str) -> Value {
         let ctx = negotiate::context(included, base);

@@ -233,6 +233,7 @@ impl Served for Event {
     const ABOUT: &'static str = "Summits, accessions and meetings, with participants and roles.";
     const EXAMPLE_ID: &'static str = "lukashenko-xi-meeting-2024";
     const FORMATS: &'static [Format] = &[Format::Json, Format::JsonLd];
+    const JSON_LD_TYPES: &'static str = "`Event`";
 
     fn represent(&self, _: Format, included: &Included, base: &str) -> Value {
         jsonld::event(self, &negotiate::context(included, base))

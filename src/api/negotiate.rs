@@ -52,9 +52,7 @@ impl Format {
     pub fn about(self) -> &'static str {
         match self {
             Self::Json => "",
-            Self::JsonLd => {
-                "schema.org JSON-LD (`NewsArticle`, `Quotation`, `Person`, `Organization`, `Country` or `Event`)."
-            }
+            Self::JsonLd => "schema.org JSON-LD.",
             Self::Ninjs => "An IPTC ninjs 2.2 item.",
         }
     }

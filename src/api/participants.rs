@@ -189,6 +189,7 @@ impl Served for Participant {
     const ABOUT: &'static str = "People, organizations and countries.";
     const EXAMPLE_ID: &'static str = "xi-jinping";
     const FORMATS: &'static [Format] = &[Format::Json, Format::JsonLd];
+    const JSON_LD_TYPES: &'static str = "`Person`, `Organization` or `Country`";
 
     fn represent(&self, _: Format, included: &Included, base: &str) -> Value {
         jsonld::participant(self, &negotiate::context(included, base))

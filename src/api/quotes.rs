@@ -261,6 +261,7 @@ impl Served for Quote {
     const ABOUT: &'static str = "Verbatim statements with speaker, article, event and topic.";
     const EXAMPLE_ID: &'static str = "lukashenko-wonderful-gift";
     const FORMATS: &'static [Format] = &[Format::Json, Format::JsonLd];
+    const JSON_LD_TYPES: &'static str = "`Quotation`";
 
     fn represent(&self, _: Format, included: &Included, base: &str) -> Value {
         jsonld::quote(self, &negotiate::context(included, base))

@@ -23,6 +23,9 @@ pub trait Served: Named + Includable + Keyed + Serialize + ToSchema + Send + 'st
     const EXAMPLE_ID: &'static str;
     /// The representations of one resource, JSON (the default) first.
     const FORMATS: &'static [Format] = &[Format::Json];
+    /// The schema.org types its JSON-LD representation is, for the description
+    /// (e.g. "`NewsArticle`"); empty without one.
+    const JSON_LD_TYPES: &'static str = "";
 
     /// The resource in one of [`Served::FORMATS`] other than JSON, naming what
     /// `included` holds of its relations. A resource served as JSON alone is never
@@ -47,11 +50,21 @@ pub fn example_ids() -> Vec<(String, &'static str)> {
     super::registered(|r| (format!("/v1/{}/", r.collection), r.example_id))
 }
 
+/// The schema.org types of the JSON-LD of the resource whose section (tag) is
+/// `collection`, if it has any.
+pub fn json_ld_types(collection: &str) -> Option<&'static str> {
+    super::registered(|r| (r.collection, r.json_ld_types))
+        .into_iter()
+        .find(|(c, types)| *c == collection && !types.is_empty())
+        .map(|(_, types)| types)
+}
+
 /// One registered resource, as the lists above need it.
 pub(crate) struct Registration {
     pub collection: &'static str,
     pub about: &'static str,
     pub example_id: &'static str,
+    pub json_ld_types: &'static str,
     pub routes: fn(&mut ServiceConfig),
 }
 
@@ -61,6 +74,7 @@ impl Registration {
             collection: R::COLLECTION,
             about: R::ABOUT,
             example_id: R::EXAMPLE_ID,
+            json_ld_types: R::JSON_LD_TYPES,
             routes: R::routes,
         }
     }
