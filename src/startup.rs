@@ -20,6 +20,9 @@ use crate::http::cache::{self, ResponseCache};
 use crate::http::{CachePolicy, Metrics, conditional, observe};
 use crate::storage::{Db, Generation};
 
+mod preset;
+pub use preset::in_process;
+
 /// What the HTTP layer needs: the settings it reads, and the state every worker shares
 /// (the rate limiter, the in-flight counter, the metrics, the response cache), each
 /// registered once.

@@ -1,76 +1,89 @@
 //! `/v1/articles`, and the article lists of the resources articles relate to
 //! (`/v1/participants/{id}/articles`, `/v1/events/{id}/articles`).
 
+use crate::representations::{ninjs, jsonld};
 use crate::storage::by_id;
+use serde_json::Value;
+use utoipa_actix_web::service_config::ServiceConfig;
 use actix_web::{HttpRequest, HttpResponse, get, web};
 
+use super::AppState;
 use super::auth::Caller;
 use super::envelope::{Collection, Single};
 use super::error::{ApiError, ApiResult};
-use super::include::{Includable, Wanted};
-use super::listing::{list_query, search_query, time_bound};
-use super::params::Query;
+use super::include::{Includable, Included, Wanted};
+use super::listing::{SearchText, TimeBound};
+use super::negotiate::{self, Format};
 use super::respond;
-use super::{AppState, GetQuery};
+use super::served::Served;
+use super::vocabulary::{GetQuery, ListFilters, ListQuery};
 use crate::domain::{Article, ArticleId, ArticleStatus, EventId, ParticipantId, TopicId};
 use crate::storage::articles::ArticleFilter;
+use serde::Deserialize;
+use utoipa::IntoParams;
 
-list_query! {
-    /// Query parameters of article lists. Different filters combine with AND; a filter
-    /// repeated (`participant=a&participant=b`) matches any of its values.
-    pub struct ArticleListQuery {
-        sort: "Order: `-published_at` (newest first, the default without `q`), \
-            `published_at`, `-updated_at`, `updated_at`, or `relevance` (best match \
-            first; only with `q`, and its default). Ties are broken by id.",
-            example "-updated_at";
-        facet: "Count the selected articles per value of these fields, comma-separated: \
-            `topic`, `participant`, `event`.",
-            example "topic,participant";
-        include: "Related resources to side-load into `included`, comma-separated: \
-            `quotes`, `participants`, `events`, `topics`.",
-            example "quotes,participants";
-        fields example "id,headline,published_at";
-    }
-    {
-        /// Only articles that name this participant.
-        #[serde(default)]
-        #[param(example = json!(["xi-jinping"]))]
-        pub participant: Vec<ParticipantId>,
-        /// Only articles about this event.
-        #[serde(default)]
-        #[param(example = json!(["sco-summit-astana-2024"]))]
-        pub event: Vec<EventId>,
-        /// Only articles filed under this topic.
-        #[serde(default)]
-        #[param(example = json!(["food-security"]))]
-        pub topic: Vec<TopicId>,
-        /// Only articles published at or after this time (RFC 3339, or a date meaning
-        /// its start in UTC).
-        #[serde(default, deserialize_with = "super::params::non_empty")]
-        #[param(example = "2024-07-04")]
-        pub published_after: Option<String>,
-        /// Only articles published before this time (RFC 3339 or a date).
-        #[serde(default, deserialize_with = "super::params::non_empty")]
-        #[param(example = "2024-07-05T00:00:00Z")]
-        pub published_before: Option<String>,
-        /// Only articles updated at or after this time (RFC 3339 or a date).
-        #[serde(default, deserialize_with = "super::params::non_empty")]
-        #[param(example = "2024-07-01T00:00:00Z")]
-        pub updated_after: Option<String>,
-        /// Full-text search in the headline, summary and body: words (all must match),
-        /// `"a phrase"`, `prefix*` (at least two characters before the `*`), `a OR b`.
-        /// Operators and punctuation are otherwise plain text.
-        #[serde(default, deserialize_with = "super::params::non_empty")]
-        #[param(example = "\"food security\"")]
-        pub q: Option<String>,
-        /// Editors only: only articles in this status (`draft`, `published`,
-        /// `scheduled`, `withdrawn`). Editors see every status by default; everyone
-        /// else sees only published articles whose `published_at` has passed.
-        #[serde(default)]
-        #[param(example = json!(["draft"]))]
-        pub status: Vec<ArticleStatus>,
+/// The filters of article lists. Different filters combine with AND; a filter
+/// repeated (`participant=a&participant=b`) matches any of its values.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct ArticleFilters {
+    /// Only articles that name this participant.
+    #[serde(default)]
+    #[param(style = Form, explode, example = json!(["xi-jinping"]))]
+    pub participant: Vec<ParticipantId>,
+    /// Only articles about this event.
+    #[serde(default)]
+    #[param(style = Form, explode, example = json!(["sco-summit-astana-2024"]))]
+    pub event: Vec<EventId>,
+    /// Only articles filed under this topic.
+    #[serde(default)]
+    #[param(style = Form, explode, example = json!(["food-security"]))]
+    pub topic: Vec<TopicId>,
+    /// Only articles published at or after this time (RFC 3339, or a date meaning
+    /// its start in UTC).
+    #[serde(default, deserialize_with = "super::params::given")]
+    #[param(inline, example = "2024-07-04")]
+    pub published_after: Option<TimeBound>,
+    /// Only articles published before this time (RFC 3339 or a date).
+    #[serde(default, deserialize_with = "super::params::given")]
+    #[param(inline, example = "2024-07-05T00:00:00Z")]
+    pub published_before: Option<TimeBound>,
+    /// Only articles updated at or after this time (RFC 3339 or a date).
+    #[serde(default, deserialize_with = "super::params::given")]
+    #[param(inline, example = "2024-07-01T00:00:00Z")]
+    pub updated_after: Option<TimeBound>,
+    /// Full-text search in the headline, summary and body: words (all must match),
+    /// `"a phrase"`, `prefix*` (at least two characters before the `*`), `a OR b`.
+    /// Operators and punctuation are otherwise plain text.
+    #[serde(default, deserialize_with = "super::params::given")]
+    #[param(inline, example = "\"food security\"")]
+    pub q: Option<SearchText>,
+    /// Editors only: only articles in this status (`draft`, `published`,
+    /// `scheduled`, `withdrawn`). Editors see every status by default; everyone
+    /// else sees only published articles whose `published_at` has passed.
+    #[serde(default)]
+    #[param(style = Form, explode, example = json!(["draft"]))]
+    pub status: Vec<ArticleStatus>,
+}
+
+impl ListFilters for ArticleFilters {
+    type Item = Article;
+    const SORT: &'static str = "Order: `-published_at` (newest first, the default without `q`), \
+        `published_at`, `-updated_at`, `updated_at`, or `relevance` (best match \
+        first; only with `q`, and its default). Ties are broken by id.";
+    const FACET: &'static str = "Count the selected articles per value of these fields, \
+        comma-separated: `topic`, `participant`, `event`.";
+    const INCLUDE: &'static str = "Related resources to side-load into `included`, \
+        comma-separated: `quotes`, `participants`, `events`, `topics`.";
+
+    fn searching(&self) -> bool {
+        self.q.is_some()
     }
 }
+
+/// The query of article lists.
+pub type ArticleListQuery = ListQuery<ArticleFilters>;
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Relation {
@@ -112,31 +125,31 @@ async fn respond_list(
     query: ArticleListQuery,
     mut base: ArticleFilter,
 ) -> ApiResult<HttpResponse> {
-    let mut params = query.list_params();
+    let ListQuery { list, filters } = query;
+    let searching = filters.searching();
     if base.participant.is_empty() {
-        base.participant = query.participant.clone();
+        base.participant = filters.participant;
     }
     if base.event.is_empty() {
-        base.event = query.event.clone();
+        base.event = filters.event;
     }
-    base.topic = query.topic.clone();
-    base.published_after = time_bound("published_after", query.published_after.as_deref())?;
-    base.published_before = time_bound("published_before", query.published_before.as_deref())?;
-    base.updated_after = time_bound("updated_after", query.updated_after.as_deref())?;
-    base.q = search_query("q", query.q.as_deref())?;
+    base.topic = filters.topic;
+    base.published_after = filters.published_after.map(|t| t.0);
+    base.published_before = filters.published_before.map(|t| t.0);
+    base.updated_after = filters.updated_after.map(|t| t.0);
+    base.q = filters.q.map(|q| q.0);
     base.engine = state.db.engine();
     let caller = Caller::of(req);
-    if !query.status.is_empty() && !caller.is_editor() {
+    if !filters.status.is_empty() && !caller.is_editor() {
         return Err(ApiError::Forbidden(
             "Only editor keys may list articles by `status`; without one, lists hold published articles."
                 .to_owned(),
         ));
     }
     base.visibility = caller.visibility();
-    base.status = query.status.clone();
-    params.searching = base.q.is_some();
+    base.status = filters.status;
     let collections = crate::http::surrogate::article_lists(&base);
-    respond::page_in::<Article>(req, state, params, base, collections).await
+    respond::page_in::<Article>(req, state, list, searching, base, collections).await
 }
 
 /// List articles
@@ -154,7 +167,7 @@ async fn respond_list(
 pub async fn list_articles(
     req: HttpRequest,
     state: web::Data<AppState>,
-    Query(query): Query<ArticleListQuery>,
+    query: ArticleListQuery,
 ) -> ApiResult<HttpResponse> {
     respond_list(&req, &state, query, ArticleFilter::default()).await
 }
@@ -165,7 +178,7 @@ pub async fn list_articles(
 /// that carry quotes), its topics, events, participants and quotes.
 #[utoipa::path(
     tag = "articles",
-    params(("id" = ArticleId, Path, description = "The article's id."), GetQuery),
+    params(("id" = ArticleId, Path, description = "The article's id."), GetQuery<Article>),
     responses((status = 200, description = "The article.", body = Single<Article>))
 )]
 #[get("/articles/{id}")]
@@ -173,7 +186,7 @@ pub async fn get_article(
     req: HttpRequest,
     state: web::Data<AppState>,
     id: web::Path<ArticleId>,
-    Query(query): Query<GetQuery>,
+    query: GetQuery<Article>,
 ) -> ApiResult<HttpResponse> {
     let visibility = Caller::of(&req).visibility();
     respond::one(
@@ -181,7 +194,7 @@ pub async fn get_article(
         &state,
         "article",
         id.into_inner(),
-        &query,
+        query,
         move |conn, id| by_id::find::<Article>(conn, id, visibility),
     )
     .await
@@ -200,7 +213,7 @@ pub async fn list_participant_articles(
     req: HttpRequest,
     state: web::Data<AppState>,
     id: web::Path<ParticipantId>,
-    Query(query): Query<ArticleListQuery>,
+    query: ArticleListQuery,
 ) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
     respond::ensure_exists::<crate::domain::Participant>(&state, &id).await?;
@@ -224,7 +237,7 @@ pub async fn list_event_articles(
     req: HttpRequest,
     state: web::Data<AppState>,
     id: web::Path<EventId>,
-    Query(query): Query<ArticleListQuery>,
+    query: ArticleListQuery,
 ) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
     respond::ensure_exists::<crate::domain::Event>(&state, &id).await?;
@@ -233,4 +246,26 @@ pub async fn list_event_articles(
         ..Default::default()
     };
     respond_list(&req, &state, query, filter).await
+}
+
+impl Served for Article {
+    const ABOUT: &'static str = "News articles, with bodies as typed blocks.";
+    const EXAMPLE_ID: &'static str = "lukashenko-meets-xi-jinping-astana";
+    const FORMATS: &'static [Format] = &[Format::Json, Format::JsonLd, Format::Ninjs];
+    const JSON_LD_TYPES: &'static str = "`NewsArticle`";
+
+    fn represent(&self, format: Format, included: &Included, base: &str) -> Value {
+        let ctx = negotiate::context(included, base);
+        match format {
+            Format::Ninjs => ninjs::article(self, &included.quotes, &ctx),
+            _ => jsonld::article(self, &included.quotes, &ctx),
+        }
+    }
+
+    fn routes(cfg: &mut ServiceConfig) {
+        cfg.service(list_articles)
+            .service(get_article)
+            .service(list_participant_articles)
+            .service(list_event_articles);
+    }
 }

@@ -26,7 +26,7 @@ pub struct ChangesQuery {
     /// `event` (default: all). Repeat for several (`type=article&type=quote`); a
     /// comma-separated list (`type=article,quote`) is taken too.
     #[serde(default, rename = "type")]
-    #[param(rename = "type", value_type = Vec<ResourceKind>, example = json!(["article"]))]
+    #[param(rename = "type", value_type = Vec<ResourceKind>, style = Form, explode, example = json!(["article"]))]
     pub types: Vec<String>,
     /// Page size, 1 to 1000.
     #[serde(default, deserialize_with = "super::params::whole_number")]

@@ -9,8 +9,8 @@ use serde::Serialize;
 use serde_json::Value;
 use utoipa::ToSchema;
 
+use super::cursor::encode_cursor;
 use super::include::{Includable, Included};
-use super::params::encode_cursor;
 use crate::storage::{FacetCount, Listed};
 
 /// Where a collection stands.

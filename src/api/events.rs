@@ -1,57 +1,66 @@
 //! `/v1/events`, and the event lists of articles, participants and events
 //! (`/v1/articles/{id}/events`, `/v1/participants/{id}/events`, sub-events).
 
+use crate::representations::{jsonld};
 use crate::storage::by_id;
+use serde_json::Value;
+use utoipa_actix_web::service_config::ServiceConfig;
 use actix_web::{HttpRequest, HttpResponse, get, web};
 
+use super::AppState;
 use super::envelope::{Collection, Single};
 use super::error::ApiResult;
-use super::include::{Includable, Wanted};
-use super::listing::{date_bound, list_query};
-use super::params::Query;
+use super::include::{Includable, Included, Wanted};
+use super::listing::Day;
+use super::negotiate::{self, Format};
 use super::respond;
-use super::{AppState, GetQuery};
+use super::served::Served;
+use super::vocabulary::{GetQuery, ListFilters, ListQuery};
 use crate::domain::{ArticleId, Event, EventId, EventKind, ParticipantId};
 use crate::storage::events::EventFilter;
+use serde::Deserialize;
+use utoipa::IntoParams;
 
-list_query! {
-    /// Query parameters of event lists. Different filters combine with AND; a filter
-    /// repeated (`kind=summit&kind=meeting`) matches any of its values.
-    pub struct EventListQuery {
-        sort: "Order: `-start_date` (most recent first, the default) or `start_date`. \
-            Ties are broken by id.",
-            example "start_date";
-        facet: "Count the selected events per value of these fields, comma-separated: \
-            `kind`, `participant`.",
-            example "kind";
-        include: "Related resources to side-load into `included`, comma-separated: \
-            `participants`, `parent`, `subevents`.",
-            example "participants,parent";
-        fields example "id,title,start_date";
-    }
-    {
-        /// Only events of this kind.
-        #[serde(default)]
-        #[param(example = json!(["meeting"]))]
-        pub kind: Vec<EventKind>,
-        /// Only events that are part of this event.
-        #[serde(default)]
-        #[param(example = json!(["sco-summit-astana-2024"]))]
-        pub parent: Vec<EventId>,
-        /// Only events this participant took part in.
-        #[serde(default)]
-        #[param(example = json!(["xi-jinping"]))]
-        pub participant: Vec<ParticipantId>,
-        /// Only events that start on or after this day (`YYYY-MM-DD`).
-        #[serde(default, deserialize_with = "super::params::non_empty")]
-        #[param(example = "2024-07-04")]
-        pub starts_after: Option<String>,
-        /// Only events that start before this day (`YYYY-MM-DD`).
-        #[serde(default, deserialize_with = "super::params::non_empty")]
-        #[param(example = "2024-07-05")]
-        pub starts_before: Option<String>,
-    }
+/// The filters of event lists. Different filters combine with AND; a filter
+/// repeated (`kind=summit&kind=meeting`) matches any of its values.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct EventFilters {
+    /// Only events of this kind.
+    #[serde(default)]
+    #[param(style = Form, explode, example = json!(["meeting"]))]
+    pub kind: Vec<EventKind>,
+    /// Only events that are part of this event.
+    #[serde(default)]
+    #[param(style = Form, explode, example = json!(["sco-summit-astana-2024"]))]
+    pub parent: Vec<EventId>,
+    /// Only events this participant took part in.
+    #[serde(default)]
+    #[param(style = Form, explode, example = json!(["xi-jinping"]))]
+    pub participant: Vec<ParticipantId>,
+    /// Only events that start on or after this day (`YYYY-MM-DD`).
+    #[serde(default, deserialize_with = "super::params::given")]
+    #[param(inline, example = "2024-07-04")]
+    pub starts_after: Option<Day>,
+    /// Only events that start before this day (`YYYY-MM-DD`).
+    #[serde(default, deserialize_with = "super::params::given")]
+    #[param(inline, example = "2024-07-05")]
+    pub starts_before: Option<Day>,
 }
+
+impl ListFilters for EventFilters {
+    type Item = Event;
+    const SORT: &'static str = "Order: `-start_date` (most recent first, the default) or \
+        `start_date`. Ties are broken by id.";
+    const FACET: &'static str = "Count the selected events per value of these fields, \
+        comma-separated: `kind`, `participant`.";
+    const INCLUDE: &'static str = "Related resources to side-load into `included`, \
+        comma-separated: `participants`, `parent`, `subevents`.";
+}
+
+/// The query of event lists.
+pub type EventListQuery = ListQuery<EventFilters>;
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Relation {
@@ -90,16 +99,17 @@ async fn respond_list(
     query: EventListQuery,
     mut base: EventFilter,
 ) -> ApiResult<HttpResponse> {
-    base.kind = query.kind.clone();
+    let ListQuery { list, filters } = query;
+    base.kind = filters.kind;
     if base.parent.is_empty() {
-        base.parent = query.parent.clone();
+        base.parent = filters.parent;
     }
     if base.participant.is_empty() {
-        base.participant = query.participant.clone();
+        base.participant = filters.participant;
     }
-    base.starts_after = date_bound("starts_after", query.starts_after.as_deref())?;
-    base.starts_before = date_bound("starts_before", query.starts_before.as_deref())?;
-    respond::page::<Event>(req, state, query.list_params(), base).await
+    base.starts_after = filters.starts_after.map(|d| d.0);
+    base.starts_before = filters.starts_before.map(|d| d.0);
+    respond::page::<Event>(req, state, list, false, base).await
 }
 
 /// List events
@@ -114,7 +124,7 @@ async fn respond_list(
 pub async fn list_events(
     req: HttpRequest,
     state: web::Data<AppState>,
-    Query(query): Query<EventListQuery>,
+    query: EventListQuery,
 ) -> ApiResult<HttpResponse> {
     respond_list(&req, &state, query, EventFilter::default()).await
 }
@@ -124,7 +134,7 @@ pub async fn list_events(
 /// One event with its place, parent, sub-events and participants with their roles.
 #[utoipa::path(
     tag = "events",
-    params(("id" = EventId, Path, description = "The event's id."), GetQuery),
+    params(("id" = EventId, Path, description = "The event's id."), GetQuery<Event>),
     responses((status = 200, description = "The event.", body = Single<Event>))
 )]
 #[get("/events/{id}")]
@@ -132,14 +142,14 @@ pub async fn get_event(
     req: HttpRequest,
     state: web::Data<AppState>,
     id: web::Path<EventId>,
-    Query(query): Query<GetQuery>,
+    query: GetQuery<Event>,
 ) -> ApiResult<HttpResponse> {
     respond::one(
         &req,
         &state,
         "event",
         id.into_inner(),
-        &query,
+        query,
         by_id::get::<Event>,
     )
     .await
@@ -159,7 +169,7 @@ pub async fn list_event_subevents(
     req: HttpRequest,
     state: web::Data<AppState>,
     id: web::Path<EventId>,
-    Query(query): Query<EventListQuery>,
+    query: EventListQuery,
 ) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
     respond::ensure_exists::<Event>(&state, &id).await?;
@@ -183,7 +193,7 @@ pub async fn list_article_events(
     req: HttpRequest,
     state: web::Data<AppState>,
     id: web::Path<ArticleId>,
-    Query(query): Query<EventListQuery>,
+    query: EventListQuery,
 ) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
     respond::ensure_article(&req, &state, &id).await?;
@@ -208,7 +218,7 @@ pub async fn list_participant_events(
     req: HttpRequest,
     state: web::Data<AppState>,
     id: web::Path<ParticipantId>,
-    Query(query): Query<EventListQuery>,
+    query: EventListQuery,
 ) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
     respond::ensure_exists::<crate::domain::Participant>(&state, &id).await?;
@@ -217,4 +227,23 @@ pub async fn list_participant_events(
         ..Default::default()
     };
     respond_list(&req, &state, query, filter).await
+}
+
+impl Served for Event {
+    const ABOUT: &'static str = "Summits, accessions and meetings, with participants and roles.";
+    const EXAMPLE_ID: &'static str = "lukashenko-xi-meeting-2024";
+    const FORMATS: &'static [Format] = &[Format::Json, Format::JsonLd];
+    const JSON_LD_TYPES: &'static str = "`Event`";
+
+    fn represent(&self, _: Format, included: &Included, base: &str) -> Value {
+        jsonld::event(self, &negotiate::context(included, base))
+    }
+
+    fn routes(cfg: &mut ServiceConfig) {
+        cfg.service(list_events)
+            .service(get_event)
+            .service(list_event_subevents)
+            .service(list_article_events)
+            .service(list_participant_events);
+    }
 }

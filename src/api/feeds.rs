@@ -45,15 +45,15 @@ pub struct FeedQuery {
     pub limit: Option<u32>,
     /// Only articles that name this participant, or quotes it said.
     #[serde(default)]
-    #[param(example = json!(["aleksandr-lukashenko"]))]
+    #[param(style = Form, explode, example = json!(["aleksandr-lukashenko"]))]
     pub participant: Vec<ParticipantId>,
     /// Only items about this event.
     #[serde(default)]
-    #[param(example = json!(["sco-summit-astana-2024"]))]
+    #[param(style = Form, explode, example = json!(["sco-summit-astana-2024"]))]
     pub event: Vec<EventId>,
     /// Only items filed under this topic.
     #[serde(default)]
-    #[param(example = json!(["food-security"]))]
+    #[param(style = Form, explode, example = json!(["food-security"]))]
     pub topic: Vec<TopicId>,
 }
 

@@ -7,9 +7,8 @@ use serde_json::Value;
 
 use super::error::ApiError;
 use super::include::Included;
-use crate::domain::{Article, Event, Participant, Quote, Topic};
 use crate::http::origin::PublicUrl;
-use crate::representations::{Context, jsonld, ninjs};
+use crate::representations::Context;
 
 /// A representation a single resource can be served in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -30,11 +29,31 @@ impl Format {
         }
     }
 
-    fn name(self) -> &'static str {
+    /// Its name in `?format=`.
+    pub fn name(self) -> &'static str {
         match self {
             Self::Json => "json",
             Self::JsonLd => "jsonld",
             Self::Ninjs => "ninjs",
+        }
+    }
+
+    /// The names of every format.
+    pub fn names() -> Vec<&'static str> {
+        Self::ALL.map(Self::name).to_vec()
+    }
+
+    /// The format `?format=` names, if any.
+    pub fn named(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|f| f.name() == name)
+    }
+
+    /// What a response in this format is, for the description.
+    pub fn about(self) -> &'static str {
+        match self {
+            Self::Json => "",
+            Self::JsonLd => "schema.org JSON-LD.",
+            Self::Ninjs => "An IPTC ninjs 2.2 item.",
         }
     }
 }
@@ -43,7 +62,7 @@ impl Format {
 /// else the best of `Accept` by quality; 406 when nothing acceptable is offered.
 pub fn negotiate(
     req: &HttpRequest,
-    format: Option<&str>,
+    format: Option<Format>,
     offered: &[Format],
 ) -> Result<Format, ApiError> {
     let names = || {
@@ -53,17 +72,15 @@ pub fn negotiate(
             .collect::<Vec<_>>()
             .join(", ")
     };
-    if let Some(name) = format {
-        return match Format::ALL.iter().find(|f| f.name() == name) {
-            Some(f) if offered.contains(f) => Ok(*f),
-            Some(_) => Err(ApiError::NotAcceptable(format!(
-                "This resource is not served as `{name}`; it is served as {}.",
+    if let Some(f) = format {
+        return if offered.contains(&f) {
+            Ok(f)
+        } else {
+            Err(ApiError::NotAcceptable(format!(
+                "This resource is not served as `{}`; it is served as {}.",
+                f.name(),
                 names()
-            ))),
-            None => Err(ApiError::invalid(
-                "format",
-                format!("must be one of {}", names()),
-            )),
+            )))
         };
     }
     let Some(accept) = req
@@ -137,60 +154,15 @@ pub fn quality(accept: &str, media: &str) -> f32 {
     best.map_or(0.0, |(_, q)| q)
 }
 
-/// A resource that has representations besides its JSON.
-pub trait Represent {
-    /// The formats offered, JSON first.
-    const FORMATS: &'static [Format];
-    /// The resource in `format`, naming what `included` holds of its relations.
-    fn represent(&self, format: Format, included: &Included, base: &str) -> Value;
-}
-
-fn context<'a>(included: &'a Included, base: &'a str) -> Context<'a> {
+/// What the linked-data representations of a resource name besides it: the
+/// relations side-loaded into `included`, and the absolute URL of the API.
+pub fn context<'a>(included: &'a Included, base: &'a str) -> Context<'a> {
     Context::new(
         base,
         &included.participants,
         &included.events,
         &included.topics,
     )
-}
-
-impl Represent for Article {
-    const FORMATS: &'static [Format] = &[Format::Json, Format::JsonLd, Format::Ninjs];
-    fn represent(&self, format: Format, included: &Included, base: &str) -> Value {
-        let ctx = context(included, base);
-        match format {
-            Format::Ninjs => ninjs::article(self, &included.quotes, &ctx),
-            _ => jsonld::article(self, &included.quotes, &ctx),
-        }
-    }
-}
-
-impl Represent for Quote {
-    const FORMATS: &'static [Format] = &[Format::Json, Format::JsonLd];
-    fn represent(&self, _: Format, included: &Included, base: &str) -> Value {
-        jsonld::quote(self, &context(included, base))
-    }
-}
-
-impl Represent for Participant {
-    const FORMATS: &'static [Format] = &[Format::Json, Format::JsonLd];
-    fn represent(&self, _: Format, included: &Included, base: &str) -> Value {
-        jsonld::participant(self, &context(included, base))
-    }
-}
-
-impl Represent for Event {
-    const FORMATS: &'static [Format] = &[Format::Json, Format::JsonLd];
-    fn represent(&self, _: Format, included: &Included, base: &str) -> Value {
-        jsonld::event(self, &context(included, base))
-    }
-}
-
-impl Represent for Topic {
-    const FORMATS: &'static [Format] = &[Format::Json];
-    fn represent(&self, _: Format, _: &Included, _: &str) -> Value {
-        Value::Null
-    }
 }
 
 /// `value` as JSON that can sit inside an HTML `<script>` element (where JSON-LD

@@ -1,15 +1,12 @@
-//! Query-string parsing shared by every list: the strict `Query` extractor, paging
-//! parameters, opaque cursors and `include` lists.
+//! Query-string parsing shared by every route: the strict `Query` extractor, the
+//! split of a list's reserved keys from its filters, and comma-separated name lists.
 
 use std::future::{Ready, ready};
 
 use actix_web::{FromRequest, HttpRequest, dev::Payload};
-use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde::de::DeserializeOwned;
 
 use super::error::{ApiError, FieldError};
-use crate::storage::{Cursor, PageRequest, SortValue};
 
 /// Like `web::Query`, but repeated keys fill vectors (`participant=a&participant=b`)
 /// and an unknown or malformed parameter is a 400 problem that names it.
@@ -32,19 +29,12 @@ pub fn parse_query<T: DeserializeOwned>(query: &str) -> Result<T, ApiError> {
     if let Ok(value) = serde_html_form::from_str::<T>(query) {
         return Ok(value);
     }
-    let pairs: Vec<(String, String)> = url::form_urlencoded::parse(query.as_bytes())
-        .into_owned()
-        .collect();
-    let mut unique: Vec<(String, String)> = Vec::with_capacity(pairs.len());
-    for pair in pairs {
-        if !unique.contains(&pair) {
-            unique.push(pair);
-        }
-    }
-    let error = match serde_html_form::from_str::<T>(&encode(unique.iter())) {
+    let unique = unique_pairs(query);
+    let error = match from_pairs::<T>(unique.iter()) {
         Ok(value) => return Ok(value),
-        Err(e) => e.to_string(),
+        Err(e) => e,
     };
+    let message = error.inner().to_string();
     // A key whose first value alone makes the error go (or change) is one that takes
     // a single value and was given several.
     let mut repeated: Vec<&str> = Vec::new();
@@ -53,7 +43,7 @@ pub fn parse_query<T: DeserializeOwned>(query: &str) -> Result<T, ApiError> {
             repeated.push(key);
         }
     }
-    let ambiguous: Vec<FieldError> = repeated
+    let ambiguous: Vec<&str> = repeated
         .into_iter()
         .filter(|key| {
             let mut seen = false;
@@ -62,28 +52,117 @@ pub fn parse_query<T: DeserializeOwned>(query: &str) -> Result<T, ApiError> {
                 seen |= k == key;
                 !later
             });
-            serde_html_form::from_str::<T>(&encode(first_only))
+            from_pairs::<T>(first_only)
                 .err()
-                .is_none_or(|e| e.to_string() != error)
-        })
-        .map(|key| {
-            FieldError::new(
-                key,
-                "given more than once with different values; it takes one",
-            )
+                .is_none_or(|e| e.inner().to_string() != message)
         })
         .collect();
     if ambiguous.is_empty() {
         return Err(query_error(&error));
     }
-    let names: Vec<String> = ambiguous.iter().map(|e| format!("`{}`", e.field)).collect();
-    Err(ApiError::BadRequest {
+    Err(given_twice(&ambiguous))
+}
+
+/// The pairs of a query string, each distinct pair once, in order.
+fn unique_pairs(query: &str) -> Vec<(String, String)> {
+    let mut unique: Vec<(String, String)> = Vec::new();
+    for pair in url::form_urlencoded::parse(query.as_bytes()).into_owned() {
+        if !unique.contains(&pair) {
+            unique.push(pair);
+        }
+    }
+    unique
+}
+
+/// Deserializes `T` from `pairs`, with the path of the value that failed.
+fn from_pairs<'a, T: DeserializeOwned>(
+    pairs: impl Iterator<Item = &'a (String, String)>,
+) -> Result<T, serde_path_to_error::Error<serde_html_form::de::Error>> {
+    let text = encode(pairs);
+    serde_path_to_error::deserialize(serde_html_form::Deserializer::from_bytes(text.as_bytes()))
+}
+
+/// The problem for parameters that take one value and were given different ones.
+fn given_twice(keys: &[&str]) -> ApiError {
+    let names: Vec<String> = keys.iter().map(|k| format!("`{k}`")).collect();
+    ApiError::BadRequest {
         detail: format!(
             "Invalid {}: given more than once with different values; it takes one.",
             names.join(", ")
         ),
-        errors: ambiguous,
-    })
+        errors: keys
+            .iter()
+            .map(|key| {
+                FieldError::new(
+                    *key,
+                    "given more than once with different values; it takes one",
+                )
+            })
+            .collect(),
+    }
+}
+
+/// The keys of a query string that `reserved` takes, with their one value each.
+pub struct Reserved(Vec<(String, String)>);
+
+impl Reserved {
+    /// The value of `key`, as given.
+    pub fn get(&self, key: &str) -> Option<&str> {
+        self.0
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// The value of `key`; an empty one names nothing and is a 400 problem.
+    pub fn non_empty(&self, key: &str) -> Result<Option<&str>, ApiError> {
+        match self.get(key) {
+            Some("") => Err(ApiError::invalid(key, "an empty value names nothing")),
+            value => Ok(value),
+        }
+    }
+}
+
+/// Splits a query string in two: the `reserved` keys, each with its one value (the
+/// same pair twice counts once; two different values are a 400 problem that names
+/// the key), and the rest, re-encoded for [`parse_query`]. A key that is neither
+/// reserved nor among the `filters` is a 400 problem that lists the known ones
+/// (`filters` is asked only when there is a rest).
+pub fn split_query(
+    query: &str,
+    reserved: &[&str],
+    filters: impl FnOnce() -> Vec<String>,
+) -> Result<(Reserved, String), ApiError> {
+    let (taken, rest): (Vec<_>, Vec<_>) = unique_pairs(query)
+        .into_iter()
+        .partition(|(key, _)| reserved.contains(&key.as_str()));
+    let filters = if rest.is_empty() {
+        Vec::new()
+    } else {
+        filters()
+    };
+    if let Some((unknown, _)) = rest.iter().find(|(key, _)| !filters.contains(key)) {
+        let known: Vec<String> = reserved
+            .iter()
+            .map(|k| format!("`{k}`"))
+            .chain(filters.iter().map(|k| format!("`{k}`")))
+            .collect();
+        return Err(ApiError::invalid(
+            unknown.clone(),
+            format!("unknown query parameter; known here: {}", known.join(", ")),
+        ));
+    }
+    let mut ambiguous: Vec<&str> = Vec::new();
+    for (i, (key, _)) in taken.iter().enumerate() {
+        if taken[..i].iter().any(|(k, _)| k == key) && !ambiguous.contains(&key.as_str()) {
+            ambiguous.push(key);
+        }
+    }
+    if !ambiguous.is_empty() {
+        return Err(given_twice(&ambiguous));
+    }
+    let rest = encode(rest.iter());
+    Ok((Reserved(taken), rest))
 }
 
 fn encode<'a>(pairs: impl Iterator<Item = &'a (String, String)>) -> String {
@@ -92,8 +171,10 @@ fn encode<'a>(pairs: impl Iterator<Item = &'a (String, String)>) -> String {
         .finish()
 }
 
-/// Turns serde's message into a problem naming the parameter when serde names it.
-fn query_error(message: &str) -> ApiError {
+/// Turns serde's error into a problem naming the parameter: the unknown or missing
+/// key its message quotes, or the key whose value failed.
+fn query_error(error: &serde_path_to_error::Error<serde_html_form::de::Error>) -> ApiError {
+    let message = error.inner().to_string();
     let quoted = |prefix: &str| {
         let start = message.find(prefix)? + prefix.len();
         let len = message[start..].find('`')?;
@@ -104,6 +185,9 @@ fn query_error(message: &str) -> ApiError {
     }
     if let Some(name) = quoted("missing field `") {
         return ApiError::invalid(name, "this query parameter is required");
+    }
+    if let Some(serde_path_to_error::Segment::Map { key }) = error.path().iter().next() {
+        return ApiError::invalid(key.clone(), message);
     }
     ApiError::BadRequest {
         detail: format!("The query string is invalid: {message}."),
@@ -124,6 +208,16 @@ pub fn whole_number<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<u32
     }
 }
 
+/// A typed query parameter that, when given, has a value: `serde_html_form` reads
+/// `q=` as absent, where `T` refuses the empty value.
+pub fn given<'de, D, T>(d: D) -> Result<Option<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: serde::Deserialize<'de>,
+{
+    T::deserialize(d).map(Some)
+}
+
 /// A text query parameter that, when given, has a value: `serde_html_form` reads
 /// `cursor=` as absent, but an empty cursor, `since` or `format` names nothing.
 pub fn non_empty<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
@@ -133,69 +227,6 @@ pub fn non_empty<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String
         return Err(serde::de::Error::custom("an empty value names nothing"));
     }
     Ok(Some(text))
-}
-
-/// A text query parameter kept as given, an empty value included (`include=`), where
-/// `serde_html_form` would read it as absent.
-pub fn as_given<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
-    use serde::Deserialize;
-    Ok(Some(String::deserialize(d)?))
-}
-
-pub const DEFAULT_LIMIT: u32 = 20;
-pub const MAX_LIMIT: u32 = 100;
-
-/// Reads `limit` and `cursor` into a page request for a list sorted by `sort`.
-pub fn page_request(
-    limit: Option<u32>,
-    cursor: Option<&str>,
-    sort: &str,
-) -> Result<PageRequest, ApiError> {
-    let limit = limit.unwrap_or(DEFAULT_LIMIT);
-    if !(1..=MAX_LIMIT).contains(&limit) {
-        return Err(ApiError::invalid(
-            "limit",
-            format!("must be between 1 and {MAX_LIMIT}"),
-        ));
-    }
-    let after = cursor.map(|c| decode_cursor(c, sort)).transpose()?;
-    Ok(PageRequest { limit, after })
-}
-
-#[derive(serde::Serialize, serde::Deserialize)]
-struct CursorToken {
-    /// The sort the cursor belongs to: a cursor from another sort cannot be reused.
-    s: String,
-    k: SortValue,
-    i: String,
-}
-
-/// Cursors are opaque to clients: base64url of a small JSON token.
-pub fn encode_cursor(cursor: &Cursor, sort: &str) -> String {
-    let token = CursorToken {
-        s: sort.to_owned(),
-        k: cursor.key.clone(),
-        i: cursor.id.clone(),
-    };
-    URL_SAFE_NO_PAD.encode(serde_json::to_vec(&token).unwrap_or_default())
-}
-
-fn decode_cursor(text: &str, sort: &str) -> Result<Cursor, ApiError> {
-    let bad = || {
-        ApiError::invalid(
-            "cursor",
-            "is not a cursor this list returned; use the `next_cursor` of the previous page",
-        )
-    };
-    let bytes = URL_SAFE_NO_PAD.decode(text).map_err(|_| bad())?;
-    let token: CursorToken = serde_json::from_slice(&bytes).map_err(|_| bad())?;
-    if token.s != sort {
-        return Err(bad());
-    }
-    Ok(Cursor {
-        key: token.k,
-        id: token.i,
-    })
 }
 
 /// Parses a comma-separated list of names (`include=speaker,event`); an empty value
@@ -255,37 +286,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn cursors_round_trip_and_are_bound_to_their_sort() {
-        let c = Cursor {
-            key: SortValue::Int(42),
-            id: "a-b".into(),
-        };
-        let text = encode_cursor(&c, "-published_at");
-        assert_eq!(decode_cursor(&text, "-published_at").unwrap(), c);
-        for rank in [-0.1 - 0.2, -1.0, 3.0, f64::MIN_POSITIVE, -2.974908821707626] {
-            let c = Cursor {
-                key: SortValue::Float(rank),
-                id: "quote/x".into(),
-            };
-            let text = encode_cursor(&c, "relevance");
-            assert_eq!(decode_cursor(&text, "relevance").unwrap(), c, "{rank}");
-        }
-        let text = encode_cursor(
-            &Cursor {
-                key: SortValue::Text("2024-07-04".into()),
-                id: "q".into(),
-            },
-            "said_on",
-        );
-        assert!(matches!(
-            decode_cursor(&text, "said_on").unwrap().key,
-            SortValue::Text(_)
-        ));
-        assert!(decode_cursor(&text, "name").is_err());
-        assert!(decode_cursor("%%%", "name").is_err());
-    }
-
-    #[test]
     fn kinds_are_taken_repeated_or_comma_separated() {
         let allowed = [("a", 1), ("b", 2), ("c", 3)];
         let given = |values: &[&str]| {
@@ -298,5 +298,24 @@ mod tests {
         assert_eq!(given(&["a,b", "b", "c"]).unwrap(), [1, 2, 3]);
         assert!(given(&[""]).is_err());
         assert!(given(&["a", "d"]).is_err());
+    }
+
+    #[test]
+    fn reserved_keys_are_split_from_the_filters() {
+        let filters = || vec!["speaker".to_owned()];
+        let (given, rest) = split_query(
+            "sort=said_on&speaker=a&sort=said_on&speaker=b",
+            &["sort"],
+            filters,
+        )
+        .unwrap();
+        assert_eq!(given.get("sort"), Some("said_on"));
+        assert_eq!(rest, "speaker=a&speaker=b");
+        let field = |query: &str| match split_query(query, &["sort"], filters) {
+            Err(ApiError::BadRequest { errors, .. }) => errors[0].field.clone(),
+            _ => String::new(),
+        };
+        assert_eq!(field("sort=said_on&sort=-said_on"), "sort");
+        assert_eq!(field("colour=red"), "colour");
     }
 }

@@ -1,47 +1,60 @@
 //! `/v1/participants`, and the participant lists of articles and events
 //! (`/v1/articles/{id}/participants`, `/v1/events/{id}/participants`).
 
+use crate::representations::{jsonld};
 use crate::storage::by_id;
+use serde_json::Value;
+use utoipa_actix_web::service_config::ServiceConfig;
 use actix_web::{HttpRequest, HttpResponse, get, web};
 
+use super::AppState;
 use super::envelope::{Collection, Single};
 use super::error::ApiResult;
-use super::include::{Includable, Wanted};
-use super::listing::{list_query, search_query};
-use super::params::Query;
+use super::include::{Includable, Included, Wanted};
+use super::listing::SearchText;
+use super::negotiate::{self, Format};
 use super::respond;
-use super::{AppState, GetQuery};
+use super::served::Served;
+use super::vocabulary::{GetQuery, ListFilters, ListQuery};
 use crate::domain::{ArticleId, EventId, Participant, ParticipantId, ParticipantKind};
 use crate::storage::participants::ParticipantFilter;
+use serde::Deserialize;
+use utoipa::IntoParams;
 
-list_query! {
-    /// Query parameters of participant lists. Different filters combine with AND; a
-    /// filter repeated (`kind=person&kind=country`) matches any of its values.
-    pub struct ParticipantListQuery {
-        sort: "Order: `name` (alphabetical, the default without `q`), `-name`, or \
-            `relevance` (best match first; only with `q`, and its default). Ties are \
-            broken by id.",
-            example "-name";
-        facet: "Count the selected participants per value of these fields, \
-            comma-separated: `kind`.",
-            example "kind";
-        include: "Related resources to side-load into `included`, comma-separated: \
-            `affiliation`.",
-            example "affiliation";
-        fields example "id,name,kind";
-    }
-    {
-        /// Only participants of this kind.
-        #[serde(default)]
-        #[param(example = json!(["person"]))]
-        pub kind: Vec<ParticipantKind>,
-        /// Full-text search in the name, aliases and title: words (all must match),
-        /// `"a phrase"`, `prefix*` (at least two characters before the `*`), `a OR b`.
-        #[serde(default, deserialize_with = "super::params::non_empty")]
-        #[param(example = "lukash*")]
-        pub q: Option<String>,
+/// The filters of participant lists. Different filters combine with AND; a filter
+/// repeated (`kind=person&kind=country`) matches any of its values.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct ParticipantFilters {
+    /// Only participants of this kind.
+    #[serde(default)]
+    #[param(style = Form, explode, example = json!(["person"]))]
+    pub kind: Vec<ParticipantKind>,
+    /// Full-text search in the name, aliases and title: words (all must match),
+    /// `"a phrase"`, `prefix*` (at least two characters before the `*`), `a OR b`.
+    #[serde(default, deserialize_with = "super::params::given")]
+    #[param(inline, example = "lukash*")]
+    pub q: Option<SearchText>,
+}
+
+impl ListFilters for ParticipantFilters {
+    type Item = Participant;
+    const SORT: &'static str = "Order: `name` (alphabetical, the default without `q`), \
+        `-name`, or `relevance` (best match first; only with `q`, and its default). Ties \
+        are broken by id.";
+    const FACET: &'static str = "Count the selected participants per value of these \
+        fields, comma-separated: `kind`.";
+    const INCLUDE: &'static str = "Related resources to side-load into `included`, \
+        comma-separated: `affiliation`.";
+
+    fn searching(&self) -> bool {
+        self.q.is_some()
     }
 }
+
+/// The query of participant lists.
+pub type ParticipantListQuery = ListQuery<ParticipantFilters>;
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Relation {
@@ -71,11 +84,11 @@ async fn respond_list(
     query: ParticipantListQuery,
     mut base: ParticipantFilter,
 ) -> ApiResult<HttpResponse> {
-    let mut params = query.list_params();
-    base.kind = query.kind.clone();
-    base.q = search_query("q", query.q.as_deref())?;
-    params.searching = base.q.is_some();
-    respond::page::<Participant>(req, state, params, base).await
+    let ListQuery { list, filters } = query;
+    let searching = filters.searching();
+    base.kind = filters.kind;
+    base.q = filters.q.map(|q| q.0);
+    respond::page::<Participant>(req, state, list, searching, base).await
 }
 
 /// List participants
@@ -90,7 +103,7 @@ async fn respond_list(
 pub async fn list_participants(
     req: HttpRequest,
     state: web::Data<AppState>,
-    Query(query): Query<ParticipantListQuery>,
+    query: ParticipantListQuery,
 ) -> ApiResult<HttpResponse> {
     respond_list(&req, &state, query, ParticipantFilter::default()).await
 }
@@ -101,7 +114,7 @@ pub async fn list_participants(
 /// organization or country it belongs to.
 #[utoipa::path(
     tag = "participants",
-    params(("id" = ParticipantId, Path, description = "The participant's id."), GetQuery),
+    params(("id" = ParticipantId, Path, description = "The participant's id."), GetQuery<Participant>),
     responses((status = 200, description = "The participant.", body = Single<Participant>))
 )]
 #[get("/participants/{id}")]
@@ -109,14 +122,14 @@ pub async fn get_participant(
     req: HttpRequest,
     state: web::Data<AppState>,
     id: web::Path<ParticipantId>,
-    Query(query): Query<GetQuery>,
+    query: GetQuery<Participant>,
 ) -> ApiResult<HttpResponse> {
     respond::one(
         &req,
         &state,
         "participant",
         id.into_inner(),
-        &query,
+        query,
         by_id::get::<Participant>,
     )
     .await
@@ -136,7 +149,7 @@ pub async fn list_article_participants(
     req: HttpRequest,
     state: web::Data<AppState>,
     id: web::Path<ArticleId>,
-    Query(query): Query<ParticipantListQuery>,
+    query: ParticipantListQuery,
 ) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
     respond::ensure_article(&req, &state, &id).await?;
@@ -161,7 +174,7 @@ pub async fn list_event_participants(
     req: HttpRequest,
     state: web::Data<AppState>,
     id: web::Path<EventId>,
-    Query(query): Query<ParticipantListQuery>,
+    query: ParticipantListQuery,
 ) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
     respond::ensure_exists::<crate::domain::Event>(&state, &id).await?;
@@ -170,4 +183,22 @@ pub async fn list_event_participants(
         ..Default::default()
     };
     respond_list(&req, &state, query, filter).await
+}
+
+impl Served for Participant {
+    const ABOUT: &'static str = "People, organizations and countries.";
+    const EXAMPLE_ID: &'static str = "xi-jinping";
+    const FORMATS: &'static [Format] = &[Format::Json, Format::JsonLd];
+    const JSON_LD_TYPES: &'static str = "`Person`, `Organization` or `Country`";
+
+    fn represent(&self, _: Format, included: &Included, base: &str) -> Value {
+        jsonld::participant(self, &negotiate::context(included, base))
+    }
+
+    fn routes(cfg: &mut ServiceConfig) {
+        cfg.service(list_participants)
+            .service(get_participant)
+            .service(list_article_participants)
+            .service(list_event_participants);
+    }
 }

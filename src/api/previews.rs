@@ -12,8 +12,10 @@ use utoipa::{IntoParams, ToSchema};
 use super::auth::Editor;
 use super::envelope::Single;
 use super::error::{ApiError, ApiResult};
+use super::negotiate::Format;
 use super::params::Query;
-use super::{AppState, GetQuery, respond};
+use super::vocabulary::{GetQuery, Include};
+use super::{AppState, respond};
 use crate::domain::input::Fields;
 use crate::domain::{Article, ArticleId};
 use crate::storage::articles::Visibility;
@@ -139,9 +141,9 @@ pub struct PreviewQuery {
     #[param(example = "1720180800.q0kYh3r0Zb4i0G1XQw2d6l0kq2k8b1Xc9m5Yw3sVt0E")]
     pub token: String,
     /// `json` (the default), `jsonld` or `ninjs`, as on `GET /v1/articles/{id}`.
-    #[serde(default, deserialize_with = "super::params::non_empty")]
-    #[param(example = "ninjs")]
-    pub format: Option<String>,
+    #[serde(default, deserialize_with = "super::params::given")]
+    #[param(inline, example = "ninjs")]
+    pub format: Option<Format>,
 }
 
 /// Open a preview link
@@ -190,16 +192,23 @@ pub async fn get_preview(
         }
     }
     let get = GetQuery {
-        include: query.format.is_none().then(|| "quotes".to_owned()),
+        include: Include {
+            relations: Vec::from_iter(
+                query
+                    .format
+                    .is_none()
+                    .then_some(super::articles::Relation::Quotes),
+            ),
+        },
         format: query.format,
-        fields: None,
+        fields: Default::default(),
     };
     let mut response = respond::one_as(
         &req,
         &state,
         "article",
         id,
-        &get,
+        get,
         Visibility::Everything,
         |conn, id| by_id::find::<Article>(conn, id, Visibility::Everything),
     )

@@ -1,69 +1,82 @@
 //! `/v1/quotes`, and the quote lists of the resources quotes relate to
 //! (`/v1/articles/{id}/quotes`, `/v1/participants/{id}/quotes`, `/v1/events/{id}/quotes`).
 
+use crate::representations::{jsonld};
 use crate::storage::by_id;
+use serde_json::Value;
+use utoipa_actix_web::service_config::ServiceConfig;
 use actix_web::{HttpRequest, HttpResponse, get, web};
 
+use super::AppState;
 use super::auth::Caller;
 use super::envelope::{Collection, Single};
 use super::error::ApiResult;
-use super::include::{Includable, Wanted};
-use super::listing::{date_bound, list_query, search_query};
-use super::params::Query;
+use super::include::{Includable, Included, Wanted};
+use super::listing::{Day, SearchText};
+use super::negotiate::{self, Format};
 use super::respond;
-use super::{AppState, GetQuery};
+use super::served::Served;
+use super::vocabulary::{GetQuery, ListFilters, ListQuery};
 use crate::domain::{ArticleId, EventId, ParticipantId, Quote, QuoteId, TopicId};
 use crate::storage::quotes::QuoteFilter;
+use serde::Deserialize;
+use utoipa::IntoParams;
 
-list_query! {
-    /// Query parameters of quote lists. Different filters combine with AND; a filter
-    /// repeated (`speaker=a&speaker=b`) matches any of its values.
-    pub struct QuoteListQuery {
-        sort: "Order: `-said_on` (most recent first, the default without `q`), \
-            `said_on`, or `relevance` (best match first; only with `q`, and its \
-            default). Ties are broken by id.",
-            example "said_on";
-        facet: "Count the selected quotes per value of these fields, comma-separated: \
-            `speaker`, `topic`, `event`.",
-            example "speaker";
-        include: "Related resources to side-load into `included`, comma-separated: \
-            `speaker`, `article`, `event`, `topic`.",
-            example "speaker,event";
-        fields example "id,text,speaker";
-    }
-    {
-        /// Only quotes by this participant.
-        #[serde(default)]
-        #[param(example = json!(["xi-jinping"]))]
-        pub speaker: Vec<ParticipantId>,
-        /// Only quotes reported by this article.
-        #[serde(default)]
-        #[param(example = json!(["lukashenko-meets-xi-jinping-astana"]))]
-        pub article: Vec<ArticleId>,
-        /// Only quotes said at this event.
-        #[serde(default)]
-        #[param(example = json!(["sco-summit-astana-2024"]))]
-        pub event: Vec<EventId>,
-        /// Only quotes on this topic.
-        #[serde(default)]
-        #[param(example = json!(["food-security"]))]
-        pub topic: Vec<TopicId>,
-        /// Only quotes said on or after this day (`YYYY-MM-DD`).
-        #[serde(default, deserialize_with = "super::params::non_empty")]
-        #[param(example = "2024-07-04")]
-        pub said_after: Option<String>,
-        /// Only quotes said before this day (`YYYY-MM-DD`).
-        #[serde(default, deserialize_with = "super::params::non_empty")]
-        #[param(example = "2024-07-05")]
-        pub said_before: Option<String>,
-        /// Full-text search in the words, the speaker's name and the topic: words (all must
-        /// match), `"a phrase"`, `prefix*` (at least two characters before the `*`),
-        /// `a OR b`.
-        #[serde(default, deserialize_with = "super::params::non_empty")]
-        #[param(example = "Brazil")]
-        pub q: Option<String>,
+/// The filters of quote lists. Different filters combine with AND; a filter
+/// repeated (`speaker=a&speaker=b`) matches any of its values.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct QuoteFilters {
+    /// Only quotes by this participant.
+    #[serde(default)]
+    #[param(style = Form, explode, example = json!(["xi-jinping"]))]
+    pub speaker: Vec<ParticipantId>,
+    /// Only quotes reported by this article.
+    #[serde(default)]
+    #[param(style = Form, explode, example = json!(["lukashenko-meets-xi-jinping-astana"]))]
+    pub article: Vec<ArticleId>,
+    /// Only quotes said at this event.
+    #[serde(default)]
+    #[param(style = Form, explode, example = json!(["sco-summit-astana-2024"]))]
+    pub event: Vec<EventId>,
+    /// Only quotes on this topic.
+    #[serde(default)]
+    #[param(style = Form, explode, example = json!(["food-security"]))]
+    pub topic: Vec<TopicId>,
+    /// Only quotes said on or after this day (`YYYY-MM-DD`).
+    #[serde(default, deserialize_with = "super::params::given")]
+    #[param(inline, example = "2024-07-04")]
+    pub said_after: Option<Day>,
+    /// Only quotes said before this day (`YYYY-MM-DD`).
+    #[serde(default, deserialize_with = "super::params::given")]
+    #[param(inline, example = "2024-07-05")]
+    pub said_before: Option<Day>,
+    /// Full-text search in the words, the speaker's name and the topic: words (all must
+    /// match), `"a phrase"`, `prefix*` (at least two characters before the `*`),
+    /// `a OR b`.
+    #[serde(default, deserialize_with = "super::params::given")]
+    #[param(inline, example = "Brazil")]
+    pub q: Option<SearchText>,
+}
+
+impl ListFilters for QuoteFilters {
+    type Item = Quote;
+    const SORT: &'static str = "Order: `-said_on` (most recent first, the default without `q`), \
+        `said_on`, or `relevance` (best match first; only with `q`, and its \
+        default). Ties are broken by id.";
+    const FACET: &'static str = "Count the selected quotes per value of these fields, \
+        comma-separated: `speaker`, `topic`, `event`.";
+    const INCLUDE: &'static str = "Related resources to side-load into `included`, \
+        comma-separated: `speaker`, `article`, `event`, `topic`.";
+
+    fn searching(&self) -> bool {
+        self.q.is_some()
     }
 }
+
+/// The query of quote lists.
+pub type QuoteListQuery = ListQuery<QuoteFilters>;
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Relation {
@@ -107,23 +120,23 @@ async fn respond_list(
     query: QuoteListQuery,
     mut base: QuoteFilter,
 ) -> ApiResult<HttpResponse> {
-    let mut params = query.list_params();
+    let ListQuery { list, filters } = query;
+    let searching = filters.searching();
     if base.speaker.is_empty() {
-        base.speaker = query.speaker.clone();
+        base.speaker = filters.speaker;
     }
     if base.article.is_empty() {
-        base.article = query.article.clone();
+        base.article = filters.article;
     }
     if base.event.is_empty() {
-        base.event = query.event.clone();
+        base.event = filters.event;
     }
-    base.topic = query.topic.clone();
-    base.said_after = date_bound("said_after", query.said_after.as_deref())?;
-    base.said_before = date_bound("said_before", query.said_before.as_deref())?;
-    base.q = search_query("q", query.q.as_deref())?;
+    base.topic = filters.topic;
+    base.said_after = filters.said_after.map(|d| d.0);
+    base.said_before = filters.said_before.map(|d| d.0);
+    base.q = filters.q.map(|q| q.0);
     base.visibility = Caller::of(req).visibility();
-    params.searching = base.q.is_some();
-    respond::page::<Quote>(req, state, params, base).await
+    respond::page::<Quote>(req, state, list, searching, base).await
 }
 
 /// List quotes
@@ -139,7 +152,7 @@ async fn respond_list(
 pub async fn list_quotes(
     req: HttpRequest,
     state: web::Data<AppState>,
-    Query(query): Query<QuoteListQuery>,
+    query: QuoteListQuery,
 ) -> ApiResult<HttpResponse> {
     respond_list(&req, &state, query, QuoteFilter::default()).await
 }
@@ -150,7 +163,7 @@ pub async fn list_quotes(
 /// points to.
 #[utoipa::path(
     tag = "quotes",
-    params(("id" = QuoteId, Path, description = "The quote's id."), GetQuery),
+    params(("id" = QuoteId, Path, description = "The quote's id."), GetQuery<Quote>),
     responses((status = 200, description = "The quote.", body = Single<Quote>))
 )]
 #[get("/quotes/{id}")]
@@ -158,7 +171,7 @@ pub async fn get_quote(
     req: HttpRequest,
     state: web::Data<AppState>,
     id: web::Path<QuoteId>,
-    Query(query): Query<GetQuery>,
+    query: GetQuery<Quote>,
 ) -> ApiResult<HttpResponse> {
     let visibility = Caller::of(&req).visibility();
     respond::one(
@@ -166,7 +179,7 @@ pub async fn get_quote(
         &state,
         "quote",
         id.into_inner(),
-        &query,
+        query,
         move |conn, id| by_id::find::<Quote>(conn, id, visibility),
     )
     .await
@@ -185,7 +198,7 @@ pub async fn list_article_quotes(
     req: HttpRequest,
     state: web::Data<AppState>,
     id: web::Path<ArticleId>,
-    Query(query): Query<QuoteListQuery>,
+    query: QuoteListQuery,
 ) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
     respond::ensure_article(&req, &state, &id).await?;
@@ -209,7 +222,7 @@ pub async fn list_participant_quotes(
     req: HttpRequest,
     state: web::Data<AppState>,
     id: web::Path<ParticipantId>,
-    Query(query): Query<QuoteListQuery>,
+    query: QuoteListQuery,
 ) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
     respond::ensure_exists::<crate::domain::Participant>(&state, &id).await?;
@@ -233,7 +246,7 @@ pub async fn list_event_quotes(
     req: HttpRequest,
     state: web::Data<AppState>,
     id: web::Path<EventId>,
-    Query(query): Query<QuoteListQuery>,
+    query: QuoteListQuery,
 ) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
     respond::ensure_exists::<crate::domain::Event>(&state, &id).await?;
@@ -242,4 +255,23 @@ pub async fn list_event_quotes(
         ..Default::default()
     };
     respond_list(&req, &state, query, filter).await
+}
+
+impl Served for Quote {
+    const ABOUT: &'static str = "Verbatim statements with speaker, article, event and topic.";
+    const EXAMPLE_ID: &'static str = "lukashenko-wonderful-gift";
+    const FORMATS: &'static [Format] = &[Format::Json, Format::JsonLd];
+    const JSON_LD_TYPES: &'static str = "`Quotation`";
+
+    fn represent(&self, _: Format, included: &Included, base: &str) -> Value {
+        jsonld::quote(self, &negotiate::context(included, base))
+    }
+
+    fn routes(cfg: &mut ServiceConfig) {
+        cfg.service(list_quotes)
+            .service(get_quote)
+            .service(list_article_quotes)
+            .service(list_participant_quotes)
+            .service(list_event_quotes);
+    }
 }

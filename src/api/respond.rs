@@ -10,27 +10,30 @@ use utoipa::ToSchema;
 
 use super::AppState;
 use super::auth::Caller;
+use super::cursor::page_request;
 use super::envelope;
 use super::error::{ApiError, ApiResult};
 use super::include::{self, Includable};
-use super::listing::{self, ListParams};
-use super::negotiate::{self, Format, Represent, base_url, negotiate};
-use super::params::{name_list, page_request};
+use super::negotiate::{self, Format, base_url, negotiate};
+use super::served::Served;
+use super::vocabulary::{GetQuery, Include, Vocabulary};
 use crate::http::surrogate::{self, Keyed, Keys};
 use crate::storage::{self, ListRequest, Resource};
 
-/// Answers with one page of the list of `R` under `filter`, with what `params` ask
+/// Answers with one page of the list of `R` under `filter`, with what `list` asks
 /// for: an order, sparse fields, the total, facets, side-loaded relations.
+/// `searching`: a full-text query filters the list.
 pub async fn page<R>(
     req: &HttpRequest,
     state: &AppState,
-    params: ListParams<'_>,
+    list: Vocabulary<R>,
+    searching: bool,
     filter: R::Filter,
 ) -> ApiResult<HttpResponse>
 where
     R: Resource + Includable + Keyed + Serialize + ToSchema,
 {
-    page_in::<R>(req, state, params, filter, None).await
+    page_in::<R>(req, state, list, searching, filter, None).await
 }
 
 /// [`page`], naming `collections` rather than `R`'s: a list narrowed by a filter
@@ -38,22 +41,23 @@ where
 pub async fn page_in<R>(
     req: &HttpRequest,
     state: &AppState,
-    params: ListParams<'_>,
+    list: Vocabulary<R>,
+    searching: bool,
     filter: R::Filter,
     collections: Option<Vec<String>>,
 ) -> ApiResult<HttpResponse>
 where
     R: Resource + Includable + Keyed + Serialize + ToSchema,
 {
-    let sort = listing::sort::<R>(params.sort, params.searching)?;
+    let sort = list.sort.order(searching)?;
+    let relations = list.include.relations;
     let request = ListRequest {
         sort,
-        page: page_request(params.limit, params.cursor, sort.name)?,
-        count: listing::flag("count", params.count)?,
-        facets: listing::facets::<R>(params.facet)?,
+        page: page_request(list.limit, list.cursor.as_deref(), sort.name)?,
+        count: list.count,
+        fields: read_fields::<R>(list.fields.names(), &relations),
+        facets: list.facets.chosen,
     };
-    let fields = listing::fields::<R>(params.fields)?;
-    let relations = includes::<R>(params.include)?;
     let visibility = Caller::of(req).visibility();
     let limit = request.page.limit;
     let faceted = !request.facets.is_empty();
@@ -88,7 +92,8 @@ where
     {
         keys.insert(parent);
     }
-    let mut response = envelope::collection(req, listed, limit, sort.name, included, &fields);
+    let mut response =
+        envelope::collection(req, listed, limit, sort.name, included, list.fields.names());
     keys.attach(&mut response);
     Ok(response)
 }
@@ -101,11 +106,11 @@ pub async fn one<T, I, G>(
     state: &AppState,
     resource: &'static str,
     id: I,
-    query: &super::GetQuery,
+    query: GetQuery<T>,
     get: G,
 ) -> ApiResult<HttpResponse>
 where
-    T: Includable + Keyed + Represent + Serialize + ToSchema + Send + 'static,
+    T: Served,
     I: Display + Send + 'static,
     G: FnOnce(&Connection, &I) -> storage::Result<Option<T>> + Send + 'static,
 {
@@ -120,21 +125,23 @@ pub async fn one_as<T, I, G>(
     state: &AppState,
     resource: &'static str,
     id: I,
-    query: &super::GetQuery,
+    query: GetQuery<T>,
     visibility: storage::visibility::Visibility,
     get: G,
 ) -> ApiResult<HttpResponse>
 where
-    T: Includable + Keyed + Represent + Serialize + ToSchema + Send + 'static,
+    T: Served,
     I: Display + Send + 'static,
     G: FnOnce(&Connection, &I) -> storage::Result<Option<T>> + Send + 'static,
 {
-    let format = negotiate(req, query.format.as_deref(), T::FORMATS)?;
-    let mut relations = includes::<T>(query.include.as_deref())?;
-    if format != Format::Json {
-        relations = T::RELATIONS.iter().map(|(_, r)| *r).collect();
+    let format = negotiate(req, query.format, T::FORMATS)?;
+    let relations = if format == Format::Json {
+        query.include
+    } else {
+        Include::all()
     }
-    let fields = listing::fields::<T>(query.fields.as_deref())?;
+    .relations;
+    let fields = query.fields;
     let (id, found) = state
         .db
         .read(move |conn| {
@@ -153,7 +160,7 @@ where
         included.add_keys(&mut keys);
     }
     let mut response = if format == Format::Json {
-        envelope::single(item, included, &fields)
+        envelope::single(item, included, fields.names())
     } else {
         represented(req, format, item, included)
     };
@@ -162,7 +169,7 @@ where
 }
 
 /// `item` in a linked-data format, with what it names.
-fn represented<T: Includable + Represent>(
+fn represented<T: Served>(
     req: &HttpRequest,
     format: Format,
     item: T,
@@ -223,16 +230,15 @@ pub async fn ensure_article(
     .await
 }
 
-/// The relations `include` names. An empty value names nothing and is refused on
-/// every route, as is any value where the resource relates to nothing (the
-/// description then has no `include` parameter at all).
-fn includes<T: Includable>(value: Option<&str>) -> ApiResult<Vec<T::Relation>> {
-    match value {
-        Some(_) if T::RELATIONS.is_empty() => Err(ApiError::invalid(
-            "include",
-            "nothing relates to this resource: there is nothing to include",
-        )),
-        Some("") => Err(ApiError::invalid("include", "an empty value names nothing")),
-        _ => name_list("include", value, T::RELATIONS),
+/// The fields storage must read for a page cut down to `fields` that side-loads
+/// `relations`: those fields and the relations' own (empty: every field).
+fn read_fields<T: Includable>(fields: &[String], relations: &[T::Relation]) -> Vec<String> {
+    if fields.is_empty() {
+        return Vec::new();
     }
+    let names = T::RELATIONS
+        .iter()
+        .filter(|(_, r)| relations.contains(r))
+        .map(|(name, _)| (*name).to_owned());
+    fields.iter().cloned().chain(names).collect()
 }

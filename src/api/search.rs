@@ -4,37 +4,43 @@ use actix_web::{HttpRequest, HttpResponse, get, web};
 
 use super::AppState;
 use super::envelope::Collection;
-use super::error::{ApiError, ApiResult};
-use super::listing::{list_query, search_query};
-use super::params::{Query, kinds};
+use super::error::ApiResult;
+use super::listing::SearchText;
+use super::params::kinds;
 use super::respond;
+use super::vocabulary::{ListFilters, ListQuery};
 use crate::domain::{ResourceKind, SearchHit};
 use crate::storage::search::SearchFilter;
+use serde::Deserialize;
+use utoipa::IntoParams;
 
-list_query! {
-    /// Query parameters of the search.
-    pub struct SearchQuery {
-        sort: "Order: `relevance` (best match first, the only one).",
-            example "relevance";
-        facet: "Count the hits per value of these fields, comma-separated: `type`.",
-            example "type";
-        include: "Hits have nothing to side-load; only an empty value is accepted.",
-            example "";
-        fields example "type,id,title";
-    }
-    {
-        /// What to search for: words (all must match), `"a phrase"`, `prefix*` (at least
-        /// two characters before the `*`), `a OR b`. Operators and punctuation are
-        /// otherwise plain text.
-        #[param(example = "\"food security\"")]
-        pub q: String,
-        /// Only hits of these types: `article`, `quote`,
-        /// `participant`, `event` (default: all). Repeat
-        /// for several (`type=article&type=quote`); a comma-separated list
-        /// (`type=article,quote`) is taken too.
-        #[serde(rename = "type", default)]
-        #[param(rename = "type", value_type = Vec<ResourceKind>, example = json!(["article", "quote"]))]
-        pub types: Vec<String>,
+/// The filters of the search: the query, and the types of hit.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct SearchFilters {
+    /// What to search for: words (all must match), `"a phrase"`, `prefix*` (at least
+    /// two characters before the `*`), `a OR b`. Operators and punctuation are
+    /// otherwise plain text.
+    #[param(inline, example = "\"food security\"")]
+    pub q: SearchText,
+    /// Only hits of these types: `article`, `quote`,
+    /// `participant`, `event` (default: all). Repeat
+    /// for several (`type=article&type=quote`); a comma-separated list
+    /// (`type=article,quote`) is taken too.
+    #[serde(rename = "type", default)]
+    #[param(rename = "type", value_type = Vec<ResourceKind>, style = Form, explode, example = json!(["article", "quote"]))]
+    pub types: Vec<String>,
+}
+
+impl ListFilters for SearchFilters {
+    type Item = SearchHit;
+    const SORT: &'static str = "Order: `relevance` (best match first, the only one).";
+    const FACET: &'static str =
+        "Count the hits per value of these fields, comma-separated: `type`.";
+
+    fn searching(&self) -> bool {
+        true
     }
 }
 
@@ -45,24 +51,21 @@ list_query! {
 /// (bm25), each hit with its type, id, title, a highlighted snippet and its score.
 #[utoipa::path(
     tag = "search",
-    params(SearchQuery),
+    params(ListQuery<SearchFilters>),
     responses((status = 200, description = "A page of hits.", body = Collection<SearchHit>))
 )]
 #[get("/search")]
 pub async fn search(
     req: HttpRequest,
     state: web::Data<AppState>,
-    Query(query): Query<SearchQuery>,
+    query: ListQuery<SearchFilters>,
 ) -> ApiResult<HttpResponse> {
-    let q = search_query("q", Some(&query.q))?
-        .ok_or_else(|| ApiError::invalid("q", "this query parameter is required"))?;
+    let ListQuery { list, filters } = query;
     let allowed = ResourceKind::ALL.map(|t| (t.as_str(), t));
     let filter = SearchFilter {
-        q,
-        types: kinds("type", &query.types, &allowed)?,
+        q: filters.q.0,
+        types: kinds("type", &filters.types, &allowed)?,
         engine: state.db.engine(),
     };
-    let mut params = query.list_params();
-    params.searching = true;
-    respond::page::<SearchHit>(&req, &state, params, filter).await
+    respond::page::<SearchHit>(&req, &state, list, true, filter).await
 }

@@ -5,35 +5,40 @@ use actix_web::{HttpRequest, HttpResponse, get, web};
 use super::envelope::Collection;
 use super::error::ApiResult;
 use super::include::{Includable, Wanted};
-use super::listing::list_query;
-use super::params::{Query, kinds};
+use super::params::kinds;
+use super::vocabulary::{ListFilters, ListQuery};
 use super::{AppState, respond};
 use crate::domain::{ArticleId, EventId, ParticipantId, QuoteId, TimelineEntry, TimelineType};
 use crate::domain::{Event, Participant};
 use crate::storage::timeline::{TimelineFilter, TimelineOf};
+use serde::Deserialize;
+use utoipa::IntoParams;
 
-list_query! {
-    /// Query parameters of timelines.
-    pub struct TimelineQuery {
-        sort: "Order: `date` (oldest first, the default) or `-date`. Items of the same \
-            time are ordered by type, then id.",
-            example "-date";
-        facet: "Count the items per value of these fields, comma-separated: `type`.",
-            example "type";
-        include: "Side-load the full resources of the items into `included`, \
-            comma-separated: `articles`, `quotes`, `events`.",
-            example "quotes";
-        fields example "type,id,at,title";
-    }
-    {
-        /// Only items of these types: `article`, `quote`, `event` (default: all). Repeat
-        /// for several (`type=article&type=quote`); a comma-separated list
-        /// (`type=article,quote`) is taken too.
-        #[serde(rename = "type", default)]
-        #[param(rename = "type", value_type = Vec<TimelineType>, example = json!(["article", "quote"]))]
-        pub types: Vec<String>,
-    }
+/// The filters of timelines: the types of item.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct TimelineFilters {
+    /// Only items of these types: `article`, `quote`, `event` (default: all). Repeat
+    /// for several (`type=article&type=quote`); a comma-separated list
+    /// (`type=article,quote`) is taken too.
+    #[serde(rename = "type", default)]
+    #[param(rename = "type", value_type = Vec<TimelineType>, style = Form, explode, example = json!(["article", "quote"]))]
+    pub types: Vec<String>,
 }
+
+impl ListFilters for TimelineFilters {
+    type Item = TimelineEntry;
+    const SORT: &'static str = "Order: `date` (oldest first, the default) or `-date`. Items \
+        of the same time are ordered by type, then id.";
+    const FACET: &'static str =
+        "Count the items per value of these fields, comma-separated: `type`.";
+    const INCLUDE: &'static str = "Side-load the full resources of the items into \
+        `included`, comma-separated: `articles`, `quotes`, `events`.";
+}
+
+/// The query of timelines.
+pub type TimelineQuery = ListQuery<TimelineFilters>;
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Relation {
@@ -79,9 +84,9 @@ async fn respond_timeline(
     let allowed = TimelineType::ALL.map(|t| (t.as_str(), t));
     let filter = TimelineFilter {
         of,
-        types: kinds("type", &query.types, &allowed)?,
+        types: kinds("type", &query.filters.types, &allowed)?,
     };
-    respond::page::<TimelineEntry>(req, state, query.list_params(), filter).await
+    respond::page::<TimelineEntry>(req, state, query.list, false, filter).await
 }
 
 /// A participant's timeline
@@ -98,7 +103,7 @@ pub async fn participant_timeline(
     req: HttpRequest,
     state: web::Data<AppState>,
     id: web::Path<ParticipantId>,
-    Query(query): Query<TimelineQuery>,
+    query: TimelineQuery,
 ) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
     respond::ensure_exists::<Participant>(&state, &id).await?;
@@ -119,7 +124,7 @@ pub async fn event_timeline(
     req: HttpRequest,
     state: web::Data<AppState>,
     id: web::Path<EventId>,
-    Query(query): Query<TimelineQuery>,
+    query: TimelineQuery,
 ) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
     respond::ensure_exists::<Event>(&state, &id).await?;

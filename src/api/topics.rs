@@ -1,26 +1,35 @@
 //! `/v1/topics`.
 
 use crate::storage::by_id;
+use utoipa_actix_web::service_config::ServiceConfig;
 use actix_web::{HttpRequest, HttpResponse, get, web};
 
+use super::AppState;
 use super::envelope::{Collection, Single};
+use super::include::nothing_to_include;
 use super::error::ApiResult;
-use super::listing::list_query;
-use super::params::Query;
 use super::respond;
-use super::{AppState, GetQuery};
+use super::served::Served;
+use super::vocabulary::{GetQuery, ListFilters, ListQuery};
 use crate::domain::{Topic, TopicId};
 use crate::storage::topics::TopicFilter;
+use serde::Deserialize;
+use utoipa::IntoParams;
 
-list_query! {
-    /// Query parameters of the topic list. Topics have no facets and relate to
-    /// nothing, so the list takes no `facet` or `include`.
-    pub struct TopicListQuery {
-        sort: "Order: `id` (alphabetical, the default).", example "id";
-        fields example "id,name";
-    }
-    {}
+/// The filters of the topic list: none. Topics have no facets and relate to
+/// nothing, so the list takes no `facet` or `include` either.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct TopicFilters {}
+
+impl ListFilters for TopicFilters {
+    type Item = Topic;
+    const SORT: &'static str = "Order: `id` (alphabetical, the default).";
 }
+
+/// The query of the topic list.
+pub type TopicListQuery = ListQuery<TopicFilters>;
 
 /// List topics
 ///
@@ -35,15 +44,15 @@ list_query! {
 pub async fn list_topics(
     req: HttpRequest,
     state: web::Data<AppState>,
-    Query(query): Query<TopicListQuery>,
+    query: TopicListQuery,
 ) -> ApiResult<HttpResponse> {
-    respond::page::<Topic>(&req, &state, query.list_params(), TopicFilter::default()).await
+    respond::page::<Topic>(&req, &state, query.list, false, TopicFilter::default()).await
 }
 
 /// Get a topic
 #[utoipa::path(
     tag = "topics",
-    params(("id" = TopicId, Path, description = "The topic's id."), GetQuery),
+    params(("id" = TopicId, Path, description = "The topic's id."), GetQuery<Topic>),
     responses((status = 200, description = "The topic.", body = Single<Topic>))
 )]
 #[get("/topics/{id}")]
@@ -51,15 +60,26 @@ pub async fn get_topic(
     req: HttpRequest,
     state: web::Data<AppState>,
     id: web::Path<TopicId>,
-    Query(query): Query<GetQuery>,
+    query: GetQuery<Topic>,
 ) -> ApiResult<HttpResponse> {
     respond::one(
         &req,
         &state,
         "topic",
         id.into_inner(),
-        &query,
+        query,
         by_id::get::<Topic>,
     )
     .await
+}
+
+nothing_to_include!(Topic);
+
+impl Served for Topic {
+    const ABOUT: &'static str = "Subjects that articles and quotes are filed under.";
+    const EXAMPLE_ID: &'static str = "food-security";
+
+    fn routes(cfg: &mut ServiceConfig) {
+        cfg.service(list_topics).service(get_topic);
+    }
 }

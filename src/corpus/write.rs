@@ -93,7 +93,7 @@ impl<'c> ArticleWriter<'c> {
     pub(super) fn new(tx: &'c Connection) -> Result<Self> {
         let link = |table: &str, column: &str| {
             tx.prepare(&format!(
-                "INSERT INTO {table} (article, {column}, ord) VALUES (?1, ?2, ?3)"
+                "INSERT INTO {table} (article, {column}, ord, published_at) VALUES (?1, ?2, ?3, ?4)"
             ))
         };
         Ok(Self {
@@ -121,11 +121,12 @@ impl<'c> ArticleWriter<'c> {
         ];
         self.article.execute(row)?;
         for (ord, topic) in a.topics.iter().enumerate() {
-            self.topic.execute(params![id, topic, ord as i64])?;
+            self.topic.execute(params![id, topic, ord as i64, when])?;
         }
-        self.event.execute(params![id, a.event, 0])?;
+        self.event.execute(params![id, a.event, 0, when])?;
         for (ord, who) in a.participants.iter().enumerate() {
-            self.participant.execute(params![id, who, ord as i64])?;
+            self.participant
+                .execute(params![id, who, ord as i64, when])?;
         }
         for q in &a.quotes {
             let (speaker, topic, said_on) = (&q.speaker, &q.topic, &a.said_on);

@@ -125,8 +125,9 @@ pub(super) fn add_error_responses(doc: &mut Value) {
             let mut refer = |status: &str, name: &str| {
                 responses[status] = json!({"$ref": format!("#/components/responses/{name}")});
             };
+            // Any key that is sent is checked, so a bad one is a 401 on every route.
+            refer("401", "Unauthorized");
             if secured {
-                refer("401", "Unauthorized");
                 refer("403", "Forbidden");
             }
             if method != "get" {

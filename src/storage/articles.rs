@@ -1,5 +1,6 @@
 //! Articles and their links to topics, events and participants.
 
+use rusqlite::types::Value;
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
 use std::collections::HashMap;
@@ -7,7 +8,7 @@ use std::collections::HashMap;
 use super::Result;
 use super::by_id::Keyed;
 use super::fts::FtsQuery;
-use super::list::Resource;
+use super::list::{Resource, wanted};
 use super::query::{Facet, Listing, Page, PageRequest, Sort, Where, json_column, time_column};
 use super::relations;
 use super::search::rank;
@@ -51,15 +52,60 @@ pub struct ArticleFilter {
     pub engine: Option<super::engine::Engine>,
 }
 
-/// The article's own columns; its relation lists come per page (see `complete`).
-const COLUMNS: &str = "a.id, a.headline, a.headline_origin, a.dateline_place, a.dateline_date,
+/// The article's own columns, with `$body` for the body; its relation lists come per
+/// page (see `complete`).
+macro_rules! columns {
+    ($body:literal) => {
+        concat!(
+            "a.id, a.headline, a.headline_origin, a.dateline_place, a.dateline_date,
     CASE WHEN a.status = 'published' AND a.published_at > unixepoch() THEN 'scheduled'
          ELSE a.status END AS status, a.version,
-    a.published_at, a.embargoed_until, a.expires_at, a.updated_at, a.summary, a.language, a.source_name, a.source_url, a.source_note, a.body,
+    a.published_at, a.embargoed_until, a.expires_at, a.updated_at, a.summary, a.language, a.source_name, a.source_url, a.source_note, ",
+            $body,
+            ",
     coalesce(a.copyright_holder, (SELECT copyright_holder FROM newsroom_rights)) AS copyright_holder,
     coalesce(a.copyright_notice, (SELECT copyright_notice FROM newsroom_rights)) AS copyright_notice,
     coalesce(a.usage_terms, (SELECT usage_terms FROM newsroom_rights)) AS usage_terms,
-    coalesce(a.license_url, (SELECT license_url FROM newsroom_rights)) AS license_url";
+    coalesce(a.license_url, (SELECT license_url FROM newsroom_rights)) AS license_url"
+        )
+    };
+}
+const COLUMNS: &str = columns!("a.body");
+/// For lists whose `fields` leave the body out: it is most of a row's bytes and of
+/// the time to read one, and would only be parsed to be dropped.
+const COLUMNS_WITHOUT_BODY: &str = columns!("'[]' AS body");
+
+/// A relation filter of article lists: the link table and its column.
+struct Link {
+    table: &'static str,
+    column: &'static str,
+    values: fn(&ArticleFilter) -> Vec<&str>,
+}
+
+const LINKS: [Link; 3] = [
+    Link {
+        table: "article_participants",
+        column: "participant",
+        values: |f| f.participant.iter().map(|v| v.as_str()).collect(),
+    },
+    Link {
+        table: "article_events",
+        column: "event",
+        values: |f| f.event.iter().map(|v| v.as_str()).collect(),
+    },
+    Link {
+        table: "article_topics",
+        column: "topic",
+        values: |f| f.topic.iter().map(|v| v.as_str()).collect(),
+    },
+];
+
+/// The link joined (as `dl`) rather than tested with `IN`: the first relation filter
+/// with one value, which then can drive the list. Several values of one filter could
+/// reach an article twice through a join.
+fn driving_link(filter: &ArticleFilter) -> Option<&'static Link> {
+    LINKS.iter().find(|link| (link.values)(filter).len() == 1)
+}
 
 impl Resource for Article {
     type Filter = ArticleFilter;
@@ -109,18 +155,23 @@ impl Resource for Article {
             w.and(format!("({})", any.join(" OR ")), []);
         }
         w.any_of("a.id IN ({})", &filter.ids);
-        w.any_of(
-            "a.id IN (SELECT article FROM article_participants WHERE participant IN ({}))",
-            &filter.participant,
-        );
-        w.any_of(
-            "a.id IN (SELECT article FROM article_events WHERE event IN ({}))",
-            &filter.event,
-        );
-        w.any_of(
-            "a.id IN (SELECT article FROM article_topics WHERE topic IN ({}))",
-            &filter.topic,
-        );
+        let driving = driving_link(filter);
+        for link in LINKS {
+            let values = (link.values)(filter);
+            if driving.is_some_and(|d| d.table == link.table) {
+                w.join(format!("JOIN {} dl ON dl.article = a.id", link.table));
+                w.and(
+                    format!("dl.{} = ?", link.column),
+                    [Value::Text(values[0].into())],
+                );
+            } else {
+                let template = format!(
+                    "a.id IN (SELECT article FROM {} WHERE {} IN ({{}}))",
+                    link.table, link.column
+                );
+                w.any_of(&template, &values);
+            }
+        }
         w.bound(
             "a.published_at",
             ">=",
@@ -141,13 +192,38 @@ impl Resource for Article {
     fn page(
         conn: &Connection,
         filter: &ArticleFilter,
+        listing: &Listing,
         conditions: &Where,
         sort: &Sort,
         request: &PageRequest,
     ) -> Result<Page<Self>> {
-        match super::engine::articles_by_relevance(conn, filter, sort, request)? {
+        match super::engine::articles_by_relevance(conn, filter, listing, sort, request)? {
             Some(page) => Ok(page),
-            None => super::read::page(conn, &Self::LISTING, conditions, sort, request, from_row),
+            None => super::read::page(conn, listing, conditions, sort, request, from_row),
+        }
+    }
+
+    /// In publication order, a list filtered by one topic, participant or event walks
+    /// the index of that link (which carries `published_at`, see migration 0012)
+    /// instead of reading all of its articles and sorting them.
+    fn order(filter: &ArticleFilter, sort: Sort) -> Sort {
+        match driving_link(filter) {
+            Some(_) if sort.key == "a.published_at" => Sort {
+                key: "dl.published_at",
+                ..sort
+            },
+            _ => sort,
+        }
+    }
+
+    /// The quotes are listed in the body's order, so they need it too.
+    fn listing(fields: &[String]) -> Listing {
+        match wanted(fields, "body") || wanted(fields, "quotes") {
+            true => Self::LISTING,
+            false => Listing {
+                columns: COLUMNS_WITHOUT_BODY,
+                ..Self::LISTING
+            },
         }
     }
 
@@ -155,8 +231,13 @@ impl Resource for Article {
         from_row(row)
     }
 
-    fn complete(conn: &Connection, _: &ArticleFilter, items: &mut [Self]) -> Result<()> {
-        complete(conn, items)
+    fn complete(
+        conn: &Connection,
+        _: &ArticleFilter,
+        items: &mut [Self],
+        fields: &[String],
+    ) -> Result<()> {
+        complete(conn, items, fields)
     }
 }
 
@@ -177,61 +258,88 @@ impl Keyed for Article {
     }
 }
 
-/// The ids a relation of the page points to, per article, in the article's order.
+/// The ids the relation `name` of the page points to, per article, in the article's
+/// order; `None` when `fields` does not want it.
 fn links<T: rusqlite::types::FromSql>(
     conn: &Connection,
+    fields: &[String],
+    name: &str,
     sql: &str,
     ids: &[&str],
-) -> Result<HashMap<String, Vec<T>>> {
-    relations::by_owner(conn, sql, ids, |row| row.get(1))
+) -> Result<Option<HashMap<String, Vec<T>>>> {
+    if !wanted(fields, name) {
+        return Ok(None);
+    }
+    relations::by_owner(conn, sql, ids, |row| row.get(1)).map(Some)
 }
 
-/// Reads the corrections and relation lists of a page of articles: one query per
-/// relation for the whole page.
-fn complete(conn: &Connection, items: &mut [Article]) -> Result<()> {
+/// Reads the corrections and relation lists of a page of articles that `fields`
+/// wants: one query per relation for the whole page.
+fn complete(conn: &Connection, items: &mut [Article], fields: &[String]) -> Result<()> {
     let ids: Vec<&str> = items.iter().map(|a| a.id.as_str()).collect();
-    let corrections = relations::by_owner(
-        conn,
-        "SELECT article, note, version, at FROM article_corrections
-         WHERE article IN ({}) ORDER BY article, version",
-        &ids,
-        |row| {
-            Ok(Correction {
-                note: row.get(1)?,
-                version: row.get(2)?,
-                corrected_at: time_column(row, "at")?,
-            })
-        },
-    )?;
+    let corrections = match wanted(fields, "corrections") {
+        true => Some(relations::by_owner(
+            conn,
+            "SELECT article, note, version, at FROM article_corrections
+             WHERE article IN ({}) ORDER BY article, version",
+            &ids,
+            |row| {
+                Ok(Correction {
+                    note: row.get(1)?,
+                    version: row.get(2)?,
+                    corrected_at: time_column(row, "at")?,
+                })
+            },
+        )?),
+        false => None,
+    };
     let topics = links(
         conn,
+        fields,
+        "topics",
         "SELECT article, topic FROM article_topics WHERE article IN ({}) ORDER BY article, ord",
         &ids,
     )?;
     let events = links(
         conn,
+        fields,
+        "events",
         "SELECT article, event FROM article_events WHERE article IN ({}) ORDER BY article, ord",
         &ids,
     )?;
     let participants = links(
         conn,
+        fields,
+        "participants",
         "SELECT article, participant FROM article_participants WHERE article IN ({})
          ORDER BY article, ord",
         &ids,
     )?;
     let quotes = links(
         conn,
+        fields,
+        "quotes",
         "SELECT article, id FROM quotes WHERE article IN ({}) ORDER BY article, id",
         &ids,
     )?;
     let id: fn(&Article) -> &str = |a| a.id.as_str();
-    relations::fill(items, corrections, id, |a, v| a.corrections = v);
-    relations::fill(items, topics, id, |a, v| a.topics = v);
-    relations::fill(items, events, id, |a, v| a.events = v);
-    relations::fill(items, participants, id, |a, v| a.participants = v);
-    relations::fill(items, quotes, id, |a, v: Vec<QuoteId>| {
-        a.quotes = in_body_order(v, &a.body)
-    });
+    if let Some(corrections) = corrections {
+        relations::fill(items, corrections, id, |a, v| a.corrections = v);
+    }
+    if let Some(topics) = topics {
+        relations::fill(items, topics, id, |a, v| a.topics = v);
+    }
+    if let Some(events) = events {
+        relations::fill(items, events, id, |a, v| a.events = v);
+    }
+    if let Some(participants) = participants {
+        relations::fill(items, participants, id, |a, v| a.participants = v);
+    }
+    if let Some(quotes) = quotes {
+        relations::fill(items, quotes, id, |a, v: Vec<QuoteId>| {
+            a.quotes = in_body_order(v, &a.body)
+        });
+    }
     Ok(())
 }
 

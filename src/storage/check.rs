@@ -77,6 +77,10 @@ pub fn run(conn: &Connection) -> Result<Vec<Outcome>> {
         log_coverage(conn)?,
     ));
     outcomes.push(outcome("webhook outbox positions", outbox(conn)?));
+    outcomes.push(outcome(
+        "article links in publication order",
+        link_order(conn)?,
+    ));
     Ok(outcomes)
 }
 
@@ -143,6 +147,28 @@ fn fts_integrity(conn: &Connection, table: &str) -> Result<Vec<String>> {
         }
         Err(e) => Err(e.into()),
     }
+}
+
+/// Each link of an article carries the article's `published_at` (migration 0012),
+/// which lists filtered by a topic, participant or event are ordered by.
+fn link_order(conn: &Connection) -> Result<Vec<String>> {
+    let mut problems = Vec::new();
+    for (table, column) in [
+        ("article_topics", "topic"),
+        ("article_events", "event"),
+        ("article_participants", "participant"),
+    ] {
+        problems.extend(strings(
+            conn,
+            &format!(
+                "SELECT format('{table}: the link of `%s` to `%s` is out of publication order', \
+                        l.article, l.{column})
+                 FROM {table} l JOIN articles a ON a.id = l.article
+                 WHERE l.published_at IS NOT a.published_at"
+            ),
+        )?);
+    }
+    Ok(problems)
 }
 
 /// Sequence numbers run from 1 without a gap: nothing committed was lost.

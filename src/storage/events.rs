@@ -89,7 +89,12 @@ impl Resource for Event {
         from_row(row)
     }
 
-    fn complete(conn: &Connection, _: &EventFilter, items: &mut [Self]) -> Result<()> {
+    fn complete(
+        conn: &Connection,
+        _: &EventFilter,
+        items: &mut [Self],
+        _: &[String],
+    ) -> Result<()> {
         let ids: Vec<&str> = items.iter().map(|e| e.id.as_str()).collect();
         let participants = relations::by_owner(
             conn,

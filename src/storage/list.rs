@@ -19,35 +19,52 @@ pub trait Resource: Sized + Send + 'static {
     fn conditions(filter: &Self::Filter) -> Where;
     fn from_row(row: &Row<'_>) -> rusqlite::Result<Self>;
 
-    /// Reads one page under `conditions`. A resource with an index of its own (search)
-    /// may answer from it.
+    /// What a page reads of each item, given the `fields` it is cut down to (empty:
+    /// every field). A listing may leave out the columns of fields nobody asked for.
+    fn listing(_fields: &[String]) -> Listing {
+        Self::LISTING
+    }
+
+    /// Reads one page of `listing` under `conditions` in `sort` order. A resource
+    /// with an index of its own (search) may answer from it.
     fn page(
         conn: &Connection,
         _filter: &Self::Filter,
+        listing: &Listing,
         conditions: &Where,
         sort: &Sort,
         request: &PageRequest,
     ) -> Result<Page<Self>> {
-        read::page(
-            conn,
-            &Self::LISTING,
-            conditions,
-            sort,
-            request,
-            Self::from_row,
-        )
+        read::page(conn, listing, conditions, sort, request, Self::from_row)
     }
 
     /// Completes the items of a page with what the page query does not read, such as
-    /// search snippets: a few queries per page, never one per item.
-    fn complete(_conn: &Connection, _filter: &Self::Filter, _items: &mut [Self]) -> Result<()> {
+    /// search snippets, as far as `fields` (empty: every field) asks for it: a few
+    /// queries per page, never one per item.
+    fn complete(
+        _conn: &Connection,
+        _filter: &Self::Filter,
+        _items: &mut [Self],
+        _fields: &[String],
+    ) -> Result<()> {
         Ok(())
+    }
+
+    /// The order to read `sort` in under `filter`: the same order, possibly on an
+    /// equal expression that an index the filter selects can serve.
+    fn order(_filter: &Self::Filter, sort: Sort) -> Sort {
+        sort
     }
 
     /// The default order.
     fn default_sort() -> Sort {
         Self::SORTS[0]
     }
+}
+
+/// Whether `fields` (empty: every field) asks for `name`.
+pub fn wanted(fields: &[String], name: &str) -> bool {
+    fields.is_empty() || fields.iter().any(|f| f == name)
 }
 
 /// What to read of a list.
@@ -57,6 +74,9 @@ pub struct ListRequest {
     pub page: PageRequest,
     /// Count every item under the filter.
     pub count: bool,
+    /// The only fields of each item the reader wants; empty for every field. Items
+    /// may come without the others.
+    pub fields: Vec<String>,
     pub facets: Vec<Facet>,
 }
 
@@ -67,6 +87,7 @@ impl ListRequest {
             sort: R::default_sort(),
             page: PageRequest::first(limit),
             count: false,
+            fields: Vec::new(),
             facets: Vec::new(),
         }
     }
@@ -87,8 +108,15 @@ pub fn list<R: Resource>(
     request: &ListRequest,
 ) -> Result<Listed<R>> {
     let conditions = R::conditions(filter);
-    let mut page = R::page(conn, filter, &conditions, &request.sort, &request.page)?;
-    R::complete(conn, filter, &mut page.items)?;
+    let mut page = R::page(
+        conn,
+        filter,
+        &R::listing(&request.fields),
+        &conditions,
+        &R::order(filter, request.sort),
+        &request.page,
+    )?;
+    R::complete(conn, filter, &mut page.items, &request.fields)?;
     let total = if request.count {
         Some(read::count(conn, &R::LISTING, &conditions)?)
     } else {
@@ -108,7 +136,7 @@ pub fn list<R: Resource>(
 
 /// Every item under `filter`, in the default order: for reads by id.
 pub fn all<R: Resource>(conn: &Connection, filter: &R::Filter) -> Result<Vec<R>> {
-    let sort = R::default_sort();
+    let sort = R::order(filter, R::default_sort());
     let dir = if sort.descending { "DESC" } else { "ASC" };
     let order = format!("{} {dir}, {} {dir}", sort.key, R::LISTING.id);
     let mut items = read::all(
@@ -118,7 +146,7 @@ pub fn all<R: Resource>(conn: &Connection, filter: &R::Filter) -> Result<Vec<R>>
         &order,
         R::from_row,
     )?;
-    R::complete(conn, filter, &mut items)?;
+    R::complete(conn, filter, &mut items, &[])?;
     Ok(items)
 }
 
@@ -126,9 +154,9 @@ pub fn all<R: Resource>(conn: &Connection, filter: &R::Filter) -> Result<Vec<R>>
 pub(crate) fn statements<R: Resource>(filter: &R::Filter, request: &ListRequest) -> Vec<Statement> {
     let conditions = R::conditions(filter);
     let mut statements = vec![read::page_statement(
-        &R::LISTING,
+        &R::listing(&request.fields),
         &conditions,
-        &request.sort,
+        &R::order(filter, request.sort),
         &request.page,
     )];
     if request.count {

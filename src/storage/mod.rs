@@ -5,7 +5,6 @@
 //! disk. Reads run on actix's blocking thread pool (`web::block`); writes and API key
 //! checks on lanes of their own ([`lane`]), so they never queue behind reads.
 
-pub mod articles;
 pub(crate) mod backup;
 pub mod by_id;
 pub mod changes;
@@ -15,16 +14,13 @@ mod deadline;
 pub(crate) mod edit;
 pub(crate) mod engine;
 mod error;
-pub mod events;
 pub mod fts;
 mod generation;
 pub mod keys;
 mod lane;
 pub mod list;
-pub mod participants;
 pub mod previews;
 pub(crate) mod query;
-pub mod quotes;
 pub(crate) mod read;
 pub(crate) mod relations;
 pub(crate) mod schedule;
@@ -34,10 +30,17 @@ pub(crate) mod seed;
 pub(crate) mod sitemaps;
 pub(crate) mod space;
 pub mod timeline;
-pub(crate) mod topics;
 pub(crate) mod touches;
 pub mod visibility;
 pub(crate) mod webhooks;
+
+/// Each resource's module, `storage/{collection}.rs`: its listing, reads and writes.
+macro_rules! declare {
+    ($($name:ident $collection:ident $type:ident $id:ident;)*) => {$(
+        pub mod $collection;
+    )*};
+}
+crate::domain::kind::resources!(declare);
 
 use std::path::Path;
 use std::sync::{Arc, Mutex};
@@ -182,22 +185,6 @@ impl Db {
             path: None,
             engine: None,
         })
-    }
-
-    /// The same database with its search engine, its index in `<file>.search/` (in
-    /// memory for an in-memory database), built now when small, else in the
-    /// background; until it is, search asks FTS5. Without it (it failed to open),
-    /// search asks FTS5 too.
-    pub(crate) fn with_search_engine(mut self, file: Option<&Path>) -> Self {
-        let opened = engine::Engine::open(file).and_then(|engine| {
-            self.read_blocking(|conn| engine.build_for(conn))?;
-            Ok(engine)
-        });
-        match opened {
-            Ok(engine) => self.engine = Some(engine),
-            Err(e) => tracing::warn!(error = %e, "no search engine: search uses FTS5"),
-        }
-        self
     }
 
     /// The search engine, if this database has one.

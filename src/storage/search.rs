@@ -150,6 +150,7 @@ impl Resource for SearchHit {
     fn page(
         conn: &Connection,
         filter: &SearchFilter,
+        listing: &Listing,
         conditions: &Where,
         sort: &Sort,
         request: &PageRequest,
@@ -165,17 +166,15 @@ impl Resource for SearchHit {
                 Err(e) => return Err(e),
             }
         }
-        read::page(
-            conn,
-            &Self::LISTING,
-            conditions,
-            sort,
-            request,
-            Self::from_row,
-        )
+        read::page(conn, listing, conditions, sort, request, Self::from_row)
     }
 
-    fn complete(conn: &Connection, filter: &SearchFilter, hits: &mut [Self]) -> Result<()> {
+    fn complete(
+        conn: &Connection,
+        filter: &SearchFilter,
+        hits: &mut [Self],
+        _: &[String],
+    ) -> Result<()> {
         for (kind, sql) in DETAILS {
             let ids: Vec<Value> = hits
                 .iter()

@@ -47,7 +47,7 @@ pub async fn spawn_app_in(dir: TempDir) -> TestApp {
 
 /// A server with its settings adjusted by `adjust`.
 pub async fn spawn_app_with(dir: TempDir, adjust: impl FnOnce(&mut Settings)) -> TestApp {
-    let mut settings = Settings::for_tests(dir.path().join("newsdesk.db"));
+    let mut settings = newsdesk::startup::in_process(dir.path().join("newsdesk.db"));
     adjust(&mut settings);
     let app = Application::build(&settings)
         .await

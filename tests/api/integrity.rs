@@ -51,6 +51,7 @@ async fn a_sound_database_passes_every_check() {
         "change log continuity",
         "change log covers the content",
         "webhook outbox positions",
+        "article links in publication order",
     ] {
         assert!(report.contains(&format!("ok\t{name}")), "{name}: {report}");
     }
@@ -87,6 +88,13 @@ async fn each_kind_of_damage_is_found() {
             "INSERT INTO webhooks (id, url, secret, created_at, next_seq)
              VALUES ('w', 'http://127.0.0.1:9/', 's', 0, 100000);",
             "FAILED\twebhook outbox positions",
+        ),
+        (
+            "a link that lost its article's publication time",
+            "DROP TRIGGER articles_published_links;
+             UPDATE articles SET published_at = published_at + 60
+             WHERE id = 'lukashenko-at-sco-summit-astana';",
+            "FAILED\tarticle links in publication order",
         ),
     ];
     for (what, sql, finding) in cases {

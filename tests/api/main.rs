@@ -30,6 +30,7 @@ mod rights;
 mod root;
 mod scale;
 mod sitemaps;
+mod spans;
 mod storage;
 mod stored_input;
 mod subjects;

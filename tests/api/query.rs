@@ -234,6 +234,37 @@ async fn sparse_fields_drop_the_rest() {
     }
 }
 
+/// Sparse fields read less, never something else: each field alone, or with the
+/// relations side-loaded, is the full item cut down to it.
+#[actix_web::test]
+async fn sparse_fields_are_the_full_items_cut_down() {
+    let app = spawn_app().await;
+    let full = app.get_ok("/v1/articles?include=quotes,participants").await;
+    let names: Vec<String> = full["data"][0]
+        .as_object()
+        .unwrap()
+        .keys()
+        .cloned()
+        .collect();
+    assert!(names.len() > 10, "{names:?}");
+    for name in names {
+        for include in ["", "&include=quotes,participants"] {
+            let sparse = app
+                .get_ok(&format!("/v1/articles?fields={name}{include}"))
+                .await;
+            let items = sparse["data"].as_array().unwrap();
+            assert_eq!(items.len(), full["data"].as_array().unwrap().len());
+            for (item, whole) in items.iter().zip(full["data"].as_array().unwrap()) {
+                assert_eq!(item["id"], whole["id"]);
+                assert_eq!(item[&name], whole[&name], "{name}{include}");
+            }
+            if !include.is_empty() {
+                assert_eq!(sparse["included"], full["included"], "{name}{include}");
+            }
+        }
+    }
+}
+
 #[actix_web::test]
 async fn hostile_values_are_400_problems_never_500s() {
     let app = spawn_app().await;

@@ -197,7 +197,7 @@ async fn a_replica_refuses_a_file_it_would_have_to_migrate_or_create() {
     )
     .unwrap();
     let before = std::fs::read(&old).unwrap();
-    let mut settings = newsdesk::config::Settings::for_tests(old.clone());
+    let mut settings = newsdesk::startup::in_process(old.clone());
     settings.read_only = true;
     let refused = newsdesk::startup::Application::build(&settings)
         .await

@@ -128,6 +128,7 @@ fn full_scans(lines: &[String]) -> Vec<String> {
         "ep",
         "fx",
         "fl",
+        "dl",
         "articles",
         "quotes",
         "participants",
@@ -367,6 +368,96 @@ async fn every_list_filter_and_search_is_served_by_an_index() {
         "full scans: {scans:#?}\n\n{}",
         lines.join("\n")
     );
+}
+
+/// The latest articles of one topic, participant or event, in either direction of
+/// publication and from any page, walk that link's index and stop after a page: no
+/// sort of all the articles the filter selects.
+#[actix_web::test]
+async fn a_list_of_one_relation_walks_its_index_in_publication_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("corpus.db");
+    newsdesk::corpus::generate(&path, 400, 7).unwrap();
+    let conn = Connection::open(&path).unwrap();
+    let filters = [
+        (
+            ArticleFilter {
+                topic: vec!["gen-trade".parse_id()],
+                ..Default::default()
+            },
+            "article_topics_by_topic",
+        ),
+        (
+            ArticleFilter {
+                participant: vec!["gen-person-1".parse_id()],
+                topic: vec!["gen-trade".parse_id(), "gen-climate".parse_id()],
+                ..Default::default()
+            },
+            "article_participants_by_participant",
+        ),
+        (
+            ArticleFilter {
+                event: vec!["gen-event-3".parse_id()],
+                ..Default::default()
+            },
+            "article_events_by_event",
+        ),
+    ];
+    for (filter, index) in filters {
+        for sort in ["-published_at", "published_at"] {
+            let mut request = request::<Article>(sort, false, false);
+            request.page.after = Some(newsdesk::storage::Cursor {
+                key: newsdesk::storage::SortValue::Int(1_700_000_000),
+                id: "gen-article-9".into(),
+            });
+            let plan = plans::<Article>(&conn, &filter, &request).unwrap();
+            let text = plan.join("\n");
+            assert!(text.contains(&format!("INDEX {index} (")), "{sort}: {text}");
+            assert!(!text.contains("TEMP B-TREE FOR ORDER BY"), "{sort}: {text}");
+        }
+    }
+}
+
+/// A change of an article's publication time moves it in the lists of its topic,
+/// participant and event, which are ordered by a copy of that time.
+#[actix_web::test]
+async fn lists_of_one_relation_follow_a_new_publication_time() {
+    let app = crate::helpers::spawn_app().await;
+    let key = app.key(crate::helpers::Role::Editor, "desk");
+    let lists = [
+        "/v1/articles?topic=sco-membership",
+        "/v1/articles?participant=aleksandr-lukashenko&topic=sco-membership&topic=belarus-china-relations",
+        "/v1/events/sco-summit-astana-2024/articles?sort=published_at",
+    ];
+    let mut before = Vec::new();
+    for list in lists {
+        before.push(app.ids(list).await);
+    }
+    let reply = app
+        .write(
+            "PATCH",
+            "/v1/articles/lukashenko-meets-xi-jinping-astana",
+            &key,
+            &serde_json::json!({"published_at": "2024-07-06T09:00:00Z"}),
+        )
+        .await;
+    assert_eq!(reply.status.as_u16(), 200, "{:?}", reply.body);
+    for (list, before) in lists.iter().zip(before) {
+        let after = app.ids(list).await;
+        assert!(
+            before.contains(&"lukashenko-meets-xi-jinping-astana".to_owned()),
+            "{list}: {before:?}"
+        );
+        let mut expected = before.clone();
+        expected.retain(|id| id != "lukashenko-meets-xi-jinping-astana");
+        if list.contains("sort=published_at") {
+            expected.push("lukashenko-meets-xi-jinping-astana".into());
+        } else {
+            expected.insert(0, "lukashenko-meets-xi-jinping-astana".into());
+        }
+        assert_eq!(after, expected, "{list}");
+        assert_ne!(after, before, "{list}");
+    }
 }
 
 /// Parses a test id literal into whichever id type is wanted.

@@ -87,7 +87,7 @@ async fn a_database_from_a_newer_release_is_refused_untouched() {
     set_version(&db, 99);
     let before = std::fs::read(&db).unwrap();
 
-    let settings = newsdesk::config::Settings::for_tests(db.clone());
+    let settings = newsdesk::startup::in_process(db.clone());
     let refused = newsdesk::startup::Application::build(&settings).await;
     let message = refused.err().expect("refused").to_string();
     assert!(message.contains("schema version 99"), "{message}");

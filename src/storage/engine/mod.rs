@@ -3,7 +3,7 @@
 //! search without ranking every match (FTS5's bm25 must score them all).
 //!
 //! SQLite stays the source of truth. Triggers log every change to searchable text in
-//! `search_log` (migration 0012); the index records, in its commit, which file it
+//! `search_log` (migration 0013); the index records, in its commit, which file it
 //! was built from and the last log entry it applied. Before a search it applies
 //! the entries past that one, so no search answers from text older than a
 //! committed write. A file it was not built from, or one behind it (a restored
@@ -351,6 +351,24 @@ impl Engine {
         };
         let query = top::query(&self.0.fields, &mut analyze, q, kinds);
         top::top(searcher, query.as_ref(), after, n)
+    }
+}
+
+impl super::Db {
+    /// The same database with its search engine, its index in `<file>.search/` (in
+    /// memory for an in-memory database), built now when small, else in the
+    /// background; until it is, search asks FTS5. Without it (it failed to open),
+    /// search asks FTS5 too.
+    pub(crate) fn with_search_engine(mut self, file: Option<&Path>) -> Self {
+        let opened = Engine::open(file).and_then(|engine| {
+            self.read_blocking(|conn| engine.build_for(conn))?;
+            Ok(engine)
+        });
+        match opened {
+            Ok(engine) => self.engine = Some(engine),
+            Err(e) => tracing::warn!(error = %e, "no search engine: search uses FTS5"),
+        }
+        self
     }
 }
 

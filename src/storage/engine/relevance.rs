@@ -10,7 +10,7 @@ use super::docs::key;
 use crate::domain::{Article, ResourceKind};
 use crate::storage::articles::ArticleFilter;
 use crate::storage::list::Resource;
-use crate::storage::query::{Cursor, Page, PageRequest, Sort, SortValue, Where};
+use crate::storage::query::{Cursor, Listing, Page, PageRequest, Sort, SortValue, Where};
 use crate::storage::read::{self, Statement, all_rows};
 use crate::storage::{Result, StorageError};
 
@@ -20,10 +20,11 @@ use crate::storage::{Result, StorageError};
 pub(crate) fn articles_by_relevance(
     conn: &Connection,
     filter: &ArticleFilter,
+    listing: &Listing,
     sort: &Sort,
     request: &PageRequest,
 ) -> Result<Option<Page<Article>>> {
-    match by_engine(conn, filter, sort, request) {
+    match by_engine(conn, filter, listing, sort, request) {
         Err(StorageError::Search(e)) => {
             tracing::warn!(error = %e, "search engine failed: FTS5 answers");
             Ok(None)
@@ -35,6 +36,7 @@ pub(crate) fn articles_by_relevance(
 fn by_engine(
     conn: &Connection,
     filter: &ArticleFilter,
+    listing: &Listing,
     sort: &Sort,
     request: &PageRequest,
 ) -> Result<Option<Page<Article>>> {
@@ -104,7 +106,7 @@ fn by_engine(
     let mut rows: HashMap<String, Article> = if ids.is_empty() {
         HashMap::new()
     } else {
-        read::all(conn, &Article::LISTING, w, "a.id", Article::from_row)?
+        read::all(conn, listing, w, "a.id", Article::from_row)?
             .into_iter()
             .map(|a| (a.id.to_string(), a))
             .collect()

@@ -162,7 +162,7 @@ pub(super) fn top(
         weight.for_each_pruning(Score::MIN, segment, &mut |doc, score| {
             seen = seen.wrapping_add(1);
             // Past the read's deadline: nothing more is worth collecting.
-            if late || (seen % 1024 == 0 && deadline::check().is_err()) {
+            if late || (seen.is_multiple_of(1024) && deadline::check().is_err()) {
                 late = true;
                 return Score::MAX;
             }
