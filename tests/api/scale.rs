@@ -519,3 +519,44 @@ async fn the_generated_corpus_is_deterministic_and_realistic() {
     let again = newsdesk::corpus::generate(&dir.path().join("a.db"), 10, 1);
     assert!(again.is_err(), "a database is generated into once");
 }
+
+#[actix_web::test]
+async fn a_search_answers_from_every_write_committed_before_it() {
+    let app = spawn_app_with(tempfile::tempdir().unwrap(), |s| s.response_cache_mb = 0).await;
+    // The engine keeps its index beside the file; searches below are answered by it.
+    assert!(app.dir.path().join("newsdesk.db.search").is_dir());
+    let key = app.key(newsdesk::storage::keys::Role::Editor, "desk");
+    let article = "/v1/articles/lukashenko-meets-antonio-guterres";
+    for (word, gone) in [("zeppelin", None), ("dirigible", Some("zeppelin"))] {
+        app.write(
+            "PATCH",
+            article,
+            &key,
+            &serde_json::json!({"summary": format!("A {word} over Astana.")}),
+        )
+        .await;
+        for path in [
+            format!("/v1/search?q={word}"),
+            format!("/v1/articles?q={word}&sort=relevance"),
+        ] {
+            assert_eq!(
+                app.ids(&path).await,
+                ["lukashenko-meets-antonio-guterres"],
+                "{path}"
+            );
+        }
+        if let Some(gone) = gone {
+            assert!(app.ids(&format!("/v1/search?q={gone}")).await.is_empty());
+        }
+    }
+    // A withdrawn article is still in the index, but no longer public.
+    app.write(
+        "PATCH",
+        article,
+        &key,
+        &serde_json::json!({"status": "withdrawn"}),
+    )
+    .await;
+    assert!(app.ids("/v1/search?q=dirigible").await.is_empty());
+    assert!(app.ids("/v1/articles?q=dirigible").await.is_empty());
+}
