@@ -26,6 +26,7 @@ pub(crate) mod query;
 pub mod quotes;
 pub(crate) mod read;
 pub(crate) mod relations;
+pub mod row;
 pub(crate) mod schedule;
 pub(crate) mod schema;
 pub mod search;

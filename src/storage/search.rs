@@ -5,14 +5,15 @@
 
 use std::collections::HashMap;
 
+use rusqlite::Connection;
 use rusqlite::types::Value;
-use rusqlite::{Connection, Row};
 
 use super::Result;
 use super::fts::FtsQuery;
 use super::list::Resource;
 use super::query::{Facet, Listing, Sort, Where, time_column};
 use super::read::{Statement, all_rows};
+use super::row::NamedRow;
 use super::visibility::{public_article, public_quote};
 use crate::domain::{Links, ResourceKind, SearchHit};
 
@@ -124,7 +125,7 @@ impl Resource for SearchHit {
         w
     }
 
-    fn from_row(row: &Row<'_>) -> rusqlite::Result<Self> {
+    fn from_row(row: &NamedRow<'_>) -> rusqlite::Result<Self> {
         let kind: String = row.get("type")?;
         let kind = ResourceKind::parse(&kind).unwrap_or(ResourceKind::Article);
         let id: String = row.get("id")?;

@@ -1,11 +1,12 @@
 //! Topics: the subjects articles and quotes are filed under.
 
-use rusqlite::{Connection, Row, params};
+use rusqlite::{Connection, params};
 
 use super::Result;
 use super::by_id::Keyed;
 use super::list::Resource;
 use super::query::{Facet, Listing, Sort, Where, json_column, time_column};
+use super::row::NamedRow;
 use super::visibility::Visibility;
 use crate::domain::{Links, NewTopic, Topic, TopicId};
 
@@ -32,7 +33,7 @@ impl Resource for Topic {
         w
     }
 
-    fn from_row(row: &Row<'_>) -> rusqlite::Result<Self> {
+    fn from_row(row: &NamedRow<'_>) -> rusqlite::Result<Self> {
         from_row(row)
     }
 }
@@ -50,7 +51,7 @@ impl Keyed for Topic {
     }
 }
 
-fn from_row(row: &Row<'_>) -> rusqlite::Result<Topic> {
+fn from_row(row: &NamedRow<'_>) -> rusqlite::Result<Topic> {
     let id: TopicId = row.get("id")?;
     Ok(Topic {
         links: Links::to("topics", id.as_str()),
