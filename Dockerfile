@@ -12,7 +12,9 @@ RUN mkdir -p src tests/api \
     && touch src/lib.rs tests/api/main.rs \
     && cargo build --release --locked --bin newsdesk \
     && rm -rf src target/release/.fingerprint/newsdesk-*
-# Then the crate: the sources, and the files they compile in.
+# Then the crate: the sources, the build script that lists the migrations, and the
+# files they compile in.
+COPY build.rs ./
 COPY src ./src
 COPY fixtures ./fixtures
 COPY openapi ./openapi

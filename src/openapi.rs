@@ -36,11 +36,6 @@ mod problems;
     ),
     servers((url = "/", description = "The server that serves this description.")),
     tags(
-        (name = "articles", description = "News articles, with bodies as typed blocks."),
-        (name = "quotes", description = "Verbatim statements with speaker, article, event and topic."),
-        (name = "participants", description = "People, organizations and countries."),
-        (name = "events", description = "Summits, accessions and meetings, with participants and roles."),
-        (name = "topics", description = "Subjects that articles and quotes are filed under."),
         (name = "search", description = "Full-text search across every resource."),
         (name = "changes", description = "The change log, for partners that mirror the content."),
         (name = "webhooks", description = "Signed push notifications of every change."),
@@ -94,6 +89,16 @@ impl utoipa::Modify for SecuritySchemes {
     }
 }
 
+/// A section (tag) per resource, from its registration, before the other sections.
+fn resource_tags(doc: &mut Value) {
+    if let Some(tags) = doc["tags"].as_array_mut() {
+        let resources = api::served::tags().into_iter().map(
+            |(name, description)| serde_json::json!({"name": name, "description": description}),
+        );
+        tags.splice(0..0, resources);
+    }
+}
+
 /// The description as the code declares it, completed with the shared problem
 /// responses and the exact vocabulary; without examples.
 pub fn describe() -> Result<Value, serde_json::Error> {
@@ -104,6 +109,7 @@ pub fn describe() -> Result<Value, serde_json::Error> {
         .split_for_parts();
     utoipa::Modify::modify(&exact::Exact, &mut doc);
     let mut doc = serde_json::to_value(&doc)?;
+    resource_tags(&mut doc);
     problems::add_error_responses(&mut doc);
     bodies::complete(&mut doc);
     exact::prune_unused_schemas(&mut doc);

@@ -1,16 +1,21 @@
 //! `/v1/articles`, and the article lists of the resources articles relate to
 //! (`/v1/participants/{id}/articles`, `/v1/events/{id}/articles`).
 
+use crate::representations::{ninjs, jsonld};
 use crate::storage::by_id;
+use serde_json::Value;
+use utoipa_actix_web::service_config::ServiceConfig;
 use actix_web::{HttpRequest, HttpResponse, get, web};
 
 use super::AppState;
 use super::auth::Caller;
 use super::envelope::{Collection, Single};
 use super::error::{ApiError, ApiResult};
-use super::include::{Includable, Wanted};
+use super::include::{Includable, Included, Wanted};
 use super::listing::{SearchText, TimeBound};
+use super::negotiate::{self, Format};
 use super::respond;
+use super::served::Served;
 use super::vocabulary::{GetQuery, ListFilters, ListQuery};
 use crate::domain::{Article, ArticleId, ArticleStatus, EventId, ParticipantId, TopicId};
 use crate::storage::articles::ArticleFilter;
@@ -240,4 +245,26 @@ pub async fn list_event_articles(
         ..Default::default()
     };
     respond_list(&req, &state, query, filter).await
+}
+
+impl Served for Article {
+    const ABOUT: &'static str = "News articles, with bodies as typed blocks.";
+    const EXAMPLE_ID: &'static str = "lukashenko-meets-xi-jinping-astana";
+    const FORMATS: &'static [Format] = &[Format::Json, Format::JsonLd, Format::Ninjs];
+    const JSON_LD_TYPES: &'static str = "`NewsArticle`";
+
+    fn represent(&self, format: Format, included: &Included, base: &str) -> Value {
+        let ctx = negotiate::context(included, base);
+        match format {
+            Format::Ninjs => ninjs::article(self, &included.quotes, &ctx),
+            _ => jsonld::article(self, &included.quotes, &ctx),
+        }
+    }
+
+    fn routes(cfg: &mut ServiceConfig) {
+        cfg.service(list_articles)
+            .service(get_article)
+            .service(list_participant_articles)
+            .service(list_event_articles);
+    }
 }

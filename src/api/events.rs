@@ -1,15 +1,20 @@
 //! `/v1/events`, and the event lists of articles, participants and events
 //! (`/v1/articles/{id}/events`, `/v1/participants/{id}/events`, sub-events).
 
+use crate::representations::{jsonld};
 use crate::storage::by_id;
+use serde_json::Value;
+use utoipa_actix_web::service_config::ServiceConfig;
 use actix_web::{HttpRequest, HttpResponse, get, web};
 
 use super::AppState;
 use super::envelope::{Collection, Single};
 use super::error::ApiResult;
-use super::include::{Includable, Wanted};
+use super::include::{Includable, Included, Wanted};
 use super::listing::Day;
+use super::negotiate::{self, Format};
 use super::respond;
+use super::served::Served;
 use super::vocabulary::{GetQuery, ListFilters, ListQuery};
 use crate::domain::{ArticleId, Event, EventId, EventKind, ParticipantId};
 use crate::storage::events::EventFilter;
@@ -222,4 +227,23 @@ pub async fn list_participant_events(
         ..Default::default()
     };
     respond_list(&req, &state, query, filter).await
+}
+
+impl Served for Event {
+    const ABOUT: &'static str = "Summits, accessions and meetings, with participants and roles.";
+    const EXAMPLE_ID: &'static str = "lukashenko-xi-meeting-2024";
+    const FORMATS: &'static [Format] = &[Format::Json, Format::JsonLd];
+    const JSON_LD_TYPES: &'static str = "`Event`";
+
+    fn represent(&self, _: Format, included: &Included, base: &str) -> Value {
+        jsonld::event(self, &negotiate::context(included, base))
+    }
+
+    fn routes(cfg: &mut ServiceConfig) {
+        cfg.service(list_events)
+            .service(get_event)
+            .service(list_event_subevents)
+            .service(list_article_events)
+            .service(list_participant_events);
+    }
 }

@@ -116,19 +116,21 @@ pub enum NoRelation {}
 /// Implements [`Includable`] for resources that have nothing to side-load.
 macro_rules! nothing_to_include {
     ($($resource:ty),*) => {$(
-        impl Includable for $resource {
-            type Relation = NoRelation;
-            const RELATIONS: &'static [(&'static str, NoRelation)] = &[];
+        impl $crate::api::include::Includable for $resource {
+            type Relation = $crate::api::include::NoRelation;
+            const RELATIONS: &'static [(&'static str, $crate::api::include::NoRelation)] = &[];
 
-            fn want(&self, relation: NoRelation, _: &mut Wanted) {
+            fn want(&self, relation: $crate::api::include::NoRelation, _: &mut $crate::api::include::Wanted) {
                 match relation {}
             }
 
-            fn updated_at(&self) -> DateTime<Utc> {
+            fn updated_at(&self) -> chrono::DateTime<chrono::Utc> {
                 self.updated_at
             }
         }
     )*};
 }
 
-nothing_to_include!(Topic, crate::domain::SearchHit);
+pub(crate) use nothing_to_include;
+
+nothing_to_include!(crate::domain::SearchHit);

@@ -1,38 +1,50 @@
 //! The HTTP API: one module per resource, with thin handlers (extract, call storage,
 //! respond), and the pieces every handler shares.
 
-pub(crate) mod articles;
 pub(crate) mod auth;
 pub(crate) mod changes;
 pub(crate) mod cursor;
 mod edit;
 pub(crate) mod envelope;
 pub(crate) mod error;
-pub(crate) mod events;
 pub(crate) mod feeds;
 pub(crate) mod include;
 pub(crate) mod listing;
 pub(crate) mod meta;
 pub(crate) mod negotiate;
 pub(crate) mod params;
-pub(crate) mod participants;
 pub(crate) mod previews;
 pub(crate) mod problems;
-pub(crate) mod quotes;
 pub(crate) mod ratelimit;
 pub(crate) mod readonly;
 mod respond;
 pub(crate) mod root;
 pub(crate) mod routing;
 pub(crate) mod search;
+pub(crate) mod served;
 pub(crate) mod shed;
 pub(crate) mod sitemaps;
 pub(crate) mod timeline;
-pub(crate) mod topics;
 pub(crate) mod vocabulary;
 pub(crate) mod webhooks;
 
 use std::sync::Arc;
+
+use served::Registration;
+
+/// Each resource's module, `api/{collection}.rs`, and the list of their
+/// registrations ([`served::Served`]) in the order of `resources!`.
+macro_rules! declare {
+    ($($name:ident $collection:ident $type:ident $id:ident;)*) => {
+        $(pub(crate) mod $collection;)*
+
+        /// `f` of each resource's registration, in order.
+        fn registered<T>(f: impl Fn(Registration) -> T) -> Vec<T> {
+            vec![$(f(Registration::of::<crate::domain::$type>())),*]
+        }
+    };
+}
+crate::domain::kind::resources!(declare);
 
 use utoipa_actix_web::service_config::ServiceConfig;
 
@@ -58,30 +70,15 @@ pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(
         utoipa_actix_web::scope("/v1")
             .service(root::get_v1_root)
-            .service(articles::list_articles)
-            .service(articles::get_article)
-            .service(quotes::list_article_quotes)
-            .service(participants::list_article_participants)
-            .service(events::list_article_events)
+            .configure(|cfg| {
+                for routes in registered(|r| r.routes) {
+                    routes(cfg);
+                }
+            })
             .service(previews::create_preview)
             .service(previews::get_preview)
-            .service(quotes::list_quotes)
-            .service(quotes::get_quote)
-            .service(participants::list_participants)
-            .service(participants::get_participant)
-            .service(quotes::list_participant_quotes)
-            .service(articles::list_participant_articles)
-            .service(events::list_participant_events)
             .service(timeline::participant_timeline)
-            .service(events::list_events)
-            .service(events::get_event)
-            .service(quotes::list_event_quotes)
-            .service(articles::list_event_articles)
-            .service(participants::list_event_participants)
-            .service(events::list_event_subevents)
             .service(timeline::event_timeline)
-            .service(topics::list_topics)
-            .service(topics::get_topic)
             .service(search::search)
             .service(changes::list_changes)
             .service(feeds::get_article_feed)

@@ -7,9 +7,8 @@ use serde_json::Value;
 
 use super::error::ApiError;
 use super::include::Included;
-use crate::domain::{Article, Event, Participant, Quote, Topic};
 use crate::http::origin::PublicUrl;
-use crate::representations::{Context, jsonld, ninjs};
+use crate::representations::Context;
 
 /// A representation a single resource can be served in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -53,9 +52,7 @@ impl Format {
     pub fn about(self) -> &'static str {
         match self {
             Self::Json => "",
-            Self::JsonLd => {
-                "schema.org JSON-LD (`NewsArticle`, `Quotation`, `Person`, `Organization`, `Country` or `Event`)."
-            }
+            Self::JsonLd => "schema.org JSON-LD.",
             Self::Ninjs => "An IPTC ninjs 2.2 item.",
         }
     }
@@ -157,60 +154,15 @@ pub fn quality(accept: &str, media: &str) -> f32 {
     best.map_or(0.0, |(_, q)| q)
 }
 
-/// A resource that has representations besides its JSON.
-pub trait Represent {
-    /// The formats offered, JSON first.
-    const FORMATS: &'static [Format];
-    /// The resource in `format`, naming what `included` holds of its relations.
-    fn represent(&self, format: Format, included: &Included, base: &str) -> Value;
-}
-
-fn context<'a>(included: &'a Included, base: &'a str) -> Context<'a> {
+/// What the linked-data representations of a resource name besides it: the
+/// relations side-loaded into `included`, and the absolute URL of the API.
+pub fn context<'a>(included: &'a Included, base: &'a str) -> Context<'a> {
     Context::new(
         base,
         &included.participants,
         &included.events,
         &included.topics,
     )
-}
-
-impl Represent for Article {
-    const FORMATS: &'static [Format] = &[Format::Json, Format::JsonLd, Format::Ninjs];
-    fn represent(&self, format: Format, included: &Included, base: &str) -> Value {
-        let ctx = context(included, base);
-        match format {
-            Format::Ninjs => ninjs::article(self, &included.quotes, &ctx),
-            _ => jsonld::article(self, &included.quotes, &ctx),
-        }
-    }
-}
-
-impl Represent for Quote {
-    const FORMATS: &'static [Format] = &[Format::Json, Format::JsonLd];
-    fn represent(&self, _: Format, included: &Included, base: &str) -> Value {
-        jsonld::quote(self, &context(included, base))
-    }
-}
-
-impl Represent for Participant {
-    const FORMATS: &'static [Format] = &[Format::Json, Format::JsonLd];
-    fn represent(&self, _: Format, included: &Included, base: &str) -> Value {
-        jsonld::participant(self, &context(included, base))
-    }
-}
-
-impl Represent for Event {
-    const FORMATS: &'static [Format] = &[Format::Json, Format::JsonLd];
-    fn represent(&self, _: Format, included: &Included, base: &str) -> Value {
-        jsonld::event(self, &context(included, base))
-    }
-}
-
-impl Represent for Topic {
-    const FORMATS: &'static [Format] = &[Format::Json];
-    fn represent(&self, _: Format, _: &Included, _: &str) -> Value {
-        Value::Null
-    }
 }
 
 /// `value` as JSON that can sit inside an HTML `<script>` element (where JSON-LD

@@ -1,15 +1,20 @@
 //! `/v1/participants`, and the participant lists of articles and events
 //! (`/v1/articles/{id}/participants`, `/v1/events/{id}/participants`).
 
+use crate::representations::{jsonld};
 use crate::storage::by_id;
+use serde_json::Value;
+use utoipa_actix_web::service_config::ServiceConfig;
 use actix_web::{HttpRequest, HttpResponse, get, web};
 
 use super::AppState;
 use super::envelope::{Collection, Single};
 use super::error::ApiResult;
-use super::include::{Includable, Wanted};
+use super::include::{Includable, Included, Wanted};
 use super::listing::SearchText;
+use super::negotiate::{self, Format};
 use super::respond;
+use super::served::Served;
 use super::vocabulary::{GetQuery, ListFilters, ListQuery};
 use crate::domain::{ArticleId, EventId, Participant, ParticipantId, ParticipantKind};
 use crate::storage::participants::ParticipantFilter;
@@ -178,4 +183,22 @@ pub async fn list_event_participants(
         ..Default::default()
     };
     respond_list(&req, &state, query, filter).await
+}
+
+impl Served for Participant {
+    const ABOUT: &'static str = "People, organizations and countries.";
+    const EXAMPLE_ID: &'static str = "xi-jinping";
+    const FORMATS: &'static [Format] = &[Format::Json, Format::JsonLd];
+    const JSON_LD_TYPES: &'static str = "`Person`, `Organization` or `Country`";
+
+    fn represent(&self, _: Format, included: &Included, base: &str) -> Value {
+        jsonld::participant(self, &negotiate::context(included, base))
+    }
+
+    fn routes(cfg: &mut ServiceConfig) {
+        cfg.service(list_participants)
+            .service(get_participant)
+            .service(list_article_participants)
+            .service(list_event_participants);
+    }
 }

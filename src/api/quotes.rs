@@ -1,16 +1,21 @@
 //! `/v1/quotes`, and the quote lists of the resources quotes relate to
 //! (`/v1/articles/{id}/quotes`, `/v1/participants/{id}/quotes`, `/v1/events/{id}/quotes`).
 
+use crate::representations::{jsonld};
 use crate::storage::by_id;
+use serde_json::Value;
+use utoipa_actix_web::service_config::ServiceConfig;
 use actix_web::{HttpRequest, HttpResponse, get, web};
 
 use super::AppState;
 use super::auth::Caller;
 use super::envelope::{Collection, Single};
 use super::error::ApiResult;
-use super::include::{Includable, Wanted};
+use super::include::{Includable, Included, Wanted};
 use super::listing::{Day, SearchText};
+use super::negotiate::{self, Format};
 use super::respond;
+use super::served::Served;
 use super::vocabulary::{GetQuery, ListFilters, ListQuery};
 use crate::domain::{ArticleId, EventId, ParticipantId, Quote, QuoteId, TopicId};
 use crate::storage::quotes::QuoteFilter;
@@ -250,4 +255,23 @@ pub async fn list_event_quotes(
         ..Default::default()
     };
     respond_list(&req, &state, query, filter).await
+}
+
+impl Served for Quote {
+    const ABOUT: &'static str = "Verbatim statements with speaker, article, event and topic.";
+    const EXAMPLE_ID: &'static str = "lukashenko-wonderful-gift";
+    const FORMATS: &'static [Format] = &[Format::Json, Format::JsonLd];
+    const JSON_LD_TYPES: &'static str = "`Quotation`";
+
+    fn represent(&self, _: Format, included: &Included, base: &str) -> Value {
+        jsonld::quote(self, &negotiate::context(included, base))
+    }
+
+    fn routes(cfg: &mut ServiceConfig) {
+        cfg.service(list_quotes)
+            .service(get_quote)
+            .service(list_article_quotes)
+            .service(list_participant_quotes)
+            .service(list_event_quotes);
+    }
 }

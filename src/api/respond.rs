@@ -14,7 +14,8 @@ use super::cursor::page_request;
 use super::envelope;
 use super::error::{ApiError, ApiResult};
 use super::include::{self, Includable};
-use super::negotiate::{self, Format, Represent, base_url, negotiate};
+use super::negotiate::{self, Format, base_url, negotiate};
+use super::served::Served;
 use super::vocabulary::{GetQuery, Include, Vocabulary};
 use crate::http::surrogate::{self, Keyed, Keys};
 use crate::storage::{self, ListRequest, Resource};
@@ -109,7 +110,7 @@ pub async fn one<T, I, G>(
     get: G,
 ) -> ApiResult<HttpResponse>
 where
-    T: Includable + Keyed + Represent + Serialize + ToSchema + Send + 'static,
+    T: Served,
     I: Display + Send + 'static,
     G: FnOnce(&Connection, &I) -> storage::Result<Option<T>> + Send + 'static,
 {
@@ -129,7 +130,7 @@ pub async fn one_as<T, I, G>(
     get: G,
 ) -> ApiResult<HttpResponse>
 where
-    T: Includable + Keyed + Represent + Serialize + ToSchema + Send + 'static,
+    T: Served,
     I: Display + Send + 'static,
     G: FnOnce(&Connection, &I) -> storage::Result<Option<T>> + Send + 'static,
 {
@@ -168,7 +169,7 @@ where
 }
 
 /// `item` in a linked-data format, with what it names.
-fn represented<T: Includable + Represent>(
+fn represented<T: Served>(
     req: &HttpRequest,
     format: Format,
     item: T,

@@ -1,12 +1,15 @@
 //! `/v1/topics`.
 
 use crate::storage::by_id;
+use utoipa_actix_web::service_config::ServiceConfig;
 use actix_web::{HttpRequest, HttpResponse, get, web};
 
 use super::AppState;
 use super::envelope::{Collection, Single};
+use super::include::nothing_to_include;
 use super::error::ApiResult;
 use super::respond;
+use super::served::Served;
 use super::vocabulary::{GetQuery, ListFilters, ListQuery};
 use crate::domain::{Topic, TopicId};
 use crate::storage::topics::TopicFilter;
@@ -68,4 +71,15 @@ pub async fn get_topic(
         by_id::get::<Topic>,
     )
     .await
+}
+
+nothing_to_include!(Topic);
+
+impl Served for Topic {
+    const ABOUT: &'static str = "Subjects that articles and quotes are filed under.";
+    const EXAMPLE_ID: &'static str = "food-security";
+
+    fn routes(cfg: &mut ServiceConfig) {
+        cfg.service(list_topics).service(get_topic);
+    }
 }

@@ -19,8 +19,9 @@ use utoipa::{IntoParams, PartialSchema};
 use super::cursor::{DEFAULT_LIMIT, MAX_LIMIT};
 use super::error::ApiError;
 use super::include::Includable;
-use super::negotiate::{Format, Represent};
+use super::negotiate::Format;
 use super::params::{self, name_list};
+use super::served::Served;
 use crate::storage::{self, Facet, Resource};
 
 /// The filters of one list, and what its shared parameters mean there.
@@ -112,7 +113,7 @@ pub struct GetQuery<R: Includable> {
     pub fields: Fields<R>,
 }
 
-impl<R: Includable + Represent + PartialSchema> GetQuery<R> {
+impl<R: Served> GetQuery<R> {
     pub fn parse(query: &str) -> Result<Self, ApiError> {
         let keys: &[&str] = if R::RELATIONS.is_empty() {
             &["format", "fields"]
@@ -128,7 +129,7 @@ impl<R: Includable + Represent + PartialSchema> GetQuery<R> {
     }
 }
 
-impl<R: Includable + Represent + PartialSchema> FromRequest for GetQuery<R> {
+impl<R: Served> FromRequest for GetQuery<R> {
     type Error = ApiError;
     type Future = Ready<Result<Self, ApiError>>;
 
@@ -139,7 +140,7 @@ impl<R: Includable + Represent + PartialSchema> FromRequest for GetQuery<R> {
 
 /// A representation by name; one `R` is not served in is a 406 when it is read,
 /// not a malformed parameter.
-fn format<R: Represent>(name: &str) -> Result<Format, ApiError> {
+fn format<R: Served>(name: &str) -> Result<Format, ApiError> {
     Format::named(name).ok_or_else(|| {
         let names: Vec<&str> = R::FORMATS.iter().map(|f| f.name()).collect();
         ApiError::invalid("format", format!("must be one of {}", names.join(", ")))

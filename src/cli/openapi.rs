@@ -12,13 +12,9 @@ use crate::storage::keys::{self, Role};
 use crate::storage::seed::FIXTURE_TIME;
 use crate::storage::{previews, webhooks};
 
-/// A fixture id for each kind of path parameter, so that examples are real responses.
+/// A fixture id for each kind of path parameter besides those of the resources
+/// (their registrations name one), so that examples are real responses.
 const EXAMPLE_IDS: &[(&str, &str)] = &[
-    ("/v1/articles/", "lukashenko-meets-xi-jinping-astana"),
-    ("/v1/quotes/", "lukashenko-wonderful-gift"),
-    ("/v1/participants/", "xi-jinping"),
-    ("/v1/events/", "lukashenko-xi-meeting-2024"),
-    ("/v1/topics/", "food-security"),
     ("/problems/", "not-found"),
     ("/v1/webhooks/", EXAMPLE_WEBHOOK),
     ("/v1/previews/", "lukashenko-meets-xi-jinping-astana"),
@@ -57,7 +53,8 @@ pub async fn render() -> Result<String, Box<dyn std::error::Error>> {
     // The link `POST /v1/articles/{id}/previews` mints with its example body.
     let preview_token = {
         let expires = (state.clock)().timestamp() + previews::DEFAULT_LIFETIME;
-        let article = crate::domain::ArticleId::parse(EXAMPLE_IDS[0].1)?;
+        use crate::api::served::Served;
+        let article = crate::domain::ArticleId::parse(crate::domain::Article::EXAMPLE_ID)?;
         state
             .db
             .write_blocking(|conn| previews::sign(conn, &article, expires))?
@@ -67,6 +64,10 @@ pub async fn render() -> Result<String, Box<dyn std::error::Error>> {
         .as_object()
         .map(|p| p.keys().cloned().collect())
         .unwrap_or_default();
+    let example_ids: Vec<(String, &str)> = crate::api::served::example_ids()
+        .into_iter()
+        .chain(EXAMPLE_IDS.iter().map(|(p, id)| (p.to_string(), *id)))
+        .collect();
     for path in paths {
         let Some(operation) = doc["paths"][&path].get("get") else {
             continue;
@@ -74,7 +75,7 @@ pub async fn render() -> Result<String, Box<dyn std::error::Error>> {
         if path == "/openapi.json" || path == "/metrics" {
             continue;
         }
-        let mut uri = EXAMPLE_IDS
+        let mut uri = example_ids
             .iter()
             .find(|(prefix, _)| path.starts_with(prefix))
             .map(|(_, id)| path.replace("{id}", id).replace("{slug}", id))
@@ -167,7 +168,7 @@ pub async fn render() -> Result<String, Box<dyn std::error::Error>> {
             else {
                 continue;
             };
-            let uri = EXAMPLE_IDS
+            let uri = example_ids
                 .iter()
                 .find(|(prefix, _)| path.starts_with(prefix))
                 .map(|(_, id)| path.replace("{id}", id))

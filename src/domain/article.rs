@@ -6,7 +6,13 @@ use serde_json::Value;
 
 use super::checked::InRange;
 use super::input::{Fields, Invalid, bounded_text};
-use super::{ArticleId, EventId, Links, ParticipantId, QuoteId, Rights, TopicId};
+use super::{EventId, Links, ParticipantId, QuoteId, Rights, TopicId};
+
+super::ids::slug_id!(
+    /// The id of an article.
+    ArticleId,
+    "lukashenko-at-sco-summit-astana"
+);
 
 /// Who wrote the headline.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]

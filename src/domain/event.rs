@@ -6,7 +6,13 @@ use serde_json::Value;
 
 use super::checked::InRange;
 use super::input::{Fields, Invalid, bounded_text};
-use super::{EventId, Links, ParticipantId};
+use super::{Links, ParticipantId};
+
+super::ids::slug_id!(
+    /// The id of an event.
+    EventId,
+    "sco-summit-astana-2024"
+);
 
 /// What kind of event it is.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]

@@ -67,6 +67,12 @@ impl Slug {
     }
 }
 
+impl From<Slug> for String {
+    fn from(slug: Slug) -> String {
+        slug.0
+    }
+}
+
 impl fmt::Display for Slug {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.0)
@@ -108,7 +114,7 @@ macro_rules! slug_id {
 
         impl From<$name> for String {
             fn from(id: $name) -> String {
-                id.0.0
+                id.0.into()
             }
         }
 
@@ -132,36 +138,12 @@ macro_rules! slug_id {
         }
     };
 }
-
-slug_id!(
-    /// The id of an article.
-    ArticleId,
-    "lukashenko-at-sco-summit-astana"
-);
-slug_id!(
-    /// The id of a quote.
-    QuoteId,
-    "lukashenko-wonderful-gift"
-);
-slug_id!(
-    /// The id of a participant: a person, organization or country.
-    ParticipantId,
-    "aleksandr-lukashenko"
-);
-slug_id!(
-    /// The id of an event.
-    EventId,
-    "sco-summit-astana-2024"
-);
-slug_id!(
-    /// The id of a topic.
-    TopicId,
-    "food-security"
-);
+pub(crate) use slug_id;
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::ArticleId;
 
     #[test]
     fn accepts_hyphenated_lowercase_words() {

@@ -1,34 +1,46 @@
 //! The content model: plain types with no I/O. They are the JSON that clients see
 //! and, through `utoipa::ToSchema`, the schemas of the OpenAPI description.
 
-pub(crate) mod article;
 pub(crate) mod checked;
-pub(crate) mod event;
 pub(crate) mod ids;
 pub(crate) mod input;
 pub(crate) mod kind;
-pub(crate) mod participant;
-pub(crate) mod quote;
 pub(crate) mod rights;
 pub(crate) mod search;
 pub(crate) mod timeline;
-pub(crate) mod topic;
 pub(crate) mod webhook;
 
 pub use article::{
-    Article, ArticleStatus, Block, Correction, Dateline, HeadlineOrigin, NewArticle,
-    SourceAttribution,
+    ArticleStatus, Block, Correction, Dateline, HeadlineOrigin, NewArticle, SourceAttribution,
 };
-pub use event::{Event, EventKind, EventParticipant, EventRole, NewEvent, Place};
-pub use ids::{ArticleId, EventId, ParticipantId, QuoteId, Slug, SlugError, TopicId};
+pub use event::{EventKind, EventParticipant, EventRole, NewEvent, Place};
+pub use ids::{Slug, SlugError};
 pub use input::{FieldError, Invalid};
-pub use kind::ResourceKind;
-pub use participant::{NewParticipant, Participant, ParticipantKind};
-pub use quote::{NewQuote, Quote};
+pub use kind::{COLLECTIONS, Named, ResourceKind};
+pub use participant::{NewParticipant, ParticipantKind};
+pub use quote::NewQuote;
 pub use rights::Rights;
 pub use search::SearchHit;
 pub use timeline::{TimelineEntry, TimelineType};
-pub use topic::{MediaTopic, NewTopic, Topic};
+pub use topic::{MediaTopic, NewTopic};
+
+/// Each resource's module (`domain/{name}.rs`), its type and id, and its names.
+macro_rules! declare {
+    ($($name:ident $collection:ident $type:ident $id:ident;)*) => {$(
+        pub(crate) mod $name;
+        pub use $name::{$id, $type};
+
+        impl Named for $type {
+            type Id = $id;
+            const NAME: &'static str = stringify!($name);
+            const COLLECTION: &'static str = stringify!($collection);
+            fn id(&self) -> &$id {
+                &self.id
+            }
+        }
+    )*};
+}
+kind::resources!(declare);
 
 use serde::Serialize;
 use utoipa::ToSchema;

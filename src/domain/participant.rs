@@ -5,7 +5,13 @@ use utoipa::ToSchema;
 use serde_json::Value;
 
 use super::input::{Fields, Invalid, bounded_text};
-use super::{Links, ParticipantId};
+use super::Links;
+
+super::ids::slug_id!(
+    /// The id of a participant: a person, organization or country.
+    ParticipantId,
+    "aleksandr-lukashenko"
+);
 
 /// What kind of actor a participant is.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]

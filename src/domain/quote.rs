@@ -6,7 +6,13 @@ use serde_json::Value;
 
 use super::checked::InRange;
 use super::input::{Fields, Invalid, bounded_text};
-use super::{ArticleId, EventId, Links, ParticipantId, QuoteId, TopicId};
+use super::{ArticleId, EventId, Links, ParticipantId, TopicId};
+
+super::ids::slug_id!(
+    /// The id of a quote.
+    QuoteId,
+    "lukashenko-wonderful-gift"
+);
 
 /// A verbatim statement, attributed to its speaker, the article that reports it and
 /// the event where it was said.

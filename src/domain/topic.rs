@@ -2,7 +2,13 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::{Links, TopicId};
+use super::Links;
+
+super::ids::slug_id!(
+    /// The id of a topic.
+    TopicId,
+    "food-security"
+);
 
 /// A subject that articles and quotes are filed under, such as a section of an article.
 #[derive(Debug, Clone, Serialize, ToSchema)]

@@ -33,8 +33,7 @@ use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::header::{HeaderName, HeaderValue};
 use actix_web::middleware::Next;
 
-use crate::domain::ResourceKind;
-use crate::domain::{Article, Event, Participant, Quote, SearchHit, TimelineEntry, Topic};
+use crate::domain::{Named, ResourceKind, SearchHit, TimelineEntry};
 use crate::storage::articles::ArticleFilter;
 use crate::storage::changes::Change;
 
@@ -113,23 +112,12 @@ pub trait Keyed {
     fn add_keys(&self, keys: &mut Keys);
 }
 
-macro_rules! keyed {
-    ($($t:ty => $kind:literal, $collection:literal;)*) => {$(
-        impl Keyed for $t {
-            const COLLECTIONS: &'static [&'static str] = &[$collection];
-            fn add_keys(&self, keys: &mut Keys) {
-                keys.resource($kind, &self.id);
-            }
-        }
-    )*};
-}
-
-keyed! {
-    Article => "article", "articles";
-    Quote => "quote", "quotes";
-    Participant => "participant", "participants";
-    Event => "event", "events";
-    Topic => "topic", "topics";
+/// A resource the API serves is keyed by its name and id, and listed in its collection.
+impl<T: Named> Keyed for T {
+    const COLLECTIONS: &'static [&'static str] = &[T::COLLECTION];
+    fn add_keys(&self, keys: &mut Keys) {
+        keys.resource(T::NAME, self.id());
+    }
 }
 
 impl Keyed for SearchHit {

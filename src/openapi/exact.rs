@@ -13,6 +13,7 @@ use utoipa::openapi::schema::{ObjectBuilder, Schema, Type};
 use utoipa::openapi::{ContentBuilder, OpenApi, Ref, RefOr};
 
 use crate::api::negotiate::Format;
+use crate::api::served::json_ld_types;
 
 /// The rules, applied to every operation.
 pub struct Exact;
@@ -52,7 +53,7 @@ fn enum_of(operation: &Operation, name: &str) -> Option<Vec<Value>> {
 }
 
 /// A read that takes `format` negotiates: each format it lists (from the resource's
-/// `Represent::FORMATS`) is a media type of its 200 response, and a media type it
+/// `Served::FORMATS`) is a media type of its 200 response, and a media type it
 /// does not offer is a 406.
 fn negotiated(operation: &mut Operation) {
     let Some(names) = enum_of(operation, "format") else {
@@ -65,9 +66,23 @@ fn negotiated(operation: &mut Operation) {
         if format == Format::Json {
             continue;
         }
+        // The resource's own schema.org types, from the section the read is in.
+        let types = (format == Format::JsonLd)
+            .then(|| {
+                operation
+                    .tags
+                    .iter()
+                    .flatten()
+                    .find_map(|t| json_ld_types(t))
+            })
+            .flatten();
+        let about = match types {
+            Some(types) => format!("schema.org {types} in JSON-LD."),
+            None => format.about().to_owned(),
+        };
         let schema = ObjectBuilder::new()
             .schema_type(Type::Object)
-            .description(Some(format.about()))
+            .description(Some(about))
             .additional_properties(Some(
                 utoipa::openapi::schema::AdditionalProperties::FreeForm(true),
             ));

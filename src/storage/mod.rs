@@ -5,7 +5,6 @@
 //! disk. Reads run on actix's blocking thread pool (`web::block`); writes and API key
 //! checks on lanes of their own ([`lane`]), so they never queue behind reads.
 
-pub mod articles;
 pub(crate) mod backup;
 pub mod by_id;
 pub mod changes;
@@ -14,16 +13,13 @@ mod connection;
 mod deadline;
 pub(crate) mod edit;
 mod error;
-pub mod events;
 pub mod fts;
 mod generation;
 pub mod keys;
 mod lane;
 pub mod list;
-pub mod participants;
 pub mod previews;
 pub(crate) mod query;
-pub mod quotes;
 pub(crate) mod read;
 pub(crate) mod relations;
 pub mod row;
@@ -34,10 +30,17 @@ pub(crate) mod seed;
 pub(crate) mod sitemaps;
 pub(crate) mod space;
 pub mod timeline;
-pub(crate) mod topics;
 pub(crate) mod touches;
 pub mod visibility;
 pub(crate) mod webhooks;
+
+/// Each resource's module, `storage/{collection}.rs`: its listing, reads and writes.
+macro_rules! declare {
+    ($($name:ident $collection:ident $type:ident $id:ident;)*) => {$(
+        pub mod $collection;
+    )*};
+}
+crate::domain::kind::resources!(declare);
 
 use std::path::Path;
 use std::sync::{Arc, Mutex};

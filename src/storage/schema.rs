@@ -55,48 +55,9 @@ pub fn log_unlogged_content(conn: &Connection) -> Result<()> {
     Ok(())
 }
 
-/// Every migration, oldest first: its file name, for people, and its SQL.
-const MIGRATIONS: &[(&str, &str)] = &[
-    ("0001_content", include_str!("migrations/0001_content.sql")),
-    (
-        "0002_editorial",
-        include_str!("migrations/0002_editorial.sql"),
-    ),
-    (
-        "0003_webhooks",
-        include_str!("migrations/0003_webhooks.sql"),
-    ),
-    ("0004_search", include_str!("migrations/0004_search.sql")),
-    ("0005_log_earlier_content", LOG_UNLOGGED_CONTENT),
-    (
-        "0006_change_audience",
-        include_str!("migrations/0006_change_audience.sql"),
-    ),
-    (
-        "0007_prefix_indexes",
-        include_str!("migrations/0007_prefix_indexes.sql"),
-    ),
-    (
-        "0008_rights_and_subject_codes",
-        include_str!("migrations/0008_rights_and_subject_codes.sql"),
-    ),
-    (
-        "0009_change_touches",
-        include_str!("migrations/0009_change_touches.sql"),
-    ),
-    (
-        "0010_embargo_and_expiry",
-        include_str!("migrations/0010_embargo_and_expiry.sql"),
-    ),
-    (
-        "0011_websub_hub",
-        include_str!("migrations/0011_websub_hub.sql"),
-    ),
-    (
-        "0012_links_in_publication_order",
-        include_str!("migrations/0012_links_in_publication_order.sql"),
-    ),
-];
+/// Every migration, oldest first: its file name, for people, and its SQL. The list is
+/// read from `migrations/` at build time (`build.rs`): a migration is one new file.
+const MIGRATIONS: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/migrations.rs"));
 
 /// The schema version this binary writes: the number of migrations it knows.
 pub fn latest() -> u32 {

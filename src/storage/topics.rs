@@ -2,7 +2,11 @@
 
 use rusqlite::{Connection, params};
 
+use serde_json::Value;
+
 use super::Result;
+use super::edit::Ctx;
+use super::seed::Fixture;
 use super::by_id::Keyed;
 use super::list::Resource;
 use super::query::{Facet, Listing, Sort, Where, json_column, time_column};
@@ -61,6 +65,14 @@ fn from_row(row: &NamedRow<'_>) -> rusqlite::Result<Topic> {
         media_topics: json_column(row, "media_topics")?,
         updated_at: time_column(row, "updated_at")?,
     })
+}
+
+/// Topics are not written through the API: a fixture is inserted as it is.
+impl Fixture for Topic {
+    fn load(conn: &Connection, value: Value, ctx: &Ctx) -> std::result::Result<(), String> {
+        let topic: NewTopic = serde_json::from_value(value).map_err(|e| e.to_string())?;
+        insert(conn, &topic, ctx.now.timestamp()).map_err(|e| e.to_string())
+    }
 }
 
 pub fn insert(conn: &Connection, t: &NewTopic, now: i64) -> Result<()> {

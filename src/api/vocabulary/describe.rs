@@ -11,7 +11,7 @@ use utoipa::{IntoParams, PartialSchema};
 use super::{GetQuery, ListFilters, ListQuery, field_names};
 use crate::api::cursor::{DEFAULT_LIMIT, MAX_LIMIT};
 use crate::api::include::Includable;
-use crate::api::negotiate::Represent;
+use crate::api::served::Served;
 use crate::storage::Resource;
 
 fn query(name: &str, description: &str, schema: impl Into<Schema>) -> ParameterBuilder {
@@ -111,7 +111,7 @@ impl<F: ListFilters> IntoParams for ListQuery<F> {
     }
 }
 
-impl<R: Includable + Represent + PartialSchema> IntoParams for GetQuery<R> {
+impl<R: Served> IntoParams for GetQuery<R> {
     fn into_params(_: impl Fn() -> Option<ParameterIn>) -> Vec<Parameter> {
         let formats: Vec<&str> = R::FORMATS.iter().map(|f| f.name()).collect();
         let mut params = Vec::from_iter(relations_of::<R>(

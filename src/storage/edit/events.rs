@@ -87,7 +87,7 @@ impl Editable for Event {
     fn remove(conn: &Connection, id: &EventId, _ctx: &Ctx) -> EditResult<()> {
         check_dependents(
             conn,
-            "event",
+            Self::KIND,
             id.as_str(),
             &[
                 (

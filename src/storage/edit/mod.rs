@@ -21,6 +21,7 @@ use super::StorageError;
 use super::changes::{self, Operation, Reason};
 use super::touches;
 use crate::domain::input::merge_patch;
+use crate::domain::kind::COLLECTIONS;
 use crate::domain::{FieldError, Invalid, ResourceKind};
 
 /// Why a write was refused. Nothing was changed.
@@ -287,11 +288,14 @@ pub(crate) fn check_refs(conn: &Connection, refs: &[Ref<'_>]) -> EditResult<()> 
     }
 }
 
-/// Fails with a 409 naming each dependent that `queries` find: pairs of a label
-/// (`quotes`) and a query yielding the ids of what points at `id`.
+/// Fails with a 409 naming each dependent that `queries` find (pairs of a label,
+/// `quotes`, and a query yielding the ids of what points at `id`), and each row of
+/// another resource of [`resources!`](crate::domain::kind::resources) that `queries`
+/// do not name but whose foreign key points at `id`, so a new resource that refers
+/// to this one is named here without a query of its own.
 pub(crate) fn check_dependents(
     conn: &Connection,
-    kind: &str,
+    kind: ResourceKind,
     id: &str,
     queries: &[(&str, &str)],
 ) -> EditResult<()> {
@@ -303,6 +307,29 @@ pub(crate) fn check_dependents(
             .collect::<rusqlite::Result<_>>()?;
         if !ids.is_empty() {
             found.push(format!("{label} {}", ids.join(", ")));
+        }
+    }
+    let target = kind.collection();
+    for table in COLLECTIONS {
+        if *table == target || queries.iter().any(|(label, _)| label == table) {
+            continue;
+        }
+        let columns: Vec<String> = conn
+            .prepare_cached(
+                "SELECT \"from\" FROM pragma_foreign_key_list(?1) WHERE \"table\" = ?2 ORDER BY 1",
+            )?
+            .query_map([table, &target], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        for column in columns {
+            let ids: Vec<String> = conn
+                .prepare(&format!(
+                    "SELECT id FROM \"{table}\" WHERE \"{column}\" = ?1 ORDER BY id"
+                ))?
+                .query_map([id], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?;
+            if !ids.is_empty() {
+                found.push(format!("{table} {}", ids.join(", ")));
+            }
         }
     }
     if found.is_empty() {

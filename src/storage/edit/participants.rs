@@ -76,7 +76,7 @@ impl Editable for Participant {
     fn remove(conn: &Connection, id: &ParticipantId, _ctx: &Ctx) -> EditResult<()> {
         check_dependents(
             conn,
-            "participant",
+            Self::KIND,
             id.as_str(),
             &[
                 (

@@ -79,7 +79,7 @@ impl Editable for Quote {
             // Moving a quote must not leave a quote block behind in its old article.
             check_dependents(
                 conn,
-                "quote",
+                Self::KIND,
                 id.as_str(),
                 &[("the body of article", CARRIED_BY)],
             )?;
@@ -95,7 +95,7 @@ impl Editable for Quote {
     fn remove(conn: &Connection, id: &QuoteId, _ctx: &Ctx) -> EditResult<()> {
         check_dependents(
             conn,
-            "quote",
+            Self::KIND,
             id.as_str(),
             &[("the body of article", CARRIED_BY)],
         )?;
