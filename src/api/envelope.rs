@@ -152,8 +152,13 @@ pub fn single<T: Includable + Serialize + ToSchema>(
     }
 }
 
-/// `item` with only `fields`.
+/// `item` with only `fields`. A struct gives up only the fields asked for, without
+/// the others ever becoming JSON values (a list's sparse page spent more on those
+/// than on writing the response); anything else is cut from its whole value.
 fn sparse<T: Serialize>(item: &T, fields: &[String]) -> Value {
+    if let Ok(picked) = item.serialize(pick::Picker(fields)) {
+        return Value::Object(picked);
+    }
     match serde_json::to_value(item) {
         Ok(Value::Object(mut map)) => {
             map.retain(|k, _| fields.contains(k));
@@ -201,4 +206,180 @@ fn next_url(req: &HttpRequest, cursor: &str) -> String {
         .app_data::<actix_web::web::Data<crate::http::origin::PublicUrl>>()
         .map_or("", |u| u.relative());
     format!("{base}{}?{query}", req.path())
+}
+
+/// A serializer that keeps the named fields of a struct, as JSON values keyed in
+/// the same order as a whole value's map; other shapes are an error.
+mod pick {
+    use serde::Serialize;
+    use serde::ser::{self, Impossible};
+    use serde_json::{Error, Map, Value};
+
+    pub struct Picker<'a>(pub &'a [String]);
+
+    pub struct Picked<'a> {
+        fields: &'a [String],
+        map: Map<String, Value>,
+    }
+
+    fn not_a_struct() -> Error {
+        ser::Error::custom("not a struct")
+    }
+
+    macro_rules! refuse {
+        ($($method:ident($($arg:ty),*);)*) => {
+            $(fn $method(self, $(_: $arg),*) -> Result<Self::Ok, Error> {
+                Err(not_a_struct())
+            })*
+        };
+    }
+
+    impl<'a> ser::Serializer for Picker<'a> {
+        type Ok = Map<String, Value>;
+        type Error = Error;
+        type SerializeSeq = Impossible<Self::Ok, Error>;
+        type SerializeTuple = Impossible<Self::Ok, Error>;
+        type SerializeTupleStruct = Impossible<Self::Ok, Error>;
+        type SerializeTupleVariant = Impossible<Self::Ok, Error>;
+        type SerializeMap = Impossible<Self::Ok, Error>;
+        type SerializeStruct = Picked<'a>;
+        type SerializeStructVariant = Impossible<Self::Ok, Error>;
+
+        refuse! {
+            serialize_bool(bool); serialize_i8(i8); serialize_i16(i16); serialize_i32(i32);
+            serialize_i64(i64); serialize_u8(u8); serialize_u16(u16); serialize_u32(u32);
+            serialize_u64(u64); serialize_f32(f32); serialize_f64(f64); serialize_char(char);
+            serialize_str(&str); serialize_bytes(&[u8]); serialize_none(); serialize_unit();
+            serialize_unit_struct(&'static str);
+            serialize_unit_variant(&'static str, u32, &'static str);
+        }
+
+        fn serialize_some<V: ?Sized + Serialize>(self, _: &V) -> Result<Self::Ok, Error> {
+            Err(not_a_struct())
+        }
+
+        fn serialize_newtype_struct<V: ?Sized + Serialize>(
+            self,
+            _: &'static str,
+            _: &V,
+        ) -> Result<Self::Ok, Error> {
+            Err(not_a_struct())
+        }
+
+        fn serialize_newtype_variant<V: ?Sized + Serialize>(
+            self,
+            _: &'static str,
+            _: u32,
+            _: &'static str,
+            _: &V,
+        ) -> Result<Self::Ok, Error> {
+            Err(not_a_struct())
+        }
+
+        fn serialize_seq(self, _: Option<usize>) -> Result<Self::SerializeSeq, Error> {
+            Err(not_a_struct())
+        }
+
+        fn serialize_tuple(self, _: usize) -> Result<Self::SerializeTuple, Error> {
+            Err(not_a_struct())
+        }
+
+        fn serialize_tuple_struct(
+            self,
+            _: &'static str,
+            _: usize,
+        ) -> Result<Self::SerializeTupleStruct, Error> {
+            Err(not_a_struct())
+        }
+
+        fn serialize_tuple_variant(
+            self,
+            _: &'static str,
+            _: u32,
+            _: &'static str,
+            _: usize,
+        ) -> Result<Self::SerializeTupleVariant, Error> {
+            Err(not_a_struct())
+        }
+
+        fn serialize_map(self, _: Option<usize>) -> Result<Self::SerializeMap, Error> {
+            Err(not_a_struct())
+        }
+
+        fn serialize_struct(
+            self,
+            _: &'static str,
+            _: usize,
+        ) -> Result<Self::SerializeStruct, Error> {
+            Ok(Picked {
+                fields: self.0,
+                map: Map::new(),
+            })
+        }
+
+        fn serialize_struct_variant(
+            self,
+            _: &'static str,
+            _: u32,
+            _: &'static str,
+            _: usize,
+        ) -> Result<Self::SerializeStructVariant, Error> {
+            Err(not_a_struct())
+        }
+    }
+
+    impl ser::SerializeStruct for Picked<'_> {
+        type Ok = Map<String, Value>;
+        type Error = Error;
+
+        fn serialize_field<V: ?Sized + Serialize>(
+            &mut self,
+            key: &'static str,
+            value: &V,
+        ) -> Result<(), Error> {
+            if self.fields.iter().any(|f| f == key) {
+                self.map
+                    .insert(key.to_owned(), serde_json::to_value(value)?);
+            }
+            Ok(())
+        }
+
+        fn end(self) -> Result<Self::Ok, Error> {
+            Ok(self.map)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Serialize)]
+    struct Item {
+        zeta: u32,
+        alpha: &'static str,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        gone: Option<u32>,
+        body: Vec<u32>,
+    }
+
+    #[test]
+    fn sparse_fields_are_the_fields_of_the_whole_value() {
+        let item = Item {
+            zeta: 1,
+            alpha: "a",
+            gone: None,
+            body: vec![1, 2],
+        };
+        let fields: Vec<String> = ["zeta", "alpha", "gone", "nope"].map(String::from).into();
+        let mut whole = serde_json::to_value(&item).unwrap();
+        whole
+            .as_object_mut()
+            .unwrap()
+            .retain(|k, _| fields.contains(k));
+        let picked = sparse(&item, &fields);
+        assert_eq!(picked, whole);
+        assert_eq!(picked.to_string(), r#"{"alpha":"a","zeta":1}"#);
+        assert_eq!(sparse(&vec![1], &fields), serde_json::json!([1]));
+    }
 }

@@ -1,7 +1,7 @@
 //! Articles and their links to topics, events and participants.
 
 use rusqlite::types::Value;
-use rusqlite::{Connection, OptionalExtension, Row, params};
+use rusqlite::{Connection, OptionalExtension, params};
 
 use std::collections::HashMap;
 
@@ -11,6 +11,7 @@ use super::fts::FtsQuery;
 use super::list::{Resource, wanted};
 use super::query::{Facet, Listing, Page, PageRequest, Sort, Where, json_column, time_column};
 use super::relations;
+use super::row::NamedRow;
 use super::search::rank;
 use crate::domain::{
     Article, ArticleId, ArticleStatus, Block, Correction, Dateline, EventId, HeadlineOrigin, Links,
@@ -227,7 +228,7 @@ impl Resource for Article {
         }
     }
 
-    fn from_row(row: &Row<'_>) -> rusqlite::Result<Self> {
+    fn from_row(row: &NamedRow<'_>) -> rusqlite::Result<Self> {
         from_row(row)
     }
 
@@ -355,7 +356,7 @@ fn in_body_order(mut quotes: Vec<QuoteId>, body: &[Block]) -> Vec<QuoteId> {
     quotes
 }
 
-fn from_row(row: &Row<'_>) -> rusqlite::Result<Article> {
+fn from_row(row: &NamedRow<'_>) -> rusqlite::Result<Article> {
     let body = json_column::<Vec<Block>>(row, "body")?;
     let id: ArticleId = row.get("id")?;
     let origin: String = row.get("headline_origin")?;
@@ -402,7 +403,7 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<Article> {
 }
 
 fn optional_time(
-    row: &Row<'_>,
+    row: &NamedRow<'_>,
     column: &str,
 ) -> rusqlite::Result<Option<chrono::DateTime<chrono::Utc>>> {
     Ok(row

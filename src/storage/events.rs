@@ -1,6 +1,6 @@
 //! Events, their participants with roles, and their parent/sub-event links.
 
-use rusqlite::{Connection, Row, params};
+use rusqlite::{Connection, params};
 
 use chrono::NaiveDate;
 
@@ -9,6 +9,7 @@ use super::by_id::Keyed;
 use super::list::Resource;
 use super::query::{Facet, Listing, Sort, Where, time_column};
 use super::relations;
+use super::row::NamedRow;
 use super::visibility::Visibility;
 use crate::domain::{
     ArticleId, Event, EventId, EventKind, EventParticipant, EventRole, Links, NewEvent,
@@ -85,7 +86,7 @@ impl Resource for Event {
         w
     }
 
-    fn from_row(row: &Row<'_>) -> rusqlite::Result<Self> {
+    fn from_row(row: &NamedRow<'_>) -> rusqlite::Result<Self> {
         from_row(row)
     }
 
@@ -138,7 +139,7 @@ impl Keyed for Event {
     }
 }
 
-fn from_row(row: &Row<'_>) -> rusqlite::Result<Event> {
+fn from_row(row: &NamedRow<'_>) -> rusqlite::Result<Event> {
     let id: EventId = row.get("id")?;
     let kind: String = row.get("kind")?;
     Ok(Event {

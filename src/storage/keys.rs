@@ -8,6 +8,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
 use sha2::Sha256;
 
+use super::row::{self, NamedRow};
 use super::{Result, StorageError};
 
 /// What a key may do.
@@ -136,13 +137,13 @@ pub(crate) fn verify(conn: &Connection, token: &str) -> Result<Option<KeyInfo>> 
     else {
         return Ok(None);
     };
-    let Some((info, hash)) = conn
-        .prepare_cached(
-            "SELECT id, name, role, rate_limit, embargo, created_at, revoked_at, hash FROM api_keys
-             WHERE id = ?1 AND revoked_at IS NULL",
-        )?
-        .query_row([id], |r| Ok((info_of(r)?, r.get::<_, Vec<u8>>("hash")?)))
-        .optional()?
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, name, role, rate_limit, embargo, created_at, revoked_at, hash FROM api_keys
+         WHERE id = ?1 AND revoked_at IS NULL",
+    )?;
+    let Some((info, hash)) = row::first(&mut stmt, [id], |r| {
+        Ok((info_of(r)?, r.get::<_, Vec<u8>>("hash")?))
+    })?
     else {
         return Ok(None);
     };
@@ -156,7 +157,7 @@ pub(crate) fn verify(conn: &Connection, token: &str) -> Result<Option<KeyInfo>> 
         .then_some(info))
 }
 
-fn info_of(r: &rusqlite::Row<'_>) -> rusqlite::Result<KeyInfo> {
+fn info_of(r: &NamedRow<'_>) -> rusqlite::Result<KeyInfo> {
     let role: String = r.get("role")?;
     Ok(KeyInfo {
         id: r.get("id")?,
@@ -178,10 +179,7 @@ pub fn list(conn: &Connection) -> Result<Vec<KeyInfo>> {
         "SELECT id, name, role, rate_limit, embargo, created_at, revoked_at FROM api_keys
          ORDER BY created_at, id",
     )?;
-    let keys = stmt
-        .query_map([], info_of)?
-        .collect::<rusqlite::Result<_>>()?;
-    Ok(keys)
+    Ok(row::all(&mut stmt, [], info_of)?)
 }
 
 /// Revokes the key with this id (the part after `nd_`); false when there is none live.

@@ -1,11 +1,12 @@
 //! Lists of any resource, written once: a page in a chosen order, and on request the
 //! total and the facets, all under the same filter.
 
-use rusqlite::{Connection, Row};
+use rusqlite::Connection;
 
 use super::Result;
 use super::query::{Facet, FacetCount, Listing, Page, PageRequest, Sort, Where};
 use super::read::{self, Statement};
+use super::row::NamedRow;
 
 /// A resource that can be listed.
 pub trait Resource: Sized + Send + 'static {
@@ -17,7 +18,7 @@ pub trait Resource: Sized + Send + 'static {
     const FACETS: &'static [Facet];
 
     fn conditions(filter: &Self::Filter) -> Where;
-    fn from_row(row: &Row<'_>) -> rusqlite::Result<Self>;
+    fn from_row(row: &NamedRow<'_>) -> rusqlite::Result<Self>;
 
     /// What a page reads of each item, given the `fields` it is cut down to (empty:
     /// every field). A listing may leave out the columns of fields nobody asked for.

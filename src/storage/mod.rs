@@ -23,6 +23,7 @@ pub mod previews;
 pub(crate) mod query;
 pub(crate) mod read;
 pub(crate) mod relations;
+pub mod row;
 pub(crate) mod schedule;
 pub(crate) mod schema;
 pub mod search;

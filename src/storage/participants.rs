@@ -1,12 +1,13 @@
 //! Participants: people, organizations and countries.
 
-use rusqlite::{Connection, Row, params};
+use rusqlite::{Connection, params};
 
 use super::Result;
 use super::by_id::Keyed;
 use super::fts::FtsQuery;
 use super::list::Resource;
 use super::query::{Facet, Listing, Sort, Where, json_column, time_column};
+use super::row::NamedRow;
 use super::search::rank;
 use super::visibility::Visibility;
 use crate::domain::{
@@ -66,7 +67,7 @@ impl Resource for Participant {
         w
     }
 
-    fn from_row(row: &Row<'_>) -> rusqlite::Result<Self> {
+    fn from_row(row: &NamedRow<'_>) -> rusqlite::Result<Self> {
         from_row(row)
     }
 }
@@ -87,7 +88,7 @@ impl Keyed for Participant {
     }
 }
 
-fn from_row(row: &Row<'_>) -> rusqlite::Result<Participant> {
+fn from_row(row: &NamedRow<'_>) -> rusqlite::Result<Participant> {
     let id: ParticipantId = row.get("id")?;
     let kind: String = row.get("kind")?;
     Ok(Participant {

@@ -2,8 +2,9 @@
 //! (`Where`), its orders (`Sort`, always with the id as tiebreaker), its facets, and
 //! the keyset position a page starts after (`Cursor`). `read` turns them into SQL.
 
-use rusqlite::Row;
 use rusqlite::types::Value;
+
+use super::row::NamedRow;
 
 /// The value of a row's sort key, as carried in a cursor.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -230,7 +231,7 @@ impl Where {
 /// Reads a JSON array column into a vector, for the relation lists built with
 /// `json_group_array` in the same query as the row (no query per item).
 pub fn json_column<T: serde::de::DeserializeOwned>(
-    row: &Row<'_>,
+    row: &NamedRow<'_>,
     idx: &str,
 ) -> rusqlite::Result<T> {
     let text: String = row.get(idx)?;
@@ -240,7 +241,10 @@ pub fn json_column<T: serde::de::DeserializeOwned>(
 }
 
 /// Unix seconds to a UTC time.
-pub fn time_column(row: &Row<'_>, idx: &str) -> rusqlite::Result<chrono::DateTime<chrono::Utc>> {
+pub fn time_column(
+    row: &NamedRow<'_>,
+    idx: &str,
+) -> rusqlite::Result<chrono::DateTime<chrono::Utc>> {
     let secs: i64 = row.get(idx)?;
     chrono::DateTime::from_timestamp(secs, 0)
         .ok_or_else(|| rusqlite::Error::IntegralValueOutOfRange(0, secs))

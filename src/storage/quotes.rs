@@ -1,6 +1,6 @@
 //! Quotes: verbatim statements with their speaker, article, event and topic.
 
-use rusqlite::{Connection, Row, params};
+use rusqlite::{Connection, params};
 
 use chrono::NaiveDate;
 
@@ -9,6 +9,7 @@ use super::by_id::Keyed;
 use super::fts::FtsQuery;
 use super::list::Resource;
 use super::query::{Facet, Listing, Sort, Where, time_column};
+use super::row::NamedRow;
 use super::search::rank;
 use super::visibility::{Visibility, visible_quote};
 use crate::domain::{ArticleId, EventId, Links, NewQuote, ParticipantId, Quote, QuoteId, TopicId};
@@ -91,7 +92,7 @@ impl Resource for Quote {
         w
     }
 
-    fn from_row(row: &Row<'_>) -> rusqlite::Result<Self> {
+    fn from_row(row: &NamedRow<'_>) -> rusqlite::Result<Self> {
         from_row(row)
     }
 }
@@ -113,7 +114,7 @@ impl Keyed for Quote {
     }
 }
 
-fn from_row(row: &Row<'_>) -> rusqlite::Result<Quote> {
+fn from_row(row: &NamedRow<'_>) -> rusqlite::Result<Quote> {
     let id: QuoteId = row.get("id")?;
     Ok(Quote {
         links: Links::to("quotes", id.as_str()),

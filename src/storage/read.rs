@@ -2,8 +2,10 @@
 //! OFFSET, with counts and facets under the same conditions; each statement can
 //! also be explained (`EXPLAIN QUERY PLAN`).
 
+use rusqlite::Connection;
 use rusqlite::types::Value;
-use rusqlite::{Connection, Row, params_from_iter};
+
+use super::row::{self, NamedRow};
 
 use super::Result;
 use super::query::{
@@ -68,7 +70,7 @@ pub fn page<T>(
     filter: &Where,
     sort: &Sort,
     request: &PageRequest,
-    map: impl Fn(&Row<'_>) -> rusqlite::Result<T>,
+    map: impl Fn(&NamedRow<'_>) -> rusqlite::Result<T>,
 ) -> Result<Page<T>> {
     let statement = page_statement(listing, filter, sort, request);
     let mut rows = all_rows(conn, &statement, |row| {
@@ -148,7 +150,7 @@ pub fn all<T>(
     listing: &Listing,
     filter: Where,
     order: &str,
-    map: impl Fn(&Row<'_>) -> rusqlite::Result<T>,
+    map: impl Fn(&NamedRow<'_>) -> rusqlite::Result<T>,
 ) -> Result<Vec<T>> {
     let statement = Statement {
         sql: format!(
@@ -174,9 +176,12 @@ pub fn plan(conn: &Connection, statement: &Statement) -> Result<Vec<String>> {
 pub(super) fn all_rows<T>(
     conn: &Connection,
     statement: &Statement,
-    map: impl Fn(&Row<'_>) -> rusqlite::Result<T>,
+    map: impl Fn(&NamedRow<'_>) -> rusqlite::Result<T>,
 ) -> Result<Vec<T>> {
     let mut stmt = conn.prepare_cached(&statement.sql)?;
-    let rows = stmt.query_map(params_from_iter(statement.params.iter()), |row| map(row))?;
-    Ok(rows.collect::<rusqlite::Result<Vec<T>>>()?)
+    Ok(row::all(
+        &mut stmt,
+        rusqlite::params_from_iter(statement.params.iter()),
+        map,
+    )?)
 }

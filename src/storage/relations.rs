@@ -4,11 +4,12 @@
 
 use std::collections::HashMap;
 
+use rusqlite::Connection;
 use rusqlite::types::Value;
-use rusqlite::{Connection, Row};
 
 use super::Result;
 use super::read::{Statement, all_rows};
+use super::row::NamedRow;
 
 /// The rows of `sql` for the owners `ids`, grouped by owner in the order `sql`
 /// returns them. `sql` selects the owner's id first and has `{}` where the list
@@ -18,7 +19,7 @@ pub fn by_owner<T>(
     conn: &Connection,
     sql: &str,
     ids: &[&str],
-    map: impl Fn(&Row<'_>) -> rusqlite::Result<T>,
+    map: impl Fn(&NamedRow<'_>) -> rusqlite::Result<T>,
 ) -> Result<HashMap<String, Vec<T>>> {
     let mut grouped: HashMap<String, Vec<T>> = HashMap::with_capacity(ids.len());
     if ids.is_empty() {

@@ -5,8 +5,8 @@
 
 use std::collections::HashMap;
 
+use rusqlite::Connection;
 use rusqlite::types::Value;
-use rusqlite::{Connection, Row};
 
 use super::engine::{Engine, Ranked};
 use super::fts::FtsQuery;
@@ -15,6 +15,7 @@ use super::query::{
     Cursor, Facet, Listing, Page, PageRequest, Sort, SortValue, Where, time_column,
 };
 use super::read::{self, Statement, all_rows};
+use super::row::NamedRow;
 use super::visibility::{public_article, public_quote};
 use super::{Result, StorageError};
 use crate::domain::{Links, ResourceKind, SearchHit};
@@ -129,7 +130,7 @@ impl Resource for SearchHit {
         w
     }
 
-    fn from_row(row: &Row<'_>) -> rusqlite::Result<Self> {
+    fn from_row(row: &NamedRow<'_>) -> rusqlite::Result<Self> {
         let kind: String = row.get("type")?;
         let kind = ResourceKind::parse(&kind).unwrap_or(ResourceKind::Article);
         let id: String = row.get("id")?;

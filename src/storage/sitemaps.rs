@@ -6,6 +6,7 @@ use rusqlite::{Connection, params};
 
 use super::Result;
 use super::query::time_column;
+use super::row::{self, NamedRow};
 use super::visibility::PUBLIC_ARTICLE;
 use crate::domain::ArticleId;
 
@@ -18,7 +19,7 @@ pub struct Entry {
     pub updated_at: DateTime<Utc>,
 }
 
-fn entry(row: &rusqlite::Row<'_>) -> rusqlite::Result<Entry> {
+fn entry(row: &NamedRow<'_>) -> rusqlite::Result<Entry> {
     Ok(Entry {
         id: row.get("id")?,
         headline: row.get("headline")?,
@@ -38,8 +39,9 @@ pub fn pages(conn: &Connection, size: u32) -> Result<Vec<DateTime<Utc>>> {
          GROUP BY page ORDER BY page"
     );
     let mut stmt = conn.prepare_cached(&sql)?;
-    let rows = stmt.query_map([size], |row| time_column(row, "updated_at"))?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    Ok(row::all(&mut stmt, [size], |row| {
+        time_column(row, "updated_at")
+    })?)
 }
 
 /// Page `page` (from 0) of the public articles, `size` to a page.
@@ -49,8 +51,8 @@ pub fn page(conn: &Connection, page: u32, size: u32) -> Result<Vec<Entry>> {
          WHERE {PUBLIC_ARTICLE} ORDER BY a.rowid LIMIT ?1 OFFSET ?2"
     );
     let mut stmt = conn.prepare_cached(&sql)?;
-    let rows = stmt.query_map(params![size, i64::from(page) * i64::from(size)], entry)?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    let params = params![size, i64::from(page) * i64::from(size)];
+    Ok(row::all(&mut stmt, params, entry)?)
 }
 
 /// The public articles published since `since`, newest first, at most `limit`.
@@ -61,6 +63,9 @@ pub fn newest(conn: &Connection, since: DateTime<Utc>, limit: u32) -> Result<Vec
          ORDER BY a.published_at DESC, a.id LIMIT ?2"
     );
     let mut stmt = conn.prepare_cached(&sql)?;
-    let rows = stmt.query_map(params![since.timestamp(), limit], entry)?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    Ok(row::all(
+        &mut stmt,
+        params![since.timestamp(), limit],
+        entry,
+    )?)
 }

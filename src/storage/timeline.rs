@@ -2,11 +2,11 @@
 //! participant or an event, merged in date order. Only published articles, and the
 //! quotes of published articles, appear.
 
-use rusqlite::Row;
 use rusqlite::types::Value;
 
 use super::list::Resource;
 use super::query::{Facet, Listing, Sort, Where, time_column};
+use super::row::NamedRow;
 use super::visibility::{public_article, public_quote};
 use crate::domain::{EventId, Links, ParticipantId, TimelineEntry, TimelineType};
 
@@ -98,7 +98,7 @@ impl Resource for TimelineEntry {
         w
     }
 
-    fn from_row(row: &Row<'_>) -> rusqlite::Result<Self> {
+    fn from_row(row: &NamedRow<'_>) -> rusqlite::Result<Self> {
         let kind: String = row.get("type")?;
         let kind = TimelineType::parse(&kind).unwrap_or(TimelineType::Article);
         let id: String = row.get("id")?;

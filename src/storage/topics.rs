@@ -1,6 +1,6 @@
 //! Topics: the subjects articles and quotes are filed under.
 
-use rusqlite::{Connection, Row, params};
+use rusqlite::{Connection, params};
 
 use serde_json::Value;
 
@@ -10,6 +10,7 @@ use super::seed::Fixture;
 use super::by_id::Keyed;
 use super::list::Resource;
 use super::query::{Facet, Listing, Sort, Where, json_column, time_column};
+use super::row::NamedRow;
 use super::visibility::Visibility;
 use crate::domain::{Links, NewTopic, Topic, TopicId};
 
@@ -36,7 +37,7 @@ impl Resource for Topic {
         w
     }
 
-    fn from_row(row: &Row<'_>) -> rusqlite::Result<Self> {
+    fn from_row(row: &NamedRow<'_>) -> rusqlite::Result<Self> {
         from_row(row)
     }
 }
@@ -54,7 +55,7 @@ impl Keyed for Topic {
     }
 }
 
-fn from_row(row: &Row<'_>) -> rusqlite::Result<Topic> {
+fn from_row(row: &NamedRow<'_>) -> rusqlite::Result<Topic> {
     let id: TopicId = row.get("id")?;
     Ok(Topic {
         links: Links::to("topics", id.as_str()),

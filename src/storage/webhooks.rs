@@ -3,10 +3,11 @@
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{DateTime, Utc};
-use rusqlite::{Connection, OptionalExtension, Row, params};
+use rusqlite::{Connection, params};
 
 use super::Result;
 use super::keys::{hex, random};
+use super::row::{self, NamedRow};
 use crate::domain::webhook::{DeliveryState, NewWebhook, Webhook};
 use crate::domain::{Links, ResourceKind};
 
@@ -19,7 +20,7 @@ fn time(seconds: Option<i64>) -> Option<DateTime<Utc>> {
         .and_then(|s| DateTime::from_timestamp(s, 0))
 }
 
-fn from_row(r: &Row<'_>) -> rusqlite::Result<Webhook> {
+fn from_row(r: &NamedRow<'_>) -> rusqlite::Result<Webhook> {
     let id: String = r.get("id")?;
     let types: String = r.get("types")?;
     Ok(Webhook {
@@ -71,18 +72,13 @@ pub fn insert(
 }
 
 pub fn get(conn: &Connection, id: &str) -> Result<Option<Webhook>> {
-    Ok(conn
-        .prepare_cached(&format!("{SELECT} AND id = ?1"))?
-        .query_row([id], from_row)
-        .optional()?)
+    let mut stmt = conn.prepare_cached(&format!("{SELECT} AND id = ?1"))?;
+    Ok(row::first(&mut stmt, [id], from_row)?)
 }
 
 pub fn list(conn: &Connection) -> Result<Vec<Webhook>> {
     let mut stmt = conn.prepare_cached(&format!("{SELECT} ORDER BY created_at, id"))?;
-    let hooks = stmt
-        .query_map([], from_row)?
-        .collect::<rusqlite::Result<_>>()?;
-    Ok(hooks)
+    Ok(row::all(&mut stmt, [], from_row)?)
 }
 
 pub fn delete(conn: &Connection, id: &str) -> Result<bool> {
