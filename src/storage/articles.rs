@@ -1,21 +1,25 @@
 //! Articles and their links to topics, events and participants.
 
-use rusqlite::types::Value;
-use rusqlite::{Connection, OptionalExtension, params};
+mod complete;
+mod save;
 
-use std::collections::HashMap;
+use complete::complete;
+pub(crate) use save::{Stamp, save};
+
+use rusqlite::types::Value;
+use rusqlite::{Connection, OptionalExtension};
+
 
 use super::Result;
 use super::by_id::Keyed;
 use super::fts::FtsQuery;
 use super::list::{Resource, wanted};
 use super::query::{Facet, Listing, Page, PageRequest, Sort, Where, json_column, time_column};
-use super::relations;
 use super::row::NamedRow;
 use super::search::rank;
 use crate::domain::{
-    Article, ArticleId, ArticleStatus, Block, Correction, Dateline, EventId, HeadlineOrigin, Links,
-    NewArticle, ParticipantId, QuoteId, Rights, SourceAttribution, TopicId,
+    Article, ArticleId, ArticleStatus, Block, Dateline, EventId, HeadlineOrigin, Links,
+    ParticipantId, Rights, SourceAttribution, TopicId,
 };
 
 use super::visibility::early_article;
@@ -259,103 +263,6 @@ impl Keyed for Article {
     }
 }
 
-/// The ids the relation `name` of the page points to, per article, in the article's
-/// order; `None` when `fields` does not want it.
-fn links<T: rusqlite::types::FromSql>(
-    conn: &Connection,
-    fields: &[String],
-    name: &str,
-    sql: &str,
-    ids: &[&str],
-) -> Result<Option<HashMap<String, Vec<T>>>> {
-    if !wanted(fields, name) {
-        return Ok(None);
-    }
-    relations::by_owner(conn, sql, ids, |row| row.get(1)).map(Some)
-}
-
-/// Reads the corrections and relation lists of a page of articles that `fields`
-/// wants: one query per relation for the whole page.
-fn complete(conn: &Connection, items: &mut [Article], fields: &[String]) -> Result<()> {
-    let ids: Vec<&str> = items.iter().map(|a| a.id.as_str()).collect();
-    let corrections = match wanted(fields, "corrections") {
-        true => Some(relations::by_owner(
-            conn,
-            "SELECT article, note, version, at FROM article_corrections
-             WHERE article IN ({}) ORDER BY article, version",
-            &ids,
-            |row| {
-                Ok(Correction {
-                    note: row.get(1)?,
-                    version: row.get(2)?,
-                    corrected_at: time_column(row, "at")?,
-                })
-            },
-        )?),
-        false => None,
-    };
-    let topics = links(
-        conn,
-        fields,
-        "topics",
-        "SELECT article, topic FROM article_topics WHERE article IN ({}) ORDER BY article, ord",
-        &ids,
-    )?;
-    let events = links(
-        conn,
-        fields,
-        "events",
-        "SELECT article, event FROM article_events WHERE article IN ({}) ORDER BY article, ord",
-        &ids,
-    )?;
-    let participants = links(
-        conn,
-        fields,
-        "participants",
-        "SELECT article, participant FROM article_participants WHERE article IN ({})
-         ORDER BY article, ord",
-        &ids,
-    )?;
-    let quotes = links(
-        conn,
-        fields,
-        "quotes",
-        "SELECT article, id FROM quotes WHERE article IN ({}) ORDER BY article, id",
-        &ids,
-    )?;
-    let id: fn(&Article) -> &str = |a| a.id.as_str();
-    if let Some(corrections) = corrections {
-        relations::fill(items, corrections, id, |a, v| a.corrections = v);
-    }
-    if let Some(topics) = topics {
-        relations::fill(items, topics, id, |a, v| a.topics = v);
-    }
-    if let Some(events) = events {
-        relations::fill(items, events, id, |a, v| a.events = v);
-    }
-    if let Some(participants) = participants {
-        relations::fill(items, participants, id, |a, v| a.participants = v);
-    }
-    if let Some(quotes) = quotes {
-        relations::fill(items, quotes, id, |a, v: Vec<QuoteId>| {
-            a.quotes = in_body_order(v, &a.body)
-        });
-    }
-    Ok(())
-}
-
-/// The quotes in the order the body carries them, then those it does not, by id.
-/// Done here rather than in SQL, where it meant parsing the body once per quote.
-fn in_body_order(mut quotes: Vec<QuoteId>, body: &[Block]) -> Vec<QuoteId> {
-    let position = |id: &QuoteId| {
-        body.iter()
-            .position(|b| matches!(b, Block::Quote { quote_id, .. } if quote_id == id))
-            .unwrap_or(usize::MAX)
-    };
-    quotes.sort_by_cached_key(|id| (position(id), id.clone()));
-    quotes
-}
-
 fn from_row(row: &NamedRow<'_>) -> rusqlite::Result<Article> {
     let body = json_column::<Vec<Block>>(row, "body")?;
     let id: ArticleId = row.get("id")?;
@@ -425,98 +332,4 @@ pub(crate) fn is_visible(
         .query_row([id], |_| Ok(()))
         .optional()?
         .is_some())
-}
-
-/// What the server decides about a version of an article.
-pub(crate) struct Stamp<'a> {
-    pub status: &'static str,
-    pub published_at: i64,
-    pub version: u32,
-    pub now: i64,
-    pub changed_by: Option<&'a str>,
-}
-
-/// Creates or replaces the article `id` with its links.
-pub(crate) fn save(
-    conn: &Connection,
-    id: &ArticleId,
-    a: &NewArticle,
-    stamp: &Stamp<'_>,
-) -> Result<()> {
-    let body = serde_json::to_string(&a.body).map_err(|source| super::StorageError::Json {
-        what: "an article body".into(),
-        source,
-    })?;
-    conn.prepare_cached(
-        "INSERT INTO articles (id, headline, headline_origin, dateline_place, dateline_date, published_at,
-            updated_at, summary, language, source_name, source_url, source_note, body, status,
-            version, changed_by, copyright_holder, copyright_notice, usage_terms, license_url,
-            embargoed_until, expires_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,
-            ?19, ?20, ?21, ?22)
-         ON CONFLICT (id) DO UPDATE SET headline = excluded.headline,
-            headline_origin = excluded.headline_origin, dateline_place = excluded.dateline_place,
-            dateline_date = excluded.dateline_date, published_at = excluded.published_at,
-            updated_at = excluded.updated_at, summary = excluded.summary,
-            language = excluded.language, source_name = excluded.source_name,
-            source_url = excluded.source_url, source_note = excluded.source_note,
-            body = excluded.body, status = excluded.status, version = excluded.version,
-            changed_by = excluded.changed_by, copyright_holder = excluded.copyright_holder,
-            copyright_notice = excluded.copyright_notice, usage_terms = excluded.usage_terms,
-            license_url = excluded.license_url, embargoed_until = excluded.embargoed_until,
-            expires_at = excluded.expires_at",
-    )?
-    .execute(params![
-        id,
-        a.headline.as_str(),
-        match a.headline_origin {
-            HeadlineOrigin::Source => "source",
-            HeadlineOrigin::Editorial => "editorial",
-        },
-        a.dateline.place,
-        a.dateline.date,
-        stamp.published_at,
-        stamp.now,
-        a.summary.as_str(),
-        a.language.as_str(),
-        a.source.name,
-        a.source.url,
-        a.source.note,
-        body,
-        stamp.status,
-        stamp.version,
-        stamp.changed_by,
-        a.rights.copyright_holder,
-        a.rights.copyright_notice,
-        a.rights.usage_terms,
-        a.rights.license_url,
-        a.embargoed_until.map(|t| t.timestamp()),
-        a.expires_at.map(|t| t.timestamp()),
-    ])?;
-    let links: [(&str, Vec<&str>); 3] = [
-        (
-            "article_topics (article, topic, ord)",
-            a.topics.iter().map(|t| t.as_str()).collect(),
-        ),
-        (
-            "article_events (article, event, ord)",
-            a.events.iter().map(|e| e.as_str()).collect(),
-        ),
-        (
-            "article_participants (article, participant, ord)",
-            a.participants.iter().map(|p| p.as_str()).collect(),
-        ),
-    ];
-    for (table, targets) in links {
-        let name = table.split(' ').next().unwrap_or(table);
-        conn.prepare_cached(&format!("DELETE FROM {name} WHERE article = ?1"))?
-            .execute([id])?;
-        let mut stmt = conn.prepare_cached(&format!(
-            "INSERT OR IGNORE INTO {table} VALUES (?1, ?2, ?3)"
-        ))?;
-        for (ord, target) in targets.into_iter().enumerate() {
-            stmt.execute(params![id, target, ord as i64])?;
-        }
-    }
-    Ok(())
 }
