@@ -228,8 +228,8 @@ impl Where {
     }
 }
 
-/// Reads a JSON array column into a vector, for the relation lists built with
-/// `json_group_array` in the same query as the row (no query per item).
+/// Reads a column stored as JSON (an article's body, a participant's aliases, a
+/// topic's media topics) into its type.
 pub fn json_column<T: serde::de::DeserializeOwned>(
     row: &NamedRow<'_>,
     idx: &str,
