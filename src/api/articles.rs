@@ -147,8 +147,9 @@ async fn respond_list(
     }
     base.visibility = caller.visibility();
     base.status = filters.status;
-    let collections = crate::http::surrogate::article_lists(&base);
-    respond::page_in::<Article>(req, state, list, searching, base, collections).await
+    let sort = list.sort.order(searching)?;
+    let collections = crate::http::surrogate::article_lists(&base, &sort);
+    respond::page_in::<Article>(req, state, list, searching, base, Some(collections)).await
 }
 
 /// List articles

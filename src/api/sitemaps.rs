@@ -35,13 +35,15 @@ fn article_url(settings: &SitemapSettings, base: &str, e: &Entry) -> String {
     }
 }
 
-/// A sitemap: it lists published articles, so every article change may alter it.
+/// A sitemap: it lists published articles with their `updated_at` (and the news
+/// sitemap their headlines), so every article change may alter it.
 fn xml(body: String) -> HttpResponse {
     let mut response = HttpResponse::Ok()
         .content_type("application/xml; charset=utf-8")
         .body(body);
     let mut keys = Keys::new();
-    keys.collection("articles");
+    keys.collection("articles")
+        .collection(crate::storage::listing::UPDATED);
     keys.attach(&mut response);
     response
 }

@@ -36,6 +36,8 @@ use actix_web::middleware::Next;
 use crate::domain::{Named, ResourceKind, SearchHit, TimelineEntry};
 use crate::storage::articles::ArticleFilter;
 use crate::storage::changes::Change;
+use crate::storage::listing;
+use crate::storage::query::Sort;
 
 /// The header Varnish's `xkey` vmod reads (and `xkey-purge` purges by).
 pub(crate) const XKEY: &str = "xkey";
@@ -121,8 +123,15 @@ impl<T: Named> Keyed for T {
 }
 
 impl Keyed for SearchHit {
-    // A quote's hit shows its speaker's name: a search depends on participants too.
-    const COLLECTIONS: &'static [&'static str] = &["articles", "quotes", "participants", "events"];
+    // A quote's hit shows its speaker's name: a search depends on participants too;
+    // and its scores on every article's text.
+    const COLLECTIONS: &'static [&'static str] = &[
+        "articles",
+        listing::TEXT,
+        "quotes",
+        "participants",
+        "events",
+    ];
     fn add_keys(&self, keys: &mut Keys) {
         keys.resource(self.kind.as_str(), &self.id);
     }
@@ -147,11 +156,26 @@ pub fn parent(pattern: Option<&str>, id: Option<&str>) -> Option<String> {
     pattern.contains("{id}/").then(|| format!("{kind}:{id}"))
 }
 
-/// The collection keys of an article list filtered on exactly one kind of relation
-/// and nothing else (`articles:topic=war`, one per value), or `None` for any other
-/// list, which keeps the broad `articles`. Spelled as [`crate::storage::touches`]
-/// spells an article's relations, so the article's changes purge them.
-pub fn article_lists(filter: &ArticleFilter) -> Option<Vec<String>> {
+/// The keys an article list in `sort` order depends on besides the articles it
+/// shows: the collection, or for a list filtered on exactly one kind of relation and
+/// nothing else the collection narrowed by it (`articles:topic=war`, one per value,
+/// spelled as [`crate::storage::touches`] spells an article's relations, so the
+/// article's changes purge them); `articles:updated` where it reads `updated_at`;
+/// the keys of a search's words ([`listing::search_keys`]).
+pub fn article_lists(filter: &ArticleFilter, sort: &Sort) -> Vec<String> {
+    let mut keys = narrowed(filter).unwrap_or_else(|| vec!["articles".to_owned()]);
+    if filter.updated_after.is_some() || sort.key.contains("updated_at") {
+        keys.push(listing::UPDATED.to_owned());
+    }
+    if let Some(q) = &filter.q {
+        keys.extend(listing::search_keys(q, sort.relevance));
+    }
+    keys
+}
+
+/// The narrowed collection keys of a list filtered on exactly one kind of relation
+/// and nothing else; `None` for any other list.
+fn narrowed(filter: &ArticleFilter) -> Option<Vec<String>> {
     let ArticleFilter {
         visibility: _,
         status,
@@ -196,7 +220,10 @@ fn narrow(relation: &str, ids: &[impl Display]) -> Vec<String> {
 pub fn purged_by(change: &Change) -> BTreeSet<String> {
     let mut keys = BTreeSet::new();
     keys.insert(format!("{}:{}", change.resource_type, change.resource_id));
-    keys.insert(change.resource_type.collection().to_owned());
+    // A change in place moved no list: its touches name what it made stale.
+    if !change.in_place {
+        keys.insert(change.resource_type.collection().to_owned());
+    }
     // Lists filtered on a participant or event go when it does.
     let relation = match change.resource_type {
         ResourceKind::Participant => Some("participant"),
@@ -264,6 +291,7 @@ mod tests {
             was_public: true,
             is_public: true,
             touches: touches.iter().map(|t| t.to_string()).collect(),
+            in_place: false,
         }
     }
 
@@ -286,7 +314,7 @@ mod tests {
             ..Default::default()
         };
         assert_eq!(
-            article_lists(&by_topics),
+            narrowed(&by_topics),
             Some(vec![
                 "articles:topic=war".into(),
                 "articles:topic=peace".into()
@@ -296,13 +324,13 @@ mod tests {
             participant: vec![ParticipantId::parse("belarus").unwrap()],
             ..by_topics.clone()
         };
-        assert_eq!(article_lists(&mixed), None);
+        assert_eq!(narrowed(&mixed), None);
         let dated = ArticleFilter {
             published_after: Some(0),
             ..by_topics
         };
-        assert_eq!(article_lists(&dated), None);
-        assert_eq!(article_lists(&ArticleFilter::default()), None);
+        assert_eq!(narrowed(&dated), None);
+        assert_eq!(narrowed(&ArticleFilter::default()), None);
     }
 
     #[test]

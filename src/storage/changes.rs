@@ -80,7 +80,8 @@ pub(crate) fn last_audience(
 /// The change is public when the resource was public before it or is now: a
 /// resource the public never saw leaves no trace in the public log. `touched` are
 /// the keys of what named the resource before the write ([`touches::of`] then);
-/// those naming it now are added here.
+/// those naming it now are added here. `in_place`: the write moved no list, and
+/// these are the keys it makes stale instead ([`super::listing::in_place`]).
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn append(
     conn: &Connection,
@@ -91,18 +92,24 @@ pub(crate) fn append(
     at: i64,
     changed_by: Option<&str>,
     touched: &[String],
+    in_place: Option<&[String]>,
 ) -> Result<i64> {
     let (was_public, was_early) = last_audience(conn, resource_type, resource_id)?;
     let is_public = visibility::is_public(conn, resource_type, resource_id)?;
     let is_early = visibility::is_early(conn, resource_type, resource_id)?;
     let mut touches = touches::of(conn, resource_type, resource_id)?;
     touches.extend(touched.iter().cloned());
+    if let Some(keys) = in_place {
+        // The lists it is a member of hold it as they did: they are not touched.
+        touches.retain(|k| !touches::is_list(k));
+        touches.extend(keys.iter().cloned());
+    }
     touches.sort();
     touches.dedup();
     conn.prepare_cached(
         "INSERT INTO changes (resource_type, resource_id, operation, reason, at, changed_by,
-            was_public, is_public, touches, was_early, is_early)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+            was_public, is_public, touches, was_early, is_early, in_place)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
     )?
     .execute(params![
         resource_type,
@@ -115,7 +122,8 @@ pub(crate) fn append(
         is_public,
         touches.join(" "),
         was_early,
-        is_early
+        is_early,
+        in_place.is_some()
     ])?;
     Ok(conn.last_insert_rowid())
 }
@@ -137,8 +145,12 @@ pub struct Change {
     /// after this change.
     pub is_public: bool,
     /// The keys of the other resources whose representation named this one before
-    /// or after the change (`article:ID`).
+    /// or after the change (`article:ID`), and of the lists it was or is in; for a
+    /// change in place, the keys it makes stale instead of those lists.
     pub touches: Vec<String>,
+    /// The change moved no list: no membership, order, count or facet
+    /// ([`super::listing`]), so it does not make its whole collection stale.
+    pub in_place: bool,
 }
 
 /// The condition on a `changes` row that the public may read.
@@ -173,7 +185,7 @@ pub fn list(
     };
     let mut sql = format!(
         "SELECT seq, resource_type, resource_id, operation, reason, at, changed_by, {was},
-            {is}, touches
+            {is}, touches, in_place
          FROM changes WHERE seq > ?1 AND {}",
         change_audience(visibility)
     );
@@ -203,6 +215,7 @@ pub fn list(
                     .split_whitespace()
                     .map(str::to_owned)
                     .collect(),
+                in_place: r.get(10)?,
             })
         })?
         .collect::<rusqlite::Result<_>>()?;

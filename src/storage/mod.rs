@@ -19,6 +19,7 @@ mod generation;
 pub mod keys;
 mod lane;
 pub mod list;
+pub(crate) mod listing;
 pub mod previews;
 pub(crate) mod query;
 pub(crate) mod read;

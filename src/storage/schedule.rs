@@ -83,6 +83,7 @@ pub fn announce_due(conn: &Connection, now: i64) -> Result<usize> {
                 now,
                 None,
                 &[],
+                None,
             )?;
         }
         append(
@@ -94,6 +95,7 @@ pub fn announce_due(conn: &Connection, now: i64) -> Result<usize> {
             now,
             None,
             &[],
+            None,
         )?;
     }
     conn.execute(

@@ -47,6 +47,12 @@ fn queries(kind: ResourceKind) -> &'static [(&'static str, &'static str)] {
     }
 }
 
+/// True for the key of a list narrowed by a relation (`articles:topic=ID`), which a
+/// change in place leaves as it was.
+pub fn is_list(key: &str) -> bool {
+    key.starts_with("articles:")
+}
+
 /// The keys of what names `kind` `id` as the database stands now, sorted.
 pub fn of(conn: &Connection, kind: ResourceKind, id: &str) -> Result<Vec<String>> {
     let mut keys = Vec::new();

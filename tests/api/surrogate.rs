@@ -121,6 +121,69 @@ async fn an_edit_purges_what_shows_the_article_and_not_what_does_not() {
     assert!(!keys(&before).is_disjoint(&purged), "{purged:?}");
 }
 
+#[actix_web::test]
+async fn an_edit_in_place_keeps_the_lists_and_searches_it_cannot_change() {
+    let app = spawn_app().await;
+    let editor = app.key(Role::Editor, "desk");
+    let first = |reply: &Reply| reply.json()["data"][0]["id"].as_str().map(str::to_owned);
+    let lists = [
+        app.get("/v1/articles?limit=1&fields=id").await,
+        app.get("/v1/articles?participant=aleksandr-lukashenko&limit=1&fields=id")
+            .await,
+    ];
+    let firsts: Vec<_> = lists.iter().map(first).collect();
+    let id = *ARTICLES
+        .iter()
+        .find(|a| !firsts.contains(&Some(a.to_string())))
+        .expect("an article first in neither list");
+    let elsewhere = app.get("/v1/articles?q=zebra").await;
+    let found = app
+        .get("/v1/articles?q=harbourmaster&sort=-published_at")
+        .await;
+    let updated = app
+        .get("/v1/articles?sort=-updated_at&limit=1&fields=id")
+        .await;
+    let everything = app.get("/v1/search?q=harbourmaster").await;
+    let (_, since) = purged_since(&app, 0);
+    let edited = app
+        .write(
+            "PATCH",
+            &format!("/v1/articles/{id}"),
+            &editor,
+            &json!({"summary": "A harbourmaster speaks."}),
+        )
+        .await;
+    assert_eq!(edited.status, 200);
+    let (purged, since) = purged_since(&app, since);
+    assert!(purged.contains(&format!("article:{id}")));
+    // Neither shows it, and the edit moved it in no list.
+    for list in &lists {
+        assert!(keys(list).is_disjoint(&purged), "{purged:?}");
+    }
+    assert!(keys(&elsewhere).is_disjoint(&purged), "{purged:?}");
+    for moved in [&found, &updated, &everything] {
+        assert!(!keys(moved).is_disjoint(&purged), "{purged:?}");
+    }
+    assert_eq!(
+        first(&app.get("/v1/articles?q=harbourmaster").await),
+        Some(id.to_owned())
+    );
+    // A new time moves it: the lists go.
+    let moved = app
+        .write(
+            "PATCH",
+            &format!("/v1/articles/{id}"),
+            &editor,
+            &json!({"published_at": "2024-07-01T01:00:00Z"}),
+        )
+        .await;
+    assert_eq!(moved.status, 200);
+    let (purged, _) = purged_since(&app, since);
+    for list in &lists {
+        assert!(!keys(list).is_disjoint(&purged), "{purged:?}");
+    }
+}
+
 const MOVING_TOPICS: [&str; 4] = [
     "sco-membership",
     "food-security",
@@ -158,6 +221,30 @@ async fn move_article(app: &TestApp, key: &str, dice: &mut Dice) {
     assert!(reply.status.as_u16() < 500, "{body}");
 }
 
+/// The words the text edits write and the searches look for.
+const WORDS: [&str; 5] = ["harbour", "grain", "corridor", "story", "Grains"];
+
+/// Rewrites an article's headline, summary or body with a few of [`WORDS`]: a
+/// write in place, which moves no list but may move searches.
+async fn edit_text(app: &TestApp, key: &str, dice: &mut Dice) {
+    let n = dice.roll(6);
+    let article = match n {
+        0..3 => ARTICLES[n].to_owned(),
+        _ => format!("story-{n}"),
+    };
+    let words: Vec<&str> = (0..1 + dice.roll(3)).map(|_| WORDS[dice.roll(5)]).collect();
+    let text = words.join(" ");
+    let body = match dice.roll(3) {
+        0 => json!({"headline": format!("Story {n}: {text}")}),
+        1 => json!({"summary": text}),
+        _ => json!({"body": [{"type": "paragraph", "text": text}]}),
+    };
+    let reply = app
+        .write("PATCH", &format!("/v1/articles/{article}"), key, &body)
+        .await;
+    assert!(reply.status.as_u16() < 500, "{body}");
+}
+
 /// What a shared cache would serve: every response a probe got, until a purge
 /// names one of its keys.
 struct SharedCache(BTreeMap<String, (Vec<u8>, BTreeSet<String>)>);
@@ -184,9 +271,27 @@ fn probes() -> Vec<String> {
         "/v1/topics",
         "/v1/search?q=story",
         "/v1/search?q=person",
+        "/v1/search?q=grain",
+        // Searches of articles, ranked and in date order: what a text edit moves.
+        "/v1/articles?q=harbour",
+        "/v1/articles?q=harbour&sort=-published_at&count=true",
+        "/v1/articles?q=grain%20story&fields=id",
+        "/v1/articles?q=grain%20story&sort=published_at&fields=id",
+        "/v1/articles?q=%22grain%20corridor%22&sort=-published_at",
+        "/v1/articles?q=corridor%20OR%20harbour&sort=-published_at&limit=2",
+        "/v1/articles?q=gra*&sort=-published_at&fields=id",
+        "/v1/articles?q=%22story%20gra%22*&fields=id",
+        "/v1/articles?q=story&sort=-published_at&limit=1&count=true&fields=id",
+        "/v1/articles?q=grains&sort=-updated_at&fields=id,updated_at",
+        "/v1/articles?updated_after=2024-01-01&fields=id,updated_at",
+        "/v1/articles?sort=updated_at&limit=3&fields=id",
+        "/v1/articles?fields=id,headline,summary",
+        "/v1/articles?topic=sco-membership&fields=id,headline",
         "/v1/feeds/articles.json",
         "/v1/feeds/quotes.json",
         "/sitemap.xml",
+        "/sitemaps/articles-1.xml",
+        "/sitemap-news.xml",
         "/v1/changes",
         // Lists narrowed by one relation, and lists that mix filters (kept broad).
         "/v1/articles?topic=food-security&topic=belarus-un-cooperation",
@@ -253,6 +358,7 @@ async fn a_cache_purged_by_the_changes_never_serves_an_old_state() {
         }
         random_write(&app, &editor, &mut dice, step).await;
         move_article(&app, &editor, &mut dice).await;
+        edit_text(&app, &editor, &mut dice).await;
         let (purged, last) = purged_since(&app, since);
         since = last;
         cache.0.retain(|_, (_, ks)| {
@@ -421,7 +527,9 @@ async fn a_replica_purges_each_change_once_it_has_it() {
     assert_eq!(edited.status, 200);
     // The primary has no --purge-url here: this purge is the replica's.
     let purged = rx.wait_for(&format!("article:{id}"), 1).await;
-    assert!(purged.contains("articles"));
+    // In place: its words, not its collection.
+    assert!(purged.contains("articles:holds=replica"), "{purged:?}");
+    assert!(!purged.contains("articles"), "{purged:?}");
     // A cache in front refetches at once: the replica must not answer from what it
     // cached before the change, even if its follower has not looked yet.
     let served = replica.get(&path).await;

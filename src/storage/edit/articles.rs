@@ -13,6 +13,7 @@ use crate::domain::{
 };
 use crate::storage::articles::{self, Stamp, Visibility};
 use crate::storage::changes::{self, Operation, Reason};
+use crate::storage::listing::Listing;
 use crate::storage::visibility;
 use crate::storage::{Result, StorageError};
 
@@ -125,6 +126,10 @@ impl Editable for Article {
             Some(_) if new.correction_note.is_some() => Reason::Corrected,
             Some(_) => Reason::Updated,
         })
+    }
+
+    fn listing(conn: &Connection, id: &ArticleId) -> Result<Option<Listing>> {
+        Listing::of_article(conn, id.as_str())
     }
 
     /// An article owns its quotes: they go with it, each logged as deleted.

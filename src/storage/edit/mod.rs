@@ -19,6 +19,7 @@ pub use articles::{VersionInfo, article_version, article_versions};
 
 use super::StorageError;
 use super::changes::{self, Operation, Reason};
+use super::listing::{self, Listing};
 use super::touches;
 use crate::domain::input::merge_patch;
 use crate::domain::kind::COLLECTIONS;
@@ -75,6 +76,22 @@ impl Ctx {
         reason: Reason,
         touched: &[String],
     ) -> EditResult<()> {
+        self.log_write(conn, kind, id, op, reason, touched, None)
+    }
+
+    /// [`Self::log`] of a write that may have moved no list: `in_place` are then the
+    /// keys it makes stale instead ([`listing::in_place`]).
+    #[allow(clippy::too_many_arguments)]
+    fn log_write(
+        &self,
+        conn: &Connection,
+        kind: ResourceKind,
+        id: &str,
+        op: Operation,
+        reason: Reason,
+        touched: &[String],
+        in_place: Option<&[String]>,
+    ) -> EditResult<()> {
         changes::append(
             conn,
             kind,
@@ -84,6 +101,7 @@ impl Ctx {
             self.now.timestamp(),
             self.by.as_deref(),
             touched,
+            in_place,
         )?;
         Ok(())
     }
@@ -113,6 +131,12 @@ pub trait Editable: Serialize + Sized + Send + 'static {
     ) -> EditResult<Reason>;
     /// Checks dependents and removes the resource (and what it owns, logging those).
     fn remove(conn: &Connection, id: &Self::Id, ctx: &Ctx) -> EditResult<()>;
+    /// What lists read of the stored resource, compared before and after a write so
+    /// that one which moves no list purges only what shows it. `None`, the default:
+    /// any write may move every list of the kind.
+    fn listing(_conn: &Connection, _id: &Self::Id) -> super::Result<Option<Listing>> {
+        Ok(None)
+    }
 }
 
 /// A check of the client's `If-Match` against the current resource.
@@ -183,13 +207,23 @@ pub fn replace<R: Editable>(
     let previous = R::load(conn, id)?;
     check(precondition, previous.as_ref())?;
     let touched = touches::of(conn, R::KIND, &id.to_string())?;
+    let before = R::listing(conn, id)?;
     let reason = R::save(conn, id, &new, previous.as_ref(), ctx)?;
     let operation = if previous.is_some() {
         Operation::Update
     } else {
         Operation::Create
     };
-    ctx.log(conn, R::KIND, &id.to_string(), operation, reason, &touched)?;
+    let in_place = listing::in_place(before.as_ref(), R::listing(conn, id)?.as_ref());
+    ctx.log_write(
+        conn,
+        R::KIND,
+        &id.to_string(),
+        operation,
+        reason,
+        &touched,
+        in_place.as_deref(),
+    )?;
     Ok((reload(conn, id)?, previous.is_none()))
 }
 
@@ -216,14 +250,17 @@ pub fn patch<R: Editable>(
         )]));
     }
     let touched = touches::of(conn, R::KIND, &id.to_string())?;
+    let before = R::listing(conn, id)?;
     let reason = R::save(conn, id, &new, Some(&previous), ctx)?;
-    ctx.log(
+    let in_place = listing::in_place(before.as_ref(), R::listing(conn, id)?.as_ref());
+    ctx.log_write(
         conn,
         R::KIND,
         &id.to_string(),
         Operation::Update,
         reason,
         &touched,
+        in_place.as_deref(),
     )?;
     reload(conn, id)
 }

@@ -98,6 +98,18 @@ pub(super) fn analyzer() -> TextAnalyzer {
         .build()
 }
 
+/// The words the index holds for `text`, in order: what a query's words and a
+/// document's text are both cut into.
+pub(crate) fn words(text: &str) -> Vec<String> {
+    let mut analyzer = analyzer();
+    let mut stream = analyzer.token_stream(text);
+    let mut words = Vec::new();
+    while let Some(token) = stream.next() {
+        words.push(token.text.clone());
+    }
+    words
+}
+
 pub(super) fn register(index: &Index) {
     index.tokenizers().register(ANALYZER, analyzer());
 }

@@ -24,6 +24,7 @@ use tantivy::directory::MmapDirectory;
 use tantivy::schema::Schema;
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, Searcher, Term};
 
+pub(crate) use docs::words;
 pub(crate) use relevance::articles_by_relevance;
 pub(crate) use top::Ranked;
 
@@ -340,16 +341,7 @@ impl Engine {
         after: Option<(f32, &str)>,
         n: usize,
     ) -> Result<Vec<Ranked>> {
-        let mut analyzer = docs::analyzer();
-        let mut analyze = |text: &str| {
-            let mut words = Vec::new();
-            let mut stream = analyzer.token_stream(text);
-            while let Some(token) = stream.next() {
-                words.push(token.text.clone());
-            }
-            words
-        };
-        let query = top::query(&self.0.fields, &mut analyze, q, kinds);
+        let query = top::query(&self.0.fields, &mut docs::words, q, kinds);
         top::top(searcher, query.as_ref(), after, n)
     }
 }
