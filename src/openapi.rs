@@ -105,7 +105,7 @@ pub fn describe() -> Result<Value, serde_json::Error> {
     let (_, mut doc) = App::new()
         .into_utoipa_app()
         .openapi(ApiDoc::openapi())
-        .configure(api::configure)
+        .configure(|cfg| api::configure(cfg))
         .split_for_parts();
     utoipa::Modify::modify(&exact::Exact, &mut doc);
     let mut doc = serde_json::to_value(&doc)?;

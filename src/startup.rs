@@ -12,7 +12,6 @@ use actix_web::http::header;
 use actix_web::middleware::Compress;
 use actix_web::middleware::{DefaultHeaders, from_fn};
 use actix_web::{App, HttpServer, web};
-use utoipa_actix_web::AppExt;
 
 use crate::api::{self, AppState, auth, meta, ratelimit, readonly, routing, shed};
 use crate::config::Settings;
@@ -103,10 +102,9 @@ pub fn app(
         InitError = (),
     >,
 > {
-    let (app, _) = App::new()
-        .into_utoipa_app()
-        .configure(api::configure)
-        .split_for_parts();
+    // The handlers alone: the server serves the committed description and never
+    // builds one (`api::Routes`).
+    let app = App::new().configure(api::configure);
     // Registered once, here: the middleware and `/metrics` read them from app data.
     let metrics = web::Data::new(http.metrics.clone());
     let responses = web::Data::new(http.responses.clone());

@@ -4,7 +4,6 @@
 use crate::representations::{ninjs, jsonld};
 use crate::storage::by_id;
 use serde_json::Value;
-use utoipa_actix_web::service_config::ServiceConfig;
 use actix_web::{HttpRequest, HttpResponse, get, web};
 
 use super::AppState;
@@ -263,7 +262,7 @@ impl Served for Article {
         }
     }
 
-    fn routes(cfg: &mut ServiceConfig) {
+    fn routes<R: super::Routes>(cfg: &mut R) {
         cfg.service(list_articles)
             .service(get_article)
             .service(list_participant_articles)

@@ -4,7 +4,6 @@
 use crate::representations::{jsonld};
 use crate::storage::by_id;
 use serde_json::Value;
-use utoipa_actix_web::service_config::ServiceConfig;
 use actix_web::{HttpRequest, HttpResponse, get, web};
 
 use super::AppState;
@@ -239,7 +238,7 @@ impl Served for Event {
         jsonld::event(self, &negotiate::context(included, base))
     }
 
-    fn routes(cfg: &mut ServiceConfig) {
+    fn routes<R: super::Routes>(cfg: &mut R) {
         cfg.service(list_events)
             .service(get_event)
             .service(list_event_subevents)

@@ -27,6 +27,7 @@ pub(crate) mod sitemaps;
 pub(crate) mod timeline;
 pub(crate) mod vocabulary;
 pub(crate) mod webhooks;
+mod wiring;
 
 use std::sync::Arc;
 
@@ -42,11 +43,16 @@ macro_rules! declare {
         fn registered<T>(f: impl Fn(Registration) -> T) -> Vec<T> {
             vec![$(f(Registration::of::<crate::domain::$type>())),*]
         }
+
+        /// The routes of each resource's module, in order.
+        fn resource_routes<R: Routes>(cfg: &mut R) {
+            $(<crate::domain::$type as served::Served>::routes(cfg);)*
+        }
     };
 }
 crate::domain::kind::resources!(declare);
 
-use utoipa_actix_web::service_config::ServiceConfig;
+pub use wiring::Routes;
 
 use crate::storage::Db;
 
@@ -65,17 +71,12 @@ pub struct AppState {
     pub replica: Option<crate::replica::Replica>,
 }
 
-/// Every route and its OpenAPI operation, registered once.
-pub fn configure(cfg: &mut ServiceConfig) {
-    cfg.service(
-        utoipa_actix_web::scope("/v1")
-            .service(root::get_v1_root)
-            .configure(|cfg| {
-                for routes in registered(|r| r.routes) {
-                    routes(cfg);
-                }
-            })
-            .service(previews::create_preview)
+/// Every route, with its OpenAPI operation when `cfg` collects them ([`Routes`]).
+pub fn configure<R: Routes>(cfg: &mut R) {
+    cfg.scope("/v1", |v1| {
+        v1.service(root::get_v1_root);
+        resource_routes(v1);
+        v1.service(previews::create_preview)
             .service(previews::get_preview)
             .service(timeline::participant_timeline)
             .service(timeline::event_timeline)
@@ -104,8 +105,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(edit::events::create_event)
             .service(edit::events::replace_event)
             .service(edit::events::update_event)
-            .service(edit::events::delete_event),
-    )
+            .service(edit::events::delete_event);
+    })
     .service(root::get_root)
     .service(sitemaps::get_sitemap_index)
     .service(sitemaps::get_sitemap_page)

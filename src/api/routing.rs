@@ -5,10 +5,14 @@
 use actix_web::dev::ResourceDef;
 use actix_web::error::{JsonPayloadError, PathError, QueryPayloadError};
 use actix_web::{HttpRequest, HttpResponse, web};
-use utoipa::openapi::OpenApi;
-use utoipa_actix_web::AppExt;
+use std::collections::BTreeMap;
+
+use actix_web::dev::HttpServiceFactory;
+use utoipa::openapi::path::HttpMethod;
+use utoipa_actix_web::OpenApiFactory;
 
 use super::AppState;
+use super::Routes;
 use super::error::ApiError;
 
 /// Each documented path with the methods it answers.
@@ -17,33 +21,31 @@ pub struct RouteTable {
 }
 
 impl RouteTable {
-    /// The routes of [`super::configure`], read off the paths that utoipa collects
-    /// while they are registered: the one list of every route and its methods.
+    /// The routes of [`super::configure`], with the paths and methods of their
+    /// `#[utoipa::path]` operations: the paths of the OpenAPI description, without
+    /// building it.
     pub fn of_api() -> Self {
-        let (_, doc) = actix_web::App::new()
-            .into_utoipa_app()
-            .configure(super::configure)
-            .split_for_parts();
-        Self::from_openapi(&doc)
+        let mut collected = Collected::default();
+        super::configure(&mut collected);
+        Self::from_methods(collected.paths)
     }
 
-    fn from_openapi(doc: &OpenApi) -> Self {
-        let routes = doc
-            .paths
-            .paths
-            .iter()
-            .map(|(path, item)| {
+    /// Paths in order, with their methods in any order.
+    fn from_methods(paths: BTreeMap<String, Vec<HttpMethod>>) -> Self {
+        let routes = paths
+            .into_iter()
+            .map(|(path, declared)| {
                 let mut methods = Vec::new();
-                if item.get.is_some() {
+                if declared.contains(&HttpMethod::Get) {
                     methods.extend(["GET", "HEAD"]);
                 }
-                for (present, name) in [
-                    (item.post.is_some(), "POST"),
-                    (item.put.is_some(), "PUT"),
-                    (item.patch.is_some(), "PATCH"),
-                    (item.delete.is_some(), "DELETE"),
+                for (method, name) in [
+                    (HttpMethod::Post, "POST"),
+                    (HttpMethod::Put, "PUT"),
+                    (HttpMethod::Patch, "PATCH"),
+                    (HttpMethod::Delete, "DELETE"),
                 ] {
-                    if present {
+                    if declared.contains(&method) {
                         methods.push(name);
                     }
                 }
@@ -60,6 +62,40 @@ impl RouteTable {
             .iter()
             .find(|(def, _)| def.is_match(path))
             .map(|(_, methods)| methods.as_slice())
+    }
+}
+
+/// Each route's path (with its scope's prefix, as in the OpenAPI description) and
+/// methods, as [`super::configure`] registers them.
+#[derive(Default)]
+struct Collected {
+    prefix: String,
+    paths: BTreeMap<String, Vec<HttpMethod>>,
+}
+
+impl Routes for Collected {
+    type Scoped<'a> = Collected;
+
+    fn service<F>(&mut self, _: F) -> &mut Self
+    where
+        F: HttpServiceFactory + OpenApiFactory + utoipa::Path + 'static,
+    {
+        let path = format!("{}{}", self.prefix, F::path());
+        self.paths.entry(path).or_default().extend(F::methods());
+        self
+    }
+
+    fn scope<F>(&mut self, path: &str, routes: F) -> &mut Self
+    where
+        F: for<'a, 'b> FnOnce(&'b mut Collected),
+    {
+        let mut scoped = Collected {
+            prefix: format!("{}{path}", self.prefix),
+            paths: std::mem::take(&mut self.paths),
+        };
+        routes(&mut scoped);
+        self.paths = scoped.paths;
+        self
     }
 }
 
@@ -143,4 +179,56 @@ pub fn json_config(limit: usize) -> web::JsonConfig {
             };
             error.into()
         })
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use utoipa_actix_web::AppExt;
+
+    use super::RouteTable;
+
+    fn listed(table: &RouteTable) -> Vec<(String, Vec<&'static str>)> {
+        let pattern = |def: &actix_web::dev::ResourceDef| def.pattern().unwrap_or("").to_owned();
+        table
+            .routes
+            .iter()
+            .map(|(def, methods)| (pattern(def), methods.clone()))
+            .collect()
+    }
+
+    /// The table lists exactly the paths and methods of the OpenAPI description.
+    #[test]
+    fn the_table_is_the_descriptions_paths() {
+        let (_, doc) = actix_web::App::new()
+            .into_utoipa_app()
+            .configure(|cfg| super::super::configure(cfg))
+            .split_for_parts();
+        let described: BTreeMap<_, _> = doc
+            .paths
+            .paths
+            .iter()
+            .map(|(path, item)| {
+                let methods = [
+                    (item.get.is_some(), utoipa::openapi::path::HttpMethod::Get),
+                    (item.post.is_some(), utoipa::openapi::path::HttpMethod::Post),
+                    (item.put.is_some(), utoipa::openapi::path::HttpMethod::Put),
+                    (
+                        item.patch.is_some(),
+                        utoipa::openapi::path::HttpMethod::Patch,
+                    ),
+                    (
+                        item.delete.is_some(),
+                        utoipa::openapi::path::HttpMethod::Delete,
+                    ),
+                ];
+                let present = methods.into_iter().filter(|(p, _)| *p).map(|(_, m)| m);
+                (path.clone(), present.collect())
+            })
+            .collect();
+        let table = RouteTable::of_api();
+        assert_eq!(listed(&table), listed(&RouteTable::from_methods(described)));
+        assert!(listed(&table).len() > 40, "{:?}", listed(&table));
+    }
 }

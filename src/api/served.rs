@@ -6,7 +6,6 @@
 use serde::Serialize;
 use serde_json::Value;
 use utoipa::ToSchema;
-use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::include::{Includable, Included};
 use super::negotiate::Format;
@@ -36,7 +35,7 @@ pub trait Served: Named + Includable + Keyed + Serialize + ToSchema + Send + 'st
 
     /// Registers the routes of the resource's module: its list and one resource,
     /// and the routes that list it under another resource.
-    fn routes(cfg: &mut ServiceConfig);
+    fn routes<R: super::Routes>(cfg: &mut R);
 }
 
 /// The sections of the OpenAPI document, one per resource, in the order of
@@ -65,7 +64,6 @@ pub(crate) struct Registration {
     pub about: &'static str,
     pub example_id: &'static str,
     pub json_ld_types: &'static str,
-    pub routes: fn(&mut ServiceConfig),
 }
 
 impl Registration {
@@ -75,7 +73,6 @@ impl Registration {
             about: R::ABOUT,
             example_id: R::EXAMPLE_ID,
             json_ld_types: R::JSON_LD_TYPES,
-            routes: R::routes,
         }
     }
 }

@@ -1,7 +1,6 @@
 //! `/v1/topics`.
 
 use crate::storage::by_id;
-use utoipa_actix_web::service_config::ServiceConfig;
 use actix_web::{HttpRequest, HttpResponse, get, web};
 
 use super::AppState;
@@ -79,7 +78,7 @@ impl Served for Topic {
     const ABOUT: &'static str = "Subjects that articles and quotes are filed under.";
     const EXAMPLE_ID: &'static str = "food-security";
 
-    fn routes(cfg: &mut ServiceConfig) {
+    fn routes<R: super::Routes>(cfg: &mut R) {
         cfg.service(list_topics).service(get_topic);
     }
 }
