@@ -11,19 +11,25 @@
 //! purges, besides the article's own keys, only:
 //! - `articles:updated`, for what reads every article's `updated_at` (the
 //!   `updated_at` orders and filter, sitemaps);
-//! - when the text changed, `articles:text` (what searches across everything), and
-//!   for each changed column every word of its old and new text, as
-//!   `articles:term=WORD` (a ranking reads the word's frequency in the column, and a
-//!   phrase its position) and `articles:prefix=XY` (its first two letters, for
-//!   `secur*`), and `articles:holds=WORD` for each word the article holds now and
-//!   did not before, or the other way round (which articles match a word).
+//! - when the text changed, `articles:text` (what ranks by relevance), and for each
+//!   changed column every word of its old and new text, as `articles:term=WORD` (a
+//!   phrase reads the word's positions) and `articles:prefix=XY` (its first two
+//!   letters, for `secur*`), and `articles:holds=WORD` for each word the article
+//!   holds now and did not before, or the other way round (which articles match a
+//!   word).
 //!
-//! A search of `/v1/articles` names the keys of its words ([`search_keys`]): a
-//! search in date order the `holds` of its single words, anything ranked or any
-//! phrase the `term` of its words, and a prefix its `prefix`. So a write can alter a
-//! search's result only if it purges one of them. Words are cut by the search
-//! engine's analyzer, as the engine and FTS5 cut them; the text is cut a second time
-//! without combining marks, which FTS5 folds into the letter they follow.
+//! A search of `/v1/articles` in an order of its own (`-published_at` …) names the
+//! keys of its words ([`search_keys`]): the `holds` of its single words, the `term`
+//! of a phrase's words, the `prefix` of a prefix. So a write can alter its result
+//! only if it purges one of them. A search by relevance names `articles:text` and
+//! the collections of the other kinds instead ([`RANKED`]): its scores read every
+//! article's text (the average length of a column, the number of articles holding a
+//! word, which the engine also moves when it merges its segments) and the number of
+//! documents of every kind in the engine's index, and its cursor carries the last
+//! score. Words are cut by
+//! the search engine's analyzer, as the engine and FTS5 cut them; the text is cut a
+//! second time without combining marks, which FTS5 folds into the letter they
+//! follow.
 
 use std::collections::BTreeSet;
 
@@ -66,8 +72,12 @@ const RELATIONS: &str = "SELECT 'topic', topic FROM article_topics WHERE article
 
 /// The key of what reads every article's `updated_at`.
 pub const UPDATED: &str = "articles:updated";
-/// The key of searches across every kind (`/v1/search`), whose scores any text moves.
+/// The key of what ranks articles by relevance (`/v1/search` too): any text moves
+/// its scores.
 pub const TEXT: &str = "articles:text";
+/// The keys of a search by relevance: any article text, and any change of another
+/// kind, whose documents share the engine's index and its statistics.
+pub const RANKED: &[&str] = &[TEXT, "quotes", "participants", "events"];
 
 /// What lists and searches read of one stored article.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -151,10 +161,13 @@ pub fn in_place(before: Option<&Listing>, after: Option<&Listing>) -> Option<Vec
 }
 
 /// The keys a search of articles for `q` depends on besides the articles it shows:
-/// in date order (`ranked` false) whether articles hold its single words; ranked,
-/// or in a phrase, where and how often they hold them; for a prefix, the words
-/// that begin with its first two letters.
+/// ranked, every article's text; in another order, whether articles hold its single
+/// words, where they hold a phrase's words, and for a prefix, the words that begin
+/// with its first two letters.
 pub fn search_keys(q: &FtsQuery, ranked: bool) -> Vec<String> {
+    if ranked {
+        return RANKED.iter().map(|k| (*k).to_owned()).collect();
+    }
     let mut keys = BTreeSet::new();
     for phrase in q.alternatives().into_iter().flatten() {
         let words: Vec<String> = phrase.words.iter().flat_map(|w| words(w)).collect();
@@ -162,7 +175,7 @@ pub fn search_keys(q: &FtsQuery, ranked: bool) -> Vec<String> {
         for (n, word) in words.iter().enumerate() {
             if phrase.prefix && n == last {
                 keys.insert(format!("articles:prefix={}", prefix(word)));
-            } else if ranked || words.len() > 1 {
+            } else if words.len() > 1 {
                 keys.insert(format!("articles:term={word}"));
             } else {
                 keys.insert(format!("articles:holds={word}"));
@@ -255,7 +268,7 @@ mod tests {
     fn a_search_names_its_words_by_how_it_reads_them() {
         let q = |text: &str, ranked| search_keys(&FtsQuery::parse(text).unwrap(), ranked);
         assert_eq!(q("Harbour", false), ["articles:holds=harbour"]);
-        assert_eq!(q("Harbour", true), ["articles:term=harbour"]);
+        assert_eq!(q("Harbour", true), RANKED);
         assert_eq!(
             q("\"food secur\"* OR Ántonio", false),
             [

@@ -136,7 +136,9 @@ async fn an_edit_in_place_keeps_the_lists_and_searches_it_cannot_change() {
         .iter()
         .find(|a| !firsts.contains(&Some(a.to_string())))
         .expect("an article first in neither list");
-    let elsewhere = app.get("/v1/articles?q=zebra").await;
+    let elsewhere = app.get("/v1/articles?q=zebra&sort=-published_at").await;
+    // A ranking reads every article's text: any text edit moves its scores.
+    let ranked = app.get("/v1/articles?q=zebra").await;
     let found = app
         .get("/v1/articles?q=harbourmaster&sort=-published_at")
         .await;
@@ -161,7 +163,7 @@ async fn an_edit_in_place_keeps_the_lists_and_searches_it_cannot_change() {
         assert!(keys(list).is_disjoint(&purged), "{purged:?}");
     }
     assert!(keys(&elsewhere).is_disjoint(&purged), "{purged:?}");
-    for moved in [&found, &updated, &everything] {
+    for moved in [&found, &updated, &everything, &ranked] {
         assert!(!keys(moved).is_disjoint(&purged), "{purged:?}");
     }
     assert_eq!(
@@ -274,6 +276,9 @@ fn probes() -> Vec<String> {
         "/v1/search?q=grain",
         // Searches of articles, ranked and in date order: what a text edit moves.
         "/v1/articles?q=harbour",
+        "/v1/articles?q=harbour&limit=1&fields=id",
+        "/v1/articles?q=grain&limit=1&fields=id",
+        "/v1/articles?q=corridor%20story&limit=1&fields=id",
         "/v1/articles?q=harbour&sort=-published_at&count=true",
         "/v1/articles?q=grain%20story&fields=id",
         "/v1/articles?q=grain%20story&sort=published_at&fields=id",
