@@ -17,7 +17,10 @@
 //! resource itself (its key), through a list of its kind (the collection, which
 //! every change of the kind purges, so lists whose membership or order moves are
 //! dropped too) or through another resource that names it (that one's key, among
-//! the touches). A list filtered on one relation holds only articles that had that
+//! the touches). An article's change *in place* moves no list's membership, order,
+//! count or facets ([`listing`]): it purges the keys its touches name instead of
+//! the collection (`articles:updated`, and the words of a changed text, which the
+//! searches of those words carry). A list filtered on one relation holds only articles that had that
 //! relation before or after the write, so the narrow key of each of the article's
 //! topics, participants and events, before and after (among the touches), stands in
 //! for the collection there; a change of the participant or event itself purges the
