@@ -147,9 +147,10 @@ async fn respond_list(
     }
     base.visibility = caller.visibility();
     base.status = filters.status;
-    let sort = list.sort.order(searching)?;
-    let collections = crate::http::surrogate::article_lists(&base, &sort);
-    respond::page_in::<Article>(req, state, list, searching, base, Some(collections)).await
+    respond::page_in::<Article>(req, state, list, searching, base, |sort, filter| {
+        Some(crate::http::surrogate::article_lists(filter, sort))
+    })
+    .await
 }
 
 /// List articles

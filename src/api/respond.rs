@@ -33,23 +33,25 @@ pub async fn page<R>(
 where
     R: Resource + Includable + Keyed + Serialize + ToSchema,
 {
-    page_in::<R>(req, state, list, searching, filter, None).await
+    page_in::<R>(req, state, list, searching, filter, |_, _| None).await
 }
 
-/// [`page`], naming `collections` rather than `R`'s: a list narrowed by a filter
-/// depends on less than the whole collection ([`surrogate::article_lists`]).
+/// [`page`], naming the keys `collections` gives for the list's order and filter
+/// rather than `R`'s collection: a list narrowed by a filter, or a search, depends
+/// on less than the whole collection ([`surrogate::article_lists`]).
 pub async fn page_in<R>(
     req: &HttpRequest,
     state: &AppState,
     list: Vocabulary<R>,
     searching: bool,
     filter: R::Filter,
-    collections: Option<Vec<String>>,
+    collections: impl FnOnce(&storage::Sort, &R::Filter) -> Option<Vec<String>>,
 ) -> ApiResult<HttpResponse>
 where
     R: Resource + Includable + Keyed + Serialize + ToSchema,
 {
     let sort = list.sort.order(searching)?;
+    let collections = collections(&sort, &filter);
     let relations = list.include.relations;
     let request = ListRequest {
         sort,

@@ -144,16 +144,21 @@ pub fn in_place(before: Option<&Listing>, after: Option<&Listing>) -> Option<Vec
     let mut keys = BTreeSet::from([UPDATED.to_owned()]);
     if before.text != after.text {
         keys.insert(TEXT.to_owned());
-        for (old, new) in before.text.iter().zip(&after.text) {
-            if old != new {
-                for word in cut(old).union(&cut(new)) {
+        // Each column cut once: what changed in it, and what the article holds.
+        let (mut held_before, mut held_after) = (BTreeSet::new(), BTreeSet::new());
+        for (old_text, new_text) in before.text.iter().zip(&after.text) {
+            let (old, new) = (cut(old_text), cut(new_text));
+            // Compared as text: the same words in another order move a phrase.
+            if old_text != new_text {
+                for word in old.union(&new) {
                     keys.insert(format!("articles:term={word}"));
                     keys.insert(format!("articles:prefix={}", prefix(word)));
                 }
             }
+            held_before.extend(old);
+            held_after.extend(new);
         }
-        let held = |l: &Listing| -> BTreeSet<String> { l.text.iter().flat_map(cut).collect() };
-        for word in held(before).symmetric_difference(&held(after)) {
+        for word in held_before.symmetric_difference(&held_after) {
             keys.insert(format!("articles:holds={word}"));
         }
     }
@@ -251,6 +256,15 @@ mod tests {
         assert!(!has("articles:holds=words"));
         assert!(!has("articles:term=summit") && !has("articles:term=body"));
         assert!(has("articles:prefix=ol") && has(TEXT) && has(UPDATED));
+    }
+
+    #[test]
+    fn the_same_words_in_another_order_purge_their_phrases() {
+        let before = listing("p", ["", "grain corridor", ""]);
+        let after = listing("p", ["", "corridor grain", ""]);
+        let keys = in_place(Some(&before), Some(&after)).unwrap();
+        assert!(keys.contains(&"articles:term=grain".to_owned()), "{keys:?}");
+        assert!(!keys.iter().any(|k| k.starts_with("articles:holds=")));
     }
 
     #[test]
