@@ -81,6 +81,9 @@ where
         }
         None => keys.listed(&listed.page.items),
     };
+    if listed.page.ranked_by_all_text {
+        keys.insert(storage::listing::TEXT.to_owned());
+    }
     if let Some(included) = &included {
         included.add_keys(&mut keys);
     }

@@ -10,6 +10,7 @@ use super::params::kinds;
 use super::respond;
 use super::vocabulary::{ListFilters, ListQuery};
 use crate::domain::{ResourceKind, SearchHit};
+use crate::http::surrogate;
 use crate::storage::search::SearchFilter;
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -67,5 +68,8 @@ pub async fn search(
         types: kinds("type", &filters.types, &allowed)?,
         engine: state.db.engine(),
     };
-    respond::page::<SearchHit>(&req, &state, list, true, filter).await
+    respond::page_in::<SearchHit>(&req, &state, list, true, filter, |_, f| {
+        Some(surrogate::searches(&f.q))
+    })
+    .await
 }

@@ -39,6 +39,7 @@ use actix_web::middleware::Next;
 use crate::domain::{Named, ResourceKind, SearchHit, TimelineEntry};
 use crate::storage::articles::ArticleFilter;
 use crate::storage::changes::Change;
+use crate::storage::fts::FtsQuery;
 use crate::storage::listing;
 use crate::storage::query::Sort;
 
@@ -126,15 +127,8 @@ impl<T: Named> Keyed for T {
 }
 
 impl Keyed for SearchHit {
-    // A quote's hit shows its speaker's name: a search depends on participants too;
-    // and its scores on every article's text.
-    const COLLECTIONS: &'static [&'static str] = &[
-        "articles",
-        listing::TEXT,
-        "quotes",
-        "participants",
-        "events",
-    ];
+    // A quote's hit shows its speaker's name: a search depends on participants too.
+    const COLLECTIONS: &'static [&'static str] = &["articles", "quotes", "participants", "events"];
     fn add_keys(&self, keys: &mut Keys) {
         keys.resource(self.kind.as_str(), &self.id);
     }
@@ -174,6 +168,16 @@ pub fn article_lists(filter: &ArticleFilter, sort: &Sort) -> Vec<String> {
         keys.extend(listing::search_keys(q, sort.relevance));
     }
     keys
+}
+
+/// The keys `/v1/search` for `q` depends on besides its hits: every kind's
+/// collection, and the keys of its words as the engine ranks them.
+pub fn searches(q: &FtsQuery) -> Vec<String> {
+    SearchHit::COLLECTIONS
+        .iter()
+        .map(|c| (*c).to_owned())
+        .chain(listing::search_keys(q, true))
+        .collect()
 }
 
 /// The narrowed collection keys of a list filtered on exactly one kind of relation

@@ -11,25 +11,27 @@
 //! purges, besides the article's own keys, only:
 //! - `articles:updated`, for what reads every article's `updated_at` (the
 //!   `updated_at` orders and filter, sitemaps);
-//! - when the text changed, `articles:text` (what ranks by relevance), and for each
-//!   changed column every word of its old and new text, as `articles:term=WORD` (a
-//!   phrase reads the word's positions) and `articles:prefix=XY` (its first two
-//!   letters, for `secur*`), and `articles:holds=WORD` for each word the article
-//!   holds now and did not before, or the other way round (which articles match a
-//!   word).
+//! - when the text changed, `articles:text` (what FTS5 ranks by relevance), and for
+//!   each changed column every word of its old and new text, as `articles:term=WORD`
+//!   (a phrase reads the word's positions, a score its count and the column's
+//!   length) and `articles:prefix=XY` (its first two letters, for `secur*`), and
+//!   `articles:holds=WORD` for each word the article holds now and did not before,
+//!   or the other way round (which articles match a word).
 //!
-//! A search of `/v1/articles` in an order of its own (`-published_at` …) names the
-//! keys of its words ([`search_keys`]): the `holds` of its single words, the `term`
-//! of a phrase's words, the `prefix` of a prefix. So a write can alter its result
-//! only if it purges one of them. A search by relevance names `articles:text` and
-//! the collections of the other kinds instead ([`RANKED`]): its scores read every
-//! article's text (the average length of a column, the number of articles holding a
-//! word, which the engine also moves when it merges its segments) and the number of
-//! documents of every kind in the engine's index, and its cursor carries the last
-//! score. Words are cut by
-//! the search engine's analyzer, as the engine and FTS5 cut them; the text is cut a
-//! second time without combining marks, which FTS5 folds into the letter they
-//! follow.
+//! A search names the keys of its words ([`search_keys`]). In an order of its own
+//! (`-published_at` …): the `holds` of its single words, the `term` of a phrase's
+//! words, the `prefix` of a prefix. By relevance, as the search engine ranks it:
+//! the `term` of every word, the `prefix` of a prefix, and the collections of the
+//! other kinds ([`RANKED`]), whose documents share the engine's count of documents.
+//! The engine's scores read nothing else that an edit in place can move
+//! (`engine::stats`), so its cursors, which carry the last score, stay valid too.
+//! Two rankings read every text and name `articles:text`: FTS5's bm25, which answers
+//! while the engine cannot (the page says so, [`super::Page`]), and a phrase that
+//! ends in a prefix (`"food secur"*`), which the engine scores by the statistics of
+//! its whole index. So a write can alter a search only if it purges one of its
+//! keys. Words are cut by the search engine's analyzer, as the engine and FTS5 cut
+//! them; the text is cut a second time without combining marks, which FTS5 folds
+//! into the letter they follow.
 
 use std::collections::BTreeSet;
 
@@ -72,12 +74,12 @@ const RELATIONS: &str = "SELECT 'topic', topic FROM article_topics WHERE article
 
 /// The key of what reads every article's `updated_at`.
 pub const UPDATED: &str = "articles:updated";
-/// The key of what ranks articles by relevance (`/v1/search` too): any text moves
-/// its scores.
+/// The key of what ranks articles by statistics of all their text (FTS5's bm25): any
+/// text moves its scores.
 pub const TEXT: &str = "articles:text";
-/// The keys of a search by relevance: any article text, and any change of another
-/// kind, whose documents share the engine's index and its statistics.
-pub const RANKED: &[&str] = &[TEXT, "quotes", "participants", "events"];
+/// The keys of a search by relevance besides its words: any change of another kind,
+/// whose documents share the engine's index and its count of documents.
+pub const RANKED: &[&str] = &["quotes", "participants", "events"];
 
 /// What lists and searches read of one stored article.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -166,21 +168,25 @@ pub fn in_place(before: Option<&Listing>, after: Option<&Listing>) -> Option<Vec
 }
 
 /// The keys a search of articles for `q` depends on besides the articles it shows:
-/// ranked, every article's text; in another order, whether articles hold its single
-/// words, where they hold a phrase's words, and for a prefix, the words that begin
-/// with its first two letters.
+/// for a prefix, the words that begin with its first two letters; in date order,
+/// whether articles hold its single words and where they hold a phrase's words;
+/// `ranked` (by the engine), where and how often they hold each word, and the other
+/// kinds' collections.
 pub fn search_keys(q: &FtsQuery, ranked: bool) -> Vec<String> {
-    if ranked {
-        return RANKED.iter().map(|k| (*k).to_owned()).collect();
-    }
     let mut keys = BTreeSet::new();
+    if ranked {
+        keys.extend(RANKED.iter().map(|k| (*k).to_owned()));
+    }
     for phrase in q.alternatives().into_iter().flatten() {
         let words: Vec<String> = phrase.words.iter().flat_map(|w| words(w)).collect();
         let last = words.len().saturating_sub(1);
         for (n, word) in words.iter().enumerate() {
             if phrase.prefix && n == last {
                 keys.insert(format!("articles:prefix={}", prefix(word)));
-            } else if words.len() > 1 {
+                if ranked && words.len() > 1 {
+                    keys.insert(TEXT.to_owned());
+                }
+            } else if ranked || words.len() > 1 {
                 keys.insert(format!("articles:term={word}"));
             } else {
                 keys.insert(format!("articles:holds={word}"));
@@ -282,7 +288,12 @@ mod tests {
     fn a_search_names_its_words_by_how_it_reads_them() {
         let q = |text: &str, ranked| search_keys(&FtsQuery::parse(text).unwrap(), ranked);
         assert_eq!(q("Harbour", false), ["articles:holds=harbour"]);
-        assert_eq!(q("Harbour", true), RANKED);
+        assert_eq!(
+            q("Harbour", true),
+            ["articles:term=harbour", "events", "participants", "quotes"]
+        );
+        assert!(q("\"food secur\"*", true).contains(&TEXT.to_owned()));
+        assert!(!q("secur*", true).contains(&TEXT.to_owned()));
         assert_eq!(
             q("\"food secur\"* OR Ántonio", false),
             [

@@ -79,6 +79,9 @@ impl PageRequest {
 pub struct Page<T> {
     pub items: Vec<T>,
     pub next: Option<Cursor>,
+    /// Ranked by statistics of all the text (FTS5's bm25, which the search engine
+    /// answers without): an edit of any text may reorder it.
+    pub ranked_by_all_text: bool,
 }
 
 /// What a list reads: where its items come from, their id, their columns.

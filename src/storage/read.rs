@@ -87,7 +87,11 @@ pub fn page<T>(
         None
     };
     let items = rows.into_iter().map(|(item, _)| item).collect();
-    Ok(Page { items, next })
+    Ok(Page {
+        items,
+        next,
+        ranked_by_all_text: sort.relevance,
+    })
 }
 
 /// The statement that counts the items of `listing` under `filter`.

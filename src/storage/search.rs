@@ -244,7 +244,11 @@ fn by_engine(
     } else {
         None
     };
-    Ok(Some(Page { items: hits, next }))
+    Ok(Some(Page {
+        items: hits,
+        next,
+        ranked_by_all_text: false,
+    }))
 }
 
 /// Which of the public may see, each kind's ids in one query under the one rule.

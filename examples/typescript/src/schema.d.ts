@@ -9422,25 +9422,25 @@ export interface operations {
                      * @example {
                      *       "data": [
                      *         {
-                     *           "id": "lukashenko-demolish-walls-of-unipolar-world",
-                     *           "links": {
-                     *             "self": "/v1/quotes/lukashenko-demolish-walls-of-unipolar-world"
-                     *           },
-                     *           "score": 5.520425319671631,
-                     *           "snippet": "We have the power to demolish the walls of the unipolar world, feed people, and eliminate discord and conflicts stemming from social inequality, <mark>food</mark>…",
-                     *           "title": "Aleksandr Lukashenko: “We have the power to demolish the walls of the unipolar world, feed people, and eliminate discord and conflicts stemming from social ineq…",
-                     *           "type": "quote",
-                     *           "updated_at": "2024-07-05T07:00:00Z"
-                     *         },
-                     *         {
                      *           "id": "lukashenko-at-sco-summit-astana",
                      *           "links": {
                      *             "self": "/v1/articles/lukashenko-at-sco-summit-astana"
                      *           },
-                     *           "score": 2.7910633087158203,
+                     *           "score": 8.670286178588867,
                      *           "snippet": "…<mark>Food</mark> <mark>security</mark>\nSpeaking about <mark>food</mark> <mark>security</mark>, Aleksandr Lukashenko noted that traditional contributors to <mark>food</mark> insecurity such as climate change and natural disasters are coupled…",
                      *           "title": "Lukashenko at the SCO summit in Astana: Belarus joins as a full member",
                      *           "type": "article",
+                     *           "updated_at": "2024-07-05T07:00:00Z"
+                     *         },
+                     *         {
+                     *           "id": "lukashenko-demolish-walls-of-unipolar-world",
+                     *           "links": {
+                     *             "self": "/v1/quotes/lukashenko-demolish-walls-of-unipolar-world"
+                     *           },
+                     *           "score": 8.057758331298828,
+                     *           "snippet": "We have the power to demolish the walls of the unipolar world, feed people, and eliminate discord and conflicts stemming from social inequality, <mark>food</mark>…",
+                     *           "title": "Aleksandr Lukashenko: “We have the power to demolish the walls of the unipolar world, feed people, and eliminate discord and conflicts stemming from social ineq…",
+                     *           "type": "quote",
                      *           "updated_at": "2024-07-05T07:00:00Z"
                      *         }
                      *       ],

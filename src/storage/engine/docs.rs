@@ -3,6 +3,8 @@
 //! both search the same words. Each kind has fields of its own, weighted as the
 //! bm25 ranks of `storage::search` weigh their columns.
 
+use std::collections::HashMap;
+
 use rusqlite::{Connection, Row};
 use tantivy::schema::{
     FAST, Field, IndexRecordOption, STRING, Schema, TextFieldIndexing, TextOptions,
@@ -20,21 +22,53 @@ pub(super) const ANALYZER: &str = "newsdesk_fold";
 /// The key field: `type/id`, the order among equal scores (as the cursor's id).
 pub(super) const KEY: &str = "key";
 
-/// The searchable columns of each kind, with their weights.
-pub(super) const COLUMNS: [(ResourceKind, &[(&str, f32)]); 4] = [
+/// A searchable column: its name, its weight, and its typical length in words, which
+/// bm25 reads as the column's average length (`stats`: fixed, so that no edit of
+/// other text moves a score).
+pub(super) struct Column {
+    pub name: &'static str,
+    pub weight: f32,
+    pub length: u32,
+}
+
+const fn column(name: &'static str, weight: f32, length: u32) -> Column {
+    Column {
+        name,
+        weight,
+        length,
+    }
+}
+
+/// The searchable columns of each kind.
+pub(super) const COLUMNS: [(ResourceKind, &[Column]); 4] = [
     (
         ResourceKind::Article,
-        &[("headline", 10.0), ("summary", 4.0), ("body", 1.0)],
+        &[
+            column("headline", 10.0, 10),
+            column("summary", 4.0, 30),
+            column("body", 1.0, 500),
+        ],
     ),
     (
         ResourceKind::Quote,
-        &[("text", 1.0), ("speaker", 2.0), ("topic", 1.0)],
+        &[
+            column("text", 1.0, 30),
+            column("speaker", 2.0, 2),
+            column("topic", 1.0, 2),
+        ],
     ),
     (
         ResourceKind::Participant,
-        &[("name", 10.0), ("aliases", 5.0), ("title", 2.0)],
+        &[
+            column("name", 10.0, 2),
+            column("aliases", 5.0, 2),
+            column("title", 2.0, 4),
+        ],
     ),
-    (ResourceKind::Event, &[("title", 10.0), ("place", 3.0)]),
+    (
+        ResourceKind::Event,
+        &[column("title", 10.0, 8), column("place", 3.0, 3)],
+    ),
 ];
 
 /// Each kind's text, from its search view, keyed by id; `{}` takes a condition on
@@ -66,6 +100,8 @@ pub(super) struct Fields {
     pub key: Field,
     /// Per kind (in [`COLUMNS`]' order): each column's field and weight.
     pub text: Vec<(ResourceKind, Vec<(Field, f32)>)>,
+    /// Each column's typical length.
+    pub lengths: HashMap<Field, u32>,
 }
 
 pub(super) fn schema() -> (Schema, Fields) {
@@ -75,20 +111,23 @@ pub(super) fn schema() -> (Schema, Fields) {
         .set_tokenizer(ANALYZER)
         .set_index_option(IndexRecordOption::WithFreqsAndPositions);
     let options = TextOptions::default().set_indexing_options(indexing);
+    let mut lengths = HashMap::new();
     let text = COLUMNS
         .iter()
         .map(|(kind, columns)| {
             let fields = columns
                 .iter()
-                .map(|(column, weight)| {
-                    let name = format!("{}_{column}", kind.as_str());
-                    (builder.add_text_field(&name, options.clone()), *weight)
+                .map(|column| {
+                    let name = format!("{}_{}", kind.as_str(), column.name);
+                    let field = builder.add_text_field(&name, options.clone());
+                    lengths.insert(field, column.length);
+                    (field, column.weight)
                 })
                 .collect();
             (*kind, fields)
         })
         .collect();
-    (builder.build(), Fields { key, text })
+    (builder.build(), Fields { key, text, lengths })
 }
 
 pub(super) fn analyzer() -> TextAnalyzer {

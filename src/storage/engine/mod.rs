@@ -13,6 +13,7 @@
 
 mod docs;
 mod relevance;
+mod stats;
 mod top;
 
 use std::path::{Path, PathBuf};
@@ -342,7 +343,8 @@ impl Engine {
         n: usize,
     ) -> Result<Vec<Ranked>> {
         let query = top::query(&self.0.fields, &mut docs::words, q, kinds);
-        top::top(searcher, query.as_ref(), after, n)
+        let stats = stats::Stats::new(searcher, &self.0.fields);
+        top::top(searcher, &stats, query.as_ref(), after, n)
     }
 }
 

@@ -112,5 +112,39 @@ fn by_engine(
             .collect()
     };
     let items = kept.iter().filter_map(|(id, _)| rows.remove(id)).collect();
-    Ok(Some(Page { items, next }))
+    Ok(Some(Page {
+        items,
+        next,
+        ranked_by_all_text: false,
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::storage::fts::FtsQuery;
+    use crate::storage::{Db, ListRequest, list};
+
+    /// FTS5's bm25 reads every article's text; the engine's scores do not
+    /// (`engine::stats`), and the page says which one ranked it.
+    #[test]
+    fn a_page_says_when_all_the_text_ranked_it() {
+        let db = Db::open_in_memory().unwrap();
+        let engine = db.engine();
+        assert!(engine.is_some(), "the seed's index is built on the spot");
+        let mut request = ListRequest::first::<Article>(2);
+        request.sort = *Article::SORTS.iter().find(|s| s.relevance).unwrap();
+        for (engine, by_all_text) in [(engine, false), (None, true)] {
+            let filter = ArticleFilter {
+                q: Some(FtsQuery::parse("Belarus").unwrap()),
+                engine,
+                ..Default::default()
+            };
+            let listed = db
+                .read_blocking(|conn| list::list::<Article>(conn, &filter, &request))
+                .unwrap();
+            assert_eq!(listed.page.items.len(), 2);
+            assert_eq!(listed.page.ranked_by_all_text, by_all_text);
+        }
+    }
 }

@@ -14,6 +14,7 @@ use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{Score, Searcher, Term};
 
 use super::docs::{Fields, KEY};
+use super::stats::Stats;
 use crate::domain::ResourceKind;
 use crate::storage::fts::{FtsQuery, Phrase};
 use crate::storage::{Result, StorageError, deadline};
@@ -135,12 +136,15 @@ impl Ord for Candidate {
 /// The `n` best hits of `query` that come after `after` (score, key), best first.
 pub(super) fn top(
     searcher: &Searcher,
+    stats: &Stats<'_>,
     query: &dyn Query,
     after: Option<(Score, &str)>,
     n: usize,
 ) -> Result<Vec<Ranked>> {
     deadline::check()?;
-    let weight = query.weight(EnableScoring::enabled_from_searcher(searcher))?;
+    let weight = query.weight(EnableScoring::enabled_from_statistics_provider(
+        stats, searcher,
+    ))?;
     let mut found = Vec::new();
     for segment in searcher.segment_readers() {
         let keys = segment
