@@ -153,45 +153,7 @@ impl Resource for Article {
     ];
 
     fn conditions(filter: &ArticleFilter) -> Where {
-        let mut w = Where::default();
-        w.and(visible(filter.visibility), []);
-        if !filter.status.is_empty() {
-            let any: Vec<&str> = filter.status.iter().map(|s| status_condition(*s)).collect();
-            w.and(format!("({})", any.join(" OR ")), []);
-        }
-        w.any_of("a.id IN ({})", &filter.ids);
-        let driving = driving_link(filter);
-        for link in LINKS {
-            let values = (link.values)(filter);
-            if driving.is_some_and(|d| d.table == link.table) {
-                w.join(format!("JOIN {} dl ON dl.article = a.id", link.table));
-                w.and(
-                    format!("dl.{} = ?", link.column),
-                    [Value::Text(values[0].into())],
-                );
-            } else {
-                let template = format!(
-                    "a.id IN (SELECT article FROM {} WHERE {} IN ({{}}))",
-                    link.table, link.column
-                );
-                w.any_of(&template, &values);
-            }
-        }
-        w.bound(
-            "a.published_at",
-            ">=",
-            filter.published_after.map(Into::into),
-        );
-        w.bound(
-            "a.published_at",
-            "<",
-            filter.published_before.map(Into::into),
-        );
-        w.bound("a.updated_at", ">=", filter.updated_after.map(Into::into));
-        if let Some(q) = &filter.q {
-            q.restrict(&mut w, "articles", "a");
-        }
-        w
+        conditions(filter, false)
     }
 
     fn page(
@@ -202,10 +164,16 @@ impl Resource for Article {
         sort: &Sort,
         request: &PageRequest,
     ) -> Result<Page<Self>> {
-        match super::engine::articles_by_relevance(conn, filter, listing, sort, request)? {
-            Some(page) => Ok(page),
-            None => super::read::page(conn, listing, conditions, sort, request, from_row),
+        if let Some(page) =
+            super::engine::articles_by_relevance(conn, filter, listing, sort, request)?
+        {
+            return Ok(page);
         }
+        if walks_dates(conn, filter, sort)? {
+            let walking = self::conditions(filter, true);
+            return super::read::page(conn, listing, &walking, sort, request, from_row);
+        }
+        super::read::page(conn, listing, conditions, sort, request, from_row)
     }
 
     /// In publication order, a list filtered by one topic, participant or event walks
@@ -244,6 +212,73 @@ impl Resource for Article {
     ) -> Result<()> {
         complete(conn, items, fields)
     }
+}
+
+/// The conditions of `filter`; `walking`: its words as a list of matching rowids
+/// ([`FtsQuery::restrict_walking`]) rather than a join with the full-text index.
+fn conditions(filter: &ArticleFilter, walking: bool) -> Where {
+    let mut w = Where::default();
+    w.and(visible(filter.visibility), []);
+    if !filter.status.is_empty() {
+        let any: Vec<&str> = filter.status.iter().map(|s| status_condition(*s)).collect();
+        w.and(format!("({})", any.join(" OR ")), []);
+    }
+    w.any_of("a.id IN ({})", &filter.ids);
+    let driving = driving_link(filter);
+    for link in LINKS {
+        let values = (link.values)(filter);
+        if driving.is_some_and(|d| d.table == link.table) {
+            w.join(format!("JOIN {} dl ON dl.article = a.id", link.table));
+            w.and(
+                format!("dl.{} = ?", link.column),
+                [Value::Text(values[0].into())],
+            );
+        } else {
+            let template = format!(
+                "a.id IN (SELECT article FROM {} WHERE {} IN ({{}}))",
+                link.table, link.column
+            );
+            w.any_of(&template, &values);
+        }
+    }
+    w.bound(
+        "a.published_at",
+        ">=",
+        filter.published_after.map(Into::into),
+    );
+    w.bound(
+        "a.published_at",
+        "<",
+        filter.published_before.map(Into::into),
+    );
+    w.bound("a.updated_at", ">=", filter.updated_after.map(Into::into));
+    match &filter.q {
+        Some(q) if walking => q.restrict_walking(&mut w, "articles", "a"),
+        Some(q) => q.restrict(&mut w, "articles", "a"),
+        None => {}
+    }
+    w
+}
+
+/// Whether a search in date order walks the date index ([`FtsQuery::restrict_walking`])
+/// rather than read and sort every match: when its words may be held by so many
+/// articles that a walk meets a page of them soon. A walk reads the index entries
+/// between matches (about `articles / matches` per hit), the other way reads each
+/// match's row; past about √articles matches the walk costs less. The engine's word
+/// counts give an upper bound of the matches, so a search of common words that
+/// seldom meet walks the whole index: that is the most it can cost.
+fn walks_dates(conn: &Connection, filter: &ArticleFilter, sort: &Sort) -> Result<bool> {
+    let (Some(q), Some(engine), false) = (&filter.q, &filter.engine, sort.relevance) else {
+        return Ok(false);
+    };
+    let Some(at_most) = engine.matching_at_most(q, crate::domain::ResourceKind::Article) else {
+        // A bare prefix: its words are unknown, and a walk's cost is bounded.
+        return Ok(true);
+    };
+    let articles: i64 = conn
+        .prepare_cached("SELECT coalesce(max(rowid), 0) FROM articles")?
+        .query_row([], |r| r.get(0))?;
+    Ok(at_most.saturating_mul(at_most) >= articles.unsigned_abs())
 }
 
 impl Keyed for Article {

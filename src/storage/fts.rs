@@ -120,6 +120,18 @@ impl FtsQuery {
         ));
         w.and(format!("{table}_fts MATCH ?"), [self.to_sql()]);
     }
+
+    /// Restricts `w` to the rows of `table` whose rowid is among the matches, read
+    /// first as one list of rowids: a list in date order then walks its date index
+    /// and checks each row's rowid in that list, so a word most rows hold costs a
+    /// walk of a few rows, not a read and sort of every match. The `+` keeps SQLite
+    /// from reading the rows by those rowids instead.
+    pub(crate) fn restrict_walking(&self, w: &mut Where, table: &str, alias: &str) {
+        w.and(
+            format!("+{alias}.rowid IN (SELECT rowid FROM {table}_fts WHERE {table}_fts MATCH ?)"),
+            [self.to_sql()],
+        );
+    }
 }
 
 /// Splits the input into terms (quoted FTS5 strings) and `OR`s.

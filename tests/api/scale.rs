@@ -560,3 +560,65 @@ async fn a_search_answers_from_every_write_committed_before_it() {
     assert!(app.ids("/v1/search?q=dirigible").await.is_empty());
     assert!(app.ids("/v1/articles?q=dirigible").await.is_empty());
 }
+
+/// A search in date order reads its matches one of two ways, by how many articles
+/// may hold its words (a word most hold walks the date index); both give the same
+/// pages as sorting every match.
+#[actix_web::test]
+async fn a_search_in_date_order_pages_through_its_matches_in_order() {
+    let dir = tempfile::tempdir().unwrap();
+    newsdesk::corpus::generate(&dir.path().join("newsdesk.db"), 400, 7).unwrap();
+    let app = spawn_app_with(dir, |s| s.response_cache_mb = 0).await;
+    let count = |page: &serde_json::Value| page["page"]["total"].as_u64().unwrap();
+    // Held by almost every article, by a few dozen, by a handful.
+    let economic = app.get_ok("/v1/articles?q=economic&count=true").await;
+    assert!(count(&economic) > 300, "{}", count(&economic));
+    let harbour = app.get_ok("/v1/articles?q=harbour&count=true").await;
+    assert!((20..100).contains(&count(&harbour)), "{}", count(&harbour));
+    let timur = app.get_ok("/v1/articles?q=timur&count=true").await;
+    assert!((1..10).contains(&count(&timur)), "{}", count(&timur));
+    for q in [
+        "economic",
+        "harbour",
+        "timur",
+        "%22cargo%20ships%22",
+        "harbour%20OR%20timur",
+        "econ*",
+    ] {
+        let every = app
+            .walk(
+                &format!("/v1/articles?q={q}&fields=id,published_at,updated_at"),
+                100,
+            )
+            .await;
+        assert!(!every.is_empty(), "{q}");
+        for (sort, by) in [
+            ("-published_at", "published_at"),
+            ("published_at", "published_at"),
+            ("-updated_at", "updated_at"),
+        ] {
+            let mut expected: Vec<(String, String)> = every
+                .iter()
+                .map(|a| {
+                    (
+                        a[by].as_str().unwrap().to_owned(),
+                        a["id"].as_str().unwrap().to_owned(),
+                    )
+                })
+                .collect();
+            expected.sort();
+            if sort.starts_with('-') {
+                expected.reverse();
+            }
+            let expected: Vec<String> = expected.into_iter().map(|(_, id)| id).collect();
+            let got = app
+                .walk(&format!("/v1/articles?q={q}&sort={sort}&fields=id"), 9)
+                .await;
+            let got: Vec<String> = got
+                .iter()
+                .map(|a| a["id"].as_str().unwrap().to_owned())
+                .collect();
+            assert_eq!(got, expected, "{q} {sort}");
+        }
+    }
+}

@@ -12,6 +12,7 @@
 //! `storage::visibility`, for the hits of the page only.
 
 mod docs;
+mod estimate;
 mod relevance;
 mod stats;
 mod top;
