@@ -82,6 +82,12 @@ impl Side {
             }
         }
         conn.execute_batch("COMMIT")?;
+        // FTS5 writes each flush as a segment of the lowest level, where the first
+        // few writes after the load would merge it with theirs: one write would then
+        // rewrite the whole index. Optimized, it is one segment of a level of its own.
+        for (table, _, _) in INDEXES {
+            conn.execute(&format!("INSERT INTO {table} ({table}) VALUES ('optimize')"), [])?;
+        }
         Ok(())
     }
 
