@@ -86,7 +86,10 @@ impl Side {
         // few writes after the load would merge it with theirs: one write would then
         // rewrite the whole index. Optimized, it is one segment of a level of its own.
         for (table, _, _) in INDEXES {
-            conn.execute(&format!("INSERT INTO {table} ({table}) VALUES ('optimize')"), [])?;
+            conn.execute(
+                &format!("INSERT INTO {table} ({table}) VALUES ('optimize')"),
+                [],
+            )?;
         }
         Ok(())
     }

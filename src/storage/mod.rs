@@ -296,6 +296,7 @@ impl Db {
         let Some(keys) = self.generation.keys_of(&logged) else {
             tx.commit().map_err(StorageError::from)?;
             self.generation.bump();
+            self.index_text();
             return Ok(value);
         };
         // Marked before the commit and again after it: no reader can take a
@@ -304,7 +305,19 @@ impl Db {
         let committed = tx.commit().map_err(StorageError::from);
         self.generation.committed(&keys);
         committed?;
+        self.index_text();
         Ok(value)
+    }
+
+    /// Has the search engine catch up with the commit just made, on a thread of its
+    /// own: the searches after it mostly find the engine current instead of waiting
+    /// for it, and the write does not wait either. A search that comes first still
+    /// waits for the catch-up, as it would without this.
+    fn index_text(&self) {
+        if let Some(engine) = &self.engine {
+            let pool = self.pool.clone();
+            engine.catch_up_soon(move || Ok(pool.get()?));
+        }
     }
 
     /// Runs `f` with a read connection, on the calling thread: for threads of our own

@@ -19,7 +19,7 @@ mod top;
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, RwLock};
 
 use rusqlite::{Connection, OpenFlags};
 use tantivy::directory::MmapDirectory;
@@ -61,10 +61,14 @@ struct Inner {
     /// Where the database is, for a build in the background; `None` in memory.
     db: Option<PathBuf>,
     state: Mutex<State>,
+    /// A copy of `state.position`, read without waiting for a catch-up in progress.
+    held: RwLock<Option<Position>>,
     /// Held by a build, so that two never run at once.
     build: Mutex<()>,
     /// A build runs in the background.
     building: AtomicBool,
+    /// A catch-up after a write is on its way ([`Engine::catch_up_soon`]).
+    nudged: AtomicBool,
 }
 
 /// What the index holds: the log it follows (`search_log_id`) and how far.
@@ -140,12 +144,14 @@ impl Engine {
             reader,
             fields,
             db: db.map(Path::to_owned),
+            held: RwLock::new(position.clone()),
             state: Mutex::new(State {
                 position,
                 writer: None,
             }),
             build: Mutex::new(()),
             building: AtomicBool::new(false),
+            nudged: AtomicBool::new(false),
         })))
     }
 
@@ -153,9 +159,14 @@ impl Engine {
     /// while the index is being built (search then asks FTS5).
     pub(crate) fn current(&self, conn: &Connection) -> Result<Option<Searcher>> {
         let now = Position::of(conn)?;
+        if self.holds(&now) {
+            return Ok(Some(self.0.reader.searcher()));
+        }
         let mut state = self.0.state.lock().unwrap_or_else(|p| p.into_inner());
         match &state.position {
-            Some(held) if *held == now => {}
+            // Ahead of `conn`, whose snapshot began before a write another search
+            // has caught up with: its hits are checked in `conn`'s snapshot anyway.
+            Some(held) if held.log == now.log && held.seq >= now.seq => {}
             Some(held) if held.log == now.log && held.seq < now.seq => {
                 let from = held.seq;
                 self.catch_up(conn, &mut state, from, now)?;
@@ -168,6 +179,45 @@ impl Engine {
             }
         }
         Ok(Some(self.0.reader.searcher()))
+    }
+
+    /// Catches up on a thread of its own, with a connection from `conn`, unless a
+    /// catch-up is already on its way: that one reads the log after this write.
+    pub(crate) fn catch_up_soon<C>(&self, conn: impl FnOnce() -> Result<C> + Send + 'static)
+    where
+        C: std::ops::Deref<Target = Connection>,
+    {
+        if self.0.nudged.swap(true, Ordering::SeqCst) {
+            return;
+        }
+        let engine = self.clone();
+        let spawned = std::thread::Builder::new()
+            .name("newsdesk-search-catch-up".into())
+            .spawn(move || {
+                // Cleared before the log is read: a later write starts another.
+                engine.0.nudged.store(false, Ordering::SeqCst);
+                if let Err(e) = conn().and_then(|c| engine.current(&c)) {
+                    tracing::warn!(error = %e, "search engine catch-up after a write failed");
+                }
+            });
+        if let Err(e) = spawned {
+            self.0.nudged.store(false, Ordering::SeqCst);
+            tracing::warn!(error = %e, "no thread for the search engine's catch-up");
+        }
+    }
+
+    /// Whether the searcher holds every change at `now` (or later), as of the last
+    /// catch-up: true for most searches, which then need not wait for one.
+    fn holds(&self, now: &Position) -> bool {
+        let held = self.0.held.read().unwrap_or_else(|p| p.into_inner());
+        held.as_ref()
+            .is_some_and(|h| h.log == now.log && h.seq >= now.seq)
+    }
+
+    /// Records where the index stands, for [`Engine::holds`] too.
+    fn set_position(&self, state: &mut State, position: Option<Position>) {
+        *self.0.held.write().unwrap_or_else(|p| p.into_inner()) = position.clone();
+        state.position = position;
     }
 
     /// Builds the index if it does not hold the database's log: on the spot when
@@ -238,7 +288,7 @@ impl Engine {
         // Searches meanwhile ask FTS5 (or wait here, for a small build); no catch-up
         // competes for the index's one writer.
         state.writer = None;
-        state.position = None;
+        self.set_position(&mut state, None);
         drop(state);
         // A small database fits the smallest budget, and the memory stays the process's.
         let budget = if self.0.db.is_some() && self.0.building.load(Ordering::SeqCst) {
@@ -259,11 +309,8 @@ impl Engine {
         commit.commit()?;
         writer.wait_merging_threads()?;
         self.0.reader.reload()?;
-        self.0
-            .state
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .position = Some(at);
+        let mut state = self.0.state.lock().unwrap_or_else(|p| p.into_inner());
+        self.set_position(&mut state, Some(at));
         Ok(())
     }
 
@@ -301,7 +348,7 @@ impl Engine {
         commit.set_payload(&to.payload());
         commit.commit()?;
         self.0.reader.reload()?;
-        state.position = Some(to);
+        self.set_position(state, Some(to));
         Ok(())
     }
 
@@ -390,5 +437,45 @@ fn on_disk(db: &Path, schema: &Schema) -> Result<Index> {
             std::fs::create_dir_all(&dir).map_err(io("creating"))?;
             open(&dir)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::storage::Db;
+
+    /// A search whose snapshot began before a write that another search has caught
+    /// up with uses the index as it is: it neither rebuilds it nor moves it back.
+    #[test]
+    fn a_search_behind_the_index_uses_it_as_it_is() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("n.db");
+        let db = Db::open(&file, 2).unwrap().with_search_engine(Some(&file));
+        let engine = db.engine().unwrap();
+        db.read_blocking(|behind| {
+            // The snapshot starts here, before the write.
+            behind.execute_batch("BEGIN")?;
+            let before = Position::of(behind)?;
+            db.write_blocking(|tx| {
+                tx.execute(
+                    "UPDATE articles SET summary = 'A zeppelin.' WHERE rowid = 1",
+                    [],
+                )
+                .map(drop)
+                .map_err(StorageError::from)
+            })?;
+            let ahead = db.read_blocking(|now| {
+                engine.current(now)?;
+                Position::of(now)
+            })?;
+            assert!(ahead.seq > before.seq);
+            assert!(engine.current(behind)?.is_some());
+            let held = engine.0.held.read().unwrap().clone();
+            assert_eq!(held, Some(ahead));
+            behind.execute_batch("COMMIT")?;
+            Ok(())
+        })
+        .unwrap();
     }
 }
