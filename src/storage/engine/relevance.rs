@@ -73,6 +73,10 @@ fn by_engine(
                 .iter()
                 .filter_map(|r| r.key.strip_prefix(prefix))
                 .collect();
+            // No ids would mean no condition on them: every article.
+            if ids.is_empty() {
+                return Ok(Vec::new());
+            }
             let mut w = Article::conditions(&rest);
             w.any_of("a.id IN ({})", &ids);
             let statement = Statement {
