@@ -2,7 +2,7 @@
 //! they pass the list's other filters and the reader's visibility, all checked in
 //! SQL by the list's own conditions.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use rusqlite::Connection;
 
@@ -10,8 +10,8 @@ use super::docs::key;
 use crate::domain::{Article, ResourceKind};
 use crate::storage::articles::ArticleFilter;
 use crate::storage::list::Resource;
-use crate::storage::query::{Cursor, Listing, Page, PageRequest, Sort, SortValue, Where};
-use crate::storage::read::{self, Statement, all_rows};
+use crate::storage::query::{Cursor, Listing, Page, PageRequest, Sort, SortValue};
+use crate::storage::read;
 use crate::storage::{Result, StorageError};
 
 /// The page of `filter` by relevance from the engine; `None` when it cannot answer
@@ -62,7 +62,9 @@ fn by_engine(
     };
     let limit = request.limit as usize;
     let prefix = "article/";
-    let mut kept = engine.collect(
+    // Each batch of hits is read in one query, which keeps those that pass the
+    // list's other conditions and the reader's visibility, with the columns shown.
+    let mut kept: Vec<(Article, f32)> = engine.collect(
         &searcher,
         q,
         &[ResourceKind::Article],
@@ -79,43 +81,30 @@ fn by_engine(
             }
             let mut w = Article::conditions(&rest);
             w.any_of("a.id IN ({})", &ids);
-            let statement = Statement {
-                sql: format!("SELECT a.id FROM articles a{}", w.sql("")),
-                params: w.all_params(),
-            };
-            let pass: HashSet<String> = all_rows(conn, &statement, |r| r.get(0))?
-                .into_iter()
-                .collect();
+            let mut rows: HashMap<String, Article> =
+                read::all(conn, listing, w, "a.id", Article::from_row)?
+                    .into_iter()
+                    .map(|a| (a.id.to_string(), a))
+                    .collect();
             Ok(ranked
                 .iter()
                 .filter_map(|r| {
                     let id = r.key.strip_prefix(prefix)?;
-                    pass.contains(id).then(|| (id.to_owned(), r.score))
+                    Some((rows.remove(id)?, r.score))
                 })
                 .collect::<Vec<_>>())
         },
     )?;
     let next = if kept.len() > limit {
         kept.truncate(limit);
-        kept.last().map(|(id, score)| Cursor {
+        kept.last().map(|(article, score)| Cursor {
             key: SortValue::Float(-f64::from(*score)),
-            id: id.clone(),
+            id: article.id.to_string(),
         })
     } else {
         None
     };
-    let mut w = Where::default();
-    let ids: Vec<&str> = kept.iter().map(|(id, _)| id.as_str()).collect();
-    w.any_of("a.id IN ({})", &ids);
-    let mut rows: HashMap<String, Article> = if ids.is_empty() {
-        HashMap::new()
-    } else {
-        read::all(conn, listing, w, "a.id", Article::from_row)?
-            .into_iter()
-            .map(|a| (a.id.to_string(), a))
-            .collect()
-    };
-    let items = kept.iter().filter_map(|(id, _)| rows.remove(id)).collect();
+    let items = kept.into_iter().map(|(article, _)| article).collect();
     Ok(Some(Page {
         items,
         next,

@@ -145,7 +145,10 @@ pub(super) fn top(
     let weight = query.weight(EnableScoring::enabled_from_statistics_provider(
         stats, searcher,
     ))?;
-    let mut found = Vec::new();
+    // The best of each segment, as key ordinals: a key's text is read (from a
+    // compressed dictionary) only for the hits that make the page.
+    let mut found: Vec<(Candidate, usize)> = Vec::new();
+    let mut columns = Vec::new();
     for segment in searcher.segment_readers() {
         let keys = segment
             .fast_fields()
@@ -199,20 +202,29 @@ pub(super) fn top(
             threshold
         })?;
         deadline::check()?;
-        let mut text = String::new();
-        for c in heap {
-            text.clear();
-            keys.ord_to_str(c.ord, &mut text)
-                .map_err(|e| StorageError::Search(e.to_string()))?;
-            found.push(Ranked {
-                score: c.score,
-                key: text.clone(),
-            });
-        }
+        found.extend(heap.into_iter().map(|c| (c, columns.len())));
+        columns.push(keys);
     }
-    found.sort_by(|a, b| b.score.total_cmp(&a.score).then_with(|| a.key.cmp(&b.key)));
-    found.truncate(n);
-    Ok(found)
+    // Only the `n` best scores can make the page, and those equal to the n-th, whose
+    // keys order them.
+    found.sort_by(|(a, _), (b, _)| b.score.total_cmp(&a.score));
+    if let Some((last, _)) = found.get(n.saturating_sub(1)).copied() {
+        found.retain(|(c, _)| c.score >= last.score);
+    }
+    let mut ranked = Vec::with_capacity(found.len());
+    for (c, segment) in found {
+        let mut key = String::new();
+        columns[segment]
+            .ord_to_str(c.ord, &mut key)
+            .map_err(|e| StorageError::Search(e.to_string()))?;
+        ranked.push(Ranked {
+            score: c.score,
+            key,
+        });
+    }
+    ranked.sort_by(|a, b| b.score.total_cmp(&a.score).then_with(|| a.key.cmp(&b.key)));
+    ranked.truncate(n);
+    Ok(ranked)
 }
 
 /// The first ordinal whose key sorts after `key`.
