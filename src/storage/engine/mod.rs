@@ -157,16 +157,36 @@ impl Engine {
 
     /// A searcher that holds every change `conn` can see, catching up first; `None`
     /// while the index is being built (search then asks FTS5).
+    ///
+    /// An index ahead of `conn` is used as it is: `conn`'s snapshot most likely began
+    /// before a write another search has caught up with, and the page's hits are
+    /// checked in that snapshot anyway. Whether the file instead went back (a backup
+    /// restored under a replica) is then checked on a fresh connection of its own
+    /// ([`Engine::verify_soon`]), which indexes that file again.
     pub(crate) fn current(&self, conn: &Connection) -> Result<Option<Searcher>> {
+        self.current_as(conn, true)
+    }
+
+    /// [`Engine::current`] on a connection outside any transaction, which sees the
+    /// file as it is: an index ahead of it is built again.
+    fn current_strict(&self, conn: &Connection) -> Result<Option<Searcher>> {
+        self.current_as(conn, false)
+    }
+
+    fn current_as(&self, conn: &Connection, trust_ahead: bool) -> Result<Option<Searcher>> {
         let now = Position::of(conn)?;
-        if self.holds(&now) {
-            return Ok(Some(self.0.reader.searcher()));
+        match self.held_against(&now) {
+            Some(std::cmp::Ordering::Equal) => return Ok(Some(self.0.reader.searcher())),
+            Some(std::cmp::Ordering::Greater) if trust_ahead => {
+                self.verify_soon();
+                return Ok(Some(self.0.reader.searcher()));
+            }
+            _ => {}
         }
         let mut state = self.0.state.lock().unwrap_or_else(|p| p.into_inner());
         match &state.position {
-            // Ahead of `conn`, whose snapshot began before a write another search
-            // has caught up with: its hits are checked in `conn`'s snapshot anyway.
-            Some(held) if held.log == now.log && held.seq >= now.seq => {}
+            Some(held) if *held == now => {}
+            Some(held) if held.log == now.log && held.seq > now.seq && trust_ahead => {}
             Some(held) if held.log == now.log && held.seq < now.seq => {
                 let from = held.seq;
                 self.catch_up(conn, &mut state, from, now)?;
@@ -181,8 +201,9 @@ impl Engine {
         Ok(Some(self.0.reader.searcher()))
     }
 
-    /// Catches up on a thread of its own, with a connection from `conn`, unless a
-    /// catch-up is already on its way: that one reads the log after this write.
+    /// Catches up on a thread of its own, with a fresh connection from `conn`,
+    /// unless a catch-up is already on its way: that one reads the log after this
+    /// write.
     pub(crate) fn catch_up_soon<C>(&self, conn: impl FnOnce() -> Result<C> + Send + 'static)
     where
         C: std::ops::Deref<Target = Connection>,
@@ -196,8 +217,8 @@ impl Engine {
             .spawn(move || {
                 // Cleared before the log is read: a later write starts another.
                 engine.0.nudged.store(false, Ordering::SeqCst);
-                if let Err(e) = conn().and_then(|c| engine.current(&c)) {
-                    tracing::warn!(error = %e, "search engine catch-up after a write failed");
+                if let Err(e) = conn().and_then(|c| engine.current_strict(&c)) {
+                    tracing::warn!(error = %e, "search engine catch-up failed");
                 }
             });
         if let Err(e) = spawned {
@@ -206,15 +227,31 @@ impl Engine {
         }
     }
 
-    /// Whether the searcher holds every change at `now` (or later), as of the last
-    /// catch-up: true for most searches, which then need not wait for one.
-    fn holds(&self, now: &Position) -> bool {
-        let held = self.0.held.read().unwrap_or_else(|p| p.into_inner());
-        held.as_ref()
-            .is_some_and(|h| h.log == now.log && h.seq >= now.seq)
+    /// Checks on a fresh connection to the file that an index found ahead of a
+    /// search's snapshot is not ahead of the file itself.
+    fn verify_soon(&self) {
+        let Some(path) = self.0.db.clone() else {
+            // In memory: nothing can put an older file under it.
+            return;
+        };
+        self.catch_up_soon(move || {
+            Ok(Box::new(Connection::open_with_flags(
+                path,
+                OpenFlags::SQLITE_OPEN_READ_ONLY,
+            )?))
+        });
     }
 
-    /// Records where the index stands, for [`Engine::holds`] too.
+    /// Where the index stands against `now`, as of the last catch-up: `Equal` for
+    /// most searches, which then need not wait for one; `None` for another log.
+    fn held_against(&self, now: &Position) -> Option<std::cmp::Ordering> {
+        let held = self.0.held.read().unwrap_or_else(|p| p.into_inner());
+        held.as_ref()
+            .filter(|h| h.log == now.log)
+            .map(|h| h.seq.cmp(&now.seq))
+    }
+
+    /// Records where the index stands, for [`Engine::held_against`] too.
     fn set_position(&self, state: &mut State, position: Option<Position>) {
         *self.0.held.write().unwrap_or_else(|p| p.into_inner()) = position.clone();
         state.position = position;
@@ -447,8 +484,9 @@ mod tests {
 
     /// A search whose snapshot began before a write that another search has caught
     /// up with uses the index as it is: it neither rebuilds it nor moves it back.
+    /// A file that really went back behind the index is indexed again.
     #[test]
-    fn a_search_behind_the_index_uses_it_as_it_is() {
+    fn a_search_behind_the_index_uses_it_and_a_file_behind_it_is_indexed_again() {
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("n.db");
         let db = Db::open(&file, 2).unwrap().with_search_engine(Some(&file));
@@ -477,5 +515,14 @@ mod tests {
             Ok(())
         })
         .unwrap();
+        // The file goes back behind the index (a backup restored under it): a
+        // fresh look at it indexes it again.
+        let file_conn = Connection::open(&file).unwrap();
+        file_conn
+            .execute("DELETE FROM search_log WHERE seq > 0", [])
+            .unwrap();
+        let back = Position::of(&file_conn).unwrap();
+        assert!(engine.current_strict(&file_conn).unwrap().is_some());
+        assert_eq!(*engine.0.held.read().unwrap(), Some(back));
     }
 }
