@@ -61,7 +61,8 @@ struct Inner {
     /// Where the database is, for a build in the background; `None` in memory.
     db: Option<PathBuf>,
     state: Mutex<State>,
-    /// A copy of `state.position`, read without waiting for a catch-up in progress.
+    /// Where the index stands: `None` until it holds a whole build. Written only
+    /// with `state` locked, read without waiting for a catch-up in progress.
     held: RwLock<Option<Position>>,
     /// Held by a build, so that two never run at once.
     build: Mutex<()>,
@@ -108,8 +109,6 @@ impl Position {
 }
 
 struct State {
-    /// `None` until the index holds a whole build.
-    position: Option<Position>,
     /// Kept between catch-ups, so its merges of small segments run on.
     writer: Option<IndexWriter>,
 }
@@ -144,11 +143,8 @@ impl Engine {
             reader,
             fields,
             db: db.map(Path::to_owned),
-            held: RwLock::new(position.clone()),
-            state: Mutex::new(State {
-                position,
-                writer: None,
-            }),
+            held: RwLock::new(position),
+            state: Mutex::new(State { writer: None }),
             build: Mutex::new(()),
             building: AtomicBool::new(false),
             nudged: AtomicBool::new(false),
@@ -184,7 +180,7 @@ impl Engine {
             _ => {}
         }
         let mut state = self.0.state.lock().unwrap_or_else(|p| p.into_inner());
-        match &state.position {
+        match &self.held() {
             Some(held) if *held == now => {}
             Some(held) if held.log == now.log && held.seq > now.seq && trust_ahead => {}
             Some(held) if held.log == now.log && held.seq < now.seq => {
@@ -251,10 +247,18 @@ impl Engine {
             .map(|h| h.seq.cmp(&now.seq))
     }
 
-    /// Records where the index stands, for [`Engine::held_against`] too.
-    fn set_position(&self, state: &mut State, position: Option<Position>) {
-        *self.0.held.write().unwrap_or_else(|p| p.into_inner()) = position.clone();
-        state.position = position;
+    /// Where the index stands.
+    fn held(&self) -> Option<Position> {
+        self.0
+            .held
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+    }
+
+    /// Records where the index stands; `_locked` is `state`, locked by the caller.
+    fn set_position(&self, _locked: &mut State, position: Option<Position>) {
+        *self.0.held.write().unwrap_or_else(|p| p.into_inner()) = position;
     }
 
     /// Builds the index if it does not hold the database's log: on the spot when
@@ -265,9 +269,8 @@ impl Engine {
         }
         let now = Position::of(conn)?;
         let state = self.0.state.lock().unwrap_or_else(|p| p.into_inner());
-        if state
-            .position
-            .as_ref()
+        if self
+            .held()
             .is_some_and(|p| p.log == now.log && p.seq <= now.seq)
         {
             return Ok(true);
@@ -319,7 +322,7 @@ impl Engine {
         let _building = self.0.build.lock().unwrap_or_else(|p| p.into_inner());
         let at = Position::of(conn)?;
         let mut state = self.0.state.lock().unwrap_or_else(|p| p.into_inner());
-        if state.position.as_ref() == Some(&at) {
+        if self.held().as_ref() == Some(&at) {
             return Ok(());
         }
         // Searches meanwhile ask FTS5 (or wait here, for a small build); no catch-up
