@@ -8,8 +8,11 @@
 
 mod describe;
 
+use std::any::TypeId;
+use std::collections::HashMap;
 use std::future::{Ready, ready};
 use std::marker::PhantomData;
+use std::sync::RwLock;
 
 use actix_web::{FromRequest, HttpRequest, dev::Payload};
 use serde::de::DeserializeOwned;
@@ -238,16 +241,36 @@ pub struct Fields<R> {
     of: PhantomData<fn() -> R>,
 }
 
-/// The names of the fields `T` serializes, from its schema.
-fn field_names<T: PartialSchema>() -> Vec<String> {
-    match T::schema() {
+/// The names of the fields `T` serializes, from its schema. Composing a schema
+/// builds the whole tree of its properties, so each type's names are read once.
+fn field_names<T: PartialSchema + 'static>() -> &'static [String] {
+    static NAMES: RwLock<Option<HashMap<TypeId, &'static [String]>>> = RwLock::new(None);
+    let id = TypeId::of::<T>();
+    let known = NAMES.read().unwrap_or_else(|p| p.into_inner());
+    if let Some(names) = known.as_ref().and_then(|known| known.get(&id)) {
+        return names;
+    }
+    drop(known);
+    let names: Vec<String> = match T::schema() {
         RefOr::T(Schema::Object(object)) => object.properties.keys().cloned().collect(),
         _ => Vec::new(),
-    }
+    };
+    let mut known = NAMES.write().unwrap_or_else(|p| p.into_inner());
+    // A type has a few dozen names, kept for the life of the process.
+    known
+        .get_or_insert_with(HashMap::new)
+        .entry(id)
+        .or_insert_with(|| names.leak())
 }
 
-impl<R: PartialSchema> Fields<R> {
+impl<R: PartialSchema + 'static> Fields<R> {
     fn parse(value: Option<&str>) -> Result<Self, ApiError> {
+        if value.is_none_or(str::is_empty) {
+            return Ok(Self {
+                names: Vec::new(),
+                of: PhantomData,
+            });
+        }
         let names = field_names::<R>();
         let allowed: Vec<(&str, &str)> = names.iter().map(|n| (n.as_str(), n.as_str())).collect();
         let mut wanted: Vec<String> = name_list("fields", value, &allowed)?

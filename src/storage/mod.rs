@@ -247,7 +247,12 @@ impl Db {
             // Waiting for a connection counts against the same deadline.
             let conn: PooledConnection<_> = pool.get_timeout(deadline)?;
             let _deadline = deadline::Deadline::start(&conn, deadline);
-            f(&conn)
+            // One snapshot for all of the call's statements: a page and its relations
+            // are read as of one moment. It is also cheaper: SQLite takes and drops
+            // its file locks once per transaction, and each statement outside one is a
+            // transaction of its own. It only reads, so it is rolled back when dropped.
+            let snapshot = conn.unchecked_transaction()?;
+            f(&snapshot)
         }
     }
 

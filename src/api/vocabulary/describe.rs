@@ -55,7 +55,7 @@ fn names_of(name: &str, description: &str, names: &[&str]) -> Parameter {
     .build()
 }
 
-fn fields_of<R: PartialSchema>(description: &str) -> Parameter {
+fn fields_of<R: PartialSchema + 'static>(description: &str) -> Parameter {
     let fields = field_names::<R>();
     let names: Vec<&str> = fields.iter().map(String::as_str).collect();
     names_of("fields", description, &names)
