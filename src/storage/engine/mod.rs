@@ -13,6 +13,7 @@
 
 mod docs;
 mod estimate;
+mod keys;
 mod relevance;
 mod stats;
 mod top;
@@ -70,6 +71,8 @@ struct Inner {
     building: AtomicBool,
     /// A catch-up after a write is on its way ([`Engine::catch_up_soon`]).
     nudged: AtomicBool,
+    /// The keys of the segments searched lately.
+    keys: keys::KeyTables,
 }
 
 /// What the index holds: the log it follows (`search_log_id`) and how far.
@@ -148,6 +151,7 @@ impl Engine {
             build: Mutex::new(()),
             building: AtomicBool::new(false),
             nudged: AtomicBool::new(false),
+            keys: keys::KeyTables::default(),
         })))
     }
 
@@ -432,7 +436,7 @@ impl Engine {
     ) -> Result<Vec<Ranked>> {
         let query = top::query(&self.0.fields, &mut docs::words, q, kinds);
         let stats = stats::Stats::new(searcher, &self.0.fields);
-        top::top(searcher, &stats, query.as_ref(), after, n)
+        top::top(searcher, &stats, &self.0.keys, query.as_ref(), after, n)
     }
 }
 

@@ -14,6 +14,7 @@ use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{Score, Searcher, Term};
 
 use super::docs::{Fields, KEY};
+use super::keys::KeyTables;
 use super::stats::Stats;
 use crate::domain::ResourceKind;
 use crate::storage::fts::{FtsQuery, Phrase};
@@ -137,6 +138,7 @@ impl Ord for Candidate {
 pub(super) fn top(
     searcher: &Searcher,
     stats: &Stats<'_>,
+    tables: &KeyTables,
     query: &dyn Query,
     after: Option<(Score, &str)>,
     n: usize,
@@ -145,21 +147,18 @@ pub(super) fn top(
     let weight = query.weight(EnableScoring::enabled_from_statistics_provider(
         stats, searcher,
     ))?;
-    // The best of each segment, as key ordinals: a key's text is read (from a
-    // compressed dictionary) only for the hits that make the page.
+    // The best of each segment, as key ordinals: a key's text is read only for the
+    // hits that make the page.
     let mut found: Vec<(Candidate, usize)> = Vec::new();
-    let mut columns = Vec::new();
-    for segment in searcher.segment_readers() {
+    let tables = tables.of(searcher)?;
+    for (at, (segment, table)) in searcher.segment_readers().iter().zip(&tables).enumerate() {
         let keys = segment
             .fast_fields()
             .str(KEY)?
             .ok_or_else(|| StorageError::Search("no key column".into()))?;
         // Within a segment the key ordinals sort as the keys do: the first one
         // past the cursor's key bounds the ties with its score.
-        let after = match after {
-            Some((score, key)) => Some((score, first_after(&keys, key)?)),
-            None => None,
-        };
+        let after = after.map(|(score, key)| (score, table.first_after(key)));
         let ords = keys.ords();
         let alive = segment.alive_bitset();
         let mut heap: BinaryHeap<Candidate> = BinaryHeap::with_capacity(n.min(256) + 1);
@@ -202,8 +201,7 @@ pub(super) fn top(
             threshold
         })?;
         deadline::check()?;
-        found.extend(heap.into_iter().map(|c| (c, columns.len())));
-        columns.push(keys);
+        found.extend(heap.into_iter().map(|c| (c, at)));
     }
     // Only the `n` best scores can make the page, and those equal to the n-th, whose
     // keys order them.
@@ -213,36 +211,14 @@ pub(super) fn top(
     }
     let mut ranked = Vec::with_capacity(found.len());
     for (c, segment) in found {
-        let mut key = String::new();
-        columns[segment]
-            .ord_to_str(c.ord, &mut key)
-            .map_err(|e| StorageError::Search(e.to_string()))?;
         ranked.push(Ranked {
             score: c.score,
-            key,
+            key: tables[segment].get(c.ord),
         });
     }
     ranked.sort_by(|a, b| b.score.total_cmp(&a.score).then_with(|| a.key.cmp(&b.key)));
     ranked.truncate(n);
     Ok(ranked)
-}
-
-/// The first ordinal whose key sorts after `key`.
-fn first_after(keys: &tantivy::columnar::StrColumn, key: &str) -> Result<u64> {
-    let (mut low, mut high) = (0u64, keys.num_terms() as u64);
-    let mut text = String::new();
-    while low < high {
-        let mid = low + (high - low) / 2;
-        text.clear();
-        keys.ord_to_str(mid, &mut text)
-            .map_err(|e| StorageError::Search(e.to_string()))?;
-        if text.as_str() <= key {
-            low = mid + 1;
-        } else {
-            high = mid;
-        }
-    }
-    Ok(low)
 }
 
 /// The largest score below `score`.
