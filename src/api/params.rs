@@ -128,19 +128,15 @@ impl Reserved {
 /// the key), and the rest, re-encoded for [`parse_query`]. A key that is neither
 /// reserved nor among the `filters` is a 400 problem that lists the known ones
 /// (`filters` is asked only when there is a rest).
-pub fn split_query(
+pub fn split_query<'f>(
     query: &str,
     reserved: &[&str],
-    filters: impl FnOnce() -> Vec<String>,
+    filters: impl FnOnce() -> &'f [String],
 ) -> Result<(Reserved, String), ApiError> {
     let (taken, rest): (Vec<_>, Vec<_>) = unique_pairs(query)
         .into_iter()
         .partition(|(key, _)| reserved.contains(&key.as_str()));
-    let filters = if rest.is_empty() {
-        Vec::new()
-    } else {
-        filters()
-    };
+    let filters = if rest.is_empty() { &[] } else { filters() };
     if let Some((unknown, _)) = rest.iter().find(|(key, _)| !filters.contains(key)) {
         let known: Vec<String> = reserved
             .iter()
@@ -302,7 +298,8 @@ mod tests {
 
     #[test]
     fn reserved_keys_are_split_from_the_filters() {
-        let filters = || vec!["speaker".to_owned()];
+        let speaker = ["speaker".to_owned()];
+        let filters = || speaker.as_slice();
         let (given, rest) = split_query(
             "sort=said_on&speaker=a&sort=said_on&speaker=b",
             &["sort"],

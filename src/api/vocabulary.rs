@@ -28,7 +28,7 @@ use super::served::Served;
 use crate::storage::{self, Facet, Resource};
 
 /// The filters of one list, and what its shared parameters mean there.
-pub trait ListFilters: DeserializeOwned + IntoParams {
+pub trait ListFilters: DeserializeOwned + IntoParams + 'static {
     /// What the list holds.
     type Item: Resource + Includable + PartialSchema;
     /// The description of `sort`: what each order means.
@@ -75,11 +75,14 @@ fn list_keys<R: Resource + Includable>() -> Vec<&'static str> {
 }
 
 /// The names of the parameters `F` declares.
-fn names<F: IntoParams>() -> Vec<String> {
-    F::into_params(|| None)
-        .into_iter()
-        .map(|p| p.name)
-        .collect()
+fn names<F: IntoParams + 'static>() -> &'static [String] {
+    struct ParameterNames;
+    once_per_type::<ParameterNames, F>(|| {
+        F::into_params(|| None)
+            .into_iter()
+            .map(|p| p.name)
+            .collect()
+    })
 }
 
 impl<F: ListFilters> ListQuery<F> {
@@ -123,7 +126,7 @@ impl<R: Served> GetQuery<R> {
         } else {
             &["include", "format", "fields"]
         };
-        let (given, _) = params::split_query(query, keys, Vec::new)?;
+        let (given, _) = params::split_query(query, keys, || &[])?;
         Ok(Self {
             include: Include::parse(given.non_empty("include")?)?,
             format: given.non_empty("format")?.map(format::<R>).transpose()?,
@@ -241,22 +244,30 @@ pub struct Fields<R> {
     of: PhantomData<fn() -> R>,
 }
 
-/// The names of the fields `T` serializes, from its schema. Composing a schema
-/// builds the whole tree of its properties, so each type's names are read once.
+/// The names of the fields `T` serializes, from its schema.
 fn field_names<T: PartialSchema + 'static>() -> &'static [String] {
-    static NAMES: RwLock<Option<HashMap<TypeId, &'static [String]>>> = RwLock::new(None);
-    let id = TypeId::of::<T>();
-    let known = NAMES.read().unwrap_or_else(|p| p.into_inner());
+    struct FieldNames;
+    once_per_type::<FieldNames, T>(|| match T::schema() {
+        RefOr::T(Schema::Object(object)) => object.properties.keys().cloned().collect(),
+        _ => Vec::new(),
+    })
+}
+
+/// Names that `T`'s description holds, read from it once: composing a schema or the
+/// parameters of a list builds the whole tree of their descriptions. The entries of
+/// a type are kept for the life of the process.
+fn once_per_type<Question: 'static, T: 'static>(
+    compute: impl FnOnce() -> Vec<String>,
+) -> &'static [String] {
+    static KNOWN: RwLock<Option<HashMap<TypeId, &'static [String]>>> = RwLock::new(None);
+    let id = TypeId::of::<(Question, T)>();
+    let known = KNOWN.read().unwrap_or_else(|p| p.into_inner());
     if let Some(names) = known.as_ref().and_then(|known| known.get(&id)) {
         return names;
     }
     drop(known);
-    let names: Vec<String> = match T::schema() {
-        RefOr::T(Schema::Object(object)) => object.properties.keys().cloned().collect(),
-        _ => Vec::new(),
-    };
-    let mut known = NAMES.write().unwrap_or_else(|p| p.into_inner());
-    // A type has a few dozen names, kept for the life of the process.
+    let names = compute();
+    let mut known = KNOWN.write().unwrap_or_else(|p| p.into_inner());
     known
         .get_or_insert_with(HashMap::new)
         .entry(id)
