@@ -13,12 +13,12 @@ use tantivy::query::{
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{Score, Searcher, Term};
 
-use super::docs::{Fields, KEY};
+use super::docs::Fields;
 use super::keys::KeyTables;
 use super::stats::Stats;
 use crate::domain::ResourceKind;
 use crate::storage::fts::{FtsQuery, Phrase};
-use crate::storage::{Result, StorageError, deadline};
+use crate::storage::{Result, deadline};
 
 /// How many words the prefix at the end of a phrase expands to, per segment.
 const PHRASE_PREFIX_WORDS: u32 = 1_000;
@@ -151,15 +151,11 @@ pub(super) fn top(
     // hits that make the page.
     let mut found: Vec<(Candidate, usize)> = Vec::new();
     let tables = tables.of(searcher)?;
-    for (at, (segment, table)) in searcher.segment_readers().iter().zip(&tables).enumerate() {
-        let keys = segment
-            .fast_fields()
-            .str(KEY)?
-            .ok_or_else(|| StorageError::Search("no key column".into()))?;
+    for (at, (segment, keys)) in searcher.segment_readers().iter().zip(&tables).enumerate() {
         // Within a segment the key ordinals sort as the keys do: the first one
         // past the cursor's key bounds the ties with its score.
-        let after = after.map(|(score, key)| (score, table.first_after(key)));
-        let ords = keys.ords();
+        let after = after.map(|(score, key)| (score, keys.table.first_after(key)));
+        let ords = keys.column.ords();
         let alive = segment.alive_bitset();
         let mut heap: BinaryHeap<Candidate> = BinaryHeap::with_capacity(n.min(256) + 1);
         let mut threshold = Score::MIN;
@@ -213,7 +209,7 @@ pub(super) fn top(
     for (c, segment) in found {
         ranked.push(Ranked {
             score: c.score,
-            key: tables[segment].get(c.ord),
+            key: tables[segment].table.get(c.ord),
         });
     }
     ranked.sort_by(|a, b| b.score.total_cmp(&a.score).then_with(|| a.key.cmp(&b.key)));
