@@ -12,7 +12,7 @@ use std::any::TypeId;
 use std::collections::HashMap;
 use std::future::{Ready, ready};
 use std::marker::PhantomData;
-use std::sync::RwLock;
+use std::sync::{LazyLock, RwLock};
 
 use actix_web::{FromRequest, HttpRequest, dev::Payload};
 use serde::de::DeserializeOwned;
@@ -259,29 +259,21 @@ fn field_names<T: PartialSchema + 'static>() -> &'static [String] {
 fn once_per_type<Question: 'static, T: 'static>(
     compute: impl FnOnce() -> Vec<String>,
 ) -> &'static [String] {
-    static KNOWN: RwLock<Option<HashMap<TypeId, &'static [String]>>> = RwLock::new(None);
+    static KNOWN: LazyLock<RwLock<HashMap<TypeId, &'static [String]>>> =
+        LazyLock::new(Default::default);
     let id = TypeId::of::<(Question, T)>();
     let known = KNOWN.read().unwrap_or_else(|p| p.into_inner());
-    if let Some(names) = known.as_ref().and_then(|known| known.get(&id)) {
+    if let Some(names) = known.get(&id) {
         return names;
     }
     drop(known);
     let names = compute();
     let mut known = KNOWN.write().unwrap_or_else(|p| p.into_inner());
-    known
-        .get_or_insert_with(HashMap::new)
-        .entry(id)
-        .or_insert_with(|| names.leak())
+    known.entry(id).or_insert_with(|| names.leak())
 }
 
 impl<R: PartialSchema + 'static> Fields<R> {
     fn parse(value: Option<&str>) -> Result<Self, ApiError> {
-        if value.is_none_or(str::is_empty) {
-            return Ok(Self {
-                names: Vec::new(),
-                of: PhantomData,
-            });
-        }
         let names = field_names::<R>();
         let allowed: Vec<(&str, &str)> = names.iter().map(|n| (n.as_str(), n.as_str())).collect();
         let mut wanted: Vec<String> = name_list("fields", value, &allowed)?

@@ -5,7 +5,8 @@
 //! each, and a page of 20 hits read 20 of them (a quarter of a ranked search). Here
 //! the keys are front-coded in runs of [`RUN`]: a lookup decodes at most that many
 //! entries, and the table takes a few bytes per key. A segment never changes once
-//! written, so its table is read once, the first time a search meets it.
+//! written, so its table is read once: when the index is reloaded after a commit,
+//! or by the first search that meets it.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -64,6 +65,7 @@ impl KeyTables {
 }
 
 /// One segment's keys, in ordinal (and so in key) order.
+#[derive(Default)]
 pub(super) struct Table {
     /// Each key as the length of the prefix it shares with the key before (0 for the
     /// first of a run), the length of the rest, and the rest.
@@ -76,11 +78,7 @@ pub(super) struct Table {
 impl Table {
     fn of(column: &StrColumn) -> Result<Self> {
         let failed = |e: std::io::Error| StorageError::Search(e.to_string());
-        let mut table = Self {
-            bytes: Vec::new(),
-            runs: Vec::new(),
-            len: 0,
-        };
+        let mut table = Self::default();
         let mut last: Vec<u8> = Vec::new();
         let mut stream = column.dictionary().stream().map_err(failed)?;
         while stream.advance() {
@@ -152,11 +150,7 @@ mod tests {
     use super::*;
 
     fn table(keys: &[&str]) -> Table {
-        let mut table = Table {
-            bytes: Vec::new(),
-            runs: Vec::new(),
-            len: 0,
-        };
+        let mut table = Table::default();
         let mut last = "";
         for key in keys {
             table.push(last.as_bytes(), key.as_bytes());

@@ -401,6 +401,11 @@ impl Engine {
     /// segment takes some 100 ms to read.
     fn reload(&self) -> Result<()> {
         self.0.reader.reload()?;
+        self.read_keys()
+    }
+
+    /// Reads the keys of the segments searched now that were not read yet.
+    fn read_keys(&self) -> Result<()> {
         self.0.keys.of(&self.0.reader.searcher())?;
         Ok(())
     }
@@ -467,7 +472,7 @@ impl super::Db {
                 let _ = std::thread::Builder::new()
                     .name("newsdesk-search-keys".into())
                     .spawn(move || {
-                        if let Err(e) = warm.0.keys.of(&warm.0.reader.searcher()) {
+                        if let Err(e) = warm.read_keys() {
                             tracing::warn!(error = %e, "search keys not read ahead");
                         }
                     });
