@@ -402,6 +402,34 @@ mod tests {
     }
 
     #[actix_web::test]
+    async fn a_read_sees_one_snapshot_whatever_commits_during_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Db::open(&dir.path().join("n.db"), 2).unwrap();
+        let writer = db.clone();
+        let counts = db
+            .read(move |conn| {
+                let count = || -> Result<i64> {
+                    Ok(conn.query_row("SELECT count(*) FROM api_keys", [], |r| r.get(0))?)
+                };
+                let before = count()?;
+                writer.write_blocking(|tx| {
+                    keys::create(tx, "meanwhile", keys::Role::Editor, None, 0)
+                })?;
+                Ok((before, count()?))
+            })
+            .await
+            .unwrap();
+        assert_eq!(counts, (0, 0), "the commit is not seen within the read");
+        let after = db
+            .read(|conn| {
+                Ok(conn.query_row("SELECT count(*) FROM api_keys", [], |r| r.get::<_, i64>(0))?)
+            })
+            .await
+            .unwrap();
+        assert_eq!(after, 1, "the next read sees it");
+    }
+
+    #[actix_web::test]
     async fn key_checks_do_not_wait_for_a_busy_read_pool() {
         let db = Db::open_in_memory()
             .unwrap()
