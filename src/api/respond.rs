@@ -84,6 +84,9 @@ where
     if listed.page.ranked_by_all_text {
         keys.insert(storage::listing::TEXT.to_owned());
     }
+    if let Some((word, floor)) = &listed.page.floor {
+        keys.floor(word, *floor);
+    }
     if let Some(included) = &included {
         included.add_keys(&mut keys);
     }

@@ -96,6 +96,15 @@ impl Keys {
         self
     }
 
+    /// A page of a search of `word` that an edited article enters only by scoring
+    /// at least `floor`: it names the word's counts and score buckets
+    /// ([`listing::floored_keys`]) rather than its `term`.
+    pub fn floor(&mut self, word: &str, floor: f32) -> &mut Self {
+        self.0.remove(&format!("articles:term={word}"));
+        self.0.extend(listing::floored_keys(word, floor));
+        self
+    }
+
     pub fn iter(&self) -> impl Iterator<Item = &str> {
         self.0.iter().map(String::as_str)
     }

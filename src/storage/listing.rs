@@ -18,11 +18,23 @@
 //!   `articles:holds=WORD` for each word the article holds now and did not before,
 //!   or the other way round (which articles match a word).
 //!
+//! - for a search of one word by relevance: `articles:df=WORD` for each word a
+//!   changed column holds now and did not before, or the other way round (bm25
+//!   counts the documents whose column holds it); for each other word of the
+//!   changed columns, `articles:score=WORD@B`, `B` the bucket of the score the
+//!   article now earns in that search ([`bucket`], computed by the engine from the
+//!   text, [`super::engine::ArticleScores`]; without it, `articles:df=WORD`).
+//!
 //! A search names the keys of its words ([`search_keys`]). In an order of its own
 //! (`-published_at` …): the `holds` of its single words, the `term` of a phrase's
 //! words, the `prefix` of a prefix. By relevance, as the search engine ranks it:
 //! the `term` of every word, the `prefix` of a prefix, and the collections of the
 //! other kinds ([`RANKED`]), whose documents share the engine's count of documents.
+//! A page of one word ranked by the engine, full, whose last hit scores `S`, names
+//! instead of the word's `term` its `df` and its `score` buckets from that of `S`
+//! up ([`floored_keys`]): an edit that leaves the word's counts as they were moves
+//! only the edited article's score, and the page only if the article is on it
+//! (its own key) or now scores at least `S`.
 //! The engine's scores read nothing else that an edit in place can move
 //! (`engine::stats`), so its cursors, which carry the last score, stay valid too.
 //! Two rankings read every text and name `articles:text`: FTS5's bm25, which answers
@@ -81,12 +93,20 @@ pub const TEXT: &str = "articles:text";
 /// whose documents share the engine's index and its count of documents.
 pub const RANKED: &[&str] = &["quotes", "participants", "events"];
 
+/// Score buckets are powers of two, from 2^LOWEST (and below) to 2^HIGHEST (and
+/// above): coarse, so a page names few of them.
+const LOWEST: i32 = -4;
+const HIGHEST: i32 = 10;
+/// An edited article's score is rounded up by this much before it is bucketed: the
+/// engine sums a document's columns in an order of its own.
+const MARGIN: f32 = 1e-3;
+
 /// What lists and searches read of one stored article.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Listing {
     place: Vec<String>,
     /// The searched columns' text: headline, summary, body.
-    text: [Option<String>; 3],
+    pub text: [Option<String>; 3],
 }
 
 impl Listing {
@@ -137,8 +157,13 @@ fn shown(value: ValueRef<'_>) -> String {
 
 /// The keys a write from `before` to `after` makes stale besides the article's own,
 /// when it is in place; `None` when it may move lists (a new or deleted article, or
-/// another place).
-pub fn in_place(before: Option<&Listing>, after: Option<&Listing>) -> Option<Vec<String>> {
+/// another place). `scores` gives the scores the text `after` earns in one-word
+/// searches of the words asked, as the engine ranks them; `None` when it cannot.
+pub fn in_place(
+    before: Option<&Listing>,
+    after: Option<&Listing>,
+    scores: impl FnOnce(&[&str]) -> Option<Vec<f32>>,
+) -> Option<Vec<String>> {
     let (before, after) = (before?, after?);
     if before.place != after.place {
         return None;
@@ -148,6 +173,9 @@ pub fn in_place(before: Option<&Listing>, after: Option<&Listing>) -> Option<Vec
         keys.insert(TEXT.to_owned());
         // Each column cut once: what changed in it, and what the article holds.
         let (mut held_before, mut held_after) = (BTreeSet::new(), BTreeSet::new());
+        // As the engine cuts the changed columns: which words' counts moved, and
+        // which words' scores may have.
+        let (mut counted, mut scored) = (BTreeSet::new(), BTreeSet::new());
         for (old_text, new_text) in before.text.iter().zip(&after.text) {
             let (old, new) = (cut(old_text), cut(new_text));
             // Compared as text: the same words in another order move a phrase.
@@ -156,6 +184,9 @@ pub fn in_place(before: Option<&Listing>, after: Option<&Listing>) -> Option<Vec
                     keys.insert(format!("articles:term={word}"));
                     keys.insert(format!("articles:prefix={}", prefix(word)));
                 }
+                let (old, new) = (indexed(old_text), indexed(new_text));
+                counted.extend(old.symmetric_difference(&new).cloned());
+                scored.extend(new);
             }
             held_before.extend(old);
             held_after.extend(new);
@@ -163,8 +194,57 @@ pub fn in_place(before: Option<&Listing>, after: Option<&Listing>) -> Option<Vec
         for word in held_before.symmetric_difference(&held_after) {
             keys.insert(format!("articles:holds={word}"));
         }
+        keys.extend(counted.iter().map(|word| df_key(word)));
+        let scored: Vec<&str> = scored.difference(&counted).map(String::as_str).collect();
+        match scores(&scored) {
+            Some(scores) if scores.len() == scored.len() => {
+                for (word, score) in scored.iter().zip(scores) {
+                    keys.insert(score_key(word, bucket(score * (1.0 + MARGIN))));
+                }
+            }
+            // Unscored: as if the word's counts had moved.
+            _ => keys.extend(scored.iter().map(|word| df_key(word))),
+        }
     }
     Some(keys.into_iter().collect())
+}
+
+/// The bucket of a score: the power of two at or below it, within bounds.
+pub fn bucket(score: f32) -> i32 {
+    if score.is_nan() || score <= 0.0 {
+        return LOWEST;
+    }
+    (score.log2().floor() as i32).clamp(LOWEST, HIGHEST)
+}
+
+fn df_key(word: &str) -> String {
+    format!("articles:df={word}")
+}
+
+fn score_key(word: &str, bucket: i32) -> String {
+    format!("articles:score={word}@{bucket}")
+}
+
+/// The keys a full page of a one-word search by relevance names for its `word`
+/// instead of its `term`, its last hit scoring `floor`: the word's `df`, and the
+/// score buckets an edited article reaches when it scores at least `floor`.
+pub fn floored_keys(word: &str, floor: f32) -> Vec<String> {
+    std::iter::once(df_key(word))
+        .chain((bucket(floor)..=HIGHEST).map(|b| score_key(word, b)))
+        .collect()
+}
+
+/// The word of `q` when it is one word alone (no phrase of several, no prefix, no
+/// alternative), as the analyzer cuts it: a search a page floor applies to.
+pub fn one_word(q: &FtsQuery) -> Option<String> {
+    let [phrases] = <[_; 1]>::try_from(q.alternatives()).ok()?;
+    let [phrase] = <[_; 1]>::try_from(phrases).ok()?;
+    if phrase.prefix {
+        return None;
+    }
+    let words: Vec<String> = phrase.words.iter().flat_map(|w| words(w)).collect();
+    let [word] = <[_; 1]>::try_from(words).ok()?;
+    Some(word)
 }
 
 /// The keys a search of articles for `q` depends on besides the articles it shows:
@@ -210,6 +290,15 @@ fn cut(text: &Option<String>) -> BTreeSet<String> {
     all
 }
 
+/// The words the engine indexes for a column's `text`.
+fn indexed(text: &Option<String>) -> BTreeSet<String> {
+    text.as_deref()
+        .map(words)
+        .unwrap_or_default()
+        .into_iter()
+        .collect()
+}
+
 fn combining(c: char) -> bool {
     ('\u{300}'..='\u{36f}').contains(&c)
 }
@@ -234,16 +323,16 @@ mod tests {
     fn a_write_that_moves_the_article_is_not_in_place() {
         let before = listing("status=published", ["A", "B", "C"]);
         let moved = listing("status=draft", ["A", "B", "C"]);
-        assert_eq!(in_place(Some(&before), Some(&moved)), None);
-        assert_eq!(in_place(None, Some(&before)), None);
-        assert_eq!(in_place(Some(&before), None), None);
+        assert_eq!(in_place(Some(&before), Some(&moved), |_| None), None);
+        assert_eq!(in_place(None, Some(&before), |_| None), None);
+        assert_eq!(in_place(Some(&before), None, |_| None), None);
     }
 
     #[test]
     fn an_unchanged_text_purges_only_what_reads_updated_at() {
         let same = listing("status=published", ["A", "B", "C"]);
         assert_eq!(
-            in_place(Some(&same), Some(&same)),
+            in_place(Some(&same), Some(&same), |_| None),
             Some(vec![UPDATED.into()])
         );
     }
@@ -252,7 +341,7 @@ mod tests {
     fn a_changed_column_purges_its_words_old_and_new() {
         let before = listing("p", ["Summit opens", "Old words here", "Body text"]);
         let after = listing("p", ["Summit opens", "New words here", "Body text"]);
-        let keys = in_place(Some(&before), Some(&after)).unwrap();
+        let keys = in_place(Some(&before), Some(&after), |_| None).unwrap();
         let has = |k: &str| keys.iter().any(|key| key == k);
         for word in ["old", "new", "words", "here"] {
             assert!(has(&format!("articles:term={word}")), "{word}: {keys:?}");
@@ -265,10 +354,66 @@ mod tests {
     }
 
     #[test]
+    fn a_word_a_column_holds_before_and_after_names_its_new_score() {
+        let before = listing("p", ["Summit opens", "Grain deal", "Body"]);
+        let after = listing("p", ["Summit opens", "Grain deal signed", "Body"]);
+        let scores = |words: &[&str]| {
+            Some(
+                words
+                    .iter()
+                    .map(|w| if *w == "grain" { 40.0 } else { 3.0 })
+                    .collect(),
+            )
+        };
+        let keys = in_place(Some(&before), Some(&after), scores).unwrap();
+        let has = |k: &str| keys.iter().any(|key| key == k);
+        assert!(has("articles:score=grain@5") && has("articles:score=deal@1"));
+        // Its count of documents moved: every page of it goes.
+        assert!(has("articles:df=signed") && !has("articles:score=signed@1"));
+        assert!(!has("articles:df=grain") && !has("articles:score=summit@1"));
+        // Without scores, every word of the column counts as moved.
+        let keys = in_place(Some(&before), Some(&after), |_| None).unwrap();
+        assert!(keys.contains(&"articles:df=grain".to_owned()), "{keys:?}");
+        assert!(!keys.iter().any(|k| k.starts_with("articles:score=")));
+    }
+
+    #[test]
+    fn a_full_page_names_the_buckets_from_its_floor_up() {
+        let keys = floored_keys("grain", 40.0);
+        assert_eq!(keys[0], "articles:df=grain");
+        assert_eq!(keys[1], "articles:score=grain@5");
+        assert_eq!(
+            keys.last().unwrap(),
+            &format!("articles:score=grain@{HIGHEST}")
+        );
+        assert_eq!(bucket(0.0), LOWEST);
+        assert_eq!(bucket(1e-9), LOWEST);
+        assert_eq!(bucket(1e9), HIGHEST);
+        assert_eq!(bucket(32.0), 5);
+        // A score reaching the floor falls in one of the page's buckets.
+        assert!(bucket(40.0 * (1.0 + MARGIN)) >= bucket(40.0));
+    }
+
+    #[test]
+    fn a_floor_applies_to_one_word_alone() {
+        let one = |text: &str| one_word(&FtsQuery::parse(text).unwrap());
+        assert_eq!(one("Harbour").as_deref(), Some("harbour"));
+        assert_eq!(one("Ántonio").as_deref(), Some("antonio"));
+        for many in [
+            "grain corridor",
+            "\"grain corridor\"",
+            "secur*",
+            "grain OR corridor",
+        ] {
+            assert_eq!(one(many), None, "{many}");
+        }
+    }
+
+    #[test]
     fn the_same_words_in_another_order_purge_their_phrases() {
         let before = listing("p", ["", "grain corridor", ""]);
         let after = listing("p", ["", "corridor grain", ""]);
-        let keys = in_place(Some(&before), Some(&after)).unwrap();
+        let keys = in_place(Some(&before), Some(&after), |_| None).unwrap();
         assert!(keys.contains(&"articles:term=grain".to_owned()), "{keys:?}");
         assert!(!keys.iter().any(|k| k.starts_with("articles:holds=")));
     }
@@ -277,7 +422,7 @@ mod tests {
     fn decomposed_accents_are_cut_both_ways() {
         let before = listing("p", ["", "", "Cafe\u{301}s"]);
         let after = listing("p", ["", "", ""]);
-        let keys = in_place(Some(&before), Some(&after)).unwrap();
+        let keys = in_place(Some(&before), Some(&after), |_| None).unwrap();
         assert!(
             keys.contains(&"articles:holds=cafes".to_owned()),
             "{keys:?}"

@@ -82,6 +82,10 @@ pub struct Page<T> {
     /// Ranked by statistics of all the text (FTS5's bm25, which the search engine
     /// answers without): an edit of any text may reorder it.
     pub ranked_by_all_text: bool,
+    /// A full page of a search of one word ranked by the engine: the word, and the
+    /// score of the page's last hit, which an edited article must reach to enter it
+    /// ([`super::listing::floored_keys`]).
+    pub floor: Option<(String, f32)>,
 }
 
 /// What a list reads: where its items come from, their id, their columns.

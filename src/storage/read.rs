@@ -91,6 +91,7 @@ pub fn page<T>(
         items,
         next,
         ranked_by_all_text: sort.relevance,
+        floor: None,
     })
 }
 

@@ -248,6 +248,7 @@ fn by_engine(
         items: hits,
         next,
         ranked_by_all_text: false,
+        floor: None,
     }))
 }
 

@@ -129,6 +129,7 @@ pub fn load_if_unseeded(conn: &mut Connection) -> Result<()> {
         now: DateTime::from_timestamp(FIXTURE_TIME, 0).unwrap_or_default(),
         by: None,
         seeding: true,
+        engine: None,
     };
     // Affiliations point at other participants: insert all, then check references at commit.
     tx.pragma_update(None, "defer_foreign_keys", "ON")?;

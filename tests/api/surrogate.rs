@@ -269,6 +269,67 @@ async fn an_edit_in_place_keeps_the_lists_and_searches_it_cannot_change() {
     }
 }
 
+#[actix_web::test]
+async fn an_edit_moves_a_one_word_search_only_when_its_article_reaches_the_page() {
+    let app = spawn_app().await;
+    let editor = app.key(Role::Editor, "desk");
+    let publish = |headline: &str| {
+        json!({
+            "headline": headline,
+            "dateline": {"place": "Minsk", "date": "2024-07-06"},
+            "status": "published",
+            "summary": "A report.",
+            "topics": ["international-standing"],
+            "body": [{"type": "paragraph", "text": "Text."}]
+        })
+    };
+    let mut ids = Vec::new();
+    // The word alone in the first headline; once among thirty in the second, which
+    // scores less than half as much.
+    let long = "Zanzibarite, once, in a headline about the many other things the summit \
+        in Astana also discussed at length, from trade and transport to the grain \
+        corridor, energy, customs and visas";
+    for headline in ["Zanzibarite", long] {
+        let created = app
+            .write("POST", "/v1/articles", &editor, &publish(headline))
+            .await;
+        assert_eq!(created.status, 201);
+        ids.push(created.json()["data"]["id"].as_str().unwrap().to_owned());
+    }
+    let search = "/v1/articles?q=zanzibarite&limit=1&fields=id";
+    let page = app.get(search).await;
+    assert_eq!(page.json()["data"][0]["id"], ids[0].as_str());
+    let ks = keys(&page);
+    // The full page names the word's counts and the scores that reach it, not its
+    // every occurrence.
+    assert!(ks.contains("articles:df=zanzibarite"), "{ks:?}");
+    assert!(!ks.contains("articles:term=zanzibarite"), "{ks:?}");
+    let (_, since) = purged_since(&app, 0);
+    // The second article, its headline longer still: it scores less, off the page.
+    let path = format!("/v1/articles/{}", ids[1]);
+    let longer = format!("{long}, and the next meeting");
+    let edited = app
+        .write("PATCH", &path, &editor, &json!({"headline": longer}))
+        .await;
+    assert_eq!(edited.status, 200);
+    let (purged, since) = purged_since(&app, since);
+    assert!(purged.contains("articles:term=zanzibarite"), "{purged:?}");
+    assert!(ks.is_disjoint(&purged), "{purged:?}");
+    assert_eq!(app.get(search).await.body, page.body);
+    // Its headline the word twice: it scores more than the first, and the page goes.
+    let twice = "Zanzibarite, zanzibarite";
+    let edited = app
+        .write("PATCH", &path, &editor, &json!({"headline": twice}))
+        .await;
+    assert_eq!(edited.status, 200);
+    let (purged, _) = purged_since(&app, since);
+    assert!(!ks.is_disjoint(&purged), "{purged:?}");
+    assert_eq!(
+        app.get(search).await.json()["data"][0]["id"],
+        ids[1].as_str()
+    );
+}
+
 const MOVING_TOPICS: [&str; 4] = [
     "sco-membership",
     "food-security",
@@ -361,6 +422,8 @@ fn probes() -> Vec<String> {
         "/v1/articles?q=harbour",
         "/v1/articles?q=harbour&limit=1&fields=id",
         "/v1/articles?q=grain&limit=1&fields=id",
+        "/v1/articles?q=story&limit=2&fields=id",
+        "/v1/articles?q=corridor&limit=1&fields=id,headline",
         "/v1/articles?q=corridor%20story&limit=1&fields=id",
         "/v1/articles?q=harbour&sort=-published_at&count=true",
         "/v1/articles?q=grain%20story&fields=id",

@@ -50,6 +50,7 @@ fn ctx(state: &AppState, editor: &Editor) -> Ctx {
         now: (state.clock)(),
         by: Some(editor.0.name.clone()),
         seeding: false,
+        engine: state.db.engine(),
     }
 }
 

@@ -19,6 +19,7 @@ pub use articles::{VersionInfo, article_version, article_versions};
 
 use super::StorageError;
 use super::changes::{self, Operation, Reason};
+use super::engine::{ArticleScores, Engine};
 use super::listing::{self, Listing};
 use super::touches;
 use crate::domain::input::merge_patch;
@@ -64,9 +65,26 @@ pub struct Ctx {
     /// loaded, participants name affiliations further down): those references are
     /// left to the deferred foreign keys and the fixture tests.
     pub seeding: bool,
+    /// The search engine, whose scores name what an article's edit in place makes
+    /// stale among one-word searches ([`listing::in_place`]); without it, more.
+    pub engine: Option<Engine>,
 }
 
 impl Ctx {
+    /// Before a write of a listed resource: the scorer of article text by the
+    /// engine's index of what is committed, which the write does not move for the
+    /// words it asks about.
+    fn scores(&self, conn: &Connection, listed: Option<&Listing>) -> Option<ArticleScores> {
+        listed?;
+        match self.engine.as_ref()?.article_scores(conn) {
+            Ok(scores) => scores,
+            Err(e) => {
+                tracing::warn!(error = %e, "no scores from the search engine");
+                None
+            }
+        }
+    }
+
     fn log(
         &self,
         conn: &Connection,
@@ -208,13 +226,14 @@ pub fn replace<R: Editable>(
     check(precondition, previous.as_ref())?;
     let touched = touches::of(conn, R::KIND, &id.to_string())?;
     let before = R::listing(conn, id)?;
+    let scores = ctx.scores(conn, before.as_ref());
     let reason = R::save(conn, id, &new, previous.as_ref(), ctx)?;
     let operation = if previous.is_some() {
         Operation::Update
     } else {
         Operation::Create
     };
-    let in_place = listing::in_place(before.as_ref(), R::listing(conn, id)?.as_ref());
+    let in_place = moved(before.as_ref(), R::listing(conn, id)?.as_ref(), scores);
     ctx.log_write(
         conn,
         R::KIND,
@@ -225,6 +244,18 @@ pub fn replace<R: Editable>(
         in_place.as_deref(),
     )?;
     Ok((reload(conn, id)?, previous.is_none()))
+}
+
+/// [`listing::in_place`] of a write from `before` to `after`, scored by `scores`.
+fn moved(
+    before: Option<&Listing>,
+    after: Option<&Listing>,
+    scores: Option<ArticleScores>,
+) -> Option<Vec<String>> {
+    listing::in_place(before, after, |words| {
+        let text = &after?.text;
+        scores?.of(text, words).ok()
+    })
 }
 
 /// `PATCH`: merges an RFC 7396 patch into the resource as read, then replaces it.
@@ -251,8 +282,9 @@ pub fn patch<R: Editable>(
     }
     let touched = touches::of(conn, R::KIND, &id.to_string())?;
     let before = R::listing(conn, id)?;
+    let scores = ctx.scores(conn, before.as_ref());
     let reason = R::save(conn, id, &new, Some(&previous), ctx)?;
-    let in_place = listing::in_place(before.as_ref(), R::listing(conn, id)?.as_ref());
+    let in_place = moved(before.as_ref(), R::listing(conn, id)?.as_ref(), scores);
     ctx.log_write(
         conn,
         R::KIND,

@@ -15,6 +15,7 @@ mod docs;
 mod estimate;
 mod keys;
 mod relevance;
+mod score;
 mod stats;
 mod top;
 
@@ -29,6 +30,7 @@ use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, Searcher, Term};
 
 pub(crate) use docs::words;
 pub(crate) use relevance::articles_by_relevance;
+pub(crate) use score::ArticleScores;
 pub(crate) use top::Ranked;
 
 use self::docs::Fields;

@@ -11,8 +11,8 @@ use crate::domain::{Article, ResourceKind};
 use crate::storage::articles::ArticleFilter;
 use crate::storage::list::Resource;
 use crate::storage::query::{Cursor, Listing, Page, PageRequest, Sort, SortValue};
-use crate::storage::read;
 use crate::storage::{Result, StorageError};
+use crate::storage::{listing, read};
 
 /// The page of `filter` by relevance from the engine; `None` when it cannot answer
 /// (another order, no engine or not built yet, a cursor it did not make, a failure
@@ -95,6 +95,10 @@ fn by_engine(
                 .collect::<Vec<_>>())
         },
     )?;
+    // A full page: what an edited article must score to enter it.
+    let floor = listing::one_word(q)
+        .filter(|_| kept.len() > limit && limit > 0)
+        .and_then(|word| Some((word, kept.get(limit - 1)?.1)));
     let next = if kept.len() > limit {
         kept.truncate(limit);
         kept.last().map(|(article, score)| Cursor {
@@ -109,6 +113,7 @@ fn by_engine(
         items,
         next,
         ranked_by_all_text: false,
+        floor,
     }))
 }
 
