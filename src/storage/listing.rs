@@ -18,9 +18,9 @@
 //!   `articles:holds=WORD` for each word the article holds now and did not before,
 //!   or the other way round (which articles match a word).
 //!
-//! - for a search of one word by relevance: `articles:df=WORD` for each word a
-//!   changed column holds now and did not before, or the other way round (bm25
-//!   counts the documents whose column holds it); for each other word of the
+//! - for a search of one word by relevance: `articles:df=WORD` for each word the
+//!   article holds now and did not before, or the other way round, as the engine
+//!   cuts it (bm25 counts the documents that hold it); for each other word of the
 //!   changed columns, `articles:score=WORD@B`, `B` the bucket of the score the
 //!   article now earns in that search ([`bucket`], computed by the engine from the
 //!   text, [`super::engine::ArticleScores`]; without it, `articles:df=WORD`).
@@ -173,9 +173,10 @@ pub fn in_place(
         keys.insert(TEXT.to_owned());
         // Each column cut once: what changed in it, and what the article holds.
         let (mut held_before, mut held_after) = (BTreeSet::new(), BTreeSet::new());
-        // As the engine cuts the changed columns: which words' counts moved, and
-        // which words' scores may have.
-        let (mut counted, mut scored) = (BTreeSet::new(), BTreeSet::new());
+        // As the engine cuts the text: which words the article holds, before and
+        // after, and those of the changed columns, whose scores may have moved.
+        let (mut indexed_before, mut indexed_after) = (BTreeSet::new(), BTreeSet::new());
+        let mut scored = BTreeSet::new();
         for (old_text, new_text) in before.text.iter().zip(&after.text) {
             let (old, new) = (cut(old_text), cut(new_text));
             // Compared as text: the same words in another order move a phrase.
@@ -184,13 +185,21 @@ pub fn in_place(
                     keys.insert(format!("articles:term={word}"));
                     keys.insert(format!("articles:prefix={}", prefix(word)));
                 }
-                let (old, new) = (indexed(old_text), indexed(new_text));
-                counted.extend(old.symmetric_difference(&new).cloned());
-                scored.extend(new);
             }
+            let (old_words, new_words) = (indexed(old_text), indexed(new_text));
+            if old_text != new_text {
+                scored.extend(old_words.union(&new_words).cloned());
+            }
+            indexed_before.extend(old_words);
+            indexed_after.extend(new_words);
             held_before.extend(old);
             held_after.extend(new);
         }
+        // The words whose count of documents holding them moved.
+        let counted: BTreeSet<String> = indexed_before
+            .symmetric_difference(&indexed_after)
+            .cloned()
+            .collect();
         for word in held_before.symmetric_difference(&held_after) {
             keys.insert(format!("articles:holds={word}"));
         }
@@ -371,9 +380,19 @@ mod tests {
         // Its count of documents moved: every page of it goes.
         assert!(has("articles:df=signed") && !has("articles:score=signed@1"));
         assert!(!has("articles:df=grain") && !has("articles:score=summit@1"));
+        // A word the summary drops and the body still holds: its count stays.
+        let before = listing("p", ["", "Grain deal", "grain"]);
+        let after = listing("p", ["", "Deal", "grain"]);
+        let keys = in_place(Some(&before), Some(&after), scores).unwrap();
+        assert!(
+            keys.contains(&"articles:score=grain@5".to_owned()),
+            "{keys:?}"
+        );
+        assert!(!keys.contains(&"articles:df=grain".to_owned()), "{keys:?}");
         // Without scores, every word of the column counts as moved.
         let keys = in_place(Some(&before), Some(&after), |_| None).unwrap();
         assert!(keys.contains(&"articles:df=grain".to_owned()), "{keys:?}");
+        assert!(keys.contains(&"articles:df=deal".to_owned()), "{keys:?}");
         assert!(!keys.iter().any(|k| k.starts_with("articles:score=")));
     }
 

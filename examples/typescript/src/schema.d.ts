@@ -9437,7 +9437,7 @@ export interface operations {
                      *           "links": {
                      *             "self": "/v1/quotes/lukashenko-demolish-walls-of-unipolar-world"
                      *           },
-                     *           "score": 8.057758331298828,
+                     *           "score": 7.605772972106934,
                      *           "snippet": "We have the power to demolish the walls of the unipolar world, feed people, and eliminate discord and conflicts stemming from social inequality, <mark>food</mark>…",
                      *           "title": "Aleksandr Lukashenko: “We have the power to demolish the walls of the unipolar world, feed people, and eliminate discord and conflicts stemming from social ineq…",
                      *           "type": "quote",

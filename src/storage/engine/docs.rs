@@ -94,7 +94,8 @@ fn source(kind: ResourceKind) -> &'static str {
     }
 }
 
-/// The fields of the index: the key, and one text field per kind and column.
+/// The fields of the index: the key, one text field per kind and column, and per
+/// kind one field of the words of all its columns.
 #[derive(Clone)]
 pub(super) struct Fields {
     pub key: Field,
@@ -102,6 +103,10 @@ pub(super) struct Fields {
     pub text: Vec<(ResourceKind, Vec<(Field, f32)>)>,
     /// Each column's typical length.
     pub lengths: HashMap<Field, u32>,
+    /// Each column's field of its kind's words: bm25 counts the documents that hold
+    /// a word in any column, as FTS5 does, so that an edit moving a word from one
+    /// column of a document to another moves no other document's score.
+    pub counted: HashMap<Field, Field>,
 }
 
 pub(super) fn schema() -> (Schema, Fields) {
@@ -111,11 +116,18 @@ pub(super) fn schema() -> (Schema, Fields) {
         .set_tokenizer(ANALYZER)
         .set_index_option(IndexRecordOption::WithFreqsAndPositions);
     let options = TextOptions::default().set_indexing_options(indexing);
-    let mut lengths = HashMap::new();
+    // Which documents hold a word: no counts, positions or lengths.
+    let words_only = TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer(ANALYZER)
+            .set_index_option(IndexRecordOption::Basic)
+            .set_fieldnorms(false),
+    );
+    let (mut lengths, mut counted) = (HashMap::new(), HashMap::new());
     let text = COLUMNS
         .iter()
         .map(|(kind, columns)| {
-            let fields = columns
+            let fields: Vec<(Field, f32)> = columns
                 .iter()
                 .map(|column| {
                     let name = format!("{}_{}", kind.as_str(), column.name);
@@ -124,10 +136,19 @@ pub(super) fn schema() -> (Schema, Fields) {
                     (field, column.weight)
                 })
                 .collect();
+            let words =
+                builder.add_text_field(&format!("{}_words", kind.as_str()), words_only.clone());
+            counted.extend(fields.iter().map(|(field, _)| (*field, words)));
             (*kind, fields)
         })
         .collect();
-    (builder.build(), Fields { key, text, lengths })
+    let fields = Fields {
+        key,
+        text,
+        lengths,
+        counted,
+    };
+    (builder.build(), fields)
 }
 
 pub(super) fn analyzer() -> TextAnalyzer {
@@ -170,6 +191,9 @@ impl Fields {
             .unwrap_or_default();
         for (n, (field, _)) in fields.iter().enumerate() {
             if let Some(text) = row.get::<_, Option<String>>(n + 1)? {
+                if let Some(words) = self.counted.get(field) {
+                    doc.add_text(*words, &text);
+                }
                 doc.add_text(*field, text);
             }
         }

@@ -4,6 +4,9 @@
 //! - the number of documents and of documents holding a word count live documents
 //!   only (tantivy's own count deleted ones until their segment is merged, so an
 //!   edit of any document, or a merge, would move every score);
+//! - a document holds a word when any of its columns does, as FTS5's bm25 counts
+//!   it (`Fields::counted`): an edit that moves a word from one column of a
+//!   document to another, or drops it from one of two, moves no other score;
 //! - the average length of a column is a fixed typical length ([`docs::COLUMNS`]),
 //!   not the average of the index, which every edit of any text moves.
 //!
@@ -26,6 +29,8 @@ pub(super) struct Stats<'a> {
     docs: u64,
     /// Each text field's typical length, in words.
     lengths: &'a HashMap<Field, u32>,
+    /// Each text field's field of its kind's words.
+    counted: &'a HashMap<Field, Field>,
 }
 
 impl<'a> Stats<'a> {
@@ -34,6 +39,7 @@ impl<'a> Stats<'a> {
             searcher,
             docs: searcher.num_docs().max(1),
             lengths: &fields.lengths,
+            counted: &fields.counted,
         }
     }
 }
@@ -49,6 +55,12 @@ impl Bm25StatisticsProvider for Stats<'_> {
     }
 
     fn doc_freq(&self, term: &Term) -> tantivy::Result<u64> {
+        let counted = self
+            .counted
+            .get(&term.field())
+            .zip(term.value().as_str())
+            .map(|(words, word)| Term::from_field_text(*words, word));
+        let term = counted.as_ref().unwrap_or(term);
         let mut live = 0u64;
         for segment in self.searcher.segment_readers() {
             let index = segment.inverted_index(term.field())?;
