@@ -12,6 +12,7 @@
 
 use std::collections::{HashMap, HashSet};
 use std::hash::{Hash, Hasher};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use actix_web::HttpResponse;
@@ -29,7 +30,10 @@ use crate::storage::{ANY, Generation};
 
 /// A stored response.
 struct Cached {
-    generation: u64,
+    /// The generation it is known fresh at: the one it was read at, moved on by each
+    /// hit that finds none of its keys changed since, so that the next hits before
+    /// another write skip that check.
+    generation: AtomicU64,
     depends_on: Box<[Box<str>]>,
     /// From the response's `Expires`: a response that changes with the clock alone
     /// (the news sitemap's 48-hour window) says when, as no write will purge it.
@@ -114,13 +118,18 @@ impl ResponseCache {
 
     /// The stored response for `key` if nothing it depends on changed since.
     fn fresh(&self, key: &str) -> Lookup {
+        // Read before the keys are checked: a write after it is checked next time.
+        let now = self.generation.current();
         match self.store.get(key) {
             Some(hit)
-                if self.generation.fresh(hit.generation, &hit.depends_on)
+                if self
+                    .generation
+                    .fresh(hit.generation.load(Ordering::Acquire), &hit.depends_on)
                     && hit
                         .expires
                         .is_none_or(|at| std::time::SystemTime::now() < at) =>
             {
+                hit.generation.fetch_max(now, Ordering::AcqRel);
                 Lookup::Fresh(hit)
             }
             Some(_) => Lookup::Stale,
@@ -261,7 +270,7 @@ pub async fn cache(
         .and_then(|v| v.parse::<header::HttpDate>().ok())
         .map(std::time::SystemTime::from);
     let entry = Cached {
-        generation,
+        generation: AtomicU64::new(generation),
         depends_on,
         expires,
         headers: head.headers().clone(),
@@ -331,6 +340,32 @@ fn replay(req: ServiceRequest, hit: &Cached) -> ServiceResponse<EitherBody<BoxBo
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_hit_checked_after_a_write_is_still_dropped_by_a_later_one() {
+        let generation = Generation::default();
+        let cache = ResponseCache::new(1 << 20, generation.clone());
+        let entry = Cached {
+            generation: AtomicU64::new(generation.current()),
+            depends_on: vec!["article:a".into()].into_boxed_slice(),
+            expires: None,
+            headers: HeaderMap::new(),
+            body: Bytes::from_static(b"{}"),
+        };
+        cache
+            .store
+            .insert("/v1/articles/a".to_owned(), Arc::new(entry));
+        let fresh =
+            |cache: &ResponseCache| matches!(cache.fresh("/v1/articles/a"), Lookup::Fresh(_));
+        // A write of something else: checked key by key, and known fresh since.
+        generation.committed(&["article:b".to_owned()]);
+        assert!(fresh(&cache));
+        let hit = cache.store.get("/v1/articles/a").unwrap();
+        assert_eq!(hit.generation.load(Ordering::Acquire), generation.current());
+        // A write of what it shows drops it, however recently it was checked.
+        generation.committed(&["article:a".to_owned()]);
+        assert!(!fresh(&cache));
+    }
 
     #[actix_web::test]
     async fn concurrent_misses_of_one_request_have_one_leader() {

@@ -29,7 +29,9 @@ struct Clock {
     last_change: AtomicU64,
     /// The generation of the last change to everything.
     everything: AtomicU64,
-    keys: RwLock<HashMap<Box<str>, u64>>,
+    /// Hashed with foldhash: every cache hit after a write looks up each of its
+    /// keys here, and SipHash was most of that.
+    keys: RwLock<HashMap<Box<str>, u64, foldhash::fast::RandomState>>,
     /// How changes map to keys; without it, every write changes everything.
     purge: OnceLock<Purge>,
 }
@@ -101,10 +103,11 @@ impl Generation {
         if clock.last_change.load(Ordering::Acquire) <= since {
             return true;
         }
+        let map = clock.keys.read().unwrap_or_else(|p| p.into_inner());
+        // Read under the lock: a writer that forgets every key moves it there.
         if clock.everything.load(Ordering::Acquire) > since {
             return false;
         }
-        let map = clock.keys.read().unwrap_or_else(|p| p.into_inner());
         keys.iter()
             .all(|key| map.get(key).is_none_or(|changed| *changed <= since))
     }
