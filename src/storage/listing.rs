@@ -171,29 +171,26 @@ pub fn in_place(
     let mut keys = BTreeSet::from([UPDATED.to_owned()]);
     if before.text != after.text {
         keys.insert(TEXT.to_owned());
-        // Each column cut once: what changed in it, and what the article holds.
+        // Each column cut once: what changed in it, and what the article holds, as
+        // FTS5 reads it (`all`) and as the engine does (`indexed`), whose changed
+        // columns' words may have moved their scores.
         let (mut held_before, mut held_after) = (BTreeSet::new(), BTreeSet::new());
-        // As the engine cuts the text: which words the article holds, before and
-        // after, and those of the changed columns, whose scores may have moved.
         let (mut indexed_before, mut indexed_after) = (BTreeSet::new(), BTreeSet::new());
         let mut scored = BTreeSet::new();
         for (old_text, new_text) in before.text.iter().zip(&after.text) {
             let (old, new) = (cut(old_text), cut(new_text));
             // Compared as text: the same words in another order move a phrase.
             if old_text != new_text {
-                for word in old.union(&new) {
+                for word in old.all.union(&new.all) {
                     keys.insert(format!("articles:term={word}"));
                     keys.insert(format!("articles:prefix={}", prefix(word)));
                 }
+                scored.extend(old.indexed.union(&new.indexed).cloned());
             }
-            let (old_words, new_words) = (indexed(old_text), indexed(new_text));
-            if old_text != new_text {
-                scored.extend(old_words.union(&new_words).cloned());
-            }
-            indexed_before.extend(old_words);
-            indexed_after.extend(new_words);
-            held_before.extend(old);
-            held_after.extend(new);
+            indexed_before.extend(old.indexed);
+            indexed_after.extend(new.indexed);
+            held_before.extend(old.all);
+            held_after.extend(new.all);
         }
         // The words whose count of documents holding them moved.
         let counted: BTreeSet<String> = indexed_before
@@ -285,27 +282,24 @@ pub fn search_keys(q: &FtsQuery, ranked: bool) -> Vec<String> {
     keys.into_iter().collect()
 }
 
-/// The words of `text`, as the analyzer cuts it and as it cuts it without
-/// combining marks (U+0300–U+036F), which FTS5 drops from inside a word.
-fn cut(text: &Option<String>) -> BTreeSet<String> {
-    let Some(text) = text else {
-        return BTreeSet::new();
-    };
-    let mut all: BTreeSet<String> = words(text).into_iter().collect();
+/// A column's words.
+struct Cut {
+    /// As the analyzer cuts the text: what the engine indexes.
+    indexed: BTreeSet<String>,
+    /// Those, and the words of the text without combining marks (U+0300–U+036F),
+    /// which FTS5 drops from inside a word.
+    all: BTreeSet<String>,
+}
+
+fn cut(text: &Option<String>) -> Cut {
+    let text = text.as_deref().unwrap_or_default();
+    let indexed: BTreeSet<String> = words(text).into_iter().collect();
+    let mut all = indexed.clone();
     if text.chars().any(combining) {
         let bare: String = text.chars().filter(|c| !combining(*c)).collect();
         all.extend(words(&bare));
     }
-    all
-}
-
-/// The words the engine indexes for a column's `text`.
-fn indexed(text: &Option<String>) -> BTreeSet<String> {
-    text.as_deref()
-        .map(words)
-        .unwrap_or_default()
-        .into_iter()
-        .collect()
+    Cut { indexed, all }
 }
 
 fn combining(c: char) -> bool {

@@ -5,7 +5,7 @@ use newsdesk::config::Settings;
 use newsdesk::startup::Application;
 use newsdesk::storage::Db;
 pub use newsdesk::storage::keys::{self, Role};
-use serde_json::Value;
+use serde_json::{Value, json};
 use tempfile::TempDir;
 
 /// A server on a random port over its own temporary database.
@@ -271,3 +271,15 @@ pub const SECTION_TOPICS: [&str; 4] = [
     "international-standing",
     "mutual-enrichment-of-cultures",
 ];
+
+/// An article an editor could send: `headline`, in `status`.
+pub fn new_article(headline: &str, status: &str) -> Value {
+    json!({
+        "headline": headline,
+        "dateline": {"place": "Minsk", "date": "2024-07-06"},
+        "status": status,
+        "summary": "An explainer.",
+        "topics": ["international-standing"],
+        "body": [{"type": "paragraph", "text": "Belarus joined the SCO as a full member."}]
+    })
+}

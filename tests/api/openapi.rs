@@ -10,10 +10,16 @@ async fn the_committed_description_is_the_generated_one() {
         .await
         .expect("the description renders");
     let committed = include_str!("../../openapi/openapi.json");
+    let differs = generated
+        .lines()
+        .zip(committed.lines())
+        .position(|(g, c)| g != c);
     assert!(
         generated == committed,
         "openapi/openapi.json is stale: run `tests/clients/regenerate` (the description, the \
-         Postman collection and the TypeScript types) and commit what it changes"
+         Postman collection and the TypeScript types) and commit what it changes; first \
+         difference at line {differs:?}: {:?}",
+        differs.map(|n| (generated.lines().nth(n), committed.lines().nth(n)))
     );
     let app = spawn_app().await;
     assert_eq!(

@@ -16,7 +16,7 @@ use newsdesk::storage::visibility::Visibility;
 use serde_json::json;
 
 use crate::changes::{Dice, random_write};
-use crate::helpers::{ARTICLES, Reply, Role, TestApp, spawn_app, spawn_app_with};
+use crate::helpers::{ARTICLES, Reply, Role, TestApp, new_article, spawn_app, spawn_app_with};
 
 fn keys(reply: &Reply) -> BTreeSet<String> {
     let xkey: BTreeSet<String> = reply
@@ -273,16 +273,6 @@ async fn an_edit_in_place_keeps_the_lists_and_searches_it_cannot_change() {
 async fn an_edit_moves_a_one_word_search_only_when_its_article_reaches_the_page() {
     let app = spawn_app().await;
     let editor = app.key(Role::Editor, "desk");
-    let publish = |headline: &str| {
-        json!({
-            "headline": headline,
-            "dateline": {"place": "Minsk", "date": "2024-07-06"},
-            "status": "published",
-            "summary": "A report.",
-            "topics": ["international-standing"],
-            "body": [{"type": "paragraph", "text": "Text."}]
-        })
-    };
     let mut ids = Vec::new();
     // The word alone in the first headline; once among thirty in the second, which
     // scores less than half as much.
@@ -291,7 +281,12 @@ async fn an_edit_moves_a_one_word_search_only_when_its_article_reaches_the_page(
         corridor, energy, customs and visas";
     for headline in ["Zanzibarite", long] {
         let created = app
-            .write("POST", "/v1/articles", &editor, &publish(headline))
+            .write(
+                "POST",
+                "/v1/articles",
+                &editor,
+                &new_article(headline, "published"),
+            )
             .await;
         assert_eq!(created.status, 201);
         ids.push(created.json()["data"]["id"].as_str().unwrap().to_owned());

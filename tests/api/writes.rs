@@ -4,7 +4,8 @@
 use serde_json::{Value, json};
 
 use crate::helpers::{
-    Role, TestApp, assert_problem, problem_fields, spawn_app, spawn_app_in, spawn_app_with,
+    Role, TestApp, assert_problem, new_article, problem_fields, spawn_app, spawn_app_in,
+    spawn_app_with,
 };
 
 const QUOTE: &str = "/v1/quotes/lukashenko-wonderful-gift";
@@ -16,14 +17,7 @@ fn participant() -> Value {
 }
 
 fn draft(headline: &str) -> Value {
-    json!({
-        "headline": headline,
-        "dateline": {"place": "Minsk", "date": "2024-07-06"},
-        "status": "draft",
-        "summary": "An explainer.",
-        "topics": ["international-standing"],
-        "body": [{"type": "paragraph", "text": "Belarus joined the SCO as a full member."}]
-    })
+    new_article(headline, "draft")
 }
 
 /// Every write route, with a body that an editor could send.

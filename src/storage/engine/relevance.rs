@@ -96,9 +96,10 @@ fn by_engine(
         },
     )?;
     // A full page: what an edited article must score to enter it.
-    let floor = listing::one_word(q)
-        .filter(|_| kept.len() > limit && limit > 0)
-        .and_then(|word| Some((word, kept.get(limit - 1)?.1)));
+    let floor = match (listing::one_word(q), limit.checked_sub(1)) {
+        (Some(word), Some(last)) if kept.len() > limit => Some((word, kept[last].1)),
+        _ => None,
+    };
     let next = if kept.len() > limit {
         kept.truncate(limit);
         kept.last().map(|(article, score)| Cursor {

@@ -20,7 +20,7 @@ use tantivy::tokenizer::MAX_TOKEN_LEN;
 use tantivy::{Score, Searcher, Term};
 
 use super::Engine;
-use super::docs::{Fields, words};
+use super::docs::words;
 use super::stats::Stats;
 use crate::domain::ResourceKind;
 use crate::storage::Result;
@@ -29,7 +29,7 @@ use crate::storage::Result;
 /// committed change.
 pub(crate) struct ArticleScores {
     searcher: Searcher,
-    fields: Fields,
+    engine: Engine,
 }
 
 /// One column of the text: its field and weight, length and word counts.
@@ -55,7 +55,7 @@ impl Engine {
         }
         Ok(self.current(conn)?.map(|searcher| ArticleScores {
             searcher,
-            fields: self.0.fields.clone(),
+            engine: self.clone(),
         }))
     }
 }
@@ -65,8 +65,8 @@ impl ArticleScores {
     /// hold `text` in a search of `word` (one word as the analyzer cuts it), for
     /// each of `words`. A word it does not hold scores 0.
     pub fn of(&self, text: &[Option<String>; 3], words_wanted: &[&str]) -> Result<Vec<Score>> {
-        let columns: Vec<Column> = self
-            .fields
+        let fields = &self.engine.0.fields;
+        let columns: Vec<Column> = fields
             .text
             .iter()
             .find(|(kind, _)| *kind == ResourceKind::Article)
@@ -76,7 +76,7 @@ impl ArticleScores {
             .zip(text)
             .map(|(&(field, weight), text)| column(field, weight, text.as_deref()))
             .collect();
-        let stats = Stats::new(&self.searcher, &self.fields);
+        let stats = Stats::new(&self.searcher, fields);
         let mut scores = Vec::with_capacity(words_wanted.len());
         for word in words_wanted {
             let mut score: Score = 0.0;
