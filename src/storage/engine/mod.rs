@@ -205,12 +205,15 @@ impl Engine {
 
     /// Catches up on a thread of its own, with a fresh connection from `conn`,
     /// unless a catch-up is already on its way: that one reads the log after this
-    /// write.
+    /// write. A file database only.
     pub(crate) fn catch_up_soon<C>(&self, conn: impl FnOnce() -> Result<C> + Send + 'static)
     where
         C: std::ops::Deref<Target = Connection>,
     {
-        if self.0.nudged.swap(true, Ordering::SeqCst) {
+        // In memory, the pool's connections share one cache and no snapshots: a read
+        // on another thread holds table locks that fail the next write at once (a
+        // 503). Searches there catch up themselves, and the database is small.
+        if self.0.db.is_none() || self.0.nudged.swap(true, Ordering::SeqCst) {
             return;
         }
         let engine = self.clone();
