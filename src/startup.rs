@@ -308,6 +308,7 @@ impl Application {
                 crate::storage::webhooks::set_hub(conn, hub.as_deref(), now)
             })
             .await?;
+            db.fill_documents_soon();
             let public_url = http.public_url.absolute().to_owned();
             let mut tasks = vec![
                 crate::publication::start(db.clone(), settings.publication_poll(), &health),

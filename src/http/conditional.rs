@@ -11,7 +11,6 @@ use actix_web::http::header::{self, HeaderMap, HeaderValue};
 use actix_web::http::{Method, StatusCode};
 use actix_web::middleware::Next;
 use actix_web::{HttpResponse, web};
-use sha2::{Digest, Sha256};
 
 /// Bodies smaller than this are not worth compressing.
 const MIN_COMPRESS: usize = 1024;
@@ -54,12 +53,19 @@ pub async fn conditional(
     let bytes = to_bytes(body).await.map_err(|e| {
         actix_web::error::ErrorInternalServerError(format!("reading the response body: {e:?}"))
     })?;
-    let tag = entity_tag(&bytes);
     let headers = head.headers_mut();
-    headers.insert(
-        header::ETAG,
-        HeaderValue::from_str(&tag).expect("hex is a valid header"),
-    );
+    // A stored representation comes with its tag, the hash of these same bytes.
+    let tag = match header_str(headers, header::ETAG) {
+        Some(stored) => stored,
+        None => {
+            let tag = entity_tag(&bytes);
+            headers.insert(
+                header::ETAG,
+                HeaderValue::from_str(&tag).expect("hex is a valid header"),
+            );
+            tag
+        }
+    };
     if private {
         headers.insert(
             header::CACHE_CONTROL,
@@ -108,10 +114,7 @@ pub async fn conditional(
     Ok(ServiceResponse::new(request, response).map_into_left_body())
 }
 
-/// The strong entity tag of a representation: a hash of its bytes before compression.
-pub fn entity_tag(bytes: &[u8]) -> String {
-    format!("\"{}\"", &hex(&Sha256::digest(bytes))[..32])
-}
+pub use crate::storage::documents::entity_tag;
 
 /// `If-Match` by strong comparison (RFC 9110 §13.1.1): `*` when there is a current
 /// representation, or a listed strong tag equal to `tag` (a content-coding suffix
@@ -202,10 +205,6 @@ fn not_modified_since(if_modified_since: &str, last_modified: Option<&HeaderValu
         (Some(since), Some(modified)) => modified <= since,
         _ => false,
     }
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 #[cfg(test)]

@@ -9,6 +9,11 @@ use rusqlite::Connection;
 use super::{Db, Result, StorageError, schema};
 use crate::domain::Rights;
 
+/// How much of the file reads map rather than copy in with a system call each
+/// page: the most SQLite allows (`SQLITE_MAX_MMAP_SIZE`). The mapped pages are
+/// the kernel's page cache, shared by every connection.
+const MMAP_SIZE: i64 = 0x7fff_0000;
+
 /// Settings applied to every connection, read or write.
 pub(super) fn init_connection(conn: &mut Connection) -> rusqlite::Result<()> {
     init_with_rights(conn, &Rights::default())
@@ -26,6 +31,11 @@ pub(super) fn init_with_rights(conn: &mut Connection, rights: &Rights) -> rusqli
     // A write is acknowledged only once it is on disk.
     conn.pragma_update(None, "synchronous", "FULL")?;
     conn.busy_timeout(Duration::from_secs(5))?;
+    // Not on a replica's file: the process that writes it (Litestream) may shrink
+    // it under a mapping, and a read past the end is a crash rather than an error.
+    if !conn.is_readonly(rusqlite::MAIN_DB)? {
+        conn.pragma_update(None, "mmap_size", MMAP_SIZE)?;
+    }
     // Room for the page statements of every page size: relation lists are read
     // with one statement per relation and number of ids (`relations::by_owner`).
     conn.set_prepared_statement_cache_capacity(256);

@@ -11,6 +11,7 @@ pub mod changes;
 pub mod check;
 mod connection;
 mod deadline;
+pub mod documents;
 pub(crate) mod edit;
 pub(crate) mod engine;
 mod error;
@@ -82,6 +83,8 @@ pub struct Db {
     path: Option<Arc<std::path::PathBuf>>,
     /// The search engine beside the database (`serve` and in-memory databases).
     engine: Option<engine::Engine>,
+    /// The stamp of the articles' documents this handle reads and writes.
+    documents: documents::Stamp,
 }
 
 /// The default statement deadline.
@@ -106,7 +109,7 @@ impl Db {
             let rights = rights.clone();
             SqliteConnectionManager::file(path).with_init(move |c| init_with_rights(c, &rights))
         };
-        let mut db = Self::with_manager(manager, pool_size)?;
+        let mut db = Self::with_manager(manager, pool_size, rights)?;
         db.path = Some(Arc::new(path.to_owned()));
         Ok(db)
     }
@@ -134,7 +137,7 @@ impl Db {
         };
         // No `path`: its file system's free space and writability are not this
         // server's concern, as it never writes.
-        Self::with_manager(manager, pool_size)
+        Self::with_manager(manager, pool_size, rights)
     }
 
     /// A private in-memory database with the fixtures loaded, for examples and tests.
@@ -155,17 +158,28 @@ impl Db {
                 .with_init(init_connection)
         };
         // The pool keeps its connections, so the database lives as long as the handle.
-        let db = Self::with_manager(manager, 2)?;
+        let db = Self::with_manager(manager, 2, &Rights::default())?;
         let mut conn = db.pool.get()?;
         Self::prepare(&mut conn)?;
         drop(conn);
+        // Written before anyone reads: a shared-cache database has no snapshots,
+        // so a writer beside its readers would find their tables locked.
+        db.fill_documents()?;
         Ok(db.with_search_engine(None))
     }
 
-    fn with_manager(manager: impl Fn() -> SqliteConnectionManager, pool_size: u32) -> Result<Self> {
+    fn with_manager(
+        manager: impl Fn() -> SqliteConnectionManager,
+        pool_size: u32,
+        rights: &Rights,
+    ) -> Result<Self> {
         // One more connection than the readers: the writer keeps it for good. A read
         // waits for a free connection as long as it may then run (`reading`).
+        // A connection to a local file does not go bad while the pool holds it, and
+        // the check on each checkout (a statement parsed and run) cost a point
+        // read more than a tenth of its time.
         let pool = Pool::builder()
+            .test_on_check_out(false)
             .max_size(pool_size.max(1) + 1)
             .min_idle(Some(pool_size.max(1) + 1))
             .connection_timeout(DEADLINE)
@@ -186,6 +200,7 @@ impl Db {
             deadline: DEADLINE,
             path: None,
             engine: None,
+            documents: documents::Stamp::of(rights),
         })
     }
 
@@ -217,6 +232,32 @@ impl Db {
         actix_web::web::block(read)
             .await
             .map_err(|e| StorageError::Blocking(e.to_string()))?
+    }
+
+    /// The current document of article `id` if `visibility` may see the article
+    /// ([`documents::find`]).
+    pub async fn document(
+        &self,
+        id: crate::domain::ArticleId,
+        visibility: visibility::Visibility,
+    ) -> Result<Option<documents::Document>> {
+        let stamp = self.documents;
+        self.read_point(move |conn| documents::find(conn, stamp, &id, visibility))
+            .await
+    }
+
+    /// Runs `f`, a read of one row by its key that takes microseconds, on the
+    /// calling async worker when a connection is free: the hop to the blocking
+    /// pool and back would cost more than the read. Otherwise as [`Db::read`].
+    async fn read_point<T, F>(&self, f: F) -> Result<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Connection) -> Result<T> + Send + 'static,
+    {
+        match self.pool.try_get() {
+            Some(conn) => f(&conn),
+            None => self.read(f).await,
+        }
     }
 
     /// Runs `f` (an API key check) on a connection of the key pool, on the key lane.
@@ -298,6 +339,10 @@ impl Db {
             u32::MAX,
             visibility::Visibility::Everything,
         )?;
+        // A document not written again is read the long way: the write stands.
+        if let Err(e) = documents::after_write(&tx, self.documents, &logged) {
+            tracing::warn!(error = %e, "article documents not written with the change");
+        }
         let Some(keys) = self.generation.keys_of(&logged) else {
             tx.commit().map_err(StorageError::from)?;
             self.generation.bump();
@@ -312,6 +357,67 @@ impl Db {
         committed?;
         self.index_text();
         Ok(value)
+    }
+
+    /// Runs `f` in one `IMMEDIATE` transaction on the writer for data derived from
+    /// the content that no response reads differently (the articles' stored
+    /// documents): nothing is logged, and what was cached stays fresh.
+    fn write_derived(&self, f: impl FnOnce(&Connection) -> Result<()>) -> Result<()> {
+        let mut conn = self.writer.lock().unwrap_or_else(|p| p.into_inner());
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        f(&tx)?;
+        Ok(tx.commit()?)
+    }
+
+    /// Writes the articles' documents that are missing or of another build (after
+    /// a bulk load, a restore or an upgrade), a batch at a time, so that a write
+    /// waits for one batch at most; the count written.
+    pub fn fill_documents(&self) -> Result<usize> {
+        const BATCH: usize = 100;
+        let (mut after, mut written) = (0, 0);
+        loop {
+            let (ids, next) =
+                self.read_blocking(|c| documents::missing(c, self.documents, after, BATCH))?;
+            if !ids.is_empty() {
+                self.write_derived(|tx| documents::write(tx, self.documents, &ids))?;
+                written += ids.len();
+            }
+            match next {
+                Some(rowid) => after = rowid,
+                None => break,
+            }
+        }
+        if written > 0 {
+            // Readers read a page from the write-ahead log, copied in with a system
+            // call, until the log starts over; with a bulk of documents in it, a
+            // read of one would do that for every page.
+            let writer = self.writer.lock().unwrap_or_else(|p| p.into_inner());
+            writer.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()))?;
+        }
+        Ok(written)
+    }
+
+    /// [`Db::fill_documents`] on a thread of its own: a server answers from the
+    /// start, reading the long way what has no document yet.
+    pub fn fill_documents_soon(&self) {
+        let db = self.clone();
+        let spawned = std::thread::Builder::new()
+            .name("newsdesk-documents".into())
+            .spawn(move || {
+                let started = std::time::Instant::now();
+                match db.fill_documents() {
+                    Ok(0) => {}
+                    Ok(n) => tracing::info!(
+                        written = n,
+                        ms = started.elapsed().as_millis() as u64,
+                        "article documents written"
+                    ),
+                    Err(e) => tracing::warn!(error = %e, "article documents not written"),
+                }
+            });
+        if let Err(e) = spawned {
+            tracing::warn!(error = %e, "article documents not written");
+        }
     }
 
     /// Has the search engine catch up with the commit just made, on a thread of its

@@ -651,3 +651,65 @@ async fn keys_are_made_listed_and_revoked_on_the_command_line() {
         401,
     );
 }
+
+#[actix_web::test]
+async fn an_article_reads_as_its_write_answered_it() {
+    let app = spawn_app().await;
+    let key = app.key(Role::Editor, "desk");
+    let quote = json!({"text": "Words said on the sidelines.", "speaker": "xi-jinping",
+        "article": "lukashenko-meets-xi-jinping-astana", "said_on": "2024-07-03"});
+    let created = app.write("POST", "/v1/quotes", &key, &quote).await;
+    assert_eq!(
+        created.status,
+        201,
+        "{}",
+        String::from_utf8_lossy(&created.body)
+    );
+    let quote_id = created.json()["data"]["id"].as_str().unwrap().to_owned();
+    let patched = app
+        .write("PATCH", ARTICLE, &key, &json!({"summary": "Shorter."}))
+        .await;
+    assert_eq!(patched.status, 200);
+    // The read comes from the article's stored document, written by the PATCH:
+    // the same bytes and the same tag as the write's own answer.
+    let read = app.get(ARTICLE).await;
+    assert_eq!(read.status, 200);
+    assert_eq!(read.body, patched.body);
+    assert_eq!(read.header("etag"), patched.header("etag"));
+    assert_eq!(read.header("content-type"), Some("application/json"));
+    assert!(read.header("last-modified").is_some());
+    assert_eq!(
+        read.header("surrogate-key"),
+        Some("article:lukashenko-meets-xi-jinping-astana")
+    );
+    let quotes = read.json()["data"]["quotes"].clone();
+    assert!(
+        quotes
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|q| q == quote_id.as_str()),
+        "{quotes}"
+    );
+    let tag = read.header("etag").unwrap().to_owned();
+    let again = app
+        .request("GET", ARTICLE, &[("if-none-match", &tag)])
+        .await;
+    assert_eq!(again.status, 304);
+    // Deleting the quote drops it from the article as read.
+    let quote_path = format!("/v1/quotes/{quote_id}");
+    assert_eq!(
+        app.write("DELETE", &quote_path, &key, &Value::Null)
+            .await
+            .status,
+        204
+    );
+    let read = app.get_ok(ARTICLE).await;
+    assert!(
+        !read["data"]["quotes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|q| q == quote_id.as_str())
+    );
+}

@@ -17,17 +17,9 @@ use serde_json::Value;
 use super::AppState;
 use super::auth::Editor;
 use super::error::{ApiError, ApiResult};
-use crate::http::conditional::{entity_tag, if_match};
+use crate::http::conditional::if_match;
+use crate::storage::documents::{entity_tag, representation};
 use crate::storage::edit::{self, Ctx, Editable, Precondition};
-
-/// The bytes of a single resource as `GET` serves it, which its `ETag` hashes.
-fn representation<R: Serialize>(item: &R) -> Vec<u8> {
-    #[derive(Serialize)]
-    struct Single<'a, R> {
-        data: &'a R,
-    }
-    serde_json::to_vec(&Single { data: item }).unwrap_or_default()
-}
 
 /// The client's `If-Match`, as a check the write runs against the stored resource
 /// inside its transaction. Without the header a write goes ahead unconditionally.
