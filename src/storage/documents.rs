@@ -19,7 +19,7 @@ use super::Result;
 use super::by_id;
 use super::changes::Change;
 use super::visibility::{Visibility, visible};
-use crate::domain::{Article, ArticleId, ResourceKind, Rights};
+use crate::domain::{Article, ArticleId, ArticleStatus, ResourceKind, Rights};
 
 /// An article's stored representation.
 #[derive(Debug, Clone)]
@@ -122,6 +122,9 @@ pub fn find(
 }
 
 /// Writes the documents of the articles `ids` that exist, replacing what was there.
+/// A scheduled article gets none: its JSON says `scheduled` only until its time
+/// comes, and a document does not know the time. It is read the long way until it
+/// is published, and written once a change names it.
 pub(crate) fn write(conn: &Connection, stamp: Stamp, ids: &[ArticleId]) -> Result<()> {
     let mut insert = conn.prepare_cached(
         "INSERT OR REPLACE INTO article_documents (id, stamp, status, published_at,
@@ -130,7 +133,13 @@ pub(crate) fn write(conn: &Connection, stamp: Stamp, ids: &[ArticleId]) -> Resul
          FROM articles WHERE id = ?1",
     )?;
     for chunk in ids.chunks(100) {
-        for article in by_id::find_many::<Article>(conn, chunk, Visibility::Everything)? {
+        let articles = by_id::find_many::<Article>(conn, chunk, Visibility::Everything)?;
+        for article in articles {
+            if article.status == ArticleStatus::Scheduled {
+                conn.prepare_cached("DELETE FROM article_documents WHERE id = ?1")?
+                    .execute([article.id.as_str()])?;
+                continue;
+            }
             let json = representation(&article);
             insert.execute(params![
                 article.id.as_str(),
@@ -350,6 +359,22 @@ mod tests {
         assert!(stored(&db, ARTICLE, Visibility::Public).is_none());
         assert!(stored(&db, ARTICLE, Visibility::Early).is_none());
         assert_current(&db, ARTICLE);
+    }
+
+    #[test]
+    fn a_scheduled_article_is_read_the_long_way_until_its_time_comes() {
+        let db = Db::open_in_memory().unwrap();
+        let set = |sql: &'static str| {
+            db.write_derived(|c| Ok(c.execute(sql, [ARTICLE]).map(drop)?))
+                .unwrap();
+            db.fill_documents().unwrap();
+        };
+        set("UPDATE articles SET published_at = unixepoch() + 3600 WHERE id = ?1");
+        assert!(stored(&db, ARTICLE, Visibility::Everything).is_none());
+        set("UPDATE articles SET published_at = unixepoch() - 1 WHERE id = ?1");
+        assert_current(&db, ARTICLE);
+        let json = stored(&db, ARTICLE, Visibility::Public).unwrap().json;
+        assert!(String::from_utf8_lossy(&json).contains(r#""status":"published""#));
     }
 
     #[test]
