@@ -7,6 +7,8 @@ WORKDIR /src
 # target's stays, since the manifest names it). Removing the crate's fingerprints
 # makes the next step compile the real sources whatever their timestamps.
 COPY Cargo.toml Cargo.lock ./
+# The build's settings: how much of the database file SQLite may map.
+COPY .cargo ./.cargo
 RUN mkdir -p src tests/api \
     && echo 'fn main() {}' >src/main.rs \
     && touch src/lib.rs tests/api/main.rs \

@@ -10,9 +10,10 @@ use super::{Db, Result, StorageError, schema};
 use crate::domain::Rights;
 
 /// How much of the file reads map rather than copy in with a system call each
-/// page: the most SQLite allows (`SQLITE_MAX_MMAP_SIZE`). The mapped pages are
-/// the kernel's page cache, shared by every connection.
-const MMAP_SIZE: i64 = 0x7fff_0000;
+/// page: all of it, up to the 1 TiB this build lets SQLite map
+/// (`SQLITE_MAX_MMAP_SIZE`, in `.cargo/config.toml`). The mapped pages are the
+/// kernel's page cache, shared by every connection.
+const MMAP_SIZE: i64 = 1 << 40;
 
 /// Settings applied to every connection, read or write.
 pub(super) fn init_connection(conn: &mut Connection) -> rusqlite::Result<()> {
