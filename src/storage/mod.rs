@@ -390,9 +390,11 @@ impl Db {
         if written > 0 {
             // Readers read a page from the write-ahead log, copied in with a system
             // call, until the log starts over; with a bulk of documents in it, a
-            // read of one would do that for every page.
-            let writer = self.writer.lock().unwrap_or_else(|p| p.into_inner());
-            writer.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()))?;
+            // read of one would do that for every page. Not on the writer: a
+            // passive checkpoint lets writes go on while it copies.
+            self.read_blocking(|c| {
+                Ok(c.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()))?)
+            })?;
         }
         Ok(written)
     }
