@@ -12,6 +12,8 @@ use actix_web::http::{Method, StatusCode};
 use actix_web::middleware::Next;
 use actix_web::{HttpResponse, web};
 
+use crate::storage::documents::entity_tag;
+
 /// Bodies smaller than this are not worth compressing.
 const MIN_COMPRESS: usize = 1024;
 
@@ -113,8 +115,6 @@ pub async fn conditional(
     let response = head.set_body(bytes.boxed());
     Ok(ServiceResponse::new(request, response).map_into_left_body())
 }
-
-pub use crate::storage::documents::entity_tag;
 
 /// `If-Match` by strong comparison (RFC 9110 §13.1.1): `*` when there is a current
 /// representation, or a listed strong tag equal to `tag` (a content-coding suffix

@@ -10,6 +10,9 @@
 //! another build left missing. A read that finds no current document takes the long
 //! way, which is always right.
 
+use std::fmt::Write;
+use std::sync::LazyLock;
+
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
@@ -50,7 +53,7 @@ pub fn entity_tag(bytes: &[u8]) -> String {
     let mut tag = String::with_capacity(34);
     tag.push('"');
     for byte in &digest[..16] {
-        tag.push_str(&format!("{byte:02x}"));
+        let _ = write!(tag, "{byte:02x}");
     }
     tag.push('"');
     tag
@@ -101,15 +104,8 @@ pub fn find(
     id: &ArticleId,
     visibility: Visibility,
 ) -> Result<Option<Document>> {
-    // Aliased `a`, as the rule's condition names an article's row: the document
-    // carries the columns it reads.
-    let sql = format!(
-        "SELECT a.json, a.etag, a.last_modified FROM article_documents a
-         WHERE a.id = ?1 AND a.stamp = ?2 AND {}",
-        visible(visibility)
-    );
     let found = conn
-        .prepare_cached(&sql)?
+        .prepare_cached(find_sql(visibility))?
         .query_row(params![id.as_str(), stamp.0], |row| {
             Ok((row.get(0)?, row.get(1)?, row.get::<_, i64>(2)?))
         })
@@ -121,6 +117,34 @@ pub fn find(
             updated_at: DateTime::from_timestamp(updated_at, 0)?,
         })
     }))
+}
+
+/// The statement of [`find`] for `visibility`, written once per visibility: it is
+/// on the path of every read of one article.
+fn find_sql(visibility: Visibility) -> &'static str {
+    static SQL: LazyLock<Vec<(Visibility, String)>> = LazyLock::new(|| {
+        let all = [
+            Visibility::Public,
+            Visibility::Early,
+            Visibility::Everything,
+        ];
+        // Aliased `a`, as the rule's condition names an article's row: the
+        // document carries the columns it reads.
+        all.map(|v| {
+            let sql = format!(
+                "SELECT a.json, a.etag, a.last_modified FROM article_documents a
+                 WHERE a.id = ?1 AND a.stamp = ?2 AND {}",
+                visible(v)
+            );
+            (v, sql)
+        })
+        .into()
+    });
+    let (_, sql) = SQL
+        .iter()
+        .find(|(v, _)| *v == visibility)
+        .expect("every visibility");
+    sql
 }
 
 /// Writes the documents of the articles `ids` that exist, replacing what was there.
