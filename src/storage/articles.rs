@@ -57,28 +57,101 @@ pub struct ArticleFilter {
     pub engine: Option<super::engine::Engine>,
 }
 
-/// The article's own columns, with `$body` for the body; its relation lists come per
-/// page (see `complete`).
+/// The article's own columns, read in this order by `from_row`; its relation lists
+/// come per page (see `complete`). Each row: the field of the article's JSON that
+/// needs the column, the column's name, its expression, and a constant of the same
+/// type that a list whose `fields` leave the field out reads in its place. The body
+/// is most of a row's bytes, and the rights are four lookups of the newsroom's
+/// defaults per row; a sparse list reads neither, and `from_row` has one shape.
+/// The id and `updated_at` are always read: they make the page's cursor, surrogate
+/// keys and `Last-Modified`.
 macro_rules! columns {
-    ($body:literal) => {
-        concat!(
-            "a.id, a.headline, a.headline_origin, a.dateline_place, a.dateline_date,
-    CASE WHEN a.status = 'published' AND a.published_at > unixepoch() THEN 'scheduled'
-         ELSE a.status END AS status, a.version,
-    a.published_at, a.embargoed_until, a.expires_at, a.updated_at, a.summary, a.language, a.source_name, a.source_url, a.source_note, ",
-            $body,
-            ",
-    coalesce(a.copyright_holder, (SELECT copyright_holder FROM newsroom_rights)) AS copyright_holder,
-    coalesce(a.copyright_notice, (SELECT copyright_notice FROM newsroom_rights)) AS copyright_notice,
-    coalesce(a.usage_terms, (SELECT usage_terms FROM newsroom_rights)) AS usage_terms,
-    coalesce(a.license_url, (SELECT license_url FROM newsroom_rights)) AS license_url"
-        )
+    ($(($field:literal, $name:literal, $expr:literal, $absent:literal)),* $(,)?) => {
+        const COLUMNS: &str = concat!("a.id AS id" $(, ", ", $expr, " AS ", $name)*);
+        const PROJECTION: &[Projected] = &[
+            $(Projected { field: $field, name: $name, expr: $expr, absent: $absent }),*
+        ];
     };
 }
-const COLUMNS: &str = columns!("a.body");
-/// For lists whose `fields` leave the body out: it is most of a row's bytes and of
-/// the time to read one, and would only be parsed to be dropped.
-const COLUMNS_WITHOUT_BODY: &str = columns!("'[]' AS body");
+
+/// One column of [`PROJECTION`].
+struct Projected {
+    field: &'static str,
+    name: &'static str,
+    expr: &'static str,
+    absent: &'static str,
+}
+
+columns![
+    ("headline", "headline", "a.headline", "''"),
+    ("headline_origin", "headline_origin", "a.headline_origin", "''"),
+    ("dateline", "dateline_place", "a.dateline_place", "NULL"),
+    ("dateline", "dateline_date", "a.dateline_date", "'1970-01-01'"),
+    (
+        "status",
+        "status",
+        "CASE WHEN a.status = 'published' AND a.published_at > unixepoch() THEN 'scheduled' ELSE a.status END",
+        "''"
+    ),
+    ("version", "version", "a.version", "0"),
+    ("published_at", "published_at", "a.published_at", "0"),
+    ("embargoed_until", "embargoed_until", "a.embargoed_until", "NULL"),
+    ("expires_at", "expires_at", "a.expires_at", "NULL"),
+    ("updated_at", "updated_at", "a.updated_at", "a.updated_at"),
+    ("summary", "summary", "a.summary", "''"),
+    ("language", "language", "a.language", "''"),
+    ("source", "source_name", "a.source_name", "NULL"),
+    ("source", "source_url", "a.source_url", "NULL"),
+    ("source", "source_note", "a.source_note", "NULL"),
+    // The quotes are listed in the body's order, so they need it too (see `read_by`).
+    ("body", "body", "a.body", "'[]'"),
+    (
+        "rights",
+        "copyright_holder",
+        "coalesce(a.copyright_holder, (SELECT copyright_holder FROM newsroom_rights))",
+        "NULL"
+    ),
+    (
+        "rights",
+        "copyright_notice",
+        "coalesce(a.copyright_notice, (SELECT copyright_notice FROM newsroom_rights))",
+        "NULL"
+    ),
+    (
+        "rights",
+        "usage_terms",
+        "coalesce(a.usage_terms, (SELECT usage_terms FROM newsroom_rights))",
+        "NULL"
+    ),
+    (
+        "rights",
+        "license_url",
+        "coalesce(a.license_url, (SELECT license_url FROM newsroom_rights))",
+        "NULL"
+    ),
+];
+
+/// Whether a page cut down to `fields` reads the column of `field`.
+fn read_by(fields: &[String], field: &str) -> bool {
+    field == "updated_at" || wanted(fields, field) || (field == "body" && wanted(fields, "quotes"))
+}
+
+/// The columns a page cut down to `fields` reads: [`COLUMNS`], with a constant in
+/// place of each column no asked-for field needs.
+fn projection(fields: &[String]) -> String {
+    let mut columns = String::from("a.id AS id");
+    for column in PROJECTION {
+        let expr = match read_by(fields, column.field) {
+            true => column.expr,
+            false => column.absent,
+        };
+        columns.push_str(", ");
+        columns.push_str(expr);
+        columns.push_str(" AS ");
+        columns.push_str(column.name);
+    }
+    columns
+}
 
 /// A relation filter of article lists: the link table and its column.
 struct Link {
@@ -117,7 +190,7 @@ impl Resource for Article {
     const LISTING: Listing = Listing {
         from: "articles a",
         id: "a.id",
-        columns: COLUMNS,
+        columns: std::borrow::Cow::Borrowed(COLUMNS),
         deferred: true,
     };
     const SORTS: &'static [Sort] = &[
@@ -189,12 +262,11 @@ impl Resource for Article {
         }
     }
 
-    /// The quotes are listed in the body's order, so they need it too.
     fn listing(fields: &[String]) -> Listing {
-        match wanted(fields, "body") || wanted(fields, "quotes") {
+        match fields.is_empty() {
             true => Self::LISTING,
             false => Listing {
-                columns: COLUMNS_WITHOUT_BODY,
+                columns: std::borrow::Cow::Owned(projection(fields)),
                 ..Self::LISTING
             },
         }
@@ -298,44 +370,57 @@ impl Keyed for Article {
     }
 }
 
+/// An article from a row of [`COLUMNS`], read in their order: the lookup of a column
+/// by name starts after the column read last ([`NamedRow`]).
 fn from_row(row: &NamedRow<'_>) -> rusqlite::Result<Article> {
-    let body = json_column::<Vec<Block>>(row, "body")?;
     let id: ArticleId = row.get("id")?;
+    let headline = row.get("headline")?;
     let origin: String = row.get("headline_origin")?;
+    let dateline = Dateline {
+        place: row.get("dateline_place")?,
+        date: row.get("dateline_date")?,
+    };
     let status: String = row.get("status")?;
+    let version = row.get("version")?;
+    let published_at = time_column(row, "published_at")?;
+    let embargoed_until = optional_time(row, "embargoed_until")?;
+    let expires_at = optional_time(row, "expires_at")?;
+    let updated_at = time_column(row, "updated_at")?;
+    let summary = row.get("summary")?;
+    let language = row.get("language")?;
+    let source = SourceAttribution {
+        name: row.get("source_name")?,
+        url: row.get("source_url")?,
+        note: row.get("source_note")?,
+    };
+    let body = json_column::<Vec<Block>>(row, "body")?;
+    let rights = Rights {
+        copyright_holder: row.get("copyright_holder")?,
+        copyright_notice: row.get("copyright_notice")?,
+        usage_terms: row.get("usage_terms")?,
+        license_url: row.get("license_url")?,
+    };
     Ok(Article {
         links: Links::to("articles", id.as_str()),
         id,
-        headline: row.get("headline")?,
+        headline,
         headline_origin: if origin == "editorial" {
             HeadlineOrigin::Editorial
         } else {
             HeadlineOrigin::Source
         },
-        dateline: Dateline {
-            place: row.get("dateline_place")?,
-            date: row.get("dateline_date")?,
-        },
+        dateline,
         status: ArticleStatus::parse(&status).unwrap_or(ArticleStatus::Draft),
-        version: row.get("version")?,
+        version,
         corrections: Vec::new(),
-        published_at: time_column(row, "published_at")?,
-        embargoed_until: optional_time(row, "embargoed_until")?,
-        expires_at: optional_time(row, "expires_at")?,
-        updated_at: time_column(row, "updated_at")?,
-        summary: row.get("summary")?,
-        language: row.get("language")?,
-        source: SourceAttribution {
-            name: row.get("source_name")?,
-            url: row.get("source_url")?,
-            note: row.get("source_note")?,
-        },
-        rights: Rights {
-            copyright_holder: row.get("copyright_holder")?,
-            copyright_notice: row.get("copyright_notice")?,
-            usage_terms: row.get("usage_terms")?,
-            license_url: row.get("license_url")?,
-        },
+        published_at,
+        embargoed_until,
+        expires_at,
+        updated_at,
+        summary,
+        language,
+        source,
+        rights,
         topics: Vec::new(),
         events: Vec::new(),
         participants: Vec::new(),
@@ -367,4 +452,35 @@ pub(crate) fn is_visible(
         .query_row([id], |_| Ok(()))
         .optional()?
         .is_some())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::storage::Db;
+
+    /// Every column of the projection is read for a field of the article's JSON: a
+    /// misnamed one would read its constant for every list that asks for the field.
+    #[test]
+    fn every_projected_column_serves_a_field_of_the_article() {
+        let db = Db::open_in_memory().unwrap();
+        let article = db
+            .read_blocking(|c| {
+                super::super::by_id::find::<Article>(
+                    c,
+                    &ArticleId::parse("lukashenko-meets-xi-jinping-astana").unwrap(),
+                    Visibility::Everything,
+                )
+            })
+            .unwrap()
+            .unwrap();
+        let json = serde_json::to_value(&article).unwrap();
+        for column in PROJECTION {
+            assert!(json.get(column.field).is_some(), "{}", column.field);
+        }
+        assert_eq!(projection(&[]), COLUMNS);
+        let sparse = projection(&["headline".to_owned()]);
+        assert!(sparse.contains("a.headline AS headline") && !sparse.contains("a.body"));
+        assert!(projection(&["quotes".to_owned()]).contains("a.body AS body"));
+    }
 }

@@ -41,7 +41,7 @@ impl Resource for Event {
     const LISTING: Listing = Listing {
         from: "events e",
         id: "e.id",
-        columns: COLUMNS,
+        columns: std::borrow::Cow::Borrowed(COLUMNS),
         deferred: true,
     };
     const SORTS: &'static [Sort] = &[

@@ -32,7 +32,7 @@ impl Resource for Participant {
     const LISTING: Listing = Listing {
         from: "participants p",
         id: "p.id",
-        columns: "p.id, p.kind, p.name, p.aliases, p.title, p.affiliation, p.updated_at",
+        columns: std::borrow::Cow::Borrowed("p.id, p.kind, p.name, p.aliases, p.title, p.affiliation, p.updated_at"),
         deferred: false,
     };
     const SORTS: &'static [Sort] = &[

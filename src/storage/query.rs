@@ -89,15 +89,15 @@ pub struct Page<T> {
 }
 
 /// What a list reads: where its items come from, their id, their columns.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct Listing {
     /// The `FROM` clause, e.g. `articles a`. It may hold `?` placeholders, bound with
     /// [`Where::bind_source`], unless the listing is `deferred`.
     pub from: &'static str,
     /// The unique id expression, the tiebreaker of every sort.
     pub id: &'static str,
-    /// The columns `from_row` reads.
-    pub columns: &'static str,
+    /// The columns `from_row` reads: fixed, or chosen for the fields a list asks for.
+    pub columns: std::borrow::Cow<'static, str>,
     /// Read the columns only for the rows of the page, joined back by id once the
     /// page's keys are known: for costly columns (bodies, relation lists) on lists
     /// that may need sorting.

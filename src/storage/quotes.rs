@@ -43,7 +43,7 @@ impl Resource for Quote {
     const LISTING: Listing = Listing {
         from: "quotes q",
         id: "q.id",
-        columns: COLUMNS,
+        columns: std::borrow::Cow::Borrowed(COLUMNS),
         deferred: true,
     };
     const SORTS: &'static [Sort] = &[

@@ -109,7 +109,7 @@ impl Resource for SearchHit {
     const LISTING: Listing = Listing {
         from: HITS,
         id: "s.type || '/' || s.id",
-        columns: "s.type, s.id, s.rank, s.updated_at",
+        columns: std::borrow::Cow::Borrowed("s.type, s.id, s.rank, s.updated_at"),
         deferred: false,
     };
     const SORTS: &'static [Sort] = &[Sort::relevance("s.rank")];

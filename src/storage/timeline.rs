@@ -71,7 +71,7 @@ impl Resource for TimelineEntry {
     const LISTING: Listing = Listing {
         from: ITEMS,
         id: "t.type || '/' || t.id",
-        columns: "t.type, t.id, t.at, t.title, t.updated_at",
+        columns: std::borrow::Cow::Borrowed("t.type, t.id, t.at, t.title, t.updated_at"),
         deferred: false,
     };
     /// Oldest first, or newest first; items of the same time by type, then id.

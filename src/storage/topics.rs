@@ -24,7 +24,7 @@ impl Resource for Topic {
     const LISTING: Listing = Listing {
         from: "topics t",
         id: "t.id",
-        columns: "t.id, t.name, t.description, t.media_topics, t.updated_at",
+        columns: std::borrow::Cow::Borrowed("t.id, t.name, t.description, t.media_topics, t.updated_at"),
         deferred: false,
     };
     /// Alphabetical by id, which is stable and readable.

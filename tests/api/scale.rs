@@ -622,3 +622,40 @@ async fn a_search_in_date_order_pages_through_its_matches_in_order() {
         }
     }
 }
+
+/// Whether a reader may see an article is decided from an index that carries the
+/// visibility rule's columns, never from the article's row, whose body pushes those
+/// columns onto an overflow page: newest first, by a relation, and by a search's ids.
+#[actix_web::test]
+async fn visibility_is_decided_from_an_index() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("corpus.db");
+    newsdesk::corpus::generate(&path, 400, 7).unwrap();
+    let conn = Connection::open(&path).unwrap();
+    let cases = [
+        (ArticleFilter::default(), "articles_visible_by_published"),
+        (
+            ArticleFilter {
+                topic: vec!["gen-trade".parse_id()],
+                ..Default::default()
+            },
+            "articles_visible_by_id",
+        ),
+        (
+            ArticleFilter {
+                ids: vec!["gen-article-9".parse_id(), "gen-article-10".parse_id()],
+                ..Default::default()
+            },
+            "articles_visible_by_id",
+        ),
+    ];
+    for (filter, index) in cases {
+        let request = request::<Article>("-published_at", false, false);
+        let plan = plans::<Article>(&conn, &filter, &request).unwrap();
+        let text = plan.join("\n");
+        assert!(
+            text.contains(&format!("USING COVERING INDEX {index} (")),
+            "{filter:?}: {text}"
+        );
+    }
+}
