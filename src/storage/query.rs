@@ -98,10 +98,21 @@ pub struct Listing {
     pub id: &'static str,
     /// The columns `from_row` reads: fixed, or chosen for the fields a list asks for.
     pub columns: std::borrow::Cow<'static, str>,
-    /// Read the columns only for the rows of the page, joined back by id once the
+    /// Read the columns only for the rows of the page, joined back by rowid once the
     /// page's keys are known: for costly columns (bodies, relation lists) on lists
-    /// that may need sorting.
+    /// that may need sorting. The table must have a rowid, under the alias `id` is
+    /// qualified with.
     pub deferred: bool,
+}
+
+impl Listing {
+    /// The rowid of the listed table, under the alias of `id` (`a.id`: `a.rowid`).
+    pub fn rowid(&self) -> String {
+        match self.id.split_once('.') {
+            Some((alias, _)) => format!("{alias}.rowid"),
+            None => "rowid".to_owned(),
+        }
+    }
 }
 
 /// One way to order a list: its name in the API, an SQL expression, a direction.

@@ -40,13 +40,17 @@ pub fn page_statement(
     }
     let from = listing.from;
     let limit = request.limit + 1;
-    let keys = format!(
-        "SELECT {key} AS sort_key, {id} AS sort_id FROM {from}{} ORDER BY {key} {dir}, {id} {dir} LIMIT {limit}",
-        filter.sql("")
-    );
     let sql = if listing.deferred {
+        // Joined back by rowid: one search of the table per row, where the id would
+        // take one of its index too.
+        let row = listing.rowid();
+        let keys = format!(
+            "SELECT {key} AS sort_key, {id} AS sort_id, {row} AS sort_row FROM {from}{} \
+             ORDER BY {key} {dir}, {id} {dir} LIMIT {limit}",
+            filter.sql("")
+        );
         format!(
-            "SELECT k.sort_key, k.sort_id, {} FROM ({keys}) k JOIN {from} ON {id} = k.sort_id \
+            "SELECT k.sort_key, k.sort_id, {} FROM ({keys}) k JOIN {from} ON {row} = k.sort_row \
              ORDER BY k.sort_key {dir}, k.sort_id {dir}",
             listing.columns
         )
