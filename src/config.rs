@@ -167,21 +167,8 @@ pub struct Settings {
     /// the lag is reported but never makes the replica unready.
     #[arg(long, env = "NEWSDESK_MAX_LAG", requires = "read_only")]
     pub max_lag: Option<u64>,
-    /// The newsroom's default copyright holder, for articles that name none.
-    #[arg(long, env = "NEWSDESK_COPYRIGHT_HOLDER")]
-    pub copyright_holder: Option<String>,
-
-    /// The newsroom's default copyright line (e.g. `© 2026 Example News`).
-    #[arg(long, env = "NEWSDESK_COPYRIGHT_NOTICE")]
-    pub copyright_notice: Option<String>,
-
-    /// The newsroom's default terms of use, in words, for articles that state none.
-    #[arg(long, env = "NEWSDESK_USAGE_TERMS")]
-    pub usage_terms: Option<String>,
-
-    /// The newsroom's default licence URL (absolute `http` or `https`).
-    #[arg(long, env = "NEWSDESK_LICENSE_URL", value_parser = parse_license_url)]
-    pub license_url: Option<String>,
+    #[command(flatten)]
+    pub default_rights: DefaultRights,
 
     /// The frontend URL of an article in the sitemaps, with `{id}` where the article's
     /// id goes (e.g. `https://news.example/{id}`); without it, the API's own URL.
@@ -244,8 +231,28 @@ pub enum LogFormat {
     Json,
 }
 
-impl Settings {
-    /// The newsroom's default rights, which articles that leave theirs unset carry.
+/// The newsroom's default rights, which articles that leave theirs unset carry:
+/// options of `serve`, and of `check`, which compares stored articles with them.
+#[derive(Debug, Clone, Default, Args)]
+pub struct DefaultRights {
+    /// The newsroom's default copyright holder, for articles that name none.
+    #[arg(long, env = "NEWSDESK_COPYRIGHT_HOLDER")]
+    pub copyright_holder: Option<String>,
+
+    /// The newsroom's default copyright line (e.g. `© 2026 Example News`).
+    #[arg(long, env = "NEWSDESK_COPYRIGHT_NOTICE")]
+    pub copyright_notice: Option<String>,
+
+    /// The newsroom's default terms of use, in words, for articles that state none.
+    #[arg(long, env = "NEWSDESK_USAGE_TERMS")]
+    pub usage_terms: Option<String>,
+
+    /// The newsroom's default licence URL (absolute `http` or `https`).
+    #[arg(long, env = "NEWSDESK_LICENSE_URL", value_parser = parse_license_url)]
+    pub license_url: Option<String>,
+}
+
+impl DefaultRights {
     pub fn rights(&self) -> crate::domain::Rights {
         crate::domain::Rights {
             copyright_holder: self.copyright_holder.clone(),
@@ -253,6 +260,13 @@ impl Settings {
             usage_terms: self.usage_terms.clone(),
             license_url: self.license_url.clone(),
         }
+    }
+}
+
+impl Settings {
+    /// The newsroom's default rights, which articles that leave theirs unset carry.
+    pub fn rights(&self) -> crate::domain::Rights {
+        self.default_rights.rights()
     }
 
     pub fn workers(&self) -> usize {

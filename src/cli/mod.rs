@@ -73,11 +73,15 @@ pub enum Command {
         check: bool,
     },
     /// Check a database file's integrity (SQLite's own, the references, the full-text
-    /// indexes, the change log and the webhook outbox); exit 1 on any problem. Safe
-    /// while a server runs on the file.
+    /// indexes, the change log, the webhook outbox and the stored article documents);
+    /// exit 1 on any problem. Safe while a server runs on the file.
     Check {
         #[command(flatten)]
         db: DbFile,
+        /// The default rights the server runs with: stored articles carry them, and
+        /// only those stored with the same ones are compared.
+        #[command(flatten)]
+        rights: crate::config::DefaultRights,
     },
     /// Copy a database to a new file with SQLite's online backup API: consistent, and
     /// safe while a server runs on the database (it never blocks its writes). Restore
@@ -160,7 +164,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Some(Command::Healthcheck { url }) => healthcheck(&url),
         Some(Command::Generate { db, articles, seed }) => generate(&db, articles, seed),
         Some(Command::Migrate { db, check }) => migrate(&db.db, check),
-        Some(Command::Check { db }) => check(&db.db),
+        Some(Command::Check { db, rights }) => check(&db.db, &rights.rights()),
         Some(Command::Backup { db, out }) => backup(&db.db, &out),
     };
     match result {
@@ -296,8 +300,8 @@ fn migrate(db: &std::path::Path, check: bool) -> CliResult {
     })
 }
 
-fn check(db: &std::path::Path) -> CliResult {
-    let outcomes = crate::storage::check::check_file(db)?;
+fn check(db: &std::path::Path, rights: &crate::domain::Rights) -> CliResult {
+    let outcomes = crate::storage::check::check_file(db, rights)?;
     for outcome in &outcomes {
         let verdict = if outcome.ok() { "ok" } else { "FAILED" };
         println!("{verdict}\t{}", outcome.name);

@@ -3,7 +3,8 @@
 //!
 //! What newsdesk adds on top of SQLite is checked as well as SQLite itself: the
 //! full-text indexes against their tables, the change log's continuity and its
-//! agreement with the content, and the webhook outbox positions.
+//! agreement with the content, the webhook outbox positions, and the stored article
+//! documents against the articles read without them.
 
 use std::path::Path;
 use std::time::Duration;
@@ -11,6 +12,7 @@ use std::time::Duration;
 use rusqlite::{Connection, OpenFlags};
 
 use super::{Result, schema};
+use crate::domain::Rights;
 
 /// One check and what it found wrong (nothing when sound).
 #[derive(Debug, Clone)]
@@ -39,18 +41,21 @@ const LOGGED: &[(&str, &str)] = &[
 /// Opens the existing file `path` (never creating it) and runs every check. The
 /// full-text check takes the write lock for a moment (FTS5 runs it as an `INSERT`,
 /// rolled back here), so it waits for a running server's write in progress.
-pub fn check_file(path: &Path) -> Result<Vec<Outcome>> {
-    let conn = Connection::open_with_flags(
+pub fn check_file(path: &Path, rights: &Rights) -> Result<Vec<Outcome>> {
+    let mut conn = Connection::open_with_flags(
         path,
         OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
     )?;
     conn.busy_timeout(Duration::from_secs(10))?;
     schema::refuse_newer(&conn, path)?;
-    run(&conn)
+    // Articles read the long way fill unset rights from these, as the server's do.
+    super::connection::init_with_rights(&mut conn, rights)?;
+    run(&conn, rights)
 }
 
-/// Every check of a database of any schema version up to the current one.
-pub fn run(conn: &Connection) -> Result<Vec<Outcome>> {
+/// Every check of a database of any schema version up to the current one;
+/// `rights`: the newsroom's default rights, which stored articles carry.
+pub fn run(conn: &Connection, rights: &Rights) -> Result<Vec<Outcome>> {
     let mut outcomes = vec![
         outcome("SQLite integrity", sqlite_integrity(conn)?),
         outcome("references", references(conn)?),
@@ -80,6 +85,14 @@ pub fn run(conn: &Connection) -> Result<Vec<Outcome>> {
     outcomes.push(outcome(
         "article links in publication order",
         link_order(conn)?,
+    ));
+    let documents = super::documents::verify(conn, super::documents::Stamp::of(rights))?;
+    outcomes.push(outcome(
+        &format!(
+            "stored article documents ({} compared, {} of another build or other rights)",
+            documents.compared, documents.other
+        ),
+        documents.problems,
     ));
     Ok(outcomes)
 }

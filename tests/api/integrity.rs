@@ -52,9 +52,14 @@ async fn a_sound_database_passes_every_check() {
         "change log covers the content",
         "webhook outbox positions",
         "article links in publication order",
+        "stored article documents",
     ] {
         assert!(report.contains(&format!("ok\t{name}")), "{name}: {report}");
     }
+    assert!(
+        !report.contains("(0 compared") && report.contains(", 0 of another build"),
+        "every stored document is compared: {report}"
+    );
 }
 
 #[actix_web::test]
@@ -96,6 +101,13 @@ async fn each_kind_of_damage_is_found() {
              WHERE id = 'lukashenko-at-sco-summit-astana';",
             "FAILED\tarticle links in publication order",
         ),
+        (
+            "a stored document its article changed under",
+            "DROP TRIGGER article_documents_article;
+             UPDATE articles SET headline = 'Changed by hand'
+             WHERE id = 'lukashenko-meets-xi-jinping-astana';",
+            "FAILED\tstored article documents",
+        ),
     ];
     for (what, sql, finding) in cases {
         let (_dir, db) = written_database().await;
@@ -113,4 +125,19 @@ fn a_missing_file_is_an_error_not_a_new_database() {
     let out = newsdesk(&["check", "--db", db.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(1));
     assert!(!db.exists());
+}
+
+/// Documents stored under other default rights than the check is given are counted,
+/// not compared: the server that runs with those rights writes them again.
+#[actix_web::test]
+async fn documents_of_other_rights_are_counted_not_compared() {
+    let (_dir, db) = written_database().await;
+    let out = newsdesk(&["check", "--db", &db, "--copyright-holder", "Another News"]);
+    let report = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{report}");
+    assert!(
+        report.contains("ok\tstored article documents (0 compared, ")
+            && !report.contains(", 0 of another build"),
+        "{report}"
+    );
 }

@@ -11,10 +11,10 @@ const ARTICLE: &str = "/v1/articles/lukashenko-meets-antonio-guterres";
 async fn newsroom() -> TestApp {
     let dir = tempfile::tempdir().unwrap();
     spawn_app_with(dir, |s| {
-        s.copyright_holder = Some("Example News".to_owned());
-        s.copyright_notice = Some("© 2026 Example News".to_owned());
-        s.usage_terms = Some("Partners may republish with attribution.".to_owned());
-        s.license_url = Some("https://news.example/terms".to_owned());
+        s.default_rights.copyright_holder = Some("Example News".to_owned());
+        s.default_rights.copyright_notice = Some("© 2026 Example News".to_owned());
+        s.default_rights.usage_terms = Some("Partners may republish with attribution.".to_owned());
+        s.default_rights.license_url = Some("https://news.example/terms".to_owned());
     })
     .await
 }

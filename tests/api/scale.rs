@@ -507,7 +507,7 @@ async fn the_generated_corpus_is_deterministic_and_realistic() {
         let orphans = stat("SELECT count(*) FROM pragma_foreign_key_check");
         assert_eq!(orphans, 0.0);
         integrity_check(&conn);
-        let outcomes = newsdesk::storage::check::check_file(&path).unwrap();
+        let outcomes = newsdesk::storage::check::check_file(&path, &Default::default()).unwrap();
         assert!(outcomes.iter().all(|o| o.ok()), "{outcomes:?}");
         rows
     };
