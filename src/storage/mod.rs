@@ -374,6 +374,9 @@ impl Db {
     /// waits for one batch at most; the count written.
     pub fn fill_documents(&self) -> Result<usize> {
         const BATCH: usize = 100;
+        if self.read_blocking(|c| documents::all_current(c, self.documents))? {
+            return Ok(0);
+        }
         let (mut after, mut written) = (0, 0);
         loop {
             let (ids, next) =
