@@ -362,11 +362,12 @@ impl Db {
     /// Runs `f` in one `IMMEDIATE` transaction on the writer for data derived from
     /// the content that no response reads differently (the articles' stored
     /// documents): nothing is logged, and what was cached stays fresh.
-    fn write_derived(&self, f: impl FnOnce(&Connection) -> Result<()>) -> Result<()> {
+    fn write_derived<T>(&self, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
         let mut conn = self.writer.lock().unwrap_or_else(|p| p.into_inner());
         let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        f(&tx)?;
-        Ok(tx.commit()?)
+        let done = f(&tx)?;
+        tx.commit()?;
+        Ok(done)
     }
 
     /// Writes the articles' documents that are missing or of another build (after
@@ -382,8 +383,7 @@ impl Db {
             let (ids, next) =
                 self.read_blocking(|c| documents::missing(c, self.documents, after, BATCH))?;
             if !ids.is_empty() {
-                self.write_derived(|tx| documents::write(tx, self.documents, &ids))?;
-                written += ids.len();
+                written += self.write_derived(|tx| documents::write(tx, self.documents, &ids))?;
             }
             match next {
                 Some(rowid) => after = rowid,
