@@ -113,6 +113,16 @@ fn request<R: Resource>(sort: &str, count: bool, facets: bool) -> ListRequest {
     request
 }
 
+/// A generated corpus of 400 articles (analyzed, as `generate` leaves it) for
+/// reading query plans, and the directory that holds it.
+fn plan_corpus() -> (tempfile::TempDir, Connection) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("corpus.db");
+    newsdesk::corpus::generate(&path, 400, 7).unwrap();
+    let conn = Connection::open(&path).unwrap();
+    (dir, conn)
+}
+
 /// Plan lines that read a whole content table instead of seeking through an index.
 /// Only `topics`, a table of a few dozen rows, may be scanned for a facet's labels.
 fn full_scans(lines: &[String]) -> Vec<String> {
@@ -161,10 +171,7 @@ fn full_scans(lines: &[String]) -> Vec<String> {
 
 #[actix_web::test]
 async fn every_list_filter_and_search_is_served_by_an_index() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("corpus.db");
-    newsdesk::corpus::generate(&path, 400, 7).unwrap();
-    let conn = Connection::open(&path).unwrap();
+    let (_dir, conn) = plan_corpus();
     let harbour = || Some(FtsQuery::parse("harbour").unwrap());
     let person = || vec![ParticipantId::parse("gen-person-1").unwrap()];
     let mut lines = Vec::new();
@@ -375,10 +382,7 @@ async fn every_list_filter_and_search_is_served_by_an_index() {
 /// sort of all the articles the filter selects.
 #[actix_web::test]
 async fn a_list_of_one_relation_walks_its_index_in_publication_order() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("corpus.db");
-    newsdesk::corpus::generate(&path, 400, 7).unwrap();
-    let conn = Connection::open(&path).unwrap();
+    let (_dir, conn) = plan_corpus();
     let filters = [
         (
             ArticleFilter {
@@ -628,10 +632,7 @@ async fn a_search_in_date_order_pages_through_its_matches_in_order() {
 /// columns onto an overflow page: newest first, by a relation, and by a search's ids.
 #[actix_web::test]
 async fn visibility_is_decided_from_an_index() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("corpus.db");
-    newsdesk::corpus::generate(&path, 400, 7).unwrap();
-    let conn = Connection::open(&path).unwrap();
+    let (_dir, conn) = plan_corpus();
     let cases = [
         (ArticleFilter::default(), "articles_visible_by_published"),
         (
